@@ -1,0 +1,135 @@
+/**
+ * Typed errors shared by every Forno package.
+ *
+ * Each error carries a stable `code` (e.g. `E_CACHE_TIMEOUT`) and, where it wraps a lower-level
+ * failure, that failure as `cause`. `instanceof` breaks when two copies of a package are installed,
+ * so every class also has a static `is()` guard that checks codes instead of prototypes.
+ */
+
+const BRAND = Symbol.for('forno.error.codes');
+
+type ErrorClass = { readonly code: string } & (abstract new (...args: never[]) => CacheError);
+
+/** Options accepted by every Forno error constructor. */
+export interface CacheErrorOptions {
+  /** The lower-level error this one wraps. */
+  cause?: unknown;
+}
+
+/** Base class of every error Forno throws on purpose. Catch this to handle any cache failure. */
+export class CacheError extends Error {
+  /** Stable, machine-readable code of this error class. */
+  static readonly code: string = 'E_CACHE';
+
+  /** Stable, machine-readable code of this error (the class's static `code`). */
+  readonly code: string;
+
+  declare readonly [BRAND]: readonly string[];
+
+  constructor(message: string, options: CacheErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const ctor = new.target as unknown as ErrorClass;
+    this.name = ctor.name;
+    this.code = ctor.code;
+    Object.defineProperty(this, BRAND, { value: codesOf(ctor), enumerable: false });
+  }
+
+  /**
+   * True when `value` is an instance of this error class or of a subclass, judged by codes so it
+   * works across duplicate installs: `CacheTimeoutError.is(err)`.
+   */
+  static is<T extends CacheError>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    const codes = (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND];
+    return Array.isArray(codes) && codes.includes((this as unknown as ErrorClass).code);
+  }
+}
+
+function codesOf(ctor: ErrorClass): string[] {
+  const codes: string[] = [];
+  for (let c: unknown = ctor; typeof c === 'function' && 'code' in c; c = Object.getPrototypeOf(c)) {
+    codes.push((c as ErrorClass).code);
+  }
+  return codes;
+}
+
+/** True for any error thrown by Forno (any install). With `code`, only for that code or its subclasses. */
+export function isCacheError(value: unknown, code?: string): value is CacheError {
+  const codes = (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND];
+  return Array.isArray(codes) && (code === undefined || codes.includes(code));
+}
+
+/** The backend cannot be reached: connection refused, closed, or not yet connected. Safe to fall back. */
+export class CacheUnavailableError extends CacheError {
+  static override readonly code: string = 'E_CACHE_UNAVAILABLE';
+}
+
+/** The backend did not answer within `commandTimeout`. The command may or may not have been applied. */
+export class CacheTimeoutError extends CacheError {
+  static override readonly code: string = 'E_CACHE_TIMEOUT';
+}
+
+/** A caller passed a bad argument (key, TTL, option...). Thrown before any command is sent. */
+export class InvalidArgumentError extends CacheError {
+  static override readonly code: string = 'E_INVALID_ARGUMENT';
+
+  /** Name of the offending argument or option, e.g. `ttl` or `options.nx`. */
+  readonly argument: string;
+
+  constructor(argument: string, message: string, options?: CacheErrorOptions) {
+    super(`Invalid ${argument}: ${message}`, options);
+    this.argument = argument;
+  }
+}
+
+/** A configuration object has a bad or unknown field. Thrown by constructors, before connecting. */
+export class InvalidConfigError extends InvalidArgumentError {
+  static override readonly code: string = 'E_INVALID_CONFIG';
+}
+
+/** A value could not be serialized, or stored bytes could not be deserialized. */
+export class SerializationError extends CacheError {
+  static override readonly code: string = 'E_SERIALIZATION';
+
+  /** The key being written or read, when the repository knows it. */
+  readonly key: string | undefined;
+
+  constructor(message: string, options: CacheErrorOptions & { key?: string | undefined } = {}) {
+    super(options.key === undefined ? message : `${message} (key "${options.key}")`, options);
+    this.key = options.key;
+  }
+}
+
+/** A serialized value is larger than the configured `maxPayloadBytes`. Thrown before sending it. */
+export class PayloadTooLargeError extends SerializationError {
+  static override readonly code: string = 'E_PAYLOAD_TOO_LARGE';
+}
+
+/** The operation targets a key holding another data type (Redis `WRONGTYPE`). */
+export class WrongTypeError extends CacheError {
+  static override readonly code: string = 'E_WRONG_TYPE';
+}
+
+/** A multi-key operation on Redis Cluster spans several hash slots and cannot be split client-side. */
+export class CrossSlotError extends CacheError {
+  static override readonly code: string = 'E_CROSS_SLOT';
+}
+
+/** The server rejected a command for another reason (e.g. `INCRBY` on a value that is not an integer). */
+export class CommandError extends CacheError {
+  static override readonly code: string = 'E_COMMAND';
+}
+
+/** A dangerous operation (such as `flushdb`) was called without being explicitly allowed. */
+export class ForbiddenOperationError extends CacheError {
+  static override readonly code: string = 'E_FORBIDDEN_OPERATION';
+}
+
+/** `Repository.add` found an entity with the same id. */
+export class EntityExistsError extends CacheError {
+  static override readonly code: string = 'E_ENTITY_EXISTS';
+}
+
+/** `Repository.update` found no entity with that id. */
+export class EntityNotFoundError extends CacheError {
+  static override readonly code: string = 'E_ENTITY_NOT_FOUND';
+}

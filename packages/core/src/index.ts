@@ -1,0 +1,72 @@
+export { type Clock, systemClock } from './clock.js';
+export { type Duration, type DurationUnit, describe, parseDuration, parseTtl } from './duration.js';
+export {
+  CacheEntityRepository,
+  type CacheEntityRepositoryOptions,
+} from './entity/cache-entity-repository.js';
+export type { Repository } from './entity/repository.js';
+export {
+  CacheError,
+  type CacheErrorOptions,
+  CacheTimeoutError,
+  CacheUnavailableError,
+  CommandError,
+  CrossSlotError,
+  EntityExistsError,
+  EntityNotFoundError,
+  ForbiddenOperationError,
+  InvalidArgumentError,
+  InvalidConfigError,
+  isCacheError,
+  PayloadTooLargeError,
+  SerializationError,
+  WrongTypeError,
+} from './errors.js';
+export { compileGlob, escapeGlob, matchGlob } from './glob.js';
+export {
+  type CacheEvent,
+  CacheEventEmitter,
+  type CacheEventListener,
+  type CacheEventSource,
+  type CircuitState,
+  type ConnectionStatus,
+  type OperationOutcome,
+} from './instrumentation.js';
+export { assertKey, fenceKeyOf, hashTagOf } from './keys.js';
+export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
+export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
+export type { HashCommands } from './repository/hash-commands.js';
+export type { EntriesInput, KeyValueCommands } from './repository/key-value-commands.js';
+export type { ListCommands } from './repository/list-commands.js';
+export type { LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
+export type {
+  CompareAndDeleteOptions,
+  KeyType,
+  LeaseGrant,
+  MsetOptions,
+  ScanOptions,
+  ScoreBound,
+  ScoredMember,
+  SetIfAbsentOptions,
+  SetOptions,
+  Unsubscribe,
+  ZAddOptions,
+  ZRangeByScoreOptions,
+  ZRangeOptions,
+} from './repository/options.js';
+export type { RawCommands, RawLimit, RawScored, RawSetOptions, RawValue } from './repository/raw-commands.js';
+export type { SetCommands } from './repository/set-commands.js';
+export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export type { Serializer } from './serializer.js';
+export {
+  assertInteger,
+  assertIntegerAtLeast,
+  assertNonEmptyString,
+  assertNotEmpty,
+  assertOptions,
+  assertScore,
+  formatScore,
+  formatScoreBound,
+  parseScore,
+  recordFromPairs,
+} from './validation.js';

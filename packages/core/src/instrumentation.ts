@@ -1,0 +1,78 @@
+import type { CacheError } from './errors.js';
+
+/** Connection state of a repository, as reported by `status` and connection events. */
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
+
+/** How a cache operation ended: reads report `hit`/`miss`, other successes report `ok`. */
+export type OperationOutcome = 'hit' | 'miss' | 'ok' | 'error';
+
+/** Circuit breaker states, shared so metrics can read them without depending on resilience. */
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/**
+ * Everything observable that Forno packages report. Packages emit these; `@forno/metrics` (or your
+ * own listener) consumes them, so no package depends on metrics.
+ */
+export type CacheEvent =
+  | {
+      readonly type: 'operation';
+      /** Command name as the repository spells it, e.g. `get`, `hset`, `deletePattern`. */
+      readonly operation: string;
+      readonly outcome: OperationOutcome;
+      readonly durationMs: number;
+      /** Number of keys found, for multi-key reads (`mget`): lets metrics count hits per key. */
+      readonly hits?: number;
+      readonly misses?: number;
+      readonly error?: CacheError;
+    }
+  | { readonly type: 'connection'; readonly status: ConnectionStatus; readonly connections: number }
+  | { readonly type: 'circuit'; readonly state: CircuitState; readonly previous: CircuitState }
+  | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number; readonly error: unknown }
+  | {
+      readonly type: 'lock';
+      readonly action: 'acquired' | 'waited' | 'timeout' | 'lost' | 'released' | 'extended';
+      readonly key: string;
+      /** Time spent waiting (acquired/timeout) or holding (released), when known. */
+      readonly durationMs?: number;
+    };
+
+/** A function that receives {@link CacheEvent}s. Must not throw; errors it throws are ignored. */
+export type CacheEventListener = (event: CacheEvent) => void;
+
+/** Something that reports {@link CacheEvent}s to listeners. */
+export interface CacheEventSource {
+  /** Adds a listener; returns a function that removes it. */
+  onEvent(listener: CacheEventListener): () => void;
+}
+
+/**
+ * A minimal listener registry implementing {@link CacheEventSource}. Emitting with no listeners
+ * costs one length check, so instrumentation that nobody listens to is free.
+ */
+export class CacheEventEmitter implements CacheEventSource {
+  #listeners: CacheEventListener[] = [];
+
+  /** Adds a listener; returns a function that removes it. */
+  onEvent(listener: CacheEventListener): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** True when at least one listener is registered; check it before building an event. */
+  get hasListeners(): boolean {
+    return this.#listeners.length > 0;
+  }
+
+  /** Delivers `event` to every listener, isolating the emitter from listener errors. */
+  emit(event: CacheEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken metrics listener must never break a cache operation.
+      }
+    }
+  }
+}

@@ -1,0 +1,640 @@
+import { type Duration, parseTtl } from '../duration.js';
+import { ForbiddenOperationError, InvalidArgumentError, SerializationError } from '../errors.js';
+import { escapeGlob } from '../glob.js';
+import type { ConnectionStatus } from '../instrumentation.js';
+import { assertKey, fenceKeyOf } from '../keys.js';
+import type { Serializer } from '../serializer.js';
+import {
+  assertInteger,
+  assertIntegerAtLeast,
+  assertNonEmptyString,
+  assertNotEmpty,
+  assertOptions,
+  assertScore,
+  formatScoreBound,
+  recordFromPairs,
+} from '../validation.js';
+import type { CacheRepository } from './cache-repository.js';
+import type { EntriesInput } from './key-value-commands.js';
+import type {
+  CompareAndDeleteOptions,
+  LeaseGrant,
+  MsetOptions,
+  ScanOptions,
+  ScoreBound,
+  ScoredMember,
+  SetIfAbsentOptions,
+  SetOptions,
+  Unsubscribe,
+  ZAddOptions,
+  ZRangeByScoreOptions,
+  ZRangeOptions,
+} from './options.js';
+import type { RawCommands, RawLimit, RawScored, RawSetOptions, RawValue } from './raw-commands.js';
+
+/** Options every repository built on {@link BaseCacheRepository} accepts. */
+export interface BaseCacheRepositoryOptions {
+  /** Prepended to every key and channel. Isolates apps and tenants sharing one database. */
+  readonly keyPrefix?: string;
+  /** Serializer for values. */
+  readonly serializer: Serializer;
+  /** Allows `flushdb()`. Off by default so a stray call cannot wipe a shared database. */
+  readonly allowFlush?: boolean;
+}
+
+const SET_OPTIONS = { ttl: 'duration', nx: 'boolean', xx: 'boolean', keepTtl: 'boolean' } as const;
+const SCAN_OPTIONS = { count: 'number', type: 'string' } as const;
+const ZADD_OPTIONS = { nx: 'boolean', xx: 'boolean', gt: 'boolean', lt: 'boolean', ch: 'boolean' } as const;
+const ZRANGE_OPTIONS = { rev: 'boolean', withScores: 'boolean' } as const;
+const ZRANGEBYSCORE_OPTIONS = { withScores: 'boolean', offset: 'number', count: 'number' } as const;
+const KEY_TYPES = new Set(['string', 'hash', 'list', 'set', 'zset']);
+const DEFAULT_SCAN_COUNT = 250;
+/** How many UNLINK batches `deletePattern` keeps in flight while it goes on scanning. */
+const UNLINKS_IN_FLIGHT = 8;
+
+/**
+ * The one implementation of {@link CacheRepository} semantics: argument validation, key
+ * prefixes, serialization and result shaping, written once over a {@link RawCommands} backend.
+ * `RedisRepository` and `InMemoryCacheRepository` extend it and add only connection handling, so
+ * the two cannot drift apart.
+ */
+export abstract class BaseCacheRepository implements CacheRepository {
+  /** Prefix prepended to every key and channel. */
+  readonly keyPrefix: string;
+  /** Serializer used for values. */
+  readonly serializer: Serializer;
+  readonly #raw: RawCommands;
+  readonly #allowFlush: boolean;
+  readonly #prefixPattern: string;
+
+  protected constructor(raw: RawCommands, options: BaseCacheRepositoryOptions) {
+    this.#raw = raw;
+    this.keyPrefix = options.keyPrefix ?? '';
+    this.serializer = options.serializer;
+    this.#allowFlush = options.allowFlush ?? false;
+    this.#prefixPattern = escapeGlob(this.keyPrefix);
+  }
+
+  /** Current connection state. */
+  abstract get status(): ConnectionStatus;
+  /** Opens the connection(s). */
+  abstract connect(): Promise<void>;
+  /** Closes the connection(s). */
+  abstract disconnect(): Promise<void>;
+
+  /** Disconnects, so `await using repo = ...` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+
+  // --- strings and keys -------------------------------------------------------------------------
+
+  async get<T = unknown>(key: string): Promise<T | null> {
+    const value = await this.#raw.get(this.#key(key));
+    return value === null ? null : (this.#decode(value, key) as T);
+  }
+
+  async set(key: string, value: unknown, options?: SetOptions): Promise<boolean> {
+    const fullKey = this.#key(key);
+    const rawOptions = options === undefined ? {} : this.#setOptions(options);
+    return this.#raw.set(fullKey, this.#encode(value, key), rawOptions);
+  }
+
+  async mget<T = unknown>(keys: readonly string[]): Promise<(T | null)[]> {
+    this.#assertArray(keys, 'keys');
+    if (keys.length === 0) return [];
+    const values = await this.#raw.mget(keys.map((key) => this.#key(key, 'keys[]')));
+    return values.map((value, i) => (value === null ? null : (this.#decode(value, keys[i]) as T)));
+  }
+
+  async mset(entries: EntriesInput, options?: MsetOptions): Promise<void> {
+    assertOptions(options, { ttl: 'duration' });
+    const px = options?.ttl === undefined ? undefined : parseTtl(options.ttl, 'options.ttl');
+    const pairs = this.#encodeEntries(entries, 'entries', (key) => this.#key(key, 'entries key'));
+    if (pairs.length > 0) await this.#raw.mset(pairs, px);
+  }
+
+  async delete(...keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return this.#raw.unlink(keys.map((key) => this.#key(key, 'keys[]')));
+  }
+
+  async deletePattern(pattern: string, options?: ScanOptions): Promise<number> {
+    const { match, count, type } = this.#scanArguments(pattern, options);
+    let deleted = 0;
+    const inFlight = new Set<Promise<void>>();
+    for await (const batch of this.#raw.scan(match, count, type)) {
+      if (batch.length === 0) continue;
+      const unlink = this.#raw.unlink(batch).then((n) => {
+        deleted += n;
+        inFlight.delete(unlink);
+      });
+      inFlight.add(unlink);
+      if (inFlight.size >= UNLINKS_IN_FLIGHT) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    return deleted;
+  }
+
+  async *scan(pattern = '*', options?: ScanOptions): AsyncGenerator<string, void, undefined> {
+    const { match, count, type } = this.#scanArguments(pattern, options);
+    const prefixLength = this.keyPrefix.length;
+    for await (const batch of this.#raw.scan(match, count, type)) {
+      for (const key of batch) yield key.slice(prefixLength);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return this.#raw.exists(this.#key(key));
+  }
+
+  async expire(key: string, ttl: Duration): Promise<boolean> {
+    const fullKey = this.#key(key);
+    return this.#raw.pexpire(fullKey, parseTtl(ttl));
+  }
+
+  async ttl(key: string): Promise<number> {
+    return this.#raw.pttl(this.#key(key));
+  }
+
+  async persist(key: string): Promise<boolean> {
+    return this.#raw.persist(this.#key(key));
+  }
+
+  async incrby(key: string, increment = 1): Promise<number> {
+    const fullKey = this.#key(key);
+    assertInteger(increment, 'increment');
+    return this.#raw.incrby(fullKey, increment);
+  }
+
+  // --- hashes -----------------------------------------------------------------------------------
+
+  hset(key: string, fields: EntriesInput): Promise<number>;
+  hset(key: string, field: string, value: unknown): Promise<number>;
+  async hset(key: string, fieldsOrField: EntriesInput | string, value?: unknown): Promise<number> {
+    const fullKey = this.#key(key);
+    const entries: EntriesInput =
+      typeof fieldsOrField === 'string' ? [[fieldsOrField, value]] : fieldsOrField;
+    const pairs = this.#encodeEntries(entries, 'fields', (field) => this.#field(field), key);
+    assertNotEmpty(pairs, 'fields');
+    return this.#raw.hset(fullKey, pairs);
+  }
+
+  async hget<T = unknown>(key: string, field: string): Promise<T | null> {
+    const value = await this.#raw.hget(this.#key(key), this.#field(field));
+    return value === null ? null : (this.#decode(value, key) as T);
+  }
+
+  async hgetall<T = unknown>(key: string): Promise<Record<string, T>> {
+    const pairs = await this.#raw.hgetall(this.#key(key));
+    return recordFromPairs(pairs.map(([field, value]) => [field, this.#decode(value, key) as T] as const));
+  }
+
+  async hdel(key: string, ...fields: string[]): Promise<number> {
+    const fullKey = this.#key(key);
+    assertNotEmpty(fields, 'fields');
+    return this.#raw.hdel(
+      fullKey,
+      fields.map((field) => this.#field(field)),
+    );
+  }
+
+  async hincrby(key: string, field: string, increment: number): Promise<number> {
+    const fullKey = this.#key(key);
+    assertInteger(increment, 'increment');
+    return this.#raw.hincrby(fullKey, this.#field(field), increment);
+  }
+
+  async hexists(key: string, field: string): Promise<boolean> {
+    return this.#raw.hexists(this.#key(key), this.#field(field));
+  }
+
+  async hkeys(key: string): Promise<string[]> {
+    return this.#raw.hkeys(this.#key(key));
+  }
+
+  async hlen(key: string): Promise<number> {
+    return this.#raw.hlen(this.#key(key));
+  }
+
+  // --- lists ------------------------------------------------------------------------------------
+
+  async lpush(key: string, ...values: unknown[]): Promise<number> {
+    return this.#raw.lpush(this.#key(key), this.#encodeList(values, key));
+  }
+
+  async rpush(key: string, ...values: unknown[]): Promise<number> {
+    return this.#raw.rpush(this.#key(key), this.#encodeList(values, key));
+  }
+
+  async lpop<T = unknown>(key: string): Promise<T | null> {
+    return this.#decodeOrNull<T>(await this.#raw.lpop(this.#key(key)), key);
+  }
+
+  async rpop<T = unknown>(key: string): Promise<T | null> {
+    return this.#decodeOrNull<T>(await this.#raw.rpop(this.#key(key)), key);
+  }
+
+  async lrange<T = unknown>(key: string, start: number, stop: number): Promise<T[]> {
+    const fullKey = this.#key(key);
+    this.#assertRange(start, stop);
+    return this.#decodeAll<T>(await this.#raw.lrange(fullKey, start, stop), key);
+  }
+
+  async llen(key: string): Promise<number> {
+    return this.#raw.llen(this.#key(key));
+  }
+
+  async ltrim(key: string, start: number, stop: number): Promise<void> {
+    const fullKey = this.#key(key);
+    this.#assertRange(start, stop);
+    await this.#raw.ltrim(fullKey, start, stop);
+  }
+
+  // --- sets -------------------------------------------------------------------------------------
+
+  async sadd(key: string, ...members: unknown[]): Promise<number> {
+    return this.#raw.sadd(this.#key(key), this.#encodeList(members, key, 'members'));
+  }
+
+  async srem(key: string, ...members: unknown[]): Promise<number> {
+    return this.#raw.srem(this.#key(key), this.#encodeList(members, key, 'members'));
+  }
+
+  async smembers<T = unknown>(key: string): Promise<T[]> {
+    return this.#decodeAll<T>(await this.#raw.smembers(this.#key(key)), key);
+  }
+
+  async sismember(key: string, member: unknown): Promise<boolean> {
+    return this.#raw.sismember(this.#key(key), this.#encode(member, key));
+  }
+
+  async scard(key: string): Promise<number> {
+    return this.#raw.scard(this.#key(key));
+  }
+
+  async sinter<T = unknown>(keys: readonly string[]): Promise<T[]> {
+    return this.#decodeAll<T>(await this.#raw.sinter(this.#keys(keys)), keys[0]);
+  }
+
+  async sunion<T = unknown>(keys: readonly string[]): Promise<T[]> {
+    return this.#decodeAll<T>(await this.#raw.sunion(this.#keys(keys)), keys[0]);
+  }
+
+  async sdiff<T = unknown>(keys: readonly string[]): Promise<T[]> {
+    return this.#decodeAll<T>(await this.#raw.sdiff(this.#keys(keys)), keys[0]);
+  }
+
+  async sinterstore(destination: string, keys: readonly string[]): Promise<number> {
+    const fullDestination = this.#key(destination, 'destination');
+    return this.#raw.sinterstore(fullDestination, this.#keys(keys));
+  }
+
+  async sunionstore(destination: string, keys: readonly string[]): Promise<number> {
+    const fullDestination = this.#key(destination, 'destination');
+    return this.#raw.sunionstore(fullDestination, this.#keys(keys));
+  }
+
+  // --- sorted sets ------------------------------------------------------------------------------
+
+  async zadd(
+    key: string,
+    entries: ScoredMember | readonly ScoredMember[],
+    options?: ZAddOptions,
+  ): Promise<number> {
+    const fullKey = this.#key(key);
+    assertOptions(options, ZADD_OPTIONS);
+    if (options?.nx && (options.xx || options.gt || options.lt)) {
+      throw new InvalidArgumentError('options', 'nx cannot be combined with xx, gt or lt');
+    }
+    if (options?.gt && options.lt) throw new InvalidArgumentError('options', 'gt and lt are exclusive');
+    const list: readonly ScoredMember[] = Array.isArray(entries) ? entries : [entries as ScoredMember];
+    assertNotEmpty(list, 'entries');
+    const encoded = list.map((entry, i) => {
+      if (entry === null || typeof entry !== 'object') {
+        throw new InvalidArgumentError(`entries[${i}]`, 'expected { member, score }');
+      }
+      assertScore(entry.score, `entries[${i}].score`);
+      return [entry.score, this.#encode(entry.member, key)] as const;
+    });
+    return this.#raw.zadd(fullKey, encoded, options ?? {});
+  }
+
+  zrange<T = unknown>(
+    key: string,
+    start: number,
+    stop: number,
+    options?: ZRangeOptions & { withScores?: false },
+  ): Promise<T[]>;
+  zrange<T = unknown>(
+    key: string,
+    start: number,
+    stop: number,
+    options: ZRangeOptions & { withScores: true },
+  ): Promise<ScoredMember<T>[]>;
+  async zrange<T = unknown>(
+    key: string,
+    start: number,
+    stop: number,
+    options?: ZRangeOptions,
+  ): Promise<T[] | ScoredMember<T>[]> {
+    const fullKey = this.#key(key);
+    this.#assertRange(start, stop);
+    assertOptions(options, ZRANGE_OPTIONS);
+    const rev = options?.rev ?? false;
+    if (options?.withScores) {
+      return this.#decodeScored<T>(await this.#raw.zrangeWithScores(fullKey, start, stop, rev), key);
+    }
+    return this.#decodeAll<T>(await this.#raw.zrange(fullKey, start, stop, rev), key);
+  }
+
+  zrevrange<T = unknown>(
+    key: string,
+    start: number,
+    stop: number,
+    options?: { withScores?: false },
+  ): Promise<T[]>;
+  zrevrange<T = unknown>(
+    key: string,
+    start: number,
+    stop: number,
+    options: { withScores: true },
+  ): Promise<ScoredMember<T>[]>;
+  async zrevrange<T = unknown>(
+    key: string,
+    start: number,
+    stop: number,
+    options?: { withScores?: boolean },
+  ): Promise<T[] | ScoredMember<T>[]> {
+    assertOptions(options, { withScores: 'boolean' });
+    return options?.withScores
+      ? this.zrange<T>(key, start, stop, { rev: true, withScores: true })
+      : this.zrange<T>(key, start, stop, { rev: true });
+  }
+
+  zrangebyscore<T = unknown>(
+    key: string,
+    min: ScoreBound,
+    max: ScoreBound,
+    options?: ZRangeByScoreOptions & { withScores?: false },
+  ): Promise<T[]>;
+  zrangebyscore<T = unknown>(
+    key: string,
+    min: ScoreBound,
+    max: ScoreBound,
+    options: ZRangeByScoreOptions & { withScores: true },
+  ): Promise<ScoredMember<T>[]>;
+  async zrangebyscore<T = unknown>(
+    key: string,
+    min: ScoreBound,
+    max: ScoreBound,
+    options?: ZRangeByScoreOptions,
+  ): Promise<T[] | ScoredMember<T>[]> {
+    const fullKey = this.#key(key);
+    const minArg = formatScoreBound(min, 'min');
+    const maxArg = formatScoreBound(max, 'max');
+    assertOptions(options, ZRANGEBYSCORE_OPTIONS);
+    let limit: RawLimit | undefined;
+    if (options?.offset !== undefined || options?.count !== undefined) {
+      const offset = options.offset ?? 0;
+      const count = options.count ?? -1;
+      assertIntegerAtLeast(offset, 0, 'options.offset');
+      assertIntegerAtLeast(count, -1, 'options.count');
+      limit = { offset, count };
+    }
+    if (options?.withScores) {
+      return this.#decodeScored<T>(
+        await this.#raw.zrangebyscoreWithScores(fullKey, minArg, maxArg, limit),
+        key,
+      );
+    }
+    return this.#decodeAll<T>(await this.#raw.zrangebyscore(fullKey, minArg, maxArg, limit), key);
+  }
+
+  async zrem(key: string, ...members: unknown[]): Promise<number> {
+    return this.#raw.zrem(this.#key(key), this.#encodeList(members, key, 'members'));
+  }
+
+  async zincrby(key: string, increment: number, member: unknown): Promise<number> {
+    const fullKey = this.#key(key);
+    assertScore(increment, 'increment');
+    return this.#raw.zincrby(fullKey, increment, this.#encode(member, key));
+  }
+
+  async zremrangebyrank(key: string, start: number, stop: number): Promise<number> {
+    const fullKey = this.#key(key);
+    this.#assertRange(start, stop);
+    return this.#raw.zremrangebyrank(fullKey, start, stop);
+  }
+
+  async zscore(key: string, member: unknown): Promise<number | null> {
+    return this.#raw.zscore(this.#key(key), this.#encode(member, key));
+  }
+
+  async zcard(key: string): Promise<number> {
+    return this.#raw.zcard(this.#key(key));
+  }
+
+  async zpopmin<T = unknown>(key: string, count = 1): Promise<ScoredMember<T>[]> {
+    const fullKey = this.#key(key);
+    assertIntegerAtLeast(count, 1, 'count');
+    return this.#decodeScored<T>(await this.#raw.zpopmin(fullKey, count), key);
+  }
+
+  async zpopmax<T = unknown>(key: string, count = 1): Promise<ScoredMember<T>[]> {
+    const fullKey = this.#key(key);
+    assertIntegerAtLeast(count, 1, 'count');
+    return this.#decodeScored<T>(await this.#raw.zpopmax(fullKey, count), key);
+  }
+
+  // --- lock primitives and pub/sub --------------------------------------------------------------
+
+  async setIfAbsent(
+    key: string,
+    token: string,
+    ttl: Duration,
+    options?: SetIfAbsentOptions,
+  ): Promise<LeaseGrant> {
+    const fullKey = this.#key(key);
+    assertNonEmptyString(token, 'token');
+    const px = parseTtl(ttl);
+    assertOptions(options, { fencing: 'boolean' });
+    return this.#raw.setIfAbsent(fullKey, token, px, options?.fencing ? fenceKeyOf(fullKey) : undefined);
+  }
+
+  async compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    const fullKey = this.#key(key);
+    assertNonEmptyString(token, 'token');
+    assertOptions(options, { notify: 'string' });
+    const notify =
+      options?.notify === undefined ? undefined : this.#channel(options.notify, 'options.notify');
+    return this.#raw.compareAndDelete(fullKey, token, notify);
+  }
+
+  async compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean> {
+    const fullKey = this.#key(key);
+    assertNonEmptyString(token, 'token');
+    return this.#raw.compareAndExpire(fullKey, token, parseTtl(ttl));
+  }
+
+  async publish(channel: string, message: string): Promise<number> {
+    const fullChannel = this.#channel(channel);
+    if (typeof message !== 'string') throw new InvalidArgumentError('message', 'expected a string');
+    return this.#raw.publish(fullChannel, message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
+    const fullChannel = this.#channel(channel);
+    if (typeof listener !== 'function') throw new InvalidArgumentError('listener', 'expected a function');
+    return this.#raw.subscribe(fullChannel, listener);
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------------
+
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.#raw.ping();
+    return performance.now() - started;
+  }
+
+  async flushdb(): Promise<void> {
+    if (!this.#allowFlush) {
+      throw new ForbiddenOperationError(
+        'flushdb() deletes every key in the database; create the repository with allowFlush: true to allow it',
+      );
+    }
+    await this.#raw.flushdb();
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  #key(key: string, argument = 'key'): string {
+    assertKey(key, argument);
+    return this.keyPrefix + key;
+  }
+
+  #keys(keys: readonly string[]): string[] {
+    this.#assertArray(keys, 'keys');
+    assertNotEmpty(keys, 'keys');
+    return keys.map((key) => this.#key(key, 'keys[]'));
+  }
+
+  #field(field: string): string {
+    if (typeof field !== 'string') throw new InvalidArgumentError('field', 'expected a string');
+    return field;
+  }
+
+  #channel(channel: string, argument = 'channel'): string {
+    assertNonEmptyString(channel, argument);
+    return this.keyPrefix + channel;
+  }
+
+  #assertArray(value: unknown, argument: string): void {
+    if (!Array.isArray(value)) throw new InvalidArgumentError(argument, 'expected an array');
+  }
+
+  #assertRange(start: number, stop: number): void {
+    assertInteger(start, 'start');
+    assertInteger(stop, 'stop');
+  }
+
+  #setOptions(options: SetOptions): RawSetOptions {
+    assertOptions(options, SET_OPTIONS);
+    if (options.nx && options.xx) throw new InvalidArgumentError('options', 'nx and xx are exclusive');
+    if (options.keepTtl && options.ttl !== undefined) {
+      throw new InvalidArgumentError('options', 'keepTtl and ttl are exclusive');
+    }
+    return {
+      ...(options.ttl === undefined ? {} : { px: parseTtl(options.ttl, 'options.ttl') }),
+      ...(options.nx ? { nx: true } : {}),
+      ...(options.xx ? { xx: true } : {}),
+      ...(options.keepTtl ? { keepTtl: true } : {}),
+    };
+  }
+
+  #scanArguments(pattern: string, options: ScanOptions | undefined) {
+    assertNonEmptyString(pattern, 'pattern');
+    assertOptions(options, SCAN_OPTIONS);
+    const count = options?.count ?? DEFAULT_SCAN_COUNT;
+    assertIntegerAtLeast(count, 1, 'options.count');
+    const type = options?.type;
+    if (type !== undefined && !KEY_TYPES.has(type)) {
+      throw new InvalidArgumentError('options.type', `expected one of ${[...KEY_TYPES].join(', ')}`);
+    }
+    return { match: this.#prefixPattern + pattern, count, type };
+  }
+
+  #encode(value: unknown, key: string | undefined): RawValue {
+    let encoded: unknown;
+    try {
+      encoded = this.serializer.serialize(value);
+    } catch (error) {
+      if (SerializationError.is(error)) throw error;
+      throw new SerializationError(
+        `cannot serialize value with ${this.serializer.name}: ${messageOf(error)}`,
+        {
+          key,
+          cause: error,
+        },
+      );
+    }
+    if (typeof encoded !== 'string' && !(encoded instanceof Uint8Array)) {
+      throw new SerializationError(`${this.serializer.name} cannot represent ${typeof value}`, { key });
+    }
+    return encoded;
+  }
+
+  #encodeList(values: readonly unknown[], key: string, argument = 'values'): RawValue[] {
+    assertNotEmpty(values, argument);
+    return values.map((value) => this.#encode(value, key));
+  }
+
+  #encodeEntries(
+    entries: EntriesInput,
+    argument: string,
+    name: (name: string) => string,
+    key?: string,
+  ): Array<readonly [string, RawValue]> {
+    if (entries === null || typeof entries !== 'object') {
+      throw new InvalidArgumentError(argument, 'expected an object, a Map or [name, value] pairs');
+    }
+    const source = Symbol.iterator in entries ? entries : Object.entries(entries);
+    const out: Array<readonly [string, RawValue]> = [];
+    for (const entry of source as Iterable<readonly [string, unknown]>) {
+      if (!Array.isArray(entry)) throw new InvalidArgumentError(argument, 'expected [name, value] pairs');
+      out.push([name(entry[0]), this.#encode(entry[1], key ?? entry[0])]);
+    }
+    return out;
+  }
+
+  #decode(value: RawValue, key: string | undefined): unknown {
+    try {
+      return this.serializer.deserialize(value);
+    } catch (error) {
+      if (SerializationError.is(error)) throw error;
+      throw new SerializationError(
+        `cannot deserialize stored value with ${this.serializer.name}: ${messageOf(error)}`,
+        {
+          key,
+          cause: error,
+        },
+      );
+    }
+  }
+
+  #decodeOrNull<T>(value: RawValue | null, key: string): T | null {
+    return value === null ? null : (this.#decode(value, key) as T);
+  }
+
+  #decodeAll<T>(values: readonly RawValue[], key: string | undefined): T[] {
+    return values.map((value) => this.#decode(value, key) as T);
+  }
+
+  #decodeScored<T>(entries: readonly RawScored[], key: string): ScoredMember<T>[] {
+    return entries.map(([member, score]) => ({ member: this.#decode(member, key) as T, score }));
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,23 @@
+import type { EntriesInput } from './key-value-commands.js';
+
+/** Hash commands. Field names are plain strings; field values go through the serializer. */
+export interface HashCommands {
+  /** Sets fields from an object, Map or pairs; returns how many fields were new. */
+  hset(key: string, fields: EntriesInput): Promise<number>;
+  /** Sets one field; returns 1 if it was new, else 0. */
+  hset(key: string, field: string, value: unknown): Promise<number>;
+  /** One field's value, or `null`. */
+  hget<T = unknown>(key: string, field: string): Promise<T | null>;
+  /** Every field and value; an empty object when the key does not exist (as Redis does). */
+  hgetall<T = unknown>(key: string): Promise<Record<string, T>>;
+  /** Deletes fields; returns how many existed. */
+  hdel(key: string, ...fields: string[]): Promise<number>;
+  /** Adds `increment` to an integer field and returns the result. */
+  hincrby(key: string, field: string, increment: number): Promise<number>;
+  /** Whether the field exists. */
+  hexists(key: string, field: string): Promise<boolean>;
+  /** Field names. */
+  hkeys(key: string): Promise<string[]>;
+  /** Number of fields. */
+  hlen(key: string): Promise<number>;
+}

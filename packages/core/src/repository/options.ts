@@ -1,0 +1,102 @@
+import type { Duration } from '../duration.js';
+
+/** Redis data types, as `TYPE` reports them and as `scan({ type })` filters them. */
+export type KeyType = 'string' | 'hash' | 'list' | 'set' | 'zset';
+
+/** Options of {@link KeyValueCommands.set}. */
+export interface SetOptions {
+  /** Expire the key after this long. Omit to keep the key until deleted. */
+  readonly ttl?: Duration;
+  /** Only set the key if it does not exist (`NX`). `set` then returns whether it was set. */
+  readonly nx?: boolean;
+  /** Only set the key if it already exists (`XX`). */
+  readonly xx?: boolean;
+  /** Keep the key's current TTL instead of clearing it (`KEEPTTL`). Not combinable with `ttl`. */
+  readonly keepTtl?: boolean;
+}
+
+/** Options of {@link KeyValueCommands.mset}. */
+export interface MsetOptions {
+  /** Expire every written key after this long. */
+  readonly ttl?: Duration;
+}
+
+/** Options of {@link KeyValueCommands.scan} and {@link KeyValueCommands.deletePattern}. */
+export interface ScanOptions {
+  /** `COUNT` hint per SCAN call (work per round trip), default 250. */
+  readonly count?: number;
+  /** Only keys of this type (`TYPE` filter). */
+  readonly type?: KeyType;
+}
+
+/** A sorted-set member with its score. */
+export interface ScoredMember<T = unknown> {
+  readonly member: T;
+  readonly score: number;
+}
+
+/** Options of {@link SortedSetCommands.zadd}, mirroring the Redis flags. */
+export interface ZAddOptions {
+  /** Only add new members. */
+  readonly nx?: boolean;
+  /** Only update existing members. */
+  readonly xx?: boolean;
+  /** Only update when the new score is greater. */
+  readonly gt?: boolean;
+  /** Only update when the new score is lower. */
+  readonly lt?: boolean;
+  /** Return the number of members added or changed instead of only added. */
+  readonly ch?: boolean;
+}
+
+/** Options of {@link SortedSetCommands.zrange}. */
+export interface ZRangeOptions {
+  /** Highest score first (`REV`). */
+  readonly rev?: boolean;
+  /** Return `{ member, score }` entries instead of members. */
+  readonly withScores?: boolean;
+}
+
+/**
+ * A score bound for range queries: a number (inclusive), `'-inf'`/`'+inf'` (or ±Infinity), or an
+ * exclusive bound written as Redis does, e.g. `'(5'`.
+ */
+export type ScoreBound = number | '-inf' | '+inf' | `(${number}`;
+
+/** Options of {@link SortedSetCommands.zrangebyscore}. */
+export interface ZRangeByScoreOptions {
+  /** Return `{ member, score }` entries instead of members. */
+  readonly withScores?: boolean;
+  /** Skip this many matches (`LIMIT offset count`); requires `count`. */
+  readonly offset?: number;
+  /** Return at most this many matches. */
+  readonly count?: number;
+}
+
+/** Result of {@link LockPrimitives.setIfAbsent}. */
+export type LeaseGrant =
+  | {
+      readonly acquired: true;
+      /** The new value of the key's fencing counter, when fencing was requested; else `null`. */
+      readonly fencingToken: number | null;
+    }
+  | {
+      readonly acquired: false;
+      /** Remaining TTL of the current holder in ms (-1 if it has none): how long a waiter may wait. */
+      readonly remainingTtl: number;
+    };
+
+/** Options of {@link LockPrimitives.setIfAbsent}. */
+export interface SetIfAbsentOptions {
+  /** Also increment the key's fencing counter in the same atomic step and return it. */
+  readonly fencing?: boolean;
+}
+
+/** Options of {@link LockPrimitives.compareAndDelete}. */
+export interface CompareAndDeleteOptions {
+  /** On success, publish the key's name on this channel in the same atomic step (wakes waiters). */
+  readonly notify?: string;
+}
+
+/** Removes a subscription created by {@link PubSubCommands.subscribe}. */
+export type Unsubscribe = () => Promise<void>;

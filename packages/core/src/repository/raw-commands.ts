@@ -1,0 +1,111 @@
+import type { KeyType, LeaseGrant, Unsubscribe, ZAddOptions } from './options.js';
+
+/** A stored value as it travels to and from the backend: serialized text or bytes. */
+export type RawValue = string | Uint8Array;
+
+/** A sorted-set member as stored, with its score. */
+export type RawScored = readonly [member: RawValue, score: number];
+
+/** Options of {@link RawCommands.set}, already validated. */
+export interface RawSetOptions {
+  readonly px?: number;
+  readonly nx?: boolean;
+  readonly xx?: boolean;
+  readonly keepTtl?: boolean;
+}
+
+/** `LIMIT offset count` of a score range. */
+export interface RawLimit {
+  readonly offset: number;
+  readonly count: number;
+}
+
+/**
+ * The backend seam: Redis commands over full keys (prefix included) and raw values, with Redis
+ * semantics and nothing else. `BaseCacheRepository` adds validation, prefixes and serialization on
+ * top, once for every backend; a backend (ioredis, the in-memory fake) implements only this.
+ *
+ * Implementations throw `CacheError`s: `WrongTypeError`, `CacheUnavailableError`, and so on.
+ * Arguments are validated before they arrive here: counts are positive, lists are non-empty.
+ */
+export interface RawCommands {
+  get(key: string): Promise<RawValue | null>;
+  set(key: string, value: RawValue, options: RawSetOptions): Promise<boolean>;
+  mget(keys: readonly string[]): Promise<(RawValue | null)[]>;
+  /** Writes every entry; with `px`, each key gets that TTL. Need not be atomic across keys. */
+  mset(entries: ReadonlyArray<readonly [string, RawValue]>, px: number | undefined): Promise<void>;
+  /** `UNLINK`; on Cluster, keys may span slots. */
+  unlink(keys: readonly string[]): Promise<number>;
+  /** `SCAN` over every primary, yielding batches of full keys. */
+  scan(match: string, count: number, type: KeyType | undefined): AsyncIterable<readonly string[]>;
+  exists(key: string): Promise<boolean>;
+  pexpire(key: string, ms: number): Promise<boolean>;
+  pttl(key: string): Promise<number>;
+  persist(key: string): Promise<boolean>;
+  incrby(key: string, increment: number): Promise<number>;
+
+  hset(key: string, entries: ReadonlyArray<readonly [string, RawValue]>): Promise<number>;
+  hget(key: string, field: string): Promise<RawValue | null>;
+  hgetall(key: string): Promise<ReadonlyArray<readonly [string, RawValue]>>;
+  hdel(key: string, fields: readonly string[]): Promise<number>;
+  hincrby(key: string, field: string, increment: number): Promise<number>;
+  hexists(key: string, field: string): Promise<boolean>;
+  hkeys(key: string): Promise<string[]>;
+  hlen(key: string): Promise<number>;
+
+  lpush(key: string, values: readonly RawValue[]): Promise<number>;
+  rpush(key: string, values: readonly RawValue[]): Promise<number>;
+  lpop(key: string): Promise<RawValue | null>;
+  rpop(key: string): Promise<RawValue | null>;
+  lrange(key: string, start: number, stop: number): Promise<RawValue[]>;
+  llen(key: string): Promise<number>;
+  ltrim(key: string, start: number, stop: number): Promise<void>;
+
+  sadd(key: string, members: readonly RawValue[]): Promise<number>;
+  srem(key: string, members: readonly RawValue[]): Promise<number>;
+  smembers(key: string): Promise<RawValue[]>;
+  sismember(key: string, member: RawValue): Promise<boolean>;
+  scard(key: string): Promise<number>;
+  /** On Cluster, keys may span slots (computed client-side). */
+  sinter(keys: readonly string[]): Promise<RawValue[]>;
+  sunion(keys: readonly string[]): Promise<RawValue[]>;
+  sdiff(keys: readonly string[]): Promise<RawValue[]>;
+  /** On Cluster, throws `CrossSlotError` when the keys span slots. */
+  sinterstore(destination: string, keys: readonly string[]): Promise<number>;
+  sunionstore(destination: string, keys: readonly string[]): Promise<number>;
+
+  zadd(
+    key: string,
+    entries: ReadonlyArray<readonly [score: number, member: RawValue]>,
+    options: ZAddOptions,
+  ): Promise<number>;
+  zrange(key: string, start: number, stop: number, rev: boolean): Promise<RawValue[]>;
+  zrangeWithScores(key: string, start: number, stop: number, rev: boolean): Promise<RawScored[]>;
+  /** Bounds are Redis strings: `'-inf'`, `'+inf'`, `'5'`, `'(5'`. */
+  zrangebyscore(key: string, min: string, max: string, limit: RawLimit | undefined): Promise<RawValue[]>;
+  zrangebyscoreWithScores(
+    key: string,
+    min: string,
+    max: string,
+    limit: RawLimit | undefined,
+  ): Promise<RawScored[]>;
+  zrem(key: string, members: readonly RawValue[]): Promise<number>;
+  zincrby(key: string, increment: number, member: RawValue): Promise<number>;
+  zremrangebyrank(key: string, start: number, stop: number): Promise<number>;
+  zscore(key: string, member: RawValue): Promise<number | null>;
+  zcard(key: string): Promise<number>;
+  zpopmin(key: string, count: number): Promise<RawScored[]>;
+  zpopmax(key: string, count: number): Promise<RawScored[]>;
+
+  /** `SET key token NX PX ms`, plus `INCR fenceKey` in the same atomic step when `fenceKey` is given. */
+  setIfAbsent(key: string, token: string, px: number, fenceKey: string | undefined): Promise<LeaseGrant>;
+  /** Deletes `key` if it holds `token`; then publishes the key on `notifyChannel` when given. */
+  compareAndDelete(key: string, token: string, notifyChannel: string | undefined): Promise<boolean>;
+  compareAndExpire(key: string, token: string, px: number): Promise<boolean>;
+
+  publish(channel: string, message: string): Promise<number>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe>;
+
+  ping(): Promise<void>;
+  flushdb(): Promise<void>;
+}

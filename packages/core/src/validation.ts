@@ -1,0 +1,122 @@
+import { describe } from './duration.js';
+import { InvalidArgumentError } from './errors.js';
+import type { ScoreBound } from './repository/options.js';
+
+/**
+ * Argument checks shared by every backend, so bad input fails the same way on Redis and on the
+ * in-memory fake, before anything is sent.
+ */
+
+/** Throws unless `value` is a safe integer. */
+export function assertInteger(value: unknown, argument: string): asserts value is number {
+  if (!Number.isSafeInteger(value)) {
+    throw new InvalidArgumentError(argument, `expected an integer, got ${describe(value)}`);
+  }
+}
+
+/** Throws unless `value` is an integer >= `min`. */
+export function assertIntegerAtLeast(value: unknown, min: number, argument: string): asserts value is number {
+  assertInteger(value, argument);
+  if (value < min) throw new InvalidArgumentError(argument, `expected an integer >= ${min}, got ${value}`);
+}
+
+/** Throws unless `value` is a non-empty string. */
+export function assertNonEmptyString(value: unknown, argument: string): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describe(value)}`);
+  }
+}
+
+/** Throws unless `value` is a number other than NaN (±Infinity are valid Redis scores). */
+export function assertScore(value: unknown, argument: string): asserts value is number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new InvalidArgumentError(argument, `expected a number, got ${describe(value)}`);
+  }
+}
+
+/** Throws unless `list` has at least one element (Redis rejects empty variadic commands). */
+export function assertNotEmpty(list: readonly unknown[], argument: string): void {
+  if (list.length === 0) throw new InvalidArgumentError(argument, 'expected at least one element');
+}
+
+/**
+ * Throws unless `options` is undefined or a plain object whose keys are all in `allowed` and whose
+ * values have the listed types. Catches typos such as `{ tll: '1h' }` that would otherwise be ignored.
+ */
+export function assertOptions(
+  options: unknown,
+  allowed: Readonly<Record<string, 'boolean' | 'number' | 'string' | 'duration' | 'any'>>,
+  argument = 'options',
+): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError(argument, `expected an object, got ${describe(options)}`);
+  }
+  for (const [name, value] of Object.entries(options)) {
+    const expected = allowed[name];
+    if (expected === undefined) {
+      throw new InvalidArgumentError(
+        `${argument}.${name}`,
+        `unknown option (known: ${Object.keys(allowed).join(', ')})`,
+      );
+    }
+    if (value === undefined || expected === 'any' || expected === 'duration') continue;
+    if (typeof value !== expected) {
+      throw new InvalidArgumentError(`${argument}.${name}`, `expected a ${expected}, got ${describe(value)}`);
+    }
+  }
+}
+
+/** Formats a score for a Redis command: `inf`/`-inf` for infinities. */
+export function formatScore(score: number): string {
+  if (score === Number.POSITIVE_INFINITY) return '+inf';
+  if (score === Number.NEGATIVE_INFINITY) return '-inf';
+  return String(score);
+}
+
+/** Parses a score from a Redis reply (`'inf'`, `'-inf'`, `'1.5'` or a RESP3 double). */
+export function parseScore(reply: string | number | Uint8Array): number {
+  if (typeof reply === 'number') return reply;
+  const text = typeof reply === 'string' ? reply : Buffer.from(reply).toString('latin1');
+  switch (text) {
+    case 'inf':
+    case '+inf':
+      return Number.POSITIVE_INFINITY;
+    case '-inf':
+      return Number.NEGATIVE_INFINITY;
+    default:
+      return Number(text);
+  }
+}
+
+const EXCLUSIVE_BOUND = /^\((-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|[+-]?inf)$/i;
+
+/** Validates a {@link ScoreBound} and formats it as Redis expects (`'-inf'`, `'5'`, `'(5'`). */
+export function formatScoreBound(bound: ScoreBound, argument: string): string {
+  if (typeof bound === 'number') {
+    assertScore(bound, argument);
+    return formatScore(bound);
+  }
+  if (bound === '-inf' || bound === '+inf') return bound;
+  if (typeof bound === 'string' && EXCLUSIVE_BOUND.test(bound)) return bound;
+  throw new InvalidArgumentError(
+    argument,
+    `expected a number, '-inf', '+inf' or an exclusive bound like '(5', got ${describe(bound)}`,
+  );
+}
+
+/**
+ * Builds a record from field/value pairs without letting a field named `__proto__` replace the
+ * object's prototype (data read from Redis is untrusted).
+ */
+export function recordFromPairs<T>(pairs: Iterable<readonly [string, T]>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [field, value] of pairs) {
+    if (field === '__proto__') {
+      Object.defineProperty(out, field, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      out[field] = value;
+    }
+  }
+  return out;
+}

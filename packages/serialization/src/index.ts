@@ -1,0 +1,1 @@
+export { JsonSerializer } from './json-serializer.js';
