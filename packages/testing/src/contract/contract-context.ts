@@ -1,0 +1,35 @@
+import type { CacheRepository } from '@forno/core';
+
+/** What each group of contract tests receives. */
+export interface ContractContext {
+  /** The repository of the current test (prefix unique to the test). */
+  repo(): CacheRepository;
+  /** Another repository on the same backend with its own prefix (closed after the test). */
+  createSibling(keyPrefix: string): Promise<CacheRepository>;
+  /** The unique prefix of the current test. */
+  prefix(): string;
+  /** Lets `ms` of time pass for TTLs: a manual clock for the fake, a real sleep for servers. */
+  advanceTime(ms: number): Promise<void>;
+}
+
+/** Collects an async iterable into an array. */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+/** Polls `condition` every few ms until it holds or `timeoutMs` passes (for pub/sub delivery). */
+export async function eventually(condition: () => boolean, timeoutMs = 2_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
+
+/** Sorts a copy, for comparing unordered results. */
+export function sortedCopy<T>(values: readonly T[]): T[] {
+  return [...values].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}

@@ -1,0 +1,4 @@
+export {
+  type CacheRepositoryContractOptions,
+  describeCacheRepositoryContract,
+} from './describe-cache-repository-contract.js';

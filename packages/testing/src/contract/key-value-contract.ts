@@ -1,0 +1,174 @@
+import { expect, it } from 'vitest';
+import { type ContractContext, collect } from './contract-context.js';
+
+/** Strings, TTLs and key-space commands. */
+export function keyValueContract(ctx: ContractContext): void {
+  it('get returns null for a missing key and round-trips JSON values', async () => {
+    const repo = ctx.repo();
+    expect(await repo.get('missing')).toBeNull();
+    const values: Array<[string, unknown]> = [
+      ['object', { name: 'Margherita', price: 12.99, toppings: ['basil', 'mozzarella'], vegan: false }],
+      ['array', [1, 'two', { three: 3 }, null]],
+      ['string', 'pizza'],
+      ['empty-string', ''],
+      ['number', 42.5],
+      ['zero', 0],
+      ['negative', -7],
+      ['boolean', true],
+      ['null', null],
+      ['unicode', 'Pizza ai funghi 🍕 — ñ 日本'],
+    ];
+    for (const [key, value] of values) {
+      expect(await repo.set(key, value)).toBe(true);
+      expect(await repo.get(key)).toEqual(value);
+    }
+  });
+
+  it('set overwrites, and nx / xx condition the write', async () => {
+    const repo = ctx.repo();
+    expect(await repo.set('k', 1, { xx: true })).toBe(false);
+    expect(await repo.exists('k')).toBe(false);
+    expect(await repo.set('k', 1, { nx: true })).toBe(true);
+    expect(await repo.set('k', 2, { nx: true })).toBe(false);
+    expect(await repo.get('k')).toBe(1);
+    expect(await repo.set('k', 3, { xx: true })).toBe(true);
+    expect(await repo.get('k')).toBe(3);
+    expect(await repo.set('k', 4)).toBe(true);
+    expect(await repo.get('k')).toBe(4);
+  });
+
+  it('set with a ttl expires the key; ttl() reports the remaining milliseconds', async () => {
+    const repo = ctx.repo();
+    await repo.set('short', 'soon gone', { ttl: 200 });
+    const remaining = await repo.ttl('short');
+    expect(remaining).toBeGreaterThan(0);
+    expect(remaining).toBeLessThanOrEqual(200);
+    await repo.set('long', 'kept', { ttl: '24h' });
+    expect(await repo.ttl('long')).toBeGreaterThan(23 * 3_600_000);
+    await ctx.advanceTime(350);
+    expect(await repo.get('short')).toBeNull();
+    expect(await repo.exists('short')).toBe(false);
+    expect(await repo.get('long')).toBe('kept');
+  });
+
+  it('ttl is -1 without expiry and -2 for a missing key; persist removes a ttl', async () => {
+    const repo = ctx.repo();
+    expect(await repo.ttl('nothing')).toBe(-2);
+    await repo.set('k', 'v');
+    expect(await repo.ttl('k')).toBe(-1);
+    expect(await repo.persist('k')).toBe(false);
+    expect(await repo.expire('k', '10s')).toBe(true);
+    expect(await repo.ttl('k')).toBeGreaterThan(9_000);
+    expect(await repo.persist('k')).toBe(true);
+    expect(await repo.ttl('k')).toBe(-1);
+    expect(await repo.expire('nothing', '10s')).toBe(false);
+    expect(await repo.persist('nothing')).toBe(false);
+  });
+
+  it('set without keepTtl clears the ttl; keepTtl keeps it', async () => {
+    const repo = ctx.repo();
+    await repo.set('k', 1, { ttl: '1h' });
+    await repo.set('k', 2, { keepTtl: true });
+    expect(await repo.ttl('k')).toBeGreaterThan(3_000_000);
+    await repo.set('k', 3);
+    expect(await repo.ttl('k')).toBe(-1);
+  });
+
+  it('expire makes an existing key vanish after the ttl', async () => {
+    const repo = ctx.repo();
+    await repo.hset('session', { cart: [] });
+    expect(await repo.expire('session', 150)).toBe(true);
+    await ctx.advanceTime(300);
+    expect(await repo.exists('session')).toBe(false);
+    expect(await repo.hgetall('session')).toEqual({});
+  });
+
+  it('mget returns values in order with null for missing keys and for keys of other types', async () => {
+    const repo = ctx.repo();
+    await repo.set('a', { n: 1 });
+    await repo.set('c', 'three');
+    await repo.sadd('set', 'x');
+    expect(await repo.mget(['a', 'b', 'c', 'set'])).toEqual([{ n: 1 }, null, 'three', null]);
+    expect(await repo.mget([])).toEqual([]);
+  });
+
+  it('mset writes several keys, from an object, a Map or pairs, optionally with a ttl', async () => {
+    const repo = ctx.repo();
+    await repo.mset({ 'menu:1': 'a', 'menu:2': { b: 2 } });
+    await repo.mset(new Map([['menu:3', 3]]));
+    await repo.mset([['menu:4', [4]]], { ttl: '1h' });
+    expect(await repo.mget(['menu:1', 'menu:2', 'menu:3', 'menu:4'])).toEqual(['a', { b: 2 }, 3, [4]]);
+    expect(await repo.ttl('menu:1')).toBe(-1);
+    expect(await repo.ttl('menu:4')).toBeGreaterThan(3_000_000);
+  });
+
+  it('delete removes keys of any type and counts only existing ones', async () => {
+    const repo = ctx.repo();
+    await repo.set('s', 1);
+    await repo.hset('h', 'f', 1);
+    await repo.rpush('l', 1);
+    expect(await repo.delete('s', 'h', 'l', 'missing')).toBe(3);
+    expect(await repo.delete('s')).toBe(0);
+    expect(await repo.delete()).toBe(0);
+    expect(await repo.exists('h')).toBe(false);
+  });
+
+  it('incrby creates, increments and decrements integers that get() reads back as numbers', async () => {
+    const repo = ctx.repo();
+    expect(await repo.incrby('counter')).toBe(1);
+    expect(await repo.incrby('counter', 41)).toBe(42);
+    expect(await repo.incrby('counter', -50)).toBe(-8);
+    expect(await repo.get('counter')).toBe(-8);
+    await repo.set('stock', 10);
+    expect(await repo.incrby('stock', -3)).toBe(7);
+  });
+
+  it('incrby on a value that is not an integer fails with E_COMMAND and keeps the value', async () => {
+    const repo = ctx.repo();
+    await repo.set('name', 'margherita');
+    await expect(repo.incrby('name', 1)).rejects.toMatchObject({ code: 'E_COMMAND' });
+    await repo.set('float', 1.5);
+    await expect(repo.incrby('float', 1)).rejects.toMatchObject({ code: 'E_COMMAND' });
+    expect(await repo.get('name')).toBe('margherita');
+  });
+
+  it('incrby keeps the ttl of the key', async () => {
+    const repo = ctx.repo();
+    await repo.set('hits', 1, { ttl: '1h' });
+    await repo.incrby('hits', 1);
+    expect(await repo.ttl('hits')).toBeGreaterThan(3_000_000);
+  });
+
+  it('scan iterates keys matching a pattern, without the prefix', async () => {
+    const repo = ctx.repo();
+    await repo.mset({ 'menu:item:1': 1, 'menu:item:2': 2, 'menu:category:pizza': 3, 'order:1': 4 });
+    expect((await collect(repo.scan('menu:item:*'))).sort()).toEqual(['menu:item:1', 'menu:item:2']);
+    expect((await collect(repo.scan())).sort()).toEqual([
+      'menu:category:pizza',
+      'menu:item:1',
+      'menu:item:2',
+      'order:1',
+    ]);
+    expect(await collect(repo.scan('nothing:*'))).toEqual([]);
+  });
+
+  it('scan walks a keyspace larger than one batch and filters by type', async () => {
+    const repo = ctx.repo();
+    const entries = Array.from({ length: 120 }, (_, i) => [`bulk:${i}`, i] as const);
+    await repo.mset(entries);
+    await repo.hset('bulk:hash', 'f', 1);
+    const keys = new Set(await collect(repo.scan('bulk:*', { count: 7 })));
+    expect(keys.size).toBe(121);
+    expect(await collect(repo.scan('bulk:*', { type: 'hash' }))).toEqual(['bulk:hash']);
+  });
+
+  it('deletePattern deletes matching keys only and returns the count', async () => {
+    const repo = ctx.repo();
+    await repo.mset(Array.from({ length: 60 }, (_, i) => [`menu:item:${i}`, i] as const));
+    await repo.set('menu:config', 'keep');
+    await repo.hset('menu:item:hash', { f: 1 });
+    expect(await repo.deletePattern('menu:item:*', { count: 10 })).toBe(61);
+    expect(await collect(repo.scan('menu:*'))).toEqual(['menu:config']);
+    expect(await repo.deletePattern('menu:item:*')).toBe(0);
+  });
+}

@@ -1,0 +1,86 @@
+import { expect, it } from 'vitest';
+import { type ContractContext, eventually } from './contract-context.js';
+
+/** The atomic lock primitives and pub/sub. */
+export function lockPrimitivesContract(ctx: ContractContext): void {
+  it('setIfAbsent grants once; a second caller learns the remaining ttl', async () => {
+    const repo = ctx.repo();
+    expect(await repo.setIfAbsent('order_lock:1', 'token-a', '30s')).toEqual({
+      acquired: true,
+      fencingToken: null,
+    });
+    const denied = await repo.setIfAbsent('order_lock:1', 'token-b', '30s');
+    expect(denied.acquired).toBe(false);
+    expect(denied.acquired === false && denied.remainingTtl).toBeGreaterThan(29_000);
+    expect(await repo.exists('order_lock:1')).toBe(true);
+    expect(await repo.ttl('order_lock:1')).toBeGreaterThan(29_000);
+  });
+
+  it('fencing tokens increase with every grant, across releases and expiry', async () => {
+    const repo = ctx.repo();
+    const first = await repo.setIfAbsent('lock', 't1', 150, { fencing: true });
+    expect(first).toEqual({ acquired: true, fencingToken: 1 });
+    expect((await repo.setIfAbsent('lock', 't2', 150, { fencing: true })).acquired).toBe(false);
+    expect(await repo.compareAndDelete('lock', 't1')).toBe(true);
+    expect(await repo.setIfAbsent('lock', 't3', 150, { fencing: true })).toEqual({
+      acquired: true,
+      fencingToken: 2,
+    });
+    await ctx.advanceTime(300);
+    expect(await repo.exists('lock')).toBe(false);
+    expect(await repo.setIfAbsent('lock', 't4', 150, { fencing: true })).toEqual({
+      acquired: true,
+      fencingToken: 3,
+    });
+    expect(await repo.setIfAbsent('{tagged}lock', 't', 150, { fencing: true })).toEqual({
+      acquired: true,
+      fencingToken: 1,
+    });
+  });
+
+  it('compareAndDelete deletes only for the holder token', async () => {
+    const repo = ctx.repo();
+    await repo.setIfAbsent('lock', 'mine', '10s');
+    expect(await repo.compareAndDelete('lock', 'theirs')).toBe(false);
+    expect(await repo.exists('lock')).toBe(true);
+    expect(await repo.compareAndDelete('lock', 'mine')).toBe(true);
+    expect(await repo.exists('lock')).toBe(false);
+    expect(await repo.compareAndDelete('lock', 'mine')).toBe(false);
+  });
+
+  it('compareAndExpire extends only for the holder token', async () => {
+    const repo = ctx.repo();
+    await repo.setIfAbsent('lock', 'mine', 200);
+    expect(await repo.compareAndExpire('lock', 'theirs', '1h')).toBe(false);
+    expect(await repo.ttl('lock')).toBeLessThanOrEqual(200);
+    expect(await repo.compareAndExpire('lock', 'mine', '1h')).toBe(true);
+    expect(await repo.ttl('lock')).toBeGreaterThan(3_000_000);
+    await ctx.advanceTime(300);
+    expect(await repo.exists('lock')).toBe(true);
+    expect(await repo.compareAndExpire('missing', 'mine', '1h')).toBe(false);
+  });
+
+  it('compareAndDelete with notify publishes the released key to subscribers', async () => {
+    const repo = ctx.repo();
+    const messages: string[] = [];
+    const unsubscribe = await repo.subscribe('lock-released', (message) => messages.push(message));
+    await repo.setIfAbsent('lock', 'mine', '10s');
+    expect(await repo.compareAndDelete('lock', 'theirs', { notify: 'lock-released' })).toBe(false);
+    expect(await repo.compareAndDelete('lock', 'mine', { notify: 'lock-released' })).toBe(true);
+    expect(await eventually(() => messages.length > 0)).toBe(true);
+    expect(messages).toEqual([`${repo.keyPrefix}lock`]);
+    await unsubscribe();
+  });
+
+  it('publish reaches subscribers until they unsubscribe', async () => {
+    const repo = ctx.repo();
+    const received: string[] = [];
+    expect(await repo.publish('news', 'nobody listens')).toBe(0);
+    const unsubscribe = await repo.subscribe('news', (message) => received.push(message));
+    expect(await repo.publish('news', 'pizza ready')).toBeGreaterThanOrEqual(1);
+    expect(await eventually(() => received.length === 1)).toBe(true);
+    expect(received).toEqual(['pizza ready']);
+    await unsubscribe();
+    expect(await repo.publish('news', 'after')).toBe(0);
+  });
+}

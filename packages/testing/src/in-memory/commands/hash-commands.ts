@@ -1,0 +1,66 @@
+import type { RawCommands } from '@forno/core';
+import { toByteString } from '../byte-codec.js';
+import type { InMemoryContext } from '../in-memory-context.js';
+import { addInteger, parseStoredInteger } from './integer.js';
+
+type HashCommands = Pick<
+  RawCommands,
+  'hset' | 'hget' | 'hgetall' | 'hdel' | 'hincrby' | 'hexists' | 'hkeys' | 'hlen'
+>;
+
+const newHash = () => new Map<string, string>();
+
+/** Hash commands, with Redis semantics (an emptied hash is deleted). */
+export function hashCommands(ctx: InMemoryContext): HashCommands {
+  return {
+    async hset(key, entries) {
+      const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
+      let added = 0;
+      for (const [field, value] of entries) {
+        if (!hash.has(field)) added++;
+        hash.set(field, toByteString(value));
+      }
+      return added;
+    },
+
+    async hget(key, field) {
+      const value = ctx.store().read(key, 'hash')?.value.get(field);
+      return value === undefined ? null : ctx.reply(value);
+    },
+
+    async hgetall(key) {
+      const hash = ctx.store().read(key, 'hash')?.value;
+      return hash === undefined ? [] : [...hash].map(([field, value]) => [field, ctx.reply(value)] as const);
+    },
+
+    async hdel(key, fields) {
+      const store = ctx.store();
+      const entry = store.read(key, 'hash');
+      if (entry === undefined) return 0;
+      let deleted = 0;
+      for (const field of fields) if (entry.value.delete(field)) deleted++;
+      store.deleteIfEmpty(key, entry);
+      return deleted;
+    },
+
+    async hincrby(key, field, increment) {
+      const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
+      const current = parseStoredInteger(hash.get(field), 'ERR hash value is not an integer');
+      const result = addInteger(current, increment);
+      hash.set(field, result.toString());
+      return Number(result);
+    },
+
+    async hexists(key, field) {
+      return ctx.store().read(key, 'hash')?.value.has(field) ?? false;
+    },
+
+    async hkeys(key) {
+      return [...(ctx.store().read(key, 'hash')?.value.keys() ?? [])];
+    },
+
+    async hlen(key) {
+      return ctx.store().read(key, 'hash')?.value.size ?? 0;
+    },
+  };
+}

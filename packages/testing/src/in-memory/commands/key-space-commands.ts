@@ -1,0 +1,30 @@
+import { compileGlob, type RawCommands } from '@forno/core';
+import type { InMemoryContext } from '../in-memory-context.js';
+
+type KeySpaceCommands = Pick<RawCommands, 'scan' | 'ping' | 'flushdb'>;
+
+/** SCAN, PING and FLUSHDB over the fake's keyspace. */
+export function keySpaceCommands(ctx: InMemoryContext): KeySpaceCommands {
+  return {
+    async *scan(match, count, type) {
+      const store = ctx.store();
+      const matches = compileGlob(match);
+      // Snapshot first, like a SCAN cursor: keys added during iteration may be missed.
+      const keys = [...store.keys()];
+      for (let i = 0; i < keys.length; i += count) {
+        const batch = keys
+          .slice(i, i + count)
+          .filter((key) => matches(key) && (type === undefined || store.lookup(key)?.type === type));
+        yield batch;
+      }
+    },
+
+    async ping() {
+      ctx.store();
+    },
+
+    async flushdb() {
+      ctx.store().flush();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { RawCommands } from '@forno/core';
+import { toByteString } from '../byte-codec.js';
+import { type InMemoryContext, rankRange } from '../in-memory-context.js';
+
+type ListCommands = Pick<RawCommands, 'lpush' | 'rpush' | 'lpop' | 'rpop' | 'lrange' | 'llen' | 'ltrim'>;
+
+const newList = (): string[] => [];
+
+/** List commands, with Redis semantics (an emptied list is deleted). */
+export function listCommands(ctx: InMemoryContext): ListCommands {
+  function pop(key: string, end: 'head' | 'tail') {
+    const store = ctx.store();
+    const entry = store.read(key, 'list');
+    if (entry === undefined) return null;
+    const value = end === 'head' ? entry.value.shift() : entry.value.pop();
+    store.deleteIfEmpty(key, entry);
+    return value === undefined ? null : ctx.reply(value);
+  }
+
+  return {
+    async lpush(key, values) {
+      const list = ctx.store().readOrCreate(key, 'list', newList).value;
+      for (const value of values) list.unshift(toByteString(value));
+      return list.length;
+    },
+
+    async rpush(key, values) {
+      const list = ctx.store().readOrCreate(key, 'list', newList).value;
+      for (const value of values) list.push(toByteString(value));
+      return list.length;
+    },
+
+    async lpop(key) {
+      return pop(key, 'head');
+    },
+
+    async rpop(key) {
+      return pop(key, 'tail');
+    },
+
+    async lrange(key, start, stop) {
+      const list = ctx.store().read(key, 'list')?.value ?? [];
+      const range = rankRange(start, stop, list.length);
+      return range === undefined ? [] : list.slice(range[0], range[1] + 1).map(ctx.reply);
+    },
+
+    async llen(key) {
+      return ctx.store().read(key, 'list')?.value.length ?? 0;
+    },
+
+    async ltrim(key, start, stop) {
+      const store = ctx.store();
+      const entry = store.read(key, 'list');
+      if (entry === undefined) return;
+      const range = rankRange(start, stop, entry.value.length);
+      entry.value = range === undefined ? [] : entry.value.slice(range[0], range[1] + 1);
+      store.deleteIfEmpty(key, entry);
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { CommandError, parseScore, type RawCommands, type RawScored } from '@forno/core';
+import { toByteString } from '../byte-codec.js';
+import { type InMemoryContext, rankRange } from '../in-memory-context.js';
+
+type SortedSetCommands = Pick<
+  RawCommands,
+  | 'zadd'
+  | 'zrange'
+  | 'zrangeWithScores'
+  | 'zrangebyscore'
+  | 'zrangebyscoreWithScores'
+  | 'zrem'
+  | 'zincrby'
+  | 'zremrangebyrank'
+  | 'zscore'
+  | 'zcard'
+  | 'zpopmin'
+  | 'zpopmax'
+>;
+
+type Member = readonly [member: string, score: number];
+
+const newZset = () => new Map<string, number>();
+
+/** Members ordered as Redis orders them: by score, then by member bytes. */
+function sorted(zset: Map<string, number> | undefined): Member[] {
+  if (zset === undefined) return [];
+  return [...zset].sort(([a, sa], [b, sb]) => (sa !== sb ? sa - sb : a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A predicate for one side of a score range (`'5'`, `'(5'`, `'-inf'`). */
+function bound(text: string, side: 'min' | 'max'): (score: number) => boolean {
+  const exclusive = text.startsWith('(');
+  const limit = parseScore(exclusive ? text.slice(1) : text);
+  if (side === 'min') return exclusive ? (score) => score > limit : (score) => score >= limit;
+  return exclusive ? (score) => score < limit : (score) => score <= limit;
+}
+
+/** Sorted-set commands, with Redis semantics (an emptied sorted set is deleted). */
+export function sortedSetCommands(ctx: InMemoryContext): SortedSetCommands {
+  const scored = (members: readonly Member[]): RawScored[] =>
+    members.map(([m, s]) => [ctx.reply(m), s] as const);
+
+  function byRank(key: string, start: number, stop: number, rev: boolean): Member[] {
+    const members = sorted(ctx.store().read(key, 'zset')?.value);
+    if (rev) members.reverse();
+    const range = rankRange(start, stop, members.length);
+    return range === undefined ? [] : members.slice(range[0], range[1] + 1);
+  }
+
+  function byScore(
+    key: string,
+    min: string,
+    max: string,
+    limit: { offset: number; count: number } | undefined,
+  ) {
+    const aboveMin = bound(min, 'min');
+    const belowMax = bound(max, 'max');
+    const members = sorted(ctx.store().read(key, 'zset')?.value).filter(
+      ([, s]) => aboveMin(s) && belowMax(s),
+    );
+    if (limit === undefined) return members;
+    return members.slice(limit.offset, limit.count < 0 ? undefined : limit.offset + limit.count);
+  }
+
+  function pop(key: string, count: number, end: 'min' | 'max'): RawScored[] {
+    const store = ctx.store();
+    const entry = store.read(key, 'zset');
+    if (entry === undefined) return [];
+    const members = sorted(entry.value);
+    const taken = end === 'min' ? members.slice(0, count) : members.reverse().slice(0, count);
+    for (const [member] of taken) entry.value.delete(member);
+    store.deleteIfEmpty(key, entry);
+    return scored(taken);
+  }
+
+  return {
+    async zadd(key, entries, options) {
+      const store = ctx.store();
+      const entry = store.readOrCreate(key, 'zset', newZset);
+      let added = 0;
+      let changed = 0;
+      for (const [score, raw] of entries) {
+        const member = toByteString(raw);
+        const current = entry.value.get(member);
+        if (current === undefined) {
+          if (options.xx) continue;
+          entry.value.set(member, score);
+          added++;
+        } else {
+          if (options.nx || (options.gt && score <= current) || (options.lt && score >= current)) continue;
+          if (score !== current) {
+            entry.value.set(member, score);
+            changed++;
+          }
+        }
+      }
+      store.deleteIfEmpty(key, entry);
+      return options.ch ? added + changed : added;
+    },
+
+    async zrange(key, start, stop, rev) {
+      return byRank(key, start, stop, rev).map(([member]) => ctx.reply(member));
+    },
+
+    async zrangeWithScores(key, start, stop, rev) {
+      return scored(byRank(key, start, stop, rev));
+    },
+
+    async zrangebyscore(key, min, max, limit) {
+      return byScore(key, min, max, limit).map(([member]) => ctx.reply(member));
+    },
+
+    async zrangebyscoreWithScores(key, min, max, limit) {
+      return scored(byScore(key, min, max, limit));
+    },
+
+    async zrem(key, members) {
+      const store = ctx.store();
+      const entry = store.read(key, 'zset');
+      if (entry === undefined) return 0;
+      let removed = 0;
+      for (const member of members) if (entry.value.delete(toByteString(member))) removed++;
+      store.deleteIfEmpty(key, entry);
+      return removed;
+    },
+
+    async zincrby(key, increment, raw) {
+      const zset = ctx.store().readOrCreate(key, 'zset', newZset).value;
+      const member = toByteString(raw);
+      const score = (zset.get(member) ?? 0) + increment;
+      if (Number.isNaN(score)) throw new CommandError('ERR resulting score is not a number (NaN)');
+      zset.set(member, score);
+      return score;
+    },
+
+    async zremrangebyrank(key, start, stop) {
+      const store = ctx.store();
+      const entry = store.read(key, 'zset');
+      if (entry === undefined) return 0;
+      const members = sorted(entry.value);
+      const range = rankRange(start, stop, members.length);
+      if (range === undefined) return 0;
+      for (const [member] of members.slice(range[0], range[1] + 1)) entry.value.delete(member);
+      store.deleteIfEmpty(key, entry);
+      return range[1] - range[0] + 1;
+    },
+
+    async zscore(key, member) {
+      return ctx.store().read(key, 'zset')?.value.get(toByteString(member)) ?? null;
+    },
+
+    async zcard(key) {
+      return ctx.store().read(key, 'zset')?.value.size ?? 0;
+    },
+
+    async zpopmin(key, count) {
+      return pop(key, count, 'min');
+    },
+
+    async zpopmax(key, count) {
+      return pop(key, count, 'max');
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { RawCommands } from '@forno/core';
+import { toByteString } from '../byte-codec.js';
+import type { InMemoryContext } from '../in-memory-context.js';
+import { addInteger, parseStoredInteger } from './integer.js';
+
+type StringCommands = Pick<
+  RawCommands,
+  'get' | 'set' | 'mget' | 'mset' | 'unlink' | 'exists' | 'pexpire' | 'pttl' | 'persist' | 'incrby'
+>;
+
+/** Strings and key expiry, with Redis semantics. */
+export function stringCommands(ctx: InMemoryContext): StringCommands {
+  return {
+    async get(key) {
+      const entry = ctx.store().read(key, 'string');
+      return entry === undefined ? null : ctx.reply(entry.value);
+    },
+
+    async set(key, value, options) {
+      const store = ctx.store();
+      const existing = store.lookup(key);
+      if ((options.nx && existing) || (options.xx && !existing)) return false;
+      const expiresAt =
+        options.px !== undefined
+          ? store.clock.now() + options.px
+          : options.keepTtl
+            ? existing?.expiresAt
+            : undefined;
+      store.write(key, 'string', toByteString(value), expiresAt);
+      return true;
+    },
+
+    async mget(keys) {
+      const store = ctx.store();
+      return keys.map((key) => {
+        const entry = store.lookup(key);
+        return entry?.type === 'string' ? ctx.reply(entry.value as string) : null;
+      });
+    },
+
+    async mset(entries, px) {
+      const store = ctx.store();
+      const expiresAt = px === undefined ? undefined : store.clock.now() + px;
+      for (const [key, value] of entries) store.write(key, 'string', toByteString(value), expiresAt);
+    },
+
+    async unlink(keys) {
+      const store = ctx.store();
+      let deleted = 0;
+      for (const key of new Set(keys)) if (store.delete(key)) deleted++;
+      return deleted;
+    },
+
+    async exists(key) {
+      return ctx.store().lookup(key) !== undefined;
+    },
+
+    async pexpire(key, ms) {
+      const store = ctx.store();
+      const entry = store.lookup(key);
+      if (entry === undefined) return false;
+      entry.expiresAt = store.clock.now() + ms;
+      return true;
+    },
+
+    async pttl(key) {
+      const store = ctx.store();
+      const entry = store.lookup(key);
+      if (entry === undefined) return -2;
+      return entry.expiresAt === undefined ? -1 : entry.expiresAt - store.clock.now();
+    },
+
+    async persist(key) {
+      const entry = ctx.store().lookup(key);
+      if (entry?.expiresAt === undefined) return false;
+      entry.expiresAt = undefined;
+      return true;
+    },
+
+    async incrby(key, increment) {
+      const store = ctx.store();
+      const entry = store.read(key, 'string');
+      const current = parseStoredInteger(entry?.value, 'ERR value is not an integer or out of range');
+      const result = addInteger(current, increment);
+      if (entry === undefined) store.write(key, 'string', result.toString());
+      else entry.value = result.toString();
+      return Number(result);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { describeCacheRepositoryContract } from '../contract/index.js';
+import { InMemoryCacheRepository } from './in-memory-cache-repository.js';
+import { InMemoryStore } from './in-memory-store.js';
+import { ManualClock } from './manual-clock.js';
+
+const clock = new ManualClock();
+const store = new InMemoryStore({ clock });
+
+describeCacheRepositoryContract('in-memory fake', {
+  createRepository: ({ keyPrefix }) => new InMemoryCacheRepository({ store, keyPrefix }),
+  advanceTime: (ms) => clock.advance(ms),
+});

@@ -1,0 +1,77 @@
+import {
+  BaseCacheRepository,
+  CacheUnavailableError,
+  type Clock,
+  type ConnectionStatus,
+  InvalidConfigError,
+  type Serializer,
+} from '@forno/core';
+import { JsonSerializer } from '@forno/serialization';
+import { createContext } from './in-memory-context.js';
+import { createInMemoryRawCommands } from './in-memory-raw-commands.js';
+import { InMemoryStore } from './in-memory-store.js';
+
+/** Options of {@link InMemoryCacheRepository}. */
+export interface InMemoryCacheRepositoryOptions {
+  /** Prepended to every key and channel, as on Redis. */
+  readonly keyPrefix?: string;
+  /** Serializer for values (default JSON), so values that would not survive Redis do not survive here. */
+  readonly serializer?: Serializer;
+  /** Share a store between repositories, as clients share a server. Default: a new store. */
+  readonly store?: InMemoryStore;
+  /** Clock for TTLs of a new store (a `ManualClock` in tests). Not combinable with `store`. */
+  readonly clock?: Clock;
+  /** Allows `flushdb()`. */
+  readonly allowFlush?: boolean;
+}
+
+const OPTION_NAMES = new Set(['keyPrefix', 'serializer', 'store', 'clock', 'allowFlush']);
+
+/**
+ * The whole `CacheRepository` in memory, with Redis semantics: TTLs on an injectable clock,
+ * WRONGTYPE errors, Redis glob patterns, sorted-set tie order, empty containers removed, values
+ * through the serializer. It passes the same contract suite as `RedisRepository`, so services
+ * tested on it behave the same on Redis. Usable without `connect()`; after `disconnect()` every
+ * operation fails with `CacheUnavailableError` until `connect()` is called again.
+ */
+export class InMemoryCacheRepository extends BaseCacheRepository {
+  /** The store behind this repository (shared when one was passed in). */
+  readonly store: InMemoryStore;
+  #status: ConnectionStatus = 'ready';
+
+  constructor(options: InMemoryCacheRepositoryOptions = {}) {
+    for (const name of Object.keys(options)) {
+      if (!OPTION_NAMES.has(name)) throw new InvalidConfigError(name, 'unknown option');
+    }
+    if (options.store !== undefined && options.clock !== undefined) {
+      throw new InvalidConfigError('clock', 'give the clock to the shared InMemoryStore instead');
+    }
+    const serializer = options.serializer ?? new JsonSerializer();
+    const store =
+      options.store ?? new InMemoryStore(options.clock === undefined ? {} : { clock: options.clock });
+    const context = createContext(() => this!.#openStore(), serializer.format);
+    super(createInMemoryRawCommands(context), {
+      serializer,
+      ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+      ...(options.allowFlush === undefined ? {} : { allowFlush: options.allowFlush }),
+    });
+    this.store = store;
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  async connect(): Promise<void> {
+    this.#status = 'ready';
+  }
+
+  async disconnect(): Promise<void> {
+    this.#status = 'closed';
+  }
+
+  #openStore(): InMemoryStore {
+    if (this.#status !== 'ready') throw new CacheUnavailableError('the in-memory repository is disconnected');
+    return this.store;
+  }
+}

@@ -1,0 +1,22 @@
+import type { RawCommands } from '@forno/core';
+import { hashCommands } from './commands/hash-commands.js';
+import { keySpaceCommands } from './commands/key-space-commands.js';
+import { listCommands } from './commands/list-commands.js';
+import { lockCommands } from './commands/lock-commands.js';
+import { setCommands } from './commands/set-commands.js';
+import { sortedSetCommands } from './commands/sorted-set-commands.js';
+import { stringCommands } from './commands/string-commands.js';
+import type { InMemoryContext } from './in-memory-context.js';
+
+/** Every raw command of the fake, one group per Redis data type. */
+export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
+  return {
+    ...stringCommands(ctx),
+    ...keySpaceCommands(ctx),
+    ...hashCommands(ctx),
+    ...listCommands(ctx),
+    ...setCommands(ctx),
+    ...sortedSetCommands(ctx),
+    ...lockCommands(ctx),
+  };
+}
