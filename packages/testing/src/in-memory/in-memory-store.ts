@@ -122,10 +122,10 @@ export class InMemoryStore {
 
   /** Subscribes `listener` on behalf of `client`; returns a function that removes it. */
   subscribe(client: object, channel: string, listener: MessageListener): () => void {
-    let subscribers = this.#channels.get(channel);
-    if (subscribers === undefined) this.#channels.set(channel, (subscribers = new Map()));
-    let listeners = subscribers.get(client);
-    if (listeners === undefined) subscribers.set(client, (listeners = new Set()));
+    const subscribers = this.#channels.get(channel) ?? new Map<object, Set<MessageListener>>();
+    this.#channels.set(channel, subscribers);
+    const listeners = subscribers.get(client) ?? new Set<MessageListener>();
+    subscribers.set(client, listeners);
     const wrapped: MessageListener = (message) => listener(message);
     listeners.add(wrapped);
     return () => {
