@@ -1,1 +1,31 @@
-export {};
+export {
+  type BackoffOptions,
+  backoffDelays,
+  type Jitter,
+} from './backoff.js';
+export type { Breaker } from './breaker.js';
+export {
+  BrokenCircuitError,
+  type BrokenCircuitErrorOptions,
+  type BrokenCircuitReason,
+} from './broken-circuit-error.js';
+export {
+  CircuitBreakerPolicy,
+  type CircuitBreakerPolicyOptions,
+  type CircuitIsolation,
+  type CircuitStateListener,
+} from './circuit-breaker-policy.js';
+export { ConsecutiveBreaker } from './consecutive-breaker.js';
+export type { Policy, PolicyContext, PolicyFunction } from './policy.js';
+export {
+  type GiveUpEvent,
+  type GiveUpListener,
+  RetryPolicy,
+  type RetryPolicyOptions,
+} from './retry-policy.js';
+export { SamplingBreaker, type SamplingBreakerOptions } from './sampling-breaker.js';
+export { TimeoutPolicy, type TimeoutPolicyOptions } from './timeout-policy.js';
+export { systemTimers, type Timers } from './timers.js';
+export { isTransientError } from './transient-error.js';
+export type { WrappedFunction } from './wrap-function.js';
+export { PolicyChain, wrapPolicies } from './wrap-policies.js';

@@ -1,0 +1,168 @@
+import {
+  CacheEventEmitter,
+  type CacheEventListener,
+  type CacheEventSource,
+  InvalidArgumentError,
+} from '@forno/core';
+import {
+  type BackoffOptions,
+  backoffDelay,
+  RETRY_OPTION_KEYS,
+  type ResolvedBackoff,
+  resolveBackoff,
+} from './backoff.js';
+import { assertKnownOptions, functionOption, strategyOption } from './config.js';
+import type { Policy, PolicyFunction } from './policy.js';
+import { sleep } from './sleep.js';
+import { systemTimers, type Timers } from './timers.js';
+import { isTransientError } from './transient-error.js';
+import { type WrappedFunction, wrapFunction } from './wrap-function.js';
+
+/** Options of {@link RetryPolicy}: the seed's `retry_policy` fields plus injectable randomness and timers. */
+export interface RetryPolicyOptions extends BackoffOptions {
+  /**
+   * Whether a failed attempt may be retried. Default {@link isTransientError}: only
+   * `CacheUnavailableError` and `CacheTimeoutError`, never bad input, `WrongTypeError`,
+   * `SerializationError`, your own errors or `BrokenCircuitError`. Only retry operations that are
+   * safe to repeat: a timed-out `incrby` may already have been applied.
+   */
+  readonly retryOn?: ((error: unknown) => boolean) | undefined;
+  /** Source of randomness for jitter, returning [0, 1). Default `Math.random`; seed it in tests. */
+  readonly random?: (() => number) | undefined;
+  /** Timers used for the delays. Default {@link systemTimers}. */
+  readonly timers?: Timers | undefined;
+}
+
+/** Why a {@link RetryPolicy} stopped retrying and let an error through. */
+export interface GiveUpEvent {
+  /**
+   * `'exhausted'`: every retry failed. `'not-retryable'`: a retry failed with an error `retryOn`
+   * rejects, typically `BrokenCircuitError` once an inner breaker opened.
+   */
+  readonly reason: 'exhausted' | 'not-retryable';
+  /** Attempts made, the first one included. */
+  readonly attempts: number;
+  /** The error the caller receives. */
+  readonly error: unknown;
+}
+
+/** Receives {@link GiveUpEvent}s. Must not throw; errors it throws (or async rejections) are ignored. */
+export type GiveUpListener = (event: GiveUpEvent) => void;
+
+const OWNER = 'RetryPolicy';
+
+/**
+ * Retries a failed call after exponentially growing, jittered delays. Only errors accepted by
+ * `retryOn` are retried (by default transient cache errors); any other error, and the last one
+ * once `retries` are spent, reaches the caller unchanged. Aborting the signal passed to `execute`
+ * stops a pending delay at once (rejecting with the signal's reason, no timer left behind).
+ *
+ * Emits a core `retry` {@link CacheEvent} before each delay (`onEvent`) and a
+ * {@link GiveUpEvent} when it stops retrying (`onGiveUp`).
+ *
+ * ```ts
+ * const retry = new RetryPolicy({ retries: 3, retryDelay: '100ms', backoffFactor: 2, maxRetryDelay: '1s' });
+ * const menu = await retry.execute(() => redis.get<Menu>('menu:margherita'));
+ * ```
+ */
+export class RetryPolicy implements Policy, CacheEventSource {
+  /** Retries after the first attempt. */
+  readonly retries: number;
+  readonly #backoff: ResolvedBackoff;
+  readonly #retryOn: (error: unknown) => boolean;
+  readonly #random: () => number;
+  readonly #timers: Timers;
+  readonly #events = new CacheEventEmitter();
+  #giveUpListeners: GiveUpListener[] = [];
+
+  /** Validates `options` (throwing `InvalidConfigError` naming the field) and applies defaults. */
+  constructor(options?: RetryPolicyOptions) {
+    assertKnownOptions(options, RETRY_OPTION_KEYS, OWNER);
+    this.#backoff = resolveBackoff(options, OWNER);
+    this.retries = this.#backoff.retries;
+    this.#retryOn = functionOption(options?.retryOn, 'retryOn', isTransientError, OWNER);
+    this.#random = functionOption(options?.random, 'random', Math.random, OWNER);
+    this.#timers =
+      strategyOption<Timers>(options?.timers, 'timers', ['setTimeout', 'clearTimeout'], OWNER) ??
+      systemTimers;
+  }
+
+  /**
+   * Delay in milliseconds before retry number `retry` (1-based), drawing from this policy's
+   * random source. With `jitter: 'none'` it is the pure schedule of `backoffDelays`.
+   */
+  delayFor(retry: number): number {
+    return backoffDelay(this.#backoff, retry, this.#random);
+  }
+
+  /**
+   * Runs `fn`, retrying it as configured. `fn` receives `{ signal, attempt }` with a 1-based
+   * `attempt`. Rejects with `fn`'s last error, or with `signal.reason` when aborted before an
+   * attempt or during a delay.
+   */
+  async execute<T>(fn: PolicyFunction<T>, signal?: AbortSignal): Promise<T> {
+    const fnSignal = signal ?? new AbortController().signal;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        return await fn({ signal: fnSignal, attempt });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        if (!this.#retryOn(error)) {
+          if (attempt > 1) this.#giveUp({ reason: 'not-retryable', attempts: attempt, error });
+          throw error;
+        }
+        if (attempt > this.retries) {
+          this.#giveUp({ reason: 'exhausted', attempts: attempt, error });
+          throw error;
+        }
+        const delayMs = this.delayFor(attempt);
+        if (this.#events.hasListeners) this.#events.emit({ type: 'retry', attempt, delayMs, error });
+        await sleep(delayMs, this.#timers, signal);
+      }
+    }
+  }
+
+  /** Returns `fn` with every call run through {@link RetryPolicy.execute}, keeping its parameters and `this`. */
+  wrap<F extends (...args: never[]) => unknown>(fn: F): WrappedFunction<F> {
+    return wrapFunction(this, fn);
+  }
+
+  /**
+   * Adds a listener for core `retry` events — `{ type: 'retry', attempt, delayMs, error }`, where
+   * `attempt` is the attempt that failed — emitted before each delay. Returns a function that
+   * removes it. `@forno/metrics` consumes these without depending on this package.
+   */
+  onEvent(listener: CacheEventListener): () => void {
+    return this.#events.onEvent(listener);
+  }
+
+  /**
+   * Adds a listener called when the policy stops retrying: retries exhausted, or a retry failed
+   * with an error that is not retryable. A first attempt failing with a non-retryable error is not
+   * a give-up (no retry was attempted). Returns a function that removes the listener.
+   */
+  onGiveUp(listener: GiveUpListener): () => void {
+    if (typeof listener !== 'function') throw new InvalidArgumentError('listener', 'expected a function');
+    const subscription: GiveUpListener = (event) => listener(event);
+    this.#giveUpListeners = [...this.#giveUpListeners, subscription];
+    return () => {
+      this.#giveUpListeners = this.#giveUpListeners.filter((l) => l !== subscription);
+    };
+  }
+
+  #giveUp(event: GiveUpEvent): void {
+    for (const listener of this.#giveUpListeners) {
+      try {
+        const result: unknown = listener(event);
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+          Promise.resolve(result).catch(ignore);
+        }
+      } catch {
+        // A broken listener must never change the outcome of the call.
+      }
+    }
+  }
+}
+
+function ignore(): void {}

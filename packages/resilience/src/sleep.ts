@@ -1,0 +1,23 @@
+import type { Timers } from './timers.js';
+
+/**
+ * Resolves after `ms` milliseconds, or rejects with `signal.reason` as soon as `signal` aborts,
+ * clearing the timer so nothing is left behind (internal).
+ */
+export function sleep(ms: number, timers: Timers, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      timers.clearTimeout(handle);
+      reject(signal?.reason);
+    };
+    const handle = timers.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

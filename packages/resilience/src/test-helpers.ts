@@ -1,0 +1,61 @@
+/**
+ * Test-only helpers (not exported from the package): a manual clock, deterministic random
+ * sources and a deferred promise.
+ */
+import type { Clock } from '@forno/core';
+
+/** A {@link Clock} that only moves when told to. */
+export interface ManualClock extends Clock {
+  /** Moves both wall and monotonic time forward by `ms`. */
+  advance(ms: number): void;
+}
+
+/** A manual clock starting at monotonic 0 and wall time 2024-01-01. */
+export function manualClock(): ManualClock {
+  let t = 0;
+  return {
+    now: () => 1_704_067_200_000 + t,
+    monotonic: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+/** mulberry32: a tiny seeded PRNG in [0, 1), so jittered schedules are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** A random source returning `values` in order (cycling), for hand-computable schedules. */
+export function sequenceRandom(...values: number[]): () => number {
+  let i = 0;
+  return () => values[i++ % values.length]!;
+}
+
+/** A promise with its resolve/reject exposed. */
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets pending promise callbacks run, without letting any time pass. */
+export async function flushMicrotasks(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
