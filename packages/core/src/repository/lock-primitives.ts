@@ -23,7 +23,11 @@ export interface LockPrimitives {
  * waiters. Messages are plain strings.
  */
 export interface PubSubCommands {
-  /** Publishes `message`; returns how many subscribers received it (as reported by the server). */
+  /**
+   * Publishes `message`; returns how many subscribers the receiving server delivered it to. On
+   * Redis Cluster the message reaches subscribers on every node, but the count covers only the
+   * node that received it, so it may be 0 even though subscribers got the message.
+   */
   publish(channel: string, message: string): Promise<number>;
   /** Calls `listener` for each message on `channel` until the returned function is called. */
   subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe>;

@@ -1,0 +1,88 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { ResolvedRedisConfig } from './config.js';
+import { FORNO_SCRIPTS } from './lua-scripts.js';
+
+/** A connection as ioredis models it: one server (standalone or via Sentinel) or a whole Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * Builds ioredis options that fail fast instead of ioredis' patient defaults:
+ * - `commandTimeout` bounds every command (ioredis' default is none);
+ * - `maxRetriesPerRequest: 0` and an offline queue that is switched off once ready (see
+ *   `RedisRepository`), so commands issued while disconnected fail at once instead of queueing
+ *   through 20 reconnect attempts (~70 s);
+ * - `autoResendUnfulfilledCommands: false`, so a non-idempotent command that may have run is never
+ *   sent twice after a reconnect (idempotent ones are retried by Forno, within their budget);
+ * - reconnects go on forever in the background, with the configured backoff.
+ */
+function baseOptions(config: ResolvedRedisConfig, reconnectDelay: (attempt: number) => number): RedisOptions {
+  return {
+    lazyConnect: true,
+    db: config.db,
+    ...(config.username === undefined ? {} : { username: config.username }),
+    ...(config.password === undefined ? {} : { password: config.password }),
+    ...(config.tls === undefined ? {} : { tls: { ...config.tls } as RedisOptions['tls'] }),
+    ...(config.connectionName === undefined ? {} : { connectionName: config.connectionName }),
+    commandTimeout: config.commandTimeoutMs,
+    connectTimeout: config.connectTimeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: true,
+    autoResendUnfulfilledCommands: false,
+    enableAutoPipelining: config.autoPipelining,
+    retryStrategy: (attempt) => reconnectDelay(attempt),
+    // After a failover the old primary answers READONLY: reconnect (Sentinel finds the new one).
+    reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 1 : false),
+  };
+}
+
+/**
+ * Creates an (unconnected) ioredis client for the configured mode. ioredis' option types reject
+ * explicit `undefined` under `exactOptionalPropertyTypes`; the objects built here never contain
+ * one, so the `as never` casts only bridge that typing difference.
+ */
+export function createClient(
+  config: ResolvedRedisConfig,
+  reconnectDelay: (attempt: number) => number,
+): RedisClient {
+  const options = baseOptions(config, reconnectDelay);
+  if (config.cluster) {
+    const { db: _db, ...redisOptions } = options;
+    const clusterOptions = {
+      lazyConnect: true,
+      redisOptions,
+      scripts: FORNO_SCRIPTS,
+      enableOfflineQueue: true,
+      enableAutoPipelining: config.autoPipelining,
+      scaleReads: config.cluster.scaleReads,
+      clusterRetryStrategy: (attempt: number) => reconnectDelay(attempt),
+      retryDelayOnFailover: 50,
+      retryDelayOnClusterDown: 50,
+      retryDelayOnTryAgain: 50,
+      slotsRefreshTimeout: Math.max(1_000, config.connectTimeoutMs),
+      ...(config.cluster.natMap === undefined ? {} : { natMap: { ...config.cluster.natMap } }),
+    };
+    return new Cluster(
+      config.cluster.nodes.map((node) => ({ ...node })),
+      clusterOptions as never,
+    );
+  }
+  if (config.sentinel) {
+    const { sentinels, name, sentinelUsername, sentinelPassword } = config.sentinel;
+    return new Redis({
+      ...options,
+      sentinels: sentinels.map((node) => ({ ...node })),
+      name,
+      ...(sentinelUsername === undefined ? {} : { sentinelUsername }),
+      ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
+      sentinelRetryStrategy: (attempt: number) => reconnectDelay(attempt),
+      scripts: FORNO_SCRIPTS,
+      failoverDetector: true,
+    } as never);
+  }
+  return new Redis({ ...options, host: config.host, port: config.port, scripts: FORNO_SCRIPTS } as never);
+}
+
+/** Whether a client is a Cluster client (by ioredis' own flag, so it works across ioredis copies). */
+export function isCluster(client: RedisClient): client is Cluster {
+  return client.isCluster;
+}

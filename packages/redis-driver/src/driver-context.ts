@@ -1,0 +1,14 @@
+import type { CommandRunner } from './command-runner.js';
+import type { Subscriber } from './subscriber.js';
+
+/** What each group of ioredis-backed commands needs. */
+export interface DriverContext {
+  /** Sends commands over the pool with error translation and retries. */
+  readonly runner: CommandRunner;
+  /** Read values as Buffers (binary serializer) instead of strings. */
+  readonly binary: boolean;
+  /** The connections are Cluster clients. */
+  readonly cluster: boolean;
+  /** The dedicated pub/sub connection (created on first use). */
+  subscriber(): Subscriber;
+}

@@ -1,0 +1,38 @@
+import { CrossSlotError } from '@forno/core';
+import calculateSlot from 'cluster-key-slot';
+
+/** Keys of one Cluster hash slot, with their positions in the caller's list. */
+export interface SlotGroup {
+  readonly keys: string[];
+  readonly positions: number[];
+}
+
+/** Groups keys by Cluster hash slot, so a multi-key command can be split into one per slot. */
+export function groupBySlot(keys: readonly string[]): SlotGroup[] {
+  const groups = new Map<number, SlotGroup>();
+  keys.forEach((key, position) => {
+    const slot = calculateSlot(key);
+    let group = groups.get(slot);
+    if (group === undefined) {
+      group = { keys: [], positions: [] };
+      groups.set(slot, group);
+    }
+    group.keys.push(key);
+    group.positions.push(position);
+  });
+  return [...groups.values()];
+}
+
+/** Whether every key lives in the same hash slot. */
+export function sameSlot(keys: readonly string[]): boolean {
+  return calculateSlot.generateMulti([...keys]) !== -1;
+}
+
+/** Throws a `CrossSlotError` telling the user to use a hash tag, unless all keys share a slot. */
+export function assertSameSlot(command: string, keys: readonly string[]): void {
+  if (sameSlot(keys)) return;
+  throw new CrossSlotError(
+    `${command} on Redis Cluster needs all its keys in one hash slot, got ${keys.map((k) => JSON.stringify(k)).join(', ')}. ` +
+      "Put the same hash tag in every key name, e.g. '{segments}:vip' and '{segments}:campaign:42'.",
+  );
+}

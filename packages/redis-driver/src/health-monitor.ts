@@ -1,0 +1,102 @@
+/** The latest result of the periodic health check. */
+export interface HealthState {
+  /** Whether the last PING succeeded (true until the first check fails). */
+  readonly healthy: boolean;
+  /** Round-trip time of the last successful PING, in ms. */
+  readonly latencyMs: number | undefined;
+  /** When the last check finished (epoch ms), or undefined before the first one. */
+  readonly checkedAt: number | undefined;
+  /** Consecutive failed checks. */
+  readonly consecutiveFailures: number;
+  /** Why the last check failed. */
+  readonly error: Error | undefined;
+}
+
+/** Receives the health state whenever `healthy` flips. */
+export type HealthListener = (state: HealthState) => void;
+
+/**
+ * The seed's `health_check_interval`: PINGs the server every `intervalMs` (the timer does not keep
+ * the process alive) and reports when health changes, so dashboards and readiness probes can see
+ * an outage before a request hits it.
+ */
+export class HealthMonitor {
+  readonly #ping: () => Promise<number>;
+  readonly #intervalMs: number;
+  readonly #listeners = new Set<HealthListener>();
+  #timer: NodeJS.Timeout | undefined;
+  #checking = false;
+  #state: HealthState = {
+    healthy: true,
+    latencyMs: undefined,
+    checkedAt: undefined,
+    consecutiveFailures: 0,
+    error: undefined,
+  };
+
+  constructor(ping: () => Promise<number>, intervalMs: number) {
+    this.#ping = ping;
+    this.#intervalMs = intervalMs;
+  }
+
+  /** The latest result. */
+  get state(): HealthState {
+    return this.#state;
+  }
+
+  /** Adds a listener for health changes; returns a function that removes it. */
+  onChange(listener: HealthListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Starts the periodic check (idempotent). */
+  start(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => void this.check(), this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops the periodic check. */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Runs one check now and resolves with the new state. Never rejects. */
+  async check(): Promise<HealthState> {
+    if (this.#checking) return this.#state;
+    this.#checking = true;
+    const before = this.#state.healthy;
+    try {
+      const latencyMs = await this.#ping();
+      this.#state = {
+        healthy: true,
+        latencyMs,
+        checkedAt: Date.now(),
+        consecutiveFailures: 0,
+        error: undefined,
+      };
+    } catch (error) {
+      this.#state = {
+        ...this.#state,
+        healthy: false,
+        checkedAt: Date.now(),
+        consecutiveFailures: this.#state.consecutiveFailures + 1,
+        error: error instanceof Error ? error : new Error(String(error)),
+      };
+    } finally {
+      this.#checking = false;
+    }
+    if (this.#state.healthy !== before) {
+      for (const listener of this.#listeners) {
+        try {
+          listener(this.#state);
+        } catch {
+          // A listener's error must not stop the monitor.
+        }
+      }
+    }
+    return this.#state;
+  }
+}

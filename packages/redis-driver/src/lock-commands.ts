@@ -1,0 +1,51 @@
+import type { LeaseGrant, RawCommands } from '@forno/core';
+import type { RedisClient } from './create-client.js';
+import type { DriverContext } from './driver-context.js';
+
+type LockCommands = Pick<
+  RawCommands,
+  'setIfAbsent' | 'compareAndDelete' | 'compareAndExpire' | 'publish' | 'subscribe'
+>;
+
+/** The commands ioredis defines from `FORNO_SCRIPTS` (see lua-scripts.ts). */
+interface ScriptCommands {
+  fornoSetIfAbsent(key: string, token: string, px: number): Promise<[number, number]>;
+  fornoSetIfAbsentFenced(key: string, fenceKey: string, token: string, px: number): Promise<[number, number]>;
+  fornoCompareAndDelete(key: string, token: string, channel: string): Promise<number>;
+  fornoCompareAndExpire(key: string, token: string, px: number): Promise<number>;
+}
+
+const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
+
+/**
+ * The lock primitives as Lua scripts (one round trip, atomic on the server) and pub/sub. The
+ * fencing counter shares the lock key's hash slot, so the fenced script also runs on Cluster.
+ * Acquisition and extension are sent once (never retried: a retry could report a lock this very
+ * client already took as taken by someone else); release is idempotent.
+ */
+export function lockCommands(ctx: DriverContext): LockCommands {
+  const { runner } = ctx;
+  return {
+    async setIfAbsent(key, token, px, fenceKey): Promise<LeaseGrant> {
+      const [granted, value] = await runner.once((c) =>
+        fenceKey === undefined
+          ? scripts(c).fornoSetIfAbsent(key, token, px)
+          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, token, px),
+      );
+      if (granted === 1) return { acquired: true, fencingToken: fenceKey === undefined ? null : value };
+      return { acquired: false, remainingTtl: value };
+    },
+
+    compareAndDelete: (key, token, notifyChannel) =>
+      runner
+        .idempotent((c) => scripts(c).fornoCompareAndDelete(key, token, notifyChannel ?? ''))
+        .then((n) => n === 1),
+
+    compareAndExpire: (key, token, px) =>
+      runner.once((c) => scripts(c).fornoCompareAndExpire(key, token, px)).then((n) => n === 1),
+
+    publish: (channel, message) => runner.once((c) => c.publish(channel, message)),
+
+    subscribe: (channel, listener) => ctx.subscriber().subscribe(channel, listener),
+  };
+}

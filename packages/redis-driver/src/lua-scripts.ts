@@ -1,0 +1,53 @@
+/**
+ * The lock primitives as Lua scripts. ioredis loads each once and calls it with EVALSHA, falling
+ * back to EVAL when the server answers NOSCRIPT (after a restart or a failover).
+ */
+
+/** KEYS[1] lock; ARGV[1] token, ARGV[2] ms → {1, -1} granted, or {0, pttl} held by someone. */
+export const SET_IF_ABSENT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, -1}
+end
+return {0, redis.call('PTTL', KEYS[1])}
+`;
+
+/**
+ * KEYS[1] lock, KEYS[2] fencing counter (same slot); ARGV as above → {1, fence} or {0, pttl}.
+ * The counter is incremented before the lock is written, so a failing INCR leaves nothing behind.
+ */
+export const SET_IF_ABSENT_FENCED = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, redis.call('PTTL', KEYS[1])}
+end
+local fence = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {1, fence}
+`;
+
+/** KEYS[1] lock; ARGV[1] token, ARGV[2] channel or '' → 1 deleted (and published) or 0. */
+export const COMPARE_AND_DELETE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  if ARGV[2] ~= '' then
+    redis.call('PUBLISH', ARGV[2], KEYS[1])
+  end
+  return 1
+end
+return 0
+`;
+
+/** KEYS[1] lock; ARGV[1] token, ARGV[2] ms → 1 extended or 0. */
+export const COMPARE_AND_EXPIRE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`;
+
+/** The scripts as ioredis `defineCommand` definitions, by command name. */
+export const FORNO_SCRIPTS = {
+  fornoSetIfAbsent: { lua: SET_IF_ABSENT, numberOfKeys: 1 },
+  fornoSetIfAbsentFenced: { lua: SET_IF_ABSENT_FENCED, numberOfKeys: 2 },
+  fornoCompareAndDelete: { lua: COMPARE_AND_DELETE, numberOfKeys: 1 },
+  fornoCompareAndExpire: { lua: COMPARE_AND_EXPIRE, numberOfKeys: 1 },
+} as const;

@@ -1,0 +1,105 @@
+import type { RawCommands } from '@forno/core';
+import type { RedisClient } from './create-client.js';
+import type { DriverContext } from './driver-context.js';
+import { assertSameSlot, groupBySlot, sameSlot } from './hash-slots.js';
+import { toArgument, type ValueReply } from './replies.js';
+
+type MultiKeyCommands = Pick<
+  RawCommands,
+  'mget' | 'mset' | 'unlink' | 'sinter' | 'sunion' | 'sdiff' | 'sinterstore' | 'sunionstore'
+>;
+
+type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
+
+/**
+ * Commands over several keys. On standalone Redis (and Sentinel) they are single commands. On
+ * Cluster, `mget`, `mset`, `unlink` and `sinter`/`sunion`/`sdiff` are split by hash slot and
+ * combined client-side, so they work with any keys; `sinterstore`/`sunionstore` must write
+ * server-side and throw `CrossSlotError` unless every key shares a slot.
+ */
+export function multiKeyCommands(ctx: DriverContext): MultiKeyCommands {
+  const { runner, binary, cluster } = ctx;
+  const values = (c: RedisClient, command: string, keys: readonly string[]) =>
+    (binary ? c.callBuffer(command, ...keys) : c.call(command, ...keys)) as Promise<ValueReply[]>;
+
+  /** Set algebra computed from each set's members, compared as bytes. */
+  async function clientSideSetOperation(operation: SetOperation, keys: readonly string[]) {
+    const sets = await Promise.all(keys.map((key) => runner.idempotent((c) => c.smembersBuffer(key))));
+    const asSets = sets.map((members) => new Map(members.map((m) => [m.toString('latin1'), m] as const)));
+    const [first = new Map<string, Buffer>(), ...rest] = asSets;
+    const result =
+      operation === 'SUNION'
+        ? new Map(asSets.flatMap((set) => [...set]))
+        : new Map(
+            [...first].filter(([id]) =>
+              operation === 'SINTER' ? rest.every((set) => set.has(id)) : !rest.some((set) => set.has(id)),
+            ),
+          );
+    return [...result.values()].map((member) => (binary ? member : member.toString('utf8')));
+  }
+
+  function setOperation(operation: SetOperation, keys: readonly string[]) {
+    if (!cluster || sameSlot(keys)) return runner.idempotent((c) => values(c, operation, keys));
+    return clientSideSetOperation(operation, keys);
+  }
+
+  return {
+    async mget(keys) {
+      if (!cluster) return runner.idempotent((c) => values(c, 'MGET', keys));
+      const out = new Array<ValueReply | null>(keys.length).fill(null);
+      await Promise.all(
+        groupBySlot(keys).map(async ({ keys: group, positions }) => {
+          const replies = (await runner.idempotent((c) =>
+            values(c, 'MGET', group),
+          )) as Array<ValueReply | null>;
+          replies.forEach((reply, i) => {
+            out[positions[i]!] = reply;
+          });
+        }),
+      );
+      return out;
+    },
+
+    async mset(entries, px) {
+      if (px !== undefined) {
+        // One SET ... PX per key; auto-pipelining sends them together.
+        await Promise.all(
+          entries.map(([key, value]) => runner.idempotent((c) => c.set(key, toArgument(value), 'PX', px))),
+        );
+        return;
+      }
+      const groups = cluster
+        ? groupBySlot(entries.map(([key]) => key))
+        : [{ positions: entries.map((_, i) => i) }];
+      await Promise.all(
+        groups.map(({ positions }) =>
+          runner.idempotent((c) =>
+            c.mset(...positions.flatMap((i) => [entries[i]![0], toArgument(entries[i]![1])])),
+          ),
+        ),
+      );
+    },
+
+    async unlink(keys) {
+      if (!cluster) return runner.idempotent((c) => c.unlink(...keys));
+      const counts = await Promise.all(
+        groupBySlot(keys).map(({ keys: group }) => runner.idempotent((c) => c.unlink(...group))),
+      );
+      return counts.reduce((sum, n) => sum + n, 0);
+    },
+
+    sinter: (keys) => setOperation('SINTER', keys),
+    sunion: (keys) => setOperation('SUNION', keys),
+    sdiff: (keys) => setOperation('SDIFF', keys),
+
+    async sinterstore(destination, keys) {
+      if (cluster) assertSameSlot('sinterstore', [destination, ...keys]);
+      return runner.idempotent((c) => c.sinterstore(destination, ...keys));
+    },
+
+    async sunionstore(destination, keys) {
+      if (cluster) assertSameSlot('sunionstore', [destination, ...keys]);
+      return runner.idempotent((c) => c.sunionstore(destination, ...keys));
+    },
+  };
+}

@@ -1,0 +1,342 @@
+import {
+  BaseCacheRepository,
+  CacheEventEmitter,
+  type CacheEventListener,
+  type CacheEventSource,
+  CacheUnavailableError,
+  type ConnectionStatus,
+  InvalidConfigError,
+  type RawCommands,
+  type Serializer,
+} from '@forno/core';
+import { JsonSerializer } from '@forno/serialization';
+import { CommandRunner } from './command-runner.js';
+import { type RedisRepositoryConfig, type ResolvedRedisConfig, resolveConfig } from './config.js';
+import { createClient, isCluster, type RedisClient } from './create-client.js';
+import type { DriverContext } from './driver-context.js';
+import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
+import { keySpaceCommands } from './key-space-commands.js';
+import { lockCommands } from './lock-commands.js';
+import { FORNO_SCRIPTS } from './lua-scripts.js';
+import { multiKeyCommands } from './multi-key-commands.js';
+import { singleKeyCommands } from './single-key-commands.js';
+import { Subscriber } from './subscriber.js';
+import { rethrowAsCacheError } from './to-cache-error.js';
+
+/** Options when wrapping an ioredis client you created yourself. */
+export interface ExistingClientOptions {
+  readonly keyPrefix?: string;
+  readonly serializer?: Serializer;
+  readonly allowFlush?: boolean;
+  /** Deadline for idempotent retries (your client's own `commandTimeout` still applies). Default 1s. */
+  readonly commandTimeout?: RedisRepositoryConfig['commandTimeout'];
+}
+
+/** One Redis node's `INFO` fields. */
+export interface NodeInfo {
+  /** `host:port` of the node. */
+  readonly node: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+const STATUS_RANK: Record<ConnectionStatus, number> = {
+  ready: 0,
+  connecting: 1,
+  disconnected: 2,
+  reconnecting: 3,
+  closed: 4,
+};
+
+function statusOf(client: RedisClient): ConnectionStatus {
+  switch (client.status) {
+    case 'ready':
+      return 'ready';
+    case 'connecting':
+    case 'connect':
+      return 'connecting';
+    case 'reconnecting':
+      return 'reconnecting';
+    case 'wait':
+      return 'disconnected';
+    default:
+      return 'closed';
+  }
+}
+
+function isClient(value: unknown): value is RedisClient {
+  return typeof (value as RedisClient | null)?.sendCommand === 'function' && 'isCluster' in (value as object);
+}
+
+/**
+ * The seed's `RedisRepository`: every `CacheRepository` operation on Redis through ioredis, for a
+ * standalone server, a Sentinel-managed primary or a Cluster. It fails fast (typed errors within
+ * `commandTimeout`, reconnecting in the background), retries idempotent commands only, honours
+ * `keyPrefix` everywhere including `scan`/`deletePattern`, and never lets an ioredis `error`
+ * event or a rejection go unhandled.
+ *
+ * ```ts
+ * const redis = new RedisRepository({ host: 'localhost', port: 6379, keyPrefix: 'mario_pizzeria:' });
+ * await redis.connect();
+ * await redis.set('menu:item:margherita', item, { ttl: '24h' });
+ * ```
+ */
+export class RedisRepository extends BaseCacheRepository implements CacheEventSource {
+  /** The resolved configuration (defaults applied). */
+  readonly config: ResolvedRedisConfig;
+  readonly #clients: readonly RedisClient[];
+  readonly #ownsClients: boolean;
+  readonly #subscriber: Subscriber;
+  readonly #health: HealthMonitor | undefined;
+  readonly #events = new CacheEventEmitter();
+  #connecting: Promise<void> | undefined;
+
+  /**
+   * `new RedisRepository(config)` creates and owns its connections. `new RedisRepository(client,
+   * options)` wraps an ioredis `Redis` or `Cluster` you configured yourself (it is not closed by
+   * `disconnect()`, and its own retry and timeout options apply).
+   */
+  constructor(configOrClient: RedisRepositoryConfig | RedisClient = {}, options: ExistingClientOptions = {}) {
+    const existing = isClient(configOrClient) ? configOrClient : undefined;
+    const config = existing
+      ? resolveConfig({
+          ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+          ...(options.serializer === undefined ? {} : { serializer: options.serializer }),
+          ...(options.allowFlush === undefined ? {} : { allowFlush: options.allowFlush }),
+          ...(options.commandTimeout === undefined ? {} : { commandTimeout: options.commandTimeout }),
+          healthCheckInterval: false,
+        })
+      : resolveConfig(configOrClient as RedisRepositoryConfig);
+    if (!existing && Object.keys(options).length > 0) {
+      throw new InvalidConfigError('options', 'only used when wrapping an existing ioredis client');
+    }
+    const reconnectDelay = (attempt: number) => config.retryPolicy.delayFor(attempt);
+    const clients = existing
+      ? [withScripts(existing)]
+      : Array.from({ length: config.connectionPoolSize }, () => createClient(config, reconnectDelay));
+    const serializer = config.serializer ?? new JsonSerializer();
+    const subscriber = new Subscriber(async () => {
+      const client = existing ? withScripts(duplicate(existing)) : createClient(config, reconnectDelay);
+      client.on('error', () => {});
+      await connectClient(client, config.connectTimeoutMs);
+      return client;
+    });
+    const context: DriverContext = {
+      runner: new CommandRunner(clients, {
+        retries: config.retryPolicy.retries,
+        delay: reconnectDelay,
+        budgetMs: config.commandTimeoutMs,
+      }),
+      binary: serializer.format === 'binary',
+      cluster: isCluster(clients[0]!),
+      subscriber: () => subscriber,
+    };
+    super(createRawCommands(context), {
+      serializer,
+      keyPrefix: config.keyPrefix,
+      allowFlush: config.allowFlush,
+    });
+    this.config = config;
+    this.#clients = clients;
+    this.#ownsClients = existing === undefined;
+    this.#subscriber = subscriber;
+    this.#health =
+      config.healthCheckIntervalMs === false
+        ? undefined
+        : new HealthMonitor(() => this.ping(), config.healthCheckIntervalMs);
+    for (const client of clients) this.#watch(client);
+  }
+
+  /** Connection state, the worst over the pool. */
+  get status(): ConnectionStatus {
+    let worst: ConnectionStatus = 'ready';
+    for (const client of this.#clients) {
+      const status = statusOf(client);
+      if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
+    }
+    return worst;
+  }
+
+  /** Whether this repository talks to a Redis Cluster. */
+  get isCluster(): boolean {
+    return isCluster(this.#clients[0]!);
+  }
+
+  /** The latest periodic health check (always healthy when checks are disabled). */
+  get health(): HealthState {
+    return (
+      this.#health?.state ?? {
+        healthy: true,
+        latencyMs: undefined,
+        checkedAt: undefined,
+        consecutiveFailures: 0,
+        error: undefined,
+      }
+    );
+  }
+
+  /** Called whenever the health check flips between healthy and unhealthy. */
+  onHealthChange(listener: HealthListener): () => void {
+    return this.#health?.onChange(listener) ?? (() => {});
+  }
+
+  /** Receives connection events (and, with metrics, operation events). */
+  onEvent(listener: CacheEventListener): () => void {
+    return this.#events.onEvent(listener);
+  }
+
+  /**
+   * Connects every pooled connection; resolves when all are ready. Rejects with
+   * `CacheUnavailableError` if Redis cannot be reached within `connectTimeout` (reconnecting goes
+   * on in the background, so the repository recovers by itself once Redis is back).
+   */
+  async connect(): Promise<void> {
+    if (this.status === 'ready') return;
+    this.#connecting ??= Promise.all(
+      this.#clients.map((client) => connectClient(client, this.config.connectTimeoutMs)),
+    )
+      .then(() => this.#health?.start())
+      .finally(() => {
+        this.#connecting = undefined;
+      });
+    return this.#connecting;
+  }
+
+  /** Closes every connection after in-flight replies arrive, and stops the health check. */
+  async disconnect(): Promise<void> {
+    this.#health?.stop();
+    await this.#subscriber.close();
+    if (!this.#ownsClients) return;
+    await Promise.all(this.#clients.map((client) => closeClient(client, this.config.commandTimeoutMs)));
+  }
+
+  /** `INFO [section]` of the server, or of every primary on Cluster. */
+  async info(section?: string): Promise<NodeInfo[]> {
+    const client = this.#clients[0]!;
+    const nodes = isCluster(client) ? client.nodes('master') : [client];
+    return Promise.all(
+      nodes.map(async (node) => {
+        const text = (await (section === undefined ? node.info() : node.info(section)).catch(
+          rethrowAsCacheError,
+        )) as string;
+        return { node: `${node.options.host}:${node.options.port}`, fields: parseInfo(text) };
+      }),
+    );
+  }
+
+  /**
+   * Memory used: by one key (`MEMORY USAGE`, bytes or `null` when missing), or by the whole
+   * server (`used_memory`, summed over Cluster primaries).
+   */
+  async memoryUsage(key?: string): Promise<number | null> {
+    if (key === undefined) {
+      const infos = await this.info('memory');
+      return infos.reduce((sum, { fields }) => sum + Number(fields.used_memory ?? 0), 0);
+    }
+    const fullKey = this.keyPrefix + key;
+    const bytes = await this.#clients[0]!.call('MEMORY', 'USAGE', fullKey).catch(rethrowAsCacheError);
+    return bytes === null ? null : Number(bytes);
+  }
+
+  #watch(client: RedisClient): void {
+    // An 'error' event without a listener would crash the process; errors reach callers as typed
+    // rejections instead, and the connection state is reported through events.
+    client.on('error', () => {});
+    const report = () => {
+      if (this.#events.hasListeners) {
+        this.#events.emit({ type: 'connection', status: this.status, connections: this.#clients.length });
+      }
+    };
+    client.on('ready', () => {
+      // Fail fast from now on: while disconnected, commands are rejected at once instead of
+      // waiting in ioredis' offline queue.
+      (client.options as { enableOfflineQueue: boolean }).enableOfflineQueue = false;
+      this.#health?.start();
+      report();
+    });
+    client.on('reconnecting', report);
+    client.on('end', report);
+  }
+}
+
+/** `createRedisRepository(config)` is `new RedisRepository(config)`, as the seed's factory. */
+export function createRedisRepository(config: RedisRepositoryConfig = {}): RedisRepository {
+  return new RedisRepository(config);
+}
+
+function createRawCommands(context: DriverContext): RawCommands {
+  return {
+    ...singleKeyCommands(context),
+    ...multiKeyCommands(context),
+    ...keySpaceCommands(context),
+    ...lockCommands(context),
+  };
+}
+
+async function connectClient(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new CacheUnavailableError(`could not connect to Redis within ${timeoutMs}ms`)),
+      timeoutMs,
+    );
+  });
+  const connecting =
+    client.status === 'wait' || client.status === 'end' || client.status === 'close'
+      ? client.connect()
+      : new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  try {
+    await Promise.race([connecting, timeout]);
+  } catch (error) {
+    connecting.catch(() => {});
+    throw new CacheUnavailableError(`could not connect to Redis: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes a connection gracefully (in-flight replies arrive first), or at once after `timeoutMs`. */
+async function closeClient(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status === 'wait') {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const ended = new Promise<void>((resolve) => {
+    client.once('end', () => resolve());
+    timer = setTimeout(() => {
+      client.disconnect();
+      resolve();
+    }, timeoutMs);
+  });
+  client.quit().catch(() => client.disconnect());
+  await ended;
+  clearTimeout(timer);
+}
+
+/** A new connection with the same options as `client` (for pub/sub on a client we do not own). */
+function duplicate(client: RedisClient): RedisClient {
+  return isCluster(client) ? client.duplicate() : client.duplicate();
+}
+
+/** Defines Forno's Lua scripts on a client that was not created by Forno. */
+function withScripts<T extends RedisClient>(client: T): T {
+  for (const [name, definition] of Object.entries(FORNO_SCRIPTS)) {
+    if (typeof (client as unknown as Record<string, unknown>)[name] !== 'function') {
+      client.defineCommand(name, definition);
+    }
+  }
+  return client;
+}
+
+function parseInfo(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return fields;
+}

@@ -1,0 +1,86 @@
+import type { Unsubscribe } from '@forno/core';
+import type { RedisClient } from './create-client.js';
+import { rethrowAsCacheError } from './to-cache-error.js';
+
+interface Channel {
+  readonly listeners: Set<(message: string) => void>;
+  readonly subscribed: Promise<void>;
+}
+
+/**
+ * The pub/sub side of a repository: one dedicated connection (a subscribed connection cannot be
+ * shared with ordinary commands), opened on the first `subscribe`, with any number of listeners
+ * per channel. ioredis re-subscribes by itself after a reconnect.
+ */
+export class Subscriber {
+  readonly #create: () => Promise<RedisClient>;
+  readonly #channels = new Map<string, Channel>();
+  #client: Promise<RedisClient> | undefined;
+
+  /** `create` opens the dedicated connection (only called on first use). */
+  constructor(create: () => Promise<RedisClient>) {
+    this.#create = create;
+  }
+
+  /** Calls `listener` for every message on `channel` until the returned function is called. */
+  async subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
+    const client = await this.#connection();
+    let entry = this.#channels.get(channel);
+    if (entry === undefined) {
+      const subscribed = client.subscribe(channel).then(() => undefined, rethrowAsCacheError);
+      entry = { listeners: new Set(), subscribed };
+      this.#channels.set(channel, entry);
+      subscribed.catch(() => this.#channels.delete(channel));
+    }
+    const { listeners } = entry;
+    const own = (message: string) => listener(message);
+    listeners.add(own);
+    try {
+      await entry.subscribed;
+    } catch (error) {
+      listeners.delete(own);
+      throw error;
+    }
+    return async () => {
+      listeners.delete(own);
+      if (listeners.size === 0 && this.#channels.get(channel) === entry) {
+        this.#channels.delete(channel);
+        await client.unsubscribe(channel).catch(rethrowAsCacheError);
+      }
+    };
+  }
+
+  /** Closes the dedicated connection, if it was opened. */
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    this.#channels.clear();
+    if (client === undefined) return;
+    const connection = await client.catch(() => undefined);
+    if (connection !== undefined) await connection.quit().catch(() => connection.disconnect());
+  }
+
+  #connection(): Promise<RedisClient> {
+    if (this.#client === undefined) {
+      const opening = this.#create().then((client) => {
+        client.on('message', (channel: string, message: string) => this.#dispatch(channel, message));
+        return client;
+      });
+      opening.catch(() => {
+        if (this.#client === opening) this.#client = undefined;
+      });
+      this.#client = opening;
+    }
+    return this.#client;
+  }
+
+  #dispatch(channel: string, message: string): void {
+    for (const listener of this.#channels.get(channel)?.listeners ?? []) {
+      try {
+        listener(message);
+      } catch {
+        // A listener's error must not break delivery to the others.
+      }
+    }
+  }
+}
