@@ -197,6 +197,8 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       .then(() => this.#health?.start())
       .finally(() => {
         this.#connecting = undefined;
+        // Connected or not, from now on commands fail fast instead of queueing until reconnected.
+        for (const client of this.#clients) disableOfflineQueue(client);
       });
     return this.#connecting;
   }
@@ -249,7 +251,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
     client.on('ready', () => {
       // Fail fast from now on: while disconnected, commands are rejected at once instead of
       // waiting in ioredis' offline queue.
-      (client.options as { enableOfflineQueue: boolean }).enableOfflineQueue = false;
+      disableOfflineQueue(client);
       this.#health?.start();
       report();
     });
@@ -295,6 +297,14 @@ async function connectClient(client: RedisClient, timeoutMs: number): Promise<vo
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * ioredis queues commands sent while disconnected, which a first command needs to auto-connect.
+ * Once connected (or once `connect()` failed) Forno turns the queue off so commands fail at once.
+ */
+function disableOfflineQueue(client: RedisClient): void {
+  (client.options as { enableOfflineQueue: boolean }).enableOfflineQueue = false;
 }
 
 /** Closes a connection gracefully (in-flight replies arrive first), or at once after `timeoutMs`. */
