@@ -32,7 +32,7 @@ export {
   type ConnectionStatus,
   type OperationOutcome,
 } from './instrumentation.js';
-export { assertKey, fenceKeyOf, hashTagOf } from './keys.js';
+export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
 export type { HashCommands } from './repository/hash-commands.js';

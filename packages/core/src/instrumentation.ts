@@ -1,4 +1,4 @@
-import type { CacheError } from './errors.js';
+import { type CacheError, InvalidArgumentError } from './errors.js';
 
 /** Connection state of a repository, as reported by `status` and connection events. */
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
@@ -29,6 +29,18 @@ export type CacheEvent =
   | { readonly type: 'circuit'; readonly state: CircuitState; readonly previous: CircuitState }
   | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number; readonly error: unknown }
   | {
+      /** A read failed because the backend was unavailable or slow, and a fallback was consulted. */
+      readonly type: 'fallback';
+      /** Command name as the repository spells it, e.g. `get`, `hgetall`. */
+      readonly operation: string;
+      /** The key read (the first one, for multi-key reads), relative to the prefix. */
+      readonly key: string;
+      /** `true`: a stale copy was served; `false`: none was kept, and the error was rethrown. */
+      readonly hit: boolean;
+      /** The outage error that triggered the fallback (`CacheUnavailableError`, `CacheTimeoutError`…). */
+      readonly error: unknown;
+    }
+  | {
       readonly type: 'lock';
       readonly action: 'acquired' | 'waited' | 'timeout' | 'lost' | 'released' | 'extended';
       readonly key: string;
@@ -36,7 +48,10 @@ export type CacheEvent =
       readonly durationMs?: number;
     };
 
-/** A function that receives {@link CacheEvent}s. Must not throw; errors it throws are ignored. */
+/**
+ * A function that receives {@link CacheEvent}s. Must not throw; errors it throws (or rejections of
+ * the promise it returns, for an async listener) are ignored.
+ */
 export type CacheEventListener = (event: CacheEvent) => void;
 
 /** Something that reports {@link CacheEvent}s to listeners. */
@@ -52,11 +67,16 @@ export interface CacheEventSource {
 export class CacheEventEmitter implements CacheEventSource {
   #listeners: CacheEventListener[] = [];
 
-  /** Adds a listener; returns a function that removes it. */
+  /**
+   * Adds a listener; returns a function that removes it. Each call is its own subscription: adding
+   * the same function twice delivers events twice, and each returned function removes only its own.
+   */
   onEvent(listener: CacheEventListener): () => void {
-    this.#listeners = [...this.#listeners, listener];
+    if (typeof listener !== 'function') throw new InvalidArgumentError('listener', 'expected a function');
+    const subscription: CacheEventListener = (event) => listener(event);
+    this.#listeners = [...this.#listeners, subscription];
     return () => {
-      this.#listeners = this.#listeners.filter((l) => l !== listener);
+      this.#listeners = this.#listeners.filter((l) => l !== subscription);
     };
   }
 
@@ -69,10 +89,16 @@ export class CacheEventEmitter implements CacheEventSource {
   emit(event: CacheEvent): void {
     for (const listener of this.#listeners) {
       try {
-        listener(event);
+        const result: unknown = listener(event);
+        // An async listener's rejection must not surface as an unhandled rejection either.
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+          Promise.resolve(result).catch(ignore);
+        }
       } catch {
         // A broken metrics listener must never break a cache operation.
       }
     }
   }
 }
+
+function ignore(): void {}

@@ -23,12 +23,78 @@ export function hashTagOf(key: string): string | undefined {
   return key.slice(open + 1, close);
 }
 
+/** Number of hash slots of a Redis Cluster. */
+const SLOTS = 16_384;
+const encoder = new TextEncoder();
+const CRC16_TABLE = ((): Uint16Array => {
+  const table = new Uint16Array(256);
+  for (let byte = 0; byte < 256; byte++) {
+    let crc = byte << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;
+    table[byte] = crc & 0xffff;
+  }
+  return table;
+})();
+
+/** CRC16-CCITT (XMODEM), the checksum Redis Cluster hashes keys with. */
+function crc16(bytes: Uint8Array): number {
+  let crc = 0;
+  for (const byte of bytes) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ byte) & 0xff]!;
+  return crc;
+}
+
+/** {@link crc16} of an ASCII string, without encoding it first. */
+function crc16Ascii(text: string): number {
+  let crc = 0;
+  for (let i = 0; i < text.length; i++) {
+    crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ text.charCodeAt(i)) & 0xff]!;
+  }
+  return crc;
+}
+
+/**
+ * The Redis Cluster hash slot (0-16383) of `key`, as `CLUSTER KEYSLOT` computes it: CRC16 of the
+ * key's UTF-8 bytes, or of its hash tag when it has one, modulo 16384.
+ */
+export function hashSlotOf(key: string): number {
+  return crc16(encoder.encode(hashTagOf(key) ?? key)) % SLOTS;
+}
+
+let slotTags: string[] | undefined;
+
+/**
+ * A short hash tag (base-36 digits, no braces) that hashes to `slot`. The table of one tag per slot
+ * is built on first use (every slot has a tag below `36^4`; building it takes ~170k CRCs of 1-4
+ * bytes, a few milliseconds), only for keys that cannot be wrapped in braces (see {@link fenceKeyOf}).
+ */
+function tagForSlot(slot: number): string {
+  if (slotTags === undefined) {
+    const tags = new Array<string>(SLOTS);
+    let missing = SLOTS;
+    for (let n = 0; missing > 0; n++) {
+      const tag = n.toString(36);
+      const tagSlot = crc16Ascii(tag) % SLOTS;
+      if (tags[tagSlot] === undefined) {
+        tags[tagSlot] = tag;
+        missing--;
+      }
+    }
+    slotTags = tags;
+  }
+  return slotTags[slot]!;
+}
+
 /**
  * Name of the fencing counter kept beside a lock key (both full keys, prefix included). It always
  * lands in the same Cluster hash slot as the lock key, so one script can touch both:
- * `a{tag}b` → `a{tag}b:fence`; `order_lock:1` → `{order_lock:1}:fence`.
+ * `a{tag}b` → `a{tag}b:fence`; `order_lock:1` → `{order_lock:1}:fence`. A key without a hash tag
+ * that contains `}` (e.g. `a}b` or `x{}y`) cannot be wrapped in braces, so its counter gets a
+ * computed tag of the same slot: `{<tag>}:fence:a}b`. Two lock keys may share a counter (`a` and
+ * `{a}` both use `{a}:fence`), which is harmless: each lock still sees its tokens increase.
  * The counter never expires: fencing tokens must keep increasing for the lifetime of the data.
  */
 export function fenceKeyOf(lockKey: string): string {
-  return hashTagOf(lockKey) === undefined ? `{${lockKey}}:fence` : `${lockKey}:fence`;
+  if (hashTagOf(lockKey) !== undefined) return `${lockKey}:fence`;
+  if (!lockKey.includes('}')) return `{${lockKey}}:fence`;
+  return `{${tagForSlot(hashSlotOf(lockKey))}}:fence:${lockKey}`;
 }

@@ -53,7 +53,8 @@ export function assertOptions(
     throw new InvalidArgumentError(argument, `expected an object, got ${describe(options)}`);
   }
   for (const [name, value] of Object.entries(options)) {
-    const expected = allowed[name];
+    // Own keys only: `allowed.toString`, `allowed.constructor`... are not options.
+    const expected = Object.hasOwn(allowed, name) ? allowed[name] : undefined;
     if (expected === undefined) {
       throw new InvalidArgumentError(
         `${argument}.${name}`,
@@ -89,7 +90,7 @@ export function parseScore(reply: string | number | Uint8Array): number {
   }
 }
 
-const EXCLUSIVE_BOUND = /^\((-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|[+-]?inf)$/i;
+const EXCLUSIVE_BOUND = /^\(([+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?|[+-]?inf)$/i;
 
 /** Validates a {@link ScoreBound} and formats it as Redis expects (`'-inf'`, `'5'`, `'(5'`). */
 export function formatScoreBound(bound: ScoreBound, argument: string): string {

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { isCacheError } from './errors.js';
+import { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+import { SeededRandom } from './test-support/random.js';
+
+/** CRC16-CCITT (XMODEM), bit by bit, written independently of the table-driven one in keys.ts. */
+function crc16(bytes: Uint8Array): number {
+  let crc = 0;
+  for (const byte of bytes) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit++) {
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    }
+  }
+  return crc;
+}
+
+/** Redis Cluster key slot per the spec: hash the tag (first `{` to next `}`, non-empty) or the key. */
+function slotOf(key: string): number {
+  const bytes = Buffer.from(key, 'utf8');
+  const open = bytes.indexOf(0x7b);
+  if (open !== -1) {
+    const close = bytes.indexOf(0x7d, open + 1);
+    if (close !== -1 && close !== open + 1) return crc16(bytes.subarray(open + 1, close)) % 16_384;
+  }
+  return crc16(bytes) % 16_384;
+}
+
+describe('assertKey', () => {
+  it.each(['a', ' ', 'menu:item:1', '{tag}', 'é', '😀', '\n', 'x'.repeat(10_000)])('accepts %j', (key) => {
+    expect(() => assertKey(key)).not.toThrow();
+  });
+
+  it.each([
+    ['', '""'],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [42, '42'],
+    [{}, 'an object'],
+    [['k'], 'an array of 1'],
+    [Symbol('k'), 'a symbol'],
+  ] as const)('rejects %j with E_INVALID_ARGUMENT', (key, described) => {
+    let error: unknown;
+    try {
+      assertKey(key);
+    } catch (e) {
+      error = e;
+    }
+    expect(isCacheError(error, 'E_INVALID_ARGUMENT')).toBe(true);
+    expect(error).toMatchObject({ argument: 'key' });
+    expect((error as Error).message).toContain(described);
+  });
+
+  it('names the argument it was given', () => {
+    expect(() => assertKey('', 'keys[]')).toThrow(expect.objectContaining({ argument: 'keys[]' }));
+    expect(() => assertKey('', 'keys[]')).toThrow(/^Invalid keys\[\]: expected a non-empty string/);
+  });
+});
+
+describe('hashTagOf (Redis Cluster specification)', () => {
+  it.each([
+    ['{user1000}.following', 'user1000'],
+    ['{user1000}.followers', 'user1000'],
+    ['foo{}{bar}', undefined], // the first { is followed by }: no tag, the whole key is hashed
+    ['foo{{bar}}zap', '{bar'], // text between the first { and the first } after it
+    ['foo{bar}{zap}', 'bar'], // only the first tag counts
+    ['plain', undefined],
+    ['no{close', undefined],
+    ['close}only', undefined],
+    ['}{x}', 'x'],
+    ['{}', undefined],
+    ['{a}', 'a'],
+    ['a{é}b', 'é'],
+    ['{ }', ' '],
+    ['{}}', undefined],
+    ['x{{}', '{'],
+  ])('%j → %j', (key, tag) => {
+    expect(hashTagOf(key)).toBe(tag);
+  });
+});
+
+describe('hashSlotOf', () => {
+  it('uses CRC16/XMODEM, as the spec`s reference value shows', () => {
+    expect(crc16(Buffer.from('123456789'))).toBe(0x31c3);
+    expect(hashSlotOf('123456789')).toBe(0x31c3 % 16_384);
+  });
+
+  it.each([
+    ['foo', 12_182],
+    ['bar', 5_061],
+    ['hello', 866],
+    ['somekey', 11_058],
+  ])('slot of %j is %i (values from the Redis documentation)', (key, slot) => {
+    expect(hashSlotOf(key)).toBe(slot);
+  });
+
+  it('hashes only the tag when there is one', () => {
+    expect(hashSlotOf('{user1000}.following')).toBe(hashSlotOf('{user1000}.followers'));
+    expect(hashSlotOf('{user1000}.following')).toBe(hashSlotOf('user1000'));
+    expect(hashSlotOf('foo{}{bar}')).toBe(crc16(Buffer.from('foo{}{bar}')) % 16_384);
+  });
+
+  it('agrees with an independent implementation on random keys, UTF-8 included', () => {
+    const random = new SeededRandom(16_384);
+    const alphabet = ['a', 'b', '{', '}', ':', 'é', '😀', '0', '_'];
+    for (let i = 0; i < 2000; i++) {
+      const key = random.string(alphabet, 1, 12);
+      expect(hashSlotOf(key), key).toBe(slotOf(key));
+    }
+  });
+});
+
+describe('fenceKeyOf', () => {
+  it.each([
+    ['order_lock:1', '{order_lock:1}:fence'],
+    ['a{tag}b', 'a{tag}b:fence'],
+    ['{user1000}.lock', '{user1000}.lock:fence'],
+    ['mario_pizzeria:order_lock:42', '{mario_pizzeria:order_lock:42}:fence'],
+    ['no{close', '{no{close}:fence'],
+    ['é😀', '{é😀}:fence'],
+  ])('%j → %j', (lockKey, fenceKey) => {
+    expect(fenceKeyOf(lockKey)).toBe(fenceKey);
+  });
+
+  it.each([
+    'order_lock:1',
+    'a{tag}b',
+    'foo{bar}{zap}',
+    'foo{{bar}}zap',
+    'no{close',
+    '{',
+    'é😀',
+    // keys without a tag that contain `}`: wrapping them in braces would change the tag
+    'a}b',
+    '}',
+    'foo{}{bar}',
+    '{}',
+    'x{}y',
+    'a}b{c',
+    'lock:}:{',
+  ])('puts the fence of %j in the same slot as the lock', (lockKey) => {
+    const fenceKey = fenceKeyOf(lockKey);
+    expect(slotOf(fenceKey)).toBe(slotOf(lockKey));
+    expect(fenceKey).not.toBe(lockKey);
+    expect(fenceKey).toContain(lockKey);
+    expect(fenceKeyOf(lockKey)).toBe(fenceKey); // deterministic
+  });
+
+  it('keeps the same slot for random keys, braces and UTF-8 included (seeded)', () => {
+    const random = new SeededRandom(0xfe7ce);
+    const alphabet = ['a', 'b', 'c', '{', '}', ':', 'é', '😀', '1'];
+    for (let i = 0; i < 3000; i++) {
+      const lockKey = random.string(alphabet, 1, 10);
+      const fenceKey = fenceKeyOf(lockKey);
+      expect(slotOf(fenceKey), `${lockKey} → ${fenceKey}`).toBe(slotOf(lockKey));
+      expect(fenceKey).not.toBe(lockKey);
+    }
+  });
+
+  it('may share one counter between `a` and `{a}` (tokens still increase for each lock)', () => {
+    expect(fenceKeyOf('a')).toBe(fenceKeyOf('{a}'));
+  });
+
+  it('gives unwrappable keys of different slots different computed tags', () => {
+    expect(fenceKeyOf('a}b')).toMatch(/^\{[0-9a-z]+\}:fence:a\}b$/);
+    expect(fenceKeyOf('a}b')).not.toBe(fenceKeyOf('a}c'));
+  });
+
+  it('can reach every slot with the short tags it computes for unwrappable keys', () => {
+    // fenceKeyOf searches base-36 tags below 36^4 for a slot; check that every slot has one.
+    const covered = new Uint8Array(16_384);
+    let remaining = covered.length;
+    for (let n = 0; n < 36 ** 4 && remaining > 0; n++) {
+      const slot = crc16(Buffer.from(n.toString(36))) % 16_384;
+      if (covered[slot] === 0) {
+        covered[slot] = 1;
+        remaining--;
+      }
+    }
+    expect(remaining).toBe(0);
+  });
+});

@@ -1,0 +1,35 @@
+/** A small seeded PRNG (mulberry32) for property-style tests: same seed, same cases, every run. */
+export class SeededRandom {
+  #state: number;
+
+  constructor(seed: number) {
+    this.#state = seed >>> 0;
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  }
+
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** One element of a non-empty list. */
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(0, items.length - 1)]!;
+  }
+
+  /** `minLength..maxLength` elements of `alphabet`, concatenated. */
+  string(alphabet: readonly string[], minLength: number, maxLength: number): string {
+    let out = '';
+    const length = this.int(minLength, maxLength);
+    for (let i = 0; i < length; i++) out += this.pick(alphabet);
+    return out;
+  }
+}
