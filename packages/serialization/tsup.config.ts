@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `msgpack` is its own entry so that importing `@forno/serialization` never loads msgpackr.
+  entry: { index: 'src/index.ts', msgpack: 'src/msgpack/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -1,3 +1,6 @@
+import { mergeConfig } from 'vitest/config';
 import { fornoVitestConfig } from '../../vitest.shared.js';
 
-export default fornoVitestConfig();
+export default mergeConfig(fornoVitestConfig(), {
+  test: { setupFiles: ['./src/testing/fast-check-setup.ts'] },
+});

@@ -17,6 +17,9 @@ type SingleKeyCommands = Omit<
   | 'setIfAbsent'
   | 'compareAndDelete'
   | 'compareAndExpire'
+  | 'acquireSemaphore'
+  | 'releaseSemaphore'
+  | 'extendSemaphore'
   | 'publish'
   | 'subscribe'
   | 'ping'
@@ -45,7 +48,9 @@ export function singleKeyCommands(ctx: DriverContext): SingleKeyCommands {
       if (options.keepTtl) args.push('KEEPTTL');
       if (options.nx) args.push('NX');
       if (options.xx) args.push('XX');
-      return runner.idempotent((c) => c.call('SET', ...args)).then((reply) => reply === 'OK');
+      // A conditional SET is not idempotent: a retry after a lost reply would report `false`.
+      const send = options.nx || options.xx ? runner.once.bind(runner) : runner.idempotent.bind(runner);
+      return send((c) => c.call('SET', ...args)).then((reply) => reply === 'OK');
     },
 
     exists: (key) => runner.idempotent((c) => c.exists(key)).then((n) => n === 1),

@@ -569,14 +569,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
     try {
       encoded = this.serializer.serialize(value);
     } catch (error) {
-      if (SerializationError.is(error)) throw error;
-      throw new SerializationError(
-        `cannot serialize value with ${this.serializer.name}: ${messageOf(error)}`,
-        {
-          key,
-          cause: error,
-        },
-      );
+      throw toSerializationError(error, `cannot serialize value with ${this.serializer.name}`, key);
     }
     if (typeof encoded !== 'string' && !(encoded instanceof Uint8Array)) {
       throw new SerializationError(`${this.serializer.name} cannot represent ${typeof value}`, { key });
@@ -611,14 +604,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
     try {
       return this.serializer.deserialize(value);
     } catch (error) {
-      if (SerializationError.is(error)) throw error;
-      throw new SerializationError(
-        `cannot deserialize stored value with ${this.serializer.name}: ${messageOf(error)}`,
-        {
-          key,
-          cause: error,
-        },
-      );
+      throw toSerializationError(error, `cannot deserialize stored value with ${this.serializer.name}`, key);
     }
   }
 
@@ -637,4 +623,17 @@ export abstract class BaseCacheRepository implements CacheRepository {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A `SerializationError` naming `key`: a serializer's own `SerializationError` (or subclass, such as
+ * `PayloadTooLargeError`) gets the key added, keeping its class; any other error is wrapped.
+ */
+function toSerializationError(error: unknown, context: string, key: string | undefined): SerializationError {
+  if (SerializationError.is(error)) {
+    if (error.key !== undefined || key === undefined) return error;
+    const ErrorClass = error.constructor as typeof SerializationError;
+    return new ErrorClass(error.message, { key, cause: error.cause ?? error });
+  }
+  return new SerializationError(`${context}: ${messageOf(error)}`, { key, cause: error });
 }

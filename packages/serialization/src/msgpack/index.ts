@@ -1,0 +1,1 @@
+export { MsgpackSerializer, type MsgpackSerializerOptions } from './msgpack-serializer.js';

@@ -1,0 +1,20 @@
+export type { ClusterNodeEntry } from './cluster-nodes.js';
+export { parseClusterNodes } from './cluster-nodes.js';
+export {
+  RedisCommandTimeoutError,
+  RedisReplyError,
+  RedisServerNotFoundError,
+  RedisServerStartError,
+} from './errors.js';
+export type { FindFreePortOptions } from './free-port.js';
+export { CLUSTER_BUS_PORT_OFFSET, findFreePort } from './free-port.js';
+export type { HostAndPort } from './host-and-port.js';
+export { parseInfo } from './info.js';
+export type { RedisCluster, RedisClusterOptions } from './redis-cluster.js';
+export { startRedisCluster } from './redis-cluster.js';
+export type { FailoverOptions, RedisSentinel, RedisSentinelOptions } from './redis-sentinel.js';
+export { startRedisSentinel } from './redis-sentinel.js';
+export type { RedisServer, RedisServerOptions } from './redis-server.js';
+export { startRedisServer } from './redis-server.js';
+export type { RespReply, SendCommandOptions } from './resp.js';
+export { encodeCommand, parseReply, sendCommand } from './resp.js';

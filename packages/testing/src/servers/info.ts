@@ -1,0 +1,13 @@
+/**
+ * Parses the `field:value` text of `INFO` and `CLUSTER INFO` into a record. Section headers
+ * (`# Replication`) and blank lines are skipped; a field that appears twice keeps its last value.
+ */
+export function parseInfo(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '' || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return fields;
+}
