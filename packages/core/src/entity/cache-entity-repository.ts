@@ -46,7 +46,11 @@ export class CacheEntityRepository<TEntity, TKey extends string | number = strin
     this.#cache = cache;
     this.#namespace = `${options.entityName}.`;
     this.#getId = options.getId ?? ((entity) => (entity as { id: TKey }).id);
-    this.#ttl = options.ttl === undefined ? undefined : parseTtl(options.ttl, 'ttl');
+    try {
+      this.#ttl = options.ttl === undefined ? undefined : parseTtl(options.ttl, 'ttl');
+    } catch (error) {
+      throw new InvalidConfigError('ttl', (error as Error).message.replace(/^Invalid ttl: /, ''), { cause: error });
+    }
     this.#batchSize = batchSize;
   }
 
