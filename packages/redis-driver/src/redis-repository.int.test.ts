@@ -1,0 +1,110 @@
+import type { CacheEvent } from '@forno/core';
+import { type RedisServer, startRedisServer } from '@forno/testing/servers';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HealthState } from './health-monitor.js';
+import { RedisEntityRepository } from './redis-entity-repository.js';
+import { createRedisRepository, RedisRepository } from './redis-repository.js';
+
+let server: RedisServer;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('RedisRepository on a real server', () => {
+  it('connects from a url, spreads commands over the pool and reports status, info and memory', async () => {
+    const repo = createRedisRepository({
+      url: `${server.url}/2`,
+      keyPrefix: 'pool:',
+      connectionPoolSize: 3,
+      connectionName: 'forno-pool-test',
+      healthCheckInterval: false,
+    });
+    expect(repo.status).toBe('disconnected');
+    await repo.connect();
+    expect(repo.status).toBe('ready');
+    await Promise.all(Array.from({ length: 30 }, (_, i) => repo.set(`k${i}`, { i })));
+    const clients = String(await server.command(['CLIENT', 'LIST']))
+      .split('\n')
+      .filter((line) => line.includes('name=forno-pool-test'));
+    expect(clients).toHaveLength(3);
+    expect(clients.every((line) => line.includes(' db=2 '))).toBe(true);
+    const [info] = await repo.info('server');
+    expect(info?.fields.redis_version).toMatch(/^7\./);
+    expect(await repo.memoryUsage('k1')).toBeGreaterThan(0);
+    expect(await repo.memoryUsage('missing')).toBeNull();
+    expect(await repo.memoryUsage()).toBeGreaterThan(100_000);
+    await repo.disconnect();
+    expect(repo.status).toBe('closed');
+  });
+
+  it('a first command auto-connects without connect()', async () => {
+    const repo = new RedisRepository({ port: server.port, keyPrefix: 'auto:', healthCheckInterval: false });
+    expect(await repo.set('k', 1)).toBe(true);
+    expect(await repo.get('k')).toBe(1);
+    await repo.disconnect();
+  });
+
+  it('the health check notices a frozen server and its recovery; connection events are reported', async () => {
+    const repo = new RedisRepository({
+      port: server.port,
+      healthCheckInterval: 100,
+      commandTimeout: 200,
+    });
+    const changes: HealthState[] = [];
+    const events: CacheEvent[] = [];
+    repo.onHealthChange((state) => changes.push(state));
+    repo.onEvent((event) => events.push(event));
+    await repo.connect();
+    await until(() => repo.health.checkedAt !== undefined);
+    expect(repo.health.healthy).toBe(true);
+    server.pause();
+    try {
+      await until(() => !repo.health.healthy);
+      expect(repo.health.error?.message).toMatch(/commandTimeout/);
+    } finally {
+      server.resume();
+    }
+    await until(() => repo.health.healthy);
+    expect(changes.map((state) => state.healthy)).toEqual([false, true]);
+    expect(repo.health.latencyMs).toBeGreaterThanOrEqual(0);
+    await repo.disconnect();
+    expect(events.some((event) => event.type === 'connection' && event.status === 'ready')).toBe(true);
+  });
+
+  it('wraps an ioredis client you own without closing it', async () => {
+    const client = new Redis({ port: server.port, lazyConnect: true });
+    await client.connect();
+    const repo = new RedisRepository(client, { keyPrefix: 'mine:' });
+    const orders = new RedisEntityRepository<{ id: string; total: number }>(repo, {
+      entityName: 'order',
+      ttl: '1h',
+    });
+    await orders.add({ id: 'o1', total: 25.98 });
+    expect(await client.get('mine:order.o1')).toBe('{"id":"o1","total":25.98}');
+    expect(await client.pttl('mine:order.o1')).toBeGreaterThan(3_000_000);
+    const released: string[] = [];
+    const unsubscribe = await repo.subscribe('released', (message) => released.push(message));
+    await repo.setIfAbsent('lock', 'token', '10s');
+    expect(await repo.compareAndDelete('lock', 'token', { notify: 'released' })).toBe(true);
+    await until(() => released.length === 1);
+    expect(released).toEqual(['mine:lock']);
+    await unsubscribe();
+    await repo.disconnect();
+    expect(client.status).toBe('ready');
+    client.disconnect();
+  });
+});
