@@ -35,7 +35,22 @@ export {
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
+export {
+  type CommandInvoker,
+  callCommand,
+  type ForwardedCommands,
+  ForwardingCommands,
+  REPOSITORY_COMMANDS,
+  type RepositoryCommand,
+} from './repository/forwarding-commands.js';
 export type { HashCommands } from './repository/hash-commands.js';
+export {
+  INSTRUMENTED_OPERATIONS,
+  type InstrumentedOperation,
+  type InstrumentRepositoryOptions,
+  instrumentRepository,
+  type OperationKind,
+} from './repository/instrument-repository.js';
 export type { EntriesInput, KeyValueCommands } from './repository/key-value-commands.js';
 export type { ListCommands } from './repository/list-commands.js';
 export type { LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
@@ -47,6 +62,7 @@ export type {
   ScanOptions,
   ScoreBound,
   ScoredMember,
+  SemaphoreGrant,
   SetIfAbsentOptions,
   SetOptions,
   Unsubscribe,

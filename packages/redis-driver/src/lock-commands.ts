@@ -4,7 +4,14 @@ import type { DriverContext } from './driver-context.js';
 
 type LockCommands = Pick<
   RawCommands,
-  'setIfAbsent' | 'compareAndDelete' | 'compareAndExpire' | 'publish' | 'subscribe'
+  | 'setIfAbsent'
+  | 'compareAndDelete'
+  | 'compareAndExpire'
+  | 'acquireSemaphore'
+  | 'releaseSemaphore'
+  | 'extendSemaphore'
+  | 'publish'
+  | 'subscribe'
 >;
 
 /** The commands ioredis defines from `FORNO_SCRIPTS` (see lua-scripts.ts). */
@@ -13,6 +20,14 @@ interface ScriptCommands {
   fornoSetIfAbsentFenced(key: string, fenceKey: string, token: string, px: number): Promise<[number, number]>;
   fornoCompareAndDelete(key: string, token: string, channel: string): Promise<number>;
   fornoCompareAndExpire(key: string, token: string, px: number): Promise<number>;
+  fornoAcquireSemaphore(
+    key: string,
+    token: string,
+    limit: number,
+    px: number,
+  ): Promise<[number, number, number]>;
+  fornoReleaseSemaphore(key: string, token: string, channel: string): Promise<number>;
+  fornoExtendSemaphore(key: string, token: string, px: number): Promise<number>;
 }
 
 const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
@@ -43,6 +58,21 @@ export function lockCommands(ctx: DriverContext): LockCommands {
 
     compareAndExpire: (key, token, px) =>
       runner.once((c) => scripts(c).fornoCompareAndExpire(key, token, px)).then((n) => n === 1),
+
+    async acquireSemaphore(key, token, limit, px) {
+      const [granted, holders, retryAfter] = await runner.once((c) =>
+        scripts(c).fornoAcquireSemaphore(key, token, limit, px),
+      );
+      return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
+    },
+
+    releaseSemaphore: (key, token, notifyChannel) =>
+      runner
+        .idempotent((c) => scripts(c).fornoReleaseSemaphore(key, token, notifyChannel ?? ''))
+        .then((n) => n === 1),
+
+    extendSemaphore: (key, token, px) =>
+      runner.once((c) => scripts(c).fornoExtendSemaphore(key, token, px)).then((n) => n === 1),
 
     publish: (channel, message) => runner.once((c) => c.publish(channel, message)),
 

@@ -80,7 +80,8 @@ export function singleKeyCommands(ctx: DriverContext): SingleKeyCommands {
     lrange: (key, start, stop) =>
       runner.idempotent((c) => values(c, 'LRANGE', key, start, stop)) as Promise<ValueReply[]>,
     llen: (key) => runner.idempotent((c) => c.llen(key)),
-    ltrim: (key, start, stop) => runner.idempotent((c) => c.ltrim(key, start, stop)).then(() => undefined),
+    // Not idempotent: LTRIM k 1 -1 drops one more element each time it runs.
+    ltrim: (key, start, stop) => runner.once((c) => c.ltrim(key, start, stop)).then(() => undefined),
 
     sadd: (key, members) => runner.idempotent((c) => int(c, 'SADD', key, ...members.map(toArgument))),
     srem: (key, members) => runner.idempotent((c) => int(c, 'SREM', key, ...members.map(toArgument))),

@@ -23,6 +23,7 @@ import type {
   ScanOptions,
   ScoreBound,
   ScoredMember,
+  SemaphoreGrant,
   SetIfAbsentOptions,
   SetOptions,
   Unsubscribe,
@@ -49,6 +50,8 @@ const ZRANGE_OPTIONS = { rev: 'boolean', withScores: 'boolean' } as const;
 const ZRANGEBYSCORE_OPTIONS = { withScores: 'boolean', offset: 'number', count: 'number' } as const;
 const KEY_TYPES = new Set(['string', 'hash', 'list', 'set', 'zset']);
 const DEFAULT_SCAN_COUNT = 250;
+/** `deletePattern` walks the whole keyspace; a larger COUNT means fewer sequential SCAN round trips. */
+const DEFAULT_DELETE_SCAN_COUNT = 1_000;
 /** How many UNLINK batches `deletePattern` keeps in flight while it goes on scanning. */
 const UNLINKS_IN_FLIGHT = 8;
 
@@ -120,7 +123,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
   }
 
   async deletePattern(pattern: string, options?: ScanOptions): Promise<number> {
-    const { match, count, type } = this.#scanArguments(pattern, options);
+    const { match, count, type } = this.#scanArguments(pattern, options, DEFAULT_DELETE_SCAN_COUNT);
     let deleted = 0;
     const inFlight = new Set<Promise<void>>();
     for await (const batch of this.#raw.scan(match, count, type)) {
@@ -489,6 +492,28 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#raw.subscribe(fullChannel, listener);
   }
 
+  async acquireSemaphore(key: string, token: string, limit: number, ttl: Duration): Promise<SemaphoreGrant> {
+    const fullKey = this.#key(key);
+    assertNonEmptyString(token, 'token');
+    assertIntegerAtLeast(limit, 1, 'limit');
+    return this.#raw.acquireSemaphore(fullKey, token, limit, parseTtl(ttl));
+  }
+
+  async releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    const fullKey = this.#key(key);
+    assertNonEmptyString(token, 'token');
+    assertOptions(options, { notify: 'string' });
+    const notify =
+      options?.notify === undefined ? undefined : this.#channel(options.notify, 'options.notify');
+    return this.#raw.releaseSemaphore(fullKey, token, notify);
+  }
+
+  async extendSemaphore(key: string, token: string, ttl: Duration): Promise<boolean> {
+    const fullKey = this.#key(key);
+    assertNonEmptyString(token, 'token');
+    return this.#raw.extendSemaphore(fullKey, token, parseTtl(ttl));
+  }
+
   // --- lifecycle --------------------------------------------------------------------------------
 
   async ping(): Promise<number> {
@@ -552,10 +577,10 @@ export abstract class BaseCacheRepository implements CacheRepository {
     };
   }
 
-  #scanArguments(pattern: string, options: ScanOptions | undefined) {
+  #scanArguments(pattern: string, options: ScanOptions | undefined, defaultCount = DEFAULT_SCAN_COUNT) {
     assertNonEmptyString(pattern, 'pattern');
     assertOptions(options, SCAN_OPTIONS);
-    const count = options?.count ?? DEFAULT_SCAN_COUNT;
+    const count = options?.count ?? defaultCount;
     assertIntegerAtLeast(count, 1, 'options.count');
     const type = options?.type;
     if (type !== undefined && !KEY_TYPES.has(type)) {

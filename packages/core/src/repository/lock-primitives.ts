@@ -1,5 +1,11 @@
 import type { Duration } from '../duration.js';
-import type { CompareAndDeleteOptions, LeaseGrant, SetIfAbsentOptions, Unsubscribe } from './options.js';
+import type {
+  CompareAndDeleteOptions,
+  LeaseGrant,
+  SemaphoreGrant,
+  SetIfAbsentOptions,
+  Unsubscribe,
+} from './options.js';
 
 /**
  * The atomic steps a distributed lock is built from. Redis runs them as Lua scripts; the
@@ -16,6 +22,20 @@ export interface LockPrimitives {
   compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean>;
   /** Sets a new TTL on `key` only if it still holds `token`; `true` when extended. */
   compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean>;
+  /**
+   * Adds `token` to the counting semaphore at `key` (a sorted set of holder tokens scored by lease
+   * expiry) if fewer than `limit` live holders remain after expired leases are pruned. Expiry is
+   * computed from the server's clock (`TIME`), never the client's, so clock skew between clients
+   * cannot stretch or cut a lease. A token that already holds a live lease is renewed and granted.
+   */
+  acquireSemaphore(key: string, token: string, limit: number, ttl: Duration): Promise<SemaphoreGrant>;
+  /**
+   * Removes `token`'s lease from the semaphore at `key`; `true` if it was still live (by the server's
+   * clock). With `notify`, publishes the key's full name on that channel in the same atomic step.
+   */
+  releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean>;
+  /** Moves `token`'s lease to end `ttl` from now (server clock) only if it is still live; `true` when extended. */
+  extendSemaphore(key: string, token: string, ttl: Duration): Promise<boolean>;
 }
 
 /**

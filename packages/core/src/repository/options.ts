@@ -23,7 +23,7 @@ export interface MsetOptions {
 
 /** Options of {@link KeyValueCommands.scan} and {@link KeyValueCommands.deletePattern}. */
 export interface ScanOptions {
-  /** `COUNT` hint per SCAN call (work per round trip), default 250. */
+  /** `COUNT` hint per SCAN call (work per round trip): default 250 for `scan`, 1000 for `deletePattern`. */
   readonly count?: number;
   /** Only keys of this type (`TYPE` filter). */
   readonly type?: KeyType;
@@ -100,3 +100,18 @@ export interface CompareAndDeleteOptions {
 
 /** Removes a subscription created by {@link PubSubCommands.subscribe}. */
 export type Unsubscribe = () => Promise<void>;
+
+/** Result of {@link LockPrimitives.acquireSemaphore}. */
+export type SemaphoreGrant =
+  | {
+      readonly acquired: true;
+      /** Live holders after the grant, this one included. */
+      readonly holders: number;
+    }
+  | {
+      readonly acquired: false;
+      /** Live holders (the limit was reached). */
+      readonly holders: number;
+      /** Ms until the soonest holder's lease ends by the server's clock: how long a waiter may wait. */
+      readonly retryAfter: number;
+    };

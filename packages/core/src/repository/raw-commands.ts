@@ -1,4 +1,4 @@
-import type { KeyType, LeaseGrant, Unsubscribe, ZAddOptions } from './options.js';
+import type { KeyType, LeaseGrant, SemaphoreGrant, Unsubscribe, ZAddOptions } from './options.js';
 
 /** A stored value as it travels to and from the backend: serialized text or bytes. */
 export type RawValue = string | Uint8Array;
@@ -102,6 +102,11 @@ export interface RawCommands {
   /** Deletes `key` if it holds `token`; then publishes the key on `notifyChannel` when given. */
   compareAndDelete(key: string, token: string, notifyChannel: string | undefined): Promise<boolean>;
   compareAndExpire(key: string, token: string, px: number): Promise<boolean>;
+  /** Prunes expired leases, then adds `token` scored by server time + `px` if below `limit`. */
+  acquireSemaphore(key: string, token: string, limit: number, px: number): Promise<SemaphoreGrant>;
+  /** Removes `token` if its lease is live; then publishes the key on `notifyChannel` when given. */
+  releaseSemaphore(key: string, token: string, notifyChannel: string | undefined): Promise<boolean>;
+  extendSemaphore(key: string, token: string, px: number): Promise<boolean>;
 
   publish(channel: string, message: string): Promise<number>;
   subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe>;

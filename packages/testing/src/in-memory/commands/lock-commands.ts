@@ -1,11 +1,38 @@
 import type { RawCommands } from '@forno/core';
+import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
+import type { Entry, InMemoryStore } from '../in-memory-store.js';
 import { addInteger, parseStoredInteger } from './integer.js';
 
 type LockCommands = Pick<
   RawCommands,
-  'setIfAbsent' | 'compareAndDelete' | 'compareAndExpire' | 'publish' | 'subscribe'
+  | 'setIfAbsent'
+  | 'compareAndDelete'
+  | 'compareAndExpire'
+  | 'acquireSemaphore'
+  | 'releaseSemaphore'
+  | 'extendSemaphore'
+  | 'publish'
+  | 'subscribe'
 >;
+
+/**
+ * The semaphore at `key` with leases that ended by the store's clock (the fake's "server clock")
+ * removed, as the Lua script's `ZREMRANGEBYSCORE -inf now` does; `undefined` once it is empty.
+ */
+function liveSemaphore(store: InMemoryStore, key: string): Entry<'zset'> | undefined {
+  const entry = store.read(key, 'zset');
+  if (entry === undefined) return undefined;
+  const now = store.clock.now();
+  for (const [member, expiry] of entry.value) if (expiry <= now) entry.value.delete(member);
+  store.deleteIfEmpty(key, entry);
+  return entry.value.size === 0 ? undefined : entry;
+}
+
+/** Keeps the semaphore key alive exactly as long as its longest lease, as the script's PEXPIRE does. */
+function expireWithLastLease(entry: Entry<'zset'>): void {
+  entry.expiresAt = Math.max(...entry.value.values());
+}
 
 /**
  * The lock primitives and pub/sub, natively: each method runs without yielding, so it is as
@@ -47,6 +74,40 @@ export function lockCommands(ctx: InMemoryContext): LockCommands {
       const entry = store.read(key, 'string');
       if (entry?.value !== token) return false;
       entry.expiresAt = store.clock.now() + px;
+      return true;
+    },
+
+    async acquireSemaphore(key, token, limit, px) {
+      const store = ctx.store();
+      const member = toByteString(token);
+      const live = liveSemaphore(store, key);
+      const holders = live?.value.size ?? 0;
+      if (live !== undefined && !live.value.has(member) && holders >= limit) {
+        const retryAfter = Math.min(...live.value.values()) - store.clock.now();
+        return { acquired: false, holders, retryAfter };
+      }
+      const entry = live ?? store.readOrCreate(key, 'zset', () => new Map<string, number>());
+      entry.value.set(member, store.clock.now() + px);
+      expireWithLastLease(entry);
+      return { acquired: true, holders: entry.value.size };
+    },
+
+    async releaseSemaphore(key, token, notifyChannel) {
+      const store = ctx.store();
+      const live = liveSemaphore(store, key);
+      if (live === undefined || !live.value.delete(toByteString(token))) return false;
+      store.deleteIfEmpty(key, live);
+      if (notifyChannel !== undefined) store.publish(notifyChannel, key);
+      return true;
+    },
+
+    async extendSemaphore(key, token, px) {
+      const store = ctx.store();
+      const member = toByteString(token);
+      const live = liveSemaphore(store, key);
+      if (live === undefined || !live.value.has(member)) return false;
+      live.value.set(member, store.clock.now() + px);
+      expireWithLastLease(live);
       return true;
     },
 

@@ -1,0 +1,24 @@
+/**
+ * `pnpm --filter @forno/lock harness [--quick] [--workers N] [--no-persistence]`: runs the
+ * lock-safety harness and exits non-zero on any lost update or fence-order violation.
+ * `--no-persistence` runs Redis without an append-only file, to show the audit catching fencing
+ * counters that went backwards in the crash.
+ */
+import { formatSafetyReport, runSafetyHarness } from './run-harness.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const workersArg = args.indexOf('--workers');
+const workers = workersArg === -1 ? (quick ? 4 : 6) : Number(args[workersArg + 1]);
+
+const report = await runSafetyHarness({
+  workers,
+  persistence: !args.includes('--no-persistence'),
+  phaseMs: quick ? 1_500 : 4_000,
+  pauses: quick ? 2 : 4,
+  log: (line) => console.log(`· ${line}`),
+});
+console.log(formatSafetyReport(report));
+const unsafe = report.lostUpdates > 0 || report.fenceOrderViolations > 0;
+if (unsafe) console.error('UNSAFE: the lock let updates be lost or fencing tokens go backwards');
+process.exitCode = unsafe ? 1 : 0;

@@ -1,0 +1,51 @@
+import { assertKey, type CacheRepository, describe, InvalidConfigError } from '@forno/core';
+import { assertRepository } from './distributed-lock.js';
+import type { LeaseInit } from './lease.js';
+import { LeaseSource } from './lease-source.js';
+import { type DistributedLockOptions, resolveLockOptions } from './options.js';
+import { SemaphorePermit } from './semaphore-permit.js';
+import { SemaphoreStore } from './semaphore-store.js';
+
+/** Options of {@link DistributedSemaphore}: those of a lock, plus how many may hold it at once. */
+export interface DistributedSemaphoreOptions extends Omit<DistributedLockOptions, 'driftFactor'> {
+  /** Maximum number of simultaneous holders (an integer ≥ 1). */
+  readonly limit: number;
+  /** Share of the lease kept back for clock drift. Default `0.01`. */
+  readonly driftFactor?: number;
+}
+
+/**
+ * A counting semaphore: at most `limit` holders at once, each with a lease that the server judges
+ * by its own clock, so client clock skew cannot stretch or cut anyone's lease. Waiting, renewal,
+ * deadlines and `signal` work exactly as for {@link DistributedLock}.
+ *
+ * ```ts
+ * const ovens = new DistributedSemaphore(redis, 'ovens', { limit: 3, timeout: '2m' });
+ * await ovens.run(async (signal) => bake(pizza, { signal }));
+ * ```
+ */
+export class DistributedSemaphore extends LeaseSource<SemaphorePermit> {
+  /** Maximum number of simultaneous holders. */
+  readonly limit: number;
+
+  constructor(repository: CacheRepository, key: string, options: DistributedSemaphoreOptions) {
+    assertRepository(repository);
+    assertKey(key);
+    const { limit, ...lockOptions } = options ?? ({} as DistributedSemaphoreOptions);
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new InvalidConfigError('limit', `expected an integer ≥ 1, got ${describe(limit)}`);
+    }
+    super(new SemaphoreStore(repository, key, limit), resolveLockOptions(lockOptions));
+    this.limit = limit;
+  }
+
+  /** Releases `permit` (same as `permit.release()`). */
+  release(permit: SemaphorePermit): Promise<boolean> {
+    return permit.release();
+  }
+
+  /** Wraps a grant in a {@link SemaphorePermit} (called by `acquire()` / `tryAcquire()`). */
+  protected createHandle(init: LeaseInit): SemaphorePermit {
+    return new SemaphorePermit(init);
+  }
+}

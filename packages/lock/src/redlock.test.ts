@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DistributedLock } from './distributed-lock.js';
+import { LockTimeoutError } from './errors.js';
+import { renewalScheduler } from './renewal-scheduler.js';
+import { fakeRepository } from './test-support/fake.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+  expect(renewalScheduler.size).toBe(0);
+});
+
+const three = () => [fakeRepository(), fakeRepository(), fakeRepository()];
+
+describe('Redlock mode (several independent repositories)', () => {
+  it('takes the key on every instance and exposes one fencing token per instance', async () => {
+    const repos = three();
+    const mutex = new DistributedLock(repos, 'oven');
+    expect(mutex.instances).toBe(3);
+    const lock = await mutex.acquire();
+    for (const repo of repos) expect(await repo.exists('oven')).toBe(true);
+    // The decision is taken at the quorum: a grant that arrives later is kept but not listed.
+    expect(lock.fencingTokens.slice(0, 2)).toEqual([1, 1]);
+    expect(lock.fencingToken).toBe(1);
+    expect(await lock.release()).toBe(true);
+    for (const repo of repos) expect(await repo.exists('oven')).toBe(false);
+  });
+
+  it('acquires with a quorum when one instance never answers', async () => {
+    const repos = three();
+    vi.spyOn(repos[2]!, 'setIfAbsent').mockImplementation(() => new Promise(() => {}));
+    const lock = await new DistributedLock(repos, 'oven').acquire();
+    expect(lock.fencingTokens).toEqual([1, 1, null]);
+    expect(await lock.release()).toBe(true);
+  });
+
+  it('acquires with a quorum when one instance is down, and extends and releases on the others', async () => {
+    const repos = three();
+    await repos[0]!.disconnect();
+    const lock = await new DistributedLock(repos, 'oven', { timeout: 3_000 }).acquire();
+    expect(lock.fencingTokens).toEqual([null, 1, 1]);
+    await lock.extend('1h');
+    expect(await repos[1]!.ttl('oven')).toBeGreaterThan(3_000_000);
+    expect(await lock.release()).toBe(true);
+  });
+
+  it('fails with LockTimeoutError when a majority is down, leaving nothing behind', async () => {
+    const repos = three();
+    await repos[0]!.disconnect();
+    await repos[1]!.disconnect();
+    const error = await new DistributedLock(repos, 'oven', { waitTimeout: 300, retryDelay: 50 })
+      .acquire()
+      .catch((e: unknown) => e);
+    expect(LockTimeoutError.is(error)).toBe(true);
+    expect((error as LockTimeoutError).cause).toBeInstanceOf(AggregateError);
+    expect(await repos[2]!.exists('oven')).toBe(false);
+  });
+
+  it('rolls back a minority grant when the majority is held by someone else', async () => {
+    const repos = three();
+    await repos[0]!.setIfAbsent('oven', 'other', '1h');
+    await repos[1]!.setIfAbsent('oven', 'other', '1h');
+    expect(await new DistributedLock(repos, 'oven').tryAcquire()).toBeNull();
+    await vi.waitFor(async () => expect(await repos[2]!.exists('oven')).toBe(false));
+  });
+
+  it('undoes a grant that arrives after the decision', async () => {
+    const repos = three();
+    await repos[0]!.setIfAbsent('oven', 'other', '1h');
+    await repos[1]!.setIfAbsent('oven', 'other', '1h');
+    let late: () => void = () => {};
+    const original = repos[2]!.setIfAbsent.bind(repos[2]!);
+    vi.spyOn(repos[2]!, 'setIfAbsent').mockImplementation(
+      (...args) => new Promise((resolve) => (late = () => resolve(original(...args)))),
+    );
+    expect(await new DistributedLock(repos, 'oven').tryAcquire()).toBeNull();
+    late();
+    await vi.waitFor(async () => expect(await repos[2]!.exists('oven')).toBe(false));
+  });
+
+  it('tells waiters to look again when a quorum may be free (the quorum-th shortest lease)', async () => {
+    vi.useFakeTimers();
+    const repos = three();
+    await repos[0]!.setIfAbsent('oven', 'other', 200);
+    await repos[1]!.setIfAbsent('oven', 'other', 400);
+    await repos[2]!.setIfAbsent('oven', 'other', 5_000);
+    const acquired = new DistributedLock(repos, 'oven', { retryDelay: '10s', waitTimeout: '1m' }).acquire();
+    let done = false;
+    acquired.then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(390);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(done).toBe(true);
+    const lock = await acquired;
+    expect(lock.fencingTokens).toEqual([1, 1, null]);
+    await lock.release();
+  });
+});

@@ -1,0 +1,28 @@
+import { type RedisServer, startRedisServer } from '@forno/testing/servers';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { lockSuite } from './test-support/lock-suite.js';
+import { RepositoryPool } from './test-support/redis.js';
+import { semaphorePrimitivesContract } from './test-support/semaphore-primitives-contract.js';
+
+let server: RedisServer;
+const pool = new RepositoryPool(() => ({ port: server.port }));
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+
+afterAll(async () => {
+  await pool.close();
+  await server?.stop();
+});
+
+describe('locks on a standalone redis-server', () => {
+  lockSuite({ repo: () => pool.repo() });
+});
+
+describe('semaphore primitives on a standalone redis-server', () => {
+  semaphorePrimitivesContract({
+    repo: () => pool.repo('sem'),
+    advanceTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+});

@@ -1,0 +1,119 @@
+import type { CacheRepository } from '@forno/core';
+import { expect, it } from 'vitest';
+import { DistributedLock } from '../distributed-lock.js';
+import { DistributedSemaphore } from '../distributed-semaphore.js';
+import { LockLostError } from '../errors.js';
+
+/** A backend for the lock suite: each call returns a repository with a fresh key prefix. */
+export interface LockSuiteContext {
+  repo(): CacheRepository;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Lock behaviour in real time, run on the fake, a standalone server and a Cluster: the seed's
+ * usage, fencing, mutual exclusion under contention, fast handoff, loss detection, semaphores.
+ */
+export function lockSuite(ctx: LockSuiteContext): void {
+  it('the seed’s usage: the key exists while held and not after release', async () => {
+    const redis = ctx.repo();
+    const lockKey = 'test_lock';
+    {
+      await using lock = await new DistributedLock(redis, lockKey, { timeout: 5_000 }).acquire();
+      expect(await redis.exists(lockKey)).toBe(true);
+      expect(lock.fencingToken).toBe(1);
+    }
+    expect(await redis.exists(lockKey)).toBe(false);
+  });
+
+  it('fencing tokens increase across holders, for plain, hash-tagged and brace-containing keys', async () => {
+    const redis = ctx.repo();
+    for (const key of ['order_lock:1', 'order_lock:{42}', 'odd}key', 'x{}y']) {
+      const mutex = new DistributedLock(redis, key);
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const lock = await mutex.acquire();
+        seen.push(lock.fencingToken);
+        expect(await lock.release()).toBe(true);
+      }
+      expect(seen).toEqual([1, 2, 3]);
+    }
+  });
+
+  it('excludes concurrent holders: 8 workers × 5 read-modify-write increments lose nothing', async () => {
+    const redis = ctx.repo();
+    await redis.set('counter', 0);
+    const mutex = new DistributedLock(redis, 'counter_lock', { timeout: 5_000, waitTimeout: '30s' });
+    let inside = 0;
+    let maxInside = 0;
+    const worker = async () => {
+      for (let i = 0; i < 5; i++) {
+        await mutex.run(async () => {
+          maxInside = Math.max(maxInside, ++inside);
+          const value = (await redis.get<number>('counter')) ?? 0;
+          await sleep(1);
+          await redis.set('counter', value + 1);
+          inside--;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(await redis.get('counter')).toBe(40);
+    expect(maxInside).toBe(1);
+  });
+
+  it('hands the lock to a waiter on release far sooner than retryDelay', async () => {
+    const redis = ctx.repo();
+    const holder = await new DistributedLock(redis, 'handoff').acquire();
+    const waiting = new DistributedLock(redis, 'handoff', {
+      retryDelay: '10s',
+      waitTimeout: '20s',
+    }).acquire();
+    await sleep(100); // the waiter is subscribed and asleep
+    const releasedAt = performance.now();
+    await holder.release();
+    const lock = await waiting;
+    expect(performance.now() - releasedAt).toBeLessThan(1_000);
+    await lock.release();
+  });
+
+  it('aborts the signal with LockLostError when the key is taken away, within a renewal period', async () => {
+    const redis = ctx.repo();
+    const lock = await new DistributedLock(redis, 'stolen', { timeout: 600 }).acquire();
+    await redis.delete('stolen');
+    await redis.setIfAbsent('stolen', 'thief', '10s');
+    // The renewal at 200 ms finds the thief; if it runs late, the deadline (588 ms) ends the lock.
+    await sleep(700);
+    expect(LockLostError.is(lock.signal.reason)).toBe(true);
+    expect(await lock.release()).toBe(false);
+    expect(await redis.exists('stolen')).toBe(true);
+  });
+
+  it('aborts the signal at the local deadline when nothing renews the lease', async () => {
+    const redis = ctx.repo();
+    const lock = await new DistributedLock(redis, 'deadline', { timeout: 300, autoExtend: false }).acquire();
+    await new Promise((resolve) => lock.signal.addEventListener('abort', resolve));
+    expect(LockLostError.is(lock.signal.reason)).toBe(true);
+    expect(lock.isHeld).toBe(false);
+    expect(typeof (await lock.release())).toBe('boolean');
+  });
+
+  it('a semaphore never admits more than its limit', async () => {
+    const redis = ctx.repo();
+    const ovens = new DistributedSemaphore(redis, 'ovens', { limit: 3, timeout: 5_000, waitTimeout: '30s' });
+    let inside = 0;
+    let maxInside = 0;
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        ovens.run(async () => {
+          maxInside = Math.max(maxInside, ++inside);
+          await sleep(5);
+          inside--;
+        }),
+      ),
+    );
+    expect(maxInside).toBe(3);
+    expect(await redis.exists('ovens')).toBe(false);
+  });
+}

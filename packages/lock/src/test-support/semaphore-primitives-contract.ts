@@ -1,0 +1,89 @@
+import { type CacheRepository, InvalidArgumentError, WrongTypeError } from '@forno/core';
+import { expect, it } from 'vitest';
+
+/** What the semaphore primitives contract needs from a backend. */
+export interface SemaphoreContractContext {
+  /** A repository with a fresh key prefix for the current test. */
+  repo(): CacheRepository;
+  /** Lets `ms` pass on the server's clock (a manual clock for the fake, real sleep for Redis). */
+  advanceTime(ms: number): Promise<void>;
+}
+
+/**
+ * Contract of `acquireSemaphore` / `releaseSemaphore` / `extendSemaphore`, run against the fake,
+ * a standalone Redis and a Cluster, so the Lua scripts and the fake cannot drift apart.
+ */
+export function semaphorePrimitivesContract(ctx: SemaphoreContractContext): void {
+  it('grants up to limit holders, then refuses and says when the soonest lease ends', async () => {
+    const repo = ctx.repo();
+    expect(await repo.acquireSemaphore('ovens', 'a', 2, 10_000)).toEqual({ acquired: true, holders: 1 });
+    expect(await repo.acquireSemaphore('ovens', 'b', 2, 20_000)).toEqual({ acquired: true, holders: 2 });
+    const refused = await repo.acquireSemaphore('ovens', 'c', 2, 10_000);
+    expect(refused.acquired).toBe(false);
+    expect(refused.holders).toBe(2);
+    expect(refused.acquired === false && refused.retryAfter).toBeGreaterThan(9_000);
+    expect(refused.acquired === false && refused.retryAfter).toBeLessThanOrEqual(10_000);
+    expect(await repo.zcard('ovens')).toBe(2);
+    // The key lives exactly as long as its longest lease.
+    expect(await repo.ttl('ovens')).toBeGreaterThan(19_000);
+    expect(await repo.ttl('ovens')).toBeLessThanOrEqual(20_000);
+  });
+
+  it('renews a holder that acquires again instead of counting it twice', async () => {
+    const repo = ctx.repo();
+    await repo.acquireSemaphore('ovens', 'a', 1, 100);
+    expect(await repo.acquireSemaphore('ovens', 'a', 1, 10_000)).toEqual({ acquired: true, holders: 1 });
+    expect(await repo.ttl('ovens')).toBeGreaterThan(9_000);
+  });
+
+  it('judges leases by the server clock: ended leases free their slot and vanish', async () => {
+    const repo = ctx.repo();
+    await repo.acquireSemaphore('ovens', 'a', 1, 150);
+    expect((await repo.acquireSemaphore('ovens', 'b', 1, 150)).acquired).toBe(false);
+    await ctx.advanceTime(300);
+    expect(await repo.exists('ovens')).toBe(false);
+    expect(await repo.acquireSemaphore('ovens', 'b', 1, 10_000)).toEqual({ acquired: true, holders: 1 });
+    expect(await repo.extendSemaphore('ovens', 'a', 10_000)).toBe(false);
+    expect(await repo.releaseSemaphore('ovens', 'a')).toBe(false);
+  });
+
+  it('releases a live lease once, freeing its slot, and announces it with notify', async () => {
+    const repo = ctx.repo();
+    const messages: string[] = [];
+    const unsubscribe = await repo.subscribe('released', (message) => messages.push(message));
+    await repo.acquireSemaphore('ovens', 'a', 1, 10_000);
+    expect(await repo.releaseSemaphore('ovens', 'b', { notify: 'released' })).toBe(false);
+    expect(await repo.releaseSemaphore('ovens', 'a', { notify: 'released' })).toBe(true);
+    expect(await repo.releaseSemaphore('ovens', 'a', { notify: 'released' })).toBe(false);
+    expect(await repo.exists('ovens')).toBe(false);
+    expect((await repo.acquireSemaphore('ovens', 'c', 1, 10_000)).acquired).toBe(true);
+    for (let i = 0; i < 50 && messages.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(messages).toEqual([`${repo.keyPrefix}ovens`]);
+    await unsubscribe();
+  });
+
+  it('extends only a live lease of the token, and keeps the key alive for it', async () => {
+    const repo = ctx.repo();
+    await repo.acquireSemaphore('ovens', 'a', 2, 200);
+    expect(await repo.extendSemaphore('ovens', 'other', 10_000)).toBe(false);
+    expect(await repo.extendSemaphore('ovens', 'a', 10_000)).toBe(true);
+    await ctx.advanceTime(300);
+    expect(await repo.zcard('ovens')).toBe(1);
+    expect(await repo.ttl('ovens')).toBeGreaterThan(9_000);
+    expect(await repo.extendSemaphore('missing', 'a', 10_000)).toBe(false);
+  });
+
+  it('rejects bad arguments before sending, and other types with WrongTypeError', async () => {
+    const repo = ctx.repo();
+    await expect(repo.acquireSemaphore('ovens', 'a', 0, 1_000)).rejects.toThrow(InvalidArgumentError);
+    await expect(repo.acquireSemaphore('ovens', 'a', 1.5, 1_000)).rejects.toThrow(InvalidArgumentError);
+    await expect(repo.acquireSemaphore('ovens', '', 1, 1_000)).rejects.toThrow(InvalidArgumentError);
+    await expect(repo.acquireSemaphore('ovens', 'a', 1, 0)).rejects.toThrow(InvalidArgumentError);
+    await expect(repo.extendSemaphore('ovens', 'a', -1)).rejects.toThrow(InvalidArgumentError);
+    await expect(repo.releaseSemaphore('', 'a')).rejects.toThrow(InvalidArgumentError);
+    await repo.set('plain', 'value');
+    await expect(repo.acquireSemaphore('plain', 'a', 1, 1_000)).rejects.toSatisfy((e) =>
+      WrongTypeError.is(e),
+    );
+  });
+}
