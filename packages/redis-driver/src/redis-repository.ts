@@ -9,6 +9,7 @@ import {
   type RawCommands,
   type Serializer,
 } from '@forno/core';
+import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import { CommandRunner } from './command-runner.js';
 import { type RedisRepositoryConfig, type ResolvedRedisConfig, resolveConfig } from './config.js';
@@ -19,6 +20,7 @@ import { keySpaceCommands } from './key-space-commands.js';
 import { lockCommands } from './lock-commands.js';
 import { FORNO_SCRIPTS } from './lua-scripts.js';
 import { multiKeyCommands } from './multi-key-commands.js';
+import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
 import { singleKeyCommands } from './single-key-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
@@ -30,6 +32,10 @@ export interface ExistingClientOptions {
   readonly allowFlush?: boolean;
   /** Deadline for idempotent retries (your client's own `commandTimeout` still applies). Default 1s. */
   readonly commandTimeout?: RedisRepositoryConfig['commandTimeout'];
+  /** Record metrics (see `@forno/metrics`), as with a repository that owns its connections. */
+  readonly enableMetrics?: boolean;
+  /** Prefix of metric names (default `'forno'`). */
+  readonly metricsPrefix?: string;
 }
 
 /** One Redis node's `INFO` fields. */
@@ -88,6 +94,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   readonly #subscriber: Subscriber;
   readonly #health: HealthMonitor | undefined;
   readonly #events = new CacheEventEmitter();
+  readonly #metrics: RedisMetrics | undefined;
   #connecting: Promise<void> | undefined;
 
   /**
@@ -103,6 +110,8 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
           ...(options.serializer === undefined ? {} : { serializer: options.serializer }),
           ...(options.allowFlush === undefined ? {} : { allowFlush: options.allowFlush }),
           ...(options.commandTimeout === undefined ? {} : { commandTimeout: options.commandTimeout }),
+          ...(options.enableMetrics === undefined ? {} : { enableMetrics: options.enableMetrics }),
+          ...(options.metricsPrefix === undefined ? {} : { metricsPrefix: options.metricsPrefix }),
           healthCheckInterval: false,
         })
       : resolveConfig(configOrClient as RedisRepositoryConfig);
@@ -144,6 +153,26 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
         ? undefined
         : new HealthMonitor(() => this.ping(), config.healthCheckIntervalMs);
     for (const client of clients) this.#watch(client);
+    this.#metrics = config.enableMetrics
+      ? new RedisMetrics(this, this.#events, clients, config.metricsPrefix)
+      : undefined;
+  }
+
+  /**
+   * The metrics recorded with `enableMetrics: true` (named with `metricsPrefix`), for exporters
+   * such as `registerPrometheusMetrics(redis.metrics, { registry })`; `undefined` otherwise.
+   */
+  get metrics(): CacheMetrics | undefined {
+    return this.#metrics?.metrics;
+  }
+
+  /**
+   * The seed's `get_performance_summary()`: operations, hits, misses and hit ratio (all 0, with
+   * `metricsEnabled: false`, unless created with `enableMetrics: true`), ready connections of the
+   * pool, and the server's `used_memory`.
+   */
+  getPerformanceSummary(): Promise<PerformanceSummary> {
+    return redisPerformanceSummary(this.#metrics, this.#clients, () => this.memoryUsage());
   }
 
   /** Connection state, the worst over the pool. */

@@ -1,13 +1,18 @@
 import {
   BaseCacheRepository,
+  CacheEventEmitter,
+  type CacheEventListener,
+  type CacheEventSource,
   CacheUnavailableError,
   type Clock,
   type ConnectionStatus,
   InvalidConfigError,
   type Serializer,
 } from '@forno/core';
+import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import { createContext } from './in-memory-context.js';
+import { createInMemoryMetrics, inMemoryPerformanceSummary } from './in-memory-metrics.js';
 import { createInMemoryRawCommands } from './in-memory-raw-commands.js';
 import { InMemoryStore } from './in-memory-store.js';
 
@@ -23,9 +28,21 @@ export interface InMemoryCacheRepositoryOptions {
   readonly clock?: Clock;
   /** Allows `flushdb()`. */
   readonly allowFlush?: boolean;
+  /** Record metrics (see `@forno/metrics`), as `RedisRepository` does: `metrics`, `getPerformanceSummary()`. */
+  readonly enableMetrics?: boolean;
+  /** Prefix of metric names (default `'forno'`). */
+  readonly metricsPrefix?: string;
 }
 
-const OPTION_NAMES = new Set(['keyPrefix', 'serializer', 'store', 'clock', 'allowFlush']);
+const OPTION_NAMES = new Set([
+  'keyPrefix',
+  'serializer',
+  'store',
+  'clock',
+  'allowFlush',
+  'enableMetrics',
+  'metricsPrefix',
+]);
 
 /**
  * The whole `CacheRepository` in memory, with Redis semantics: TTLs on an injectable clock,
@@ -34,10 +51,12 @@ const OPTION_NAMES = new Set(['keyPrefix', 'serializer', 'store', 'clock', 'allo
  * tested on it behave the same on Redis. Usable without `connect()`; after `disconnect()` every
  * operation fails with `CacheUnavailableError` until `connect()` is called again.
  */
-export class InMemoryCacheRepository extends BaseCacheRepository {
+export class InMemoryCacheRepository extends BaseCacheRepository implements CacheEventSource {
   /** The store behind this repository (shared when one was passed in). */
   readonly store: InMemoryStore;
   #status: ConnectionStatus = 'ready';
+  readonly #events = new CacheEventEmitter();
+  readonly #metrics: CacheMetrics | undefined;
 
   constructor(options: InMemoryCacheRepositoryOptions = {}) {
     for (const name of Object.keys(options)) {
@@ -56,18 +75,46 @@ export class InMemoryCacheRepository extends BaseCacheRepository {
       ...(options.allowFlush === undefined ? {} : { allowFlush: options.allowFlush }),
     });
     this.store = store;
+    this.#metrics = createInMemoryMetrics(this, this.#events, options);
   }
 
   get status(): ConnectionStatus {
     return this.#status;
   }
 
+  /** The metrics recorded with `enableMetrics: true`; `undefined` otherwise. */
+  get metrics(): CacheMetrics | undefined {
+    return this.#metrics;
+  }
+
+  /** Receives connection events (and, with metrics, operation events), as on `RedisRepository`. */
+  onEvent(listener: CacheEventListener): () => void {
+    return this.#events.onEvent(listener);
+  }
+
+  /**
+   * Operations, hits, misses and hit ratio (all 0, with `metricsEnabled: false`, unless created
+   * with `enableMetrics: true`), 1 active connection while connected, and the store's estimated
+   * memory usage (`InMemoryStore#estimateMemoryUsage`).
+   */
+  async getPerformanceSummary(): Promise<PerformanceSummary> {
+    return inMemoryPerformanceSummary(this.#metrics, this.#status, this.store);
+  }
+
   async connect(): Promise<void> {
     this.#status = 'ready';
+    this.#report();
   }
 
   async disconnect(): Promise<void> {
     this.#status = 'closed';
+    this.#report();
+  }
+
+  #report(): void {
+    if (this.#events.hasListeners) {
+      this.#events.emit({ type: 'connection', status: this.#status, connections: 1 });
+    }
   }
 
   #openStore(): InMemoryStore {

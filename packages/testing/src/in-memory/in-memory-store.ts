@@ -1,4 +1,5 @@
 import { type Clock, type KeyType, systemClock, WrongTypeError } from '@forno/core';
+import { estimateEntryBytes } from './memory-estimate.js';
 
 /** The value of a key of each Redis type, as the fake holds it (members are byte strings). */
 export interface EntryValues {
@@ -99,6 +100,20 @@ export class InMemoryStore {
     let count = 0;
     for (const _ of this.keys()) count++;
     return count;
+  }
+
+  /**
+   * Approximate bytes the live keys and their values occupy: the fake's stand-in for Redis'
+   * `used_memory` in performance summaries. Good for orders of magnitude and growth, not for
+   * comparing with a server (whose figure also counts its own ~1 MB baseline).
+   */
+  estimateMemoryUsage(): number {
+    let bytes = 0;
+    for (const key of this.keys()) {
+      const entry = this.#entries.get(key);
+      if (entry !== undefined) bytes += estimateEntryBytes(key, entry);
+    }
+    return bytes;
   }
 
   /** Deletes every key (pub/sub subscriptions survive, as in Redis). */
