@@ -16,7 +16,14 @@ export {
   type CircuitStateListener,
 } from './circuit-breaker-policy.js';
 export { ConsecutiveBreaker } from './consecutive-breaker.js';
+export type { FallbackOptions } from './fallback-mirror.js';
+export { isOutageError } from './outage-error.js';
 export type { Policy, PolicyContext, PolicyFunction } from './policy.js';
+export type { ReadSource, Sourced } from './read-source.js';
+export {
+  ResilientCacheRepository,
+  type ResilientCacheRepositoryOptions,
+} from './resilient-cache-repository.js';
 export {
   type GiveUpEvent,
   type GiveUpListener,

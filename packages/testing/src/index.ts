@@ -1,4 +1,11 @@
 export {
+  ChaosCacheRepository,
+  type ChaosErrorFactory,
+  type ChaosLatency,
+  type ChaosOptions,
+  seededRandom,
+} from './chaos/index.js';
+export {
   InMemoryCacheRepository,
   type InMemoryCacheRepositoryOptions,
 } from './in-memory/in-memory-cache-repository.js';

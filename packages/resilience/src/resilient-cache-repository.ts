@@ -1,0 +1,249 @@
+import {
+  CacheEventEmitter,
+  type CacheEventListener,
+  type CacheEventSource,
+  type CacheRepository,
+  type ConnectionStatus,
+  type Duration,
+  describe,
+  ForwardingCommands,
+  InvalidArgumentError,
+  InvalidConfigError,
+  type ScanOptions,
+  type Serializer,
+} from '@forno/core';
+import type { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
+import { assertKnownOptions, strategyOption } from './config.js';
+import { FallbackMirror, type FallbackOptions } from './fallback-mirror.js';
+import { type Sourced, trackSource } from './read-source.js';
+import { ResilientCommandRunner } from './resilient-command-runner.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { TimeoutPolicy } from './timeout-policy.js';
+import { wrapPolicies } from './wrap-policies.js';
+
+/** Options of {@link ResilientCacheRepository}. Every part is optional; leave out what you do not want. */
+export interface ResilientCacheRepositoryOptions {
+  /**
+   * The backend's circuit breaker. Share one per backend: every command but `subscribe`, `scan`,
+   * `ping` and `flushdb` feeds it, so an outage opens it after `failureThreshold` failed attempts
+   * and commands then fail fast (reads falling back) until it recovers.
+   */
+  readonly breaker?: CircuitBreakerPolicy | undefined;
+  /**
+   * Retries reads and idempotent writes; never increments, pushes, pops, `set` with `nx`, lock
+   * acquisition or `publish`, which a timed-out first attempt may already have applied.
+   */
+  readonly retry?: RetryPolicy | undefined;
+  /**
+   * Deadline of each attempt (a `TimeoutPolicy` or a duration such as `'500ms'`). Leave it out
+   * only if the inner repository enforces its own, like `RedisRepository`'s `commandTimeout`.
+   */
+  readonly timeout?: TimeoutPolicy | Duration | undefined;
+  /**
+   * The in-memory mirror that answers reads during an outage: `{ max, ttl, maxSize }`, or `false`
+   * to disable it. Default: on, 1000 results, no age limit.
+   */
+  readonly fallback?: FallbackOptions | false | undefined;
+}
+
+const OWNER = 'ResilientCacheRepository';
+const OPTION_KEYS = ['breaker', 'retry', 'timeout', 'fallback'];
+
+/**
+ * A `CacheRepository` that survives its backend's outages: it wraps any repository (Redis, the
+ * in-memory fake) with a circuit breaker, retries with backoff and a timeout, and answers reads
+ * from an in-memory mirror of recently read and written values while the backend is unavailable.
+ *
+ * - **Reads** run through `retry → breaker → timeout`. On an outage error (`CacheUnavailableError`,
+ *   `CacheTimeoutError`, `BrokenCircuitError`) they are answered from the mirror when it holds a
+ *   copy — flagged by a `fallback` event and by {@link ResilientCacheRepository.withSource} — and
+ *   rejected with that error otherwise. Other errors (bad input, `WrongTypeError`) are never hidden.
+ * - **Writes** are acknowledged or rejected with a typed error, never dropped and never hanging.
+ *   Idempotent ones are retried; increments, pushes, pops, `set` with `nx`, lock acquisition and
+ *   `publish` are not. A write drops its keys' mirrored results, and `set`/`mset` keep the value
+ *   once the backend acknowledged it.
+ * - `scan` and `subscribe` are forwarded untouched; `ping` and `flushdb` get the timeout only.
+ *
+ * ```ts
+ * const cache = new ResilientCacheRepository(redis, {
+ *   breaker: new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 }),
+ *   retry: new RetryPolicy({ retries: 3 }),
+ *   timeout: '500ms',
+ *   fallback: { max: 1_000, ttl: '1h' },
+ * });
+ * const { value, source } = await cache.getWithSource<Menu>('menu:margherita'); // source: 'redis' | 'fallback'
+ * ```
+ *
+ * After `disconnect()` the repository is closed on purpose, not down: calls go straight to the
+ * inner repository (which rejects them), no fallback is served, and the mirror is emptied.
+ */
+export class ResilientCacheRepository
+  extends ForwardingCommands
+  implements CacheRepository, CacheEventSource
+{
+  /** The wrapped repository. */
+  readonly inner: CacheRepository;
+  /** The circuit breaker, for health checks (`breaker.state`) and manual `isolate()`. */
+  readonly breaker: CircuitBreakerPolicy | undefined;
+  /** The retry policy of reads and idempotent writes. */
+  readonly retry: RetryPolicy | undefined;
+  /** The per-attempt timeout. */
+  readonly timeout: TimeoutPolicy | undefined;
+  readonly #mirror: FallbackMirror | undefined;
+  readonly #events: CacheEventEmitter;
+  readonly #state: { closed: boolean };
+
+  /** Validates `options`, throwing `InvalidConfigError` naming the field. */
+  constructor(inner: CacheRepository, options: ResilientCacheRepositoryOptions = {}) {
+    if (typeof (inner as Partial<CacheRepository> | null)?.get !== 'function') {
+      throw new InvalidArgumentError('inner', `expected a CacheRepository, got ${describe(inner)}`);
+    }
+    assertKnownOptions(options, OPTION_KEYS, OWNER);
+    const breaker = strategyOption<CircuitBreakerPolicy>(
+      options.breaker,
+      'breaker',
+      ['execute', 'onEvent'],
+      OWNER,
+    );
+    const retry = strategyOption<RetryPolicy>(options.retry, 'retry', ['execute', 'onEvent'], OWNER);
+    const timeout = timeoutOption(options.timeout);
+    const mirror = fallbackOption(options.fallback, inner);
+    const events = new CacheEventEmitter();
+    const state = { closed: false };
+    const present = (...policies: (TimeoutPolicy | CircuitBreakerPolicy | RetryPolicy | undefined)[]) =>
+      wrapPolicies(...policies.filter((policy) => policy !== undefined));
+    const runner = new ResilientCommandRunner({
+      inner,
+      chains: {
+        read: present(retry, breaker, timeout),
+        write: present(retry, breaker, timeout),
+        unsafe: present(breaker, timeout),
+        breaker: present(breaker),
+        timeout: present(timeout),
+      },
+      mirror,
+      events,
+      closed: () => state.closed,
+    });
+    super((name, args) => runner.run(name, args));
+    this.inner = inner;
+    this.breaker = breaker;
+    this.retry = retry;
+    this.timeout = timeout;
+    this.#mirror = mirror;
+    this.#events = events;
+    this.#state = state;
+  }
+
+  /** The inner repository's prefix. */
+  get keyPrefix(): string {
+    return this.inner.keyPrefix;
+  }
+
+  /** The inner repository's serializer. */
+  get serializer(): Serializer {
+    return this.inner.serializer;
+  }
+
+  /** The inner repository's connection status. */
+  get status(): ConnectionStatus {
+    return this.inner.status;
+  }
+
+  /** Number of read results the fallback mirror holds (0 when disabled). */
+  get fallbackSize(): number {
+    return this.#mirror?.size ?? 0;
+  }
+
+  /** Connects the inner repository; policies and the fallback apply again. */
+  async connect(): Promise<void> {
+    this.#state.closed = false;
+    await this.inner.connect();
+  }
+
+  /** Disconnects the inner repository and empties the mirror; until `connect()`, calls go straight through. */
+  async disconnect(): Promise<void> {
+    this.#state.closed = true;
+    this.#mirror?.clear();
+    await this.inner.disconnect();
+  }
+
+  /** The inner repository's `scan`, untouched: an iteration cannot be retried or served stale. */
+  scan(pattern?: string, options?: ScanOptions): AsyncIterable<string> {
+    return this.inner.scan(pattern, options);
+  }
+
+  /**
+   * Runs `read` and tells whether it was answered from the fallback: `source` is `'fallback'` if
+   * any read of this repository inside it was served from the mirror, else `'redis'`. Concurrent
+   * calls are tracked independently (with `AsyncLocalStorage`).
+   *
+   * ```ts
+   * const { value: cart, source } = await cache.withSource((c) => c.hgetall<Item>(`cart:${id}`));
+   * ```
+   */
+  withSource<T>(read: (repository: this) => Promise<T>): Promise<Sourced<T>> {
+    return trackSource(() => read(this));
+  }
+
+  /** `get(key)` with where its answer came from; see {@link ResilientCacheRepository.withSource}. */
+  getWithSource<T = unknown>(key: string): Promise<Sourced<T | null>> {
+    return trackSource(() => this.get<T>(key));
+  }
+
+  /** Drops every result the fallback mirror holds. */
+  clearFallback(): void {
+    this.#mirror?.clear();
+  }
+
+  /**
+   * Adds a listener for every event that concerns this repository, so metrics subscribe once:
+   * `fallback` events (`{ type: 'fallback', operation, key, hit, error }`), the breaker's `circuit`
+   * events, the retry policy's `retry` events, and the inner repository's own events when it has
+   * any (`operation`, `connection`). Returns a function that removes the listener everywhere.
+   *
+   * A breaker shared by several repositories reports its transitions through each of them.
+   */
+  onEvent(listener: CacheEventListener): () => void {
+    const sources: CacheEventSource[] = [this.#events];
+    if (this.breaker) sources.push(this.breaker);
+    if (this.retry) sources.push(this.retry);
+    if (isEventSource(this.inner)) sources.push(this.inner);
+    const subscriptions = sources.map((source) => source.onEvent(listener));
+    return () => {
+      for (const unsubscribe of subscriptions) unsubscribe();
+    };
+  }
+
+  /** Disconnects (`await using cache = ...`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+}
+
+function timeoutOption(timeout: TimeoutPolicy | Duration | undefined): TimeoutPolicy | undefined {
+  if (timeout === undefined || timeout instanceof TimeoutPolicy) return timeout;
+  if (typeof timeout === 'number' || typeof timeout === 'string') return new TimeoutPolicy(timeout);
+  return strategyOption<TimeoutPolicy>(timeout, 'timeout', ['execute'], OWNER);
+}
+
+function fallbackOption(
+  fallback: FallbackOptions | false | undefined,
+  inner: CacheRepository,
+): FallbackMirror | undefined {
+  if (fallback === false) return undefined;
+  if (fallback !== undefined && (typeof fallback !== 'object' || fallback === null)) {
+    throw new InvalidConfigError(
+      'options.fallback',
+      `${OWNER} needs an options object or false, got ${describe(fallback)}`,
+    );
+  }
+  return new FallbackMirror(fallback, (value) => {
+    const payload = inner.serializer.serialize(value);
+    return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+  });
+}
+
+function isEventSource(value: unknown): value is CacheEventSource {
+  return typeof (value as Partial<CacheEventSource> | null)?.onEvent === 'function';
+}
