@@ -1,0 +1,279 @@
+import {
+  CacheEntityRepository,
+  CacheEventEmitter,
+  type CacheRepository,
+  type CircuitState,
+  type Clock,
+  type Duration,
+  systemClock,
+} from '@forno/core';
+import { createRedisRepository } from '@forno/redis-driver';
+import { CircuitBreakerPolicy, ResilientCacheRepository, RetryPolicy } from '@forno/resilience';
+import { InMemoryCacheRepository } from '@forno/testing';
+import { type BackendConfig, describeBackend, KEY_PREFIX } from './backend-config.js';
+import { PizzeriaDatabase, type PizzeriaDatabaseOptions } from './db/pizzeria-database.js';
+import type { PizzeriaStore } from './db/ports.js';
+import type { Order } from './domain/types.js';
+import {
+  CachePerformanceMonitor,
+  METRICS_PREFIX,
+  type MetricsSource,
+} from './services/cache-performance-monitor.js';
+import { CustomerSegmentationService } from './services/customer-segmentation-service.js';
+import { CustomerSessionService } from './services/customer-session-service.js';
+import { InventoryService } from './services/inventory-service.js';
+import { KitchenQueueService } from './services/kitchen-queue-service.js';
+import { MenuCacheService } from './services/menu-cache-service.js';
+import { OrderProcessingService } from './services/order-processing-service.js';
+import { PizzaAnalyticsService } from './services/pizza-analytics-service.js';
+import { ResilientMenuService } from './services/resilient-menu-service.js';
+
+/** Result of {@link PizzeriaServices.health}. */
+export interface HealthReport {
+  /** `ok` when the cache answers PING, else `degraded` (reads fall back, writes fail fast). */
+  readonly status: 'ok' | 'degraded';
+  readonly backend: string;
+  readonly redis: {
+    readonly status: string;
+    readonly latencyMs: number | null;
+    readonly error?: string;
+  };
+  readonly circuitBreaker: CircuitState;
+}
+
+/** Everything the app is made of, wired. Services get their dependencies through their constructors. */
+export interface PizzeriaServices {
+  readonly backend: BackendConfig | { readonly kind: 'custom' };
+  /** One line for logs: which backend, where. */
+  readonly backendDescription: string;
+  /** The cache repository every service uses (prefix `mario_pizzeria:`). */
+  readonly repository: CacheRepository;
+  /** The same repository behind retry, circuit breaker, timeout and an LRU fallback. */
+  readonly resilientRepository: ResilientCacheRepository;
+  readonly database: PizzeriaStore;
+  /** Every distributed lock reports here. */
+  readonly lockEvents: CacheEventEmitter;
+  readonly monitor: CachePerformanceMonitor;
+  readonly menuCache: MenuCacheService;
+  readonly sessions: CustomerSessionService;
+  readonly orders: OrderProcessingService;
+  readonly inventory: InventoryService;
+  readonly kitchen: KitchenQueueService;
+  readonly analytics: PizzaAnalyticsService;
+  readonly segmentation: CustomerSegmentationService;
+  readonly resilientMenu: ResilientMenuService;
+  /** Set when the first `connect()` failed; the repository keeps reconnecting in the background. */
+  readonly connectError: Error | undefined;
+  /** PINGs the cache and reports it with the breaker state. */
+  health(): Promise<HealthReport>;
+  /** Disconnects what the collection created, and saves the database. */
+  close(): Promise<void>;
+}
+
+/** Tuning that tests and the simulation change. */
+export interface PizzeriaOptions {
+  readonly clock?: Clock;
+  readonly lockWaitTimeout?: Duration;
+  /** Circuit breaker of the resilient menu (default: the seed's 5 failures / 60 s / 3 successes). */
+  readonly breaker?: CircuitBreakerPolicy;
+}
+
+/**
+ * The seed's `builder.services.add_redis_repository(config)`, typed: register a backend and a
+ * database, then `build()` wires every service by hand, in one place. No container, no lookups by
+ * type at run time: if a service needs something, it is in its constructor, and this is the only
+ * file that calls the constructors.
+ *
+ * ```ts
+ * const services = await new ServiceCollection()
+ *   .addRedisRepository(backendFromEnv())        // in-memory, REDIS_URL or REDIS_CLUSTER_NODES
+ *   .addDatabase({ path: 'data/pizzeria.db' })
+ *   .build();
+ * ```
+ */
+export class ServiceCollection {
+  #backend: BackendConfig | CacheRepository = { kind: 'memory' };
+  #database: PizzeriaStore | PizzeriaDatabaseOptions = {};
+  #options: PizzeriaOptions = {};
+
+  /** Registers the cache backend: a config (the app creates, connects and closes it) or a repository you own. */
+  addRedisRepository(config: BackendConfig | CacheRepository): this {
+    this.#backend = config;
+    return this;
+  }
+
+  /** Registers the SQL source of truth: options to open one, or a store you own. */
+  addDatabase(database: PizzeriaStore | PizzeriaDatabaseOptions): this {
+    this.#database = database;
+    return this;
+  }
+
+  /** Tuning for tests and the simulation. */
+  configure(options: PizzeriaOptions): this {
+    this.#options = { ...this.#options, ...options };
+    return this;
+  }
+
+  /** Creates and connects the backend, opens the database, and wires every service. */
+  async build(): Promise<PizzeriaServices> {
+    const closers: (() => Promise<void> | void)[] = [];
+    const owned = isRepository(this.#backend) ? undefined : this.#backend;
+    const repository = owned === undefined ? (this.#backend as CacheRepository) : createBackend(owned);
+    if (owned !== undefined) closers.push(() => repository.disconnect());
+    let connectError: Error | undefined;
+    try {
+      await repository.connect();
+    } catch (error) {
+      connectError = error as Error;
+    }
+
+    let database: PizzeriaStore;
+    if (isStore(this.#database)) {
+      database = this.#database;
+    } else {
+      const opened = await PizzeriaDatabase.open({
+        ...this.#database,
+        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
+      });
+      closers.push(() => opened.close());
+      database = opened;
+    }
+
+    const clock = this.#options.clock ?? systemClock;
+    const breaker =
+      this.#options.breaker ??
+      new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 });
+    const resilientRepository = new ResilientCacheRepository(repository, {
+      breaker,
+      retry: new RetryPolicy({ retries: 2, retryDelay: '50ms', maxRetryDelay: '200ms' }),
+      timeout: '1s',
+      fallback: { max: 1_000, ttl: '1h' },
+    });
+    const backendDescription = owned === undefined ? 'custom repository' : describeBackend(owned);
+    const lockEvents = new CacheEventEmitter();
+    const source = metricsSourceOf(repository);
+    const monitor = new CachePerformanceMonitor(repository, {
+      backend: backendDescription,
+      circuitState: () => breaker.state,
+      ...(source === undefined ? {} : { source }),
+    });
+    monitor.observe(lockEvents);
+    monitor.observe(breaker);
+    monitor.observeFallbacks(resilientRepository);
+
+    const menuCache = new MenuCacheService(repository, database, { monitor });
+    const kitchen = new KitchenQueueService(repository, { clock });
+    const analytics = new PizzaAnalyticsService(repository, { clock });
+    const lockOptions = {
+      lockEvents,
+      ...(this.#options.lockWaitTimeout === undefined
+        ? {}
+        : { lockWaitTimeout: this.#options.lockWaitTimeout }),
+    };
+    const inventory = new InventoryService(repository, database, { clock, ...lockOptions });
+    const orders = new OrderProcessingService(
+      repository,
+      {
+        orders: new CacheEntityRepository<Order>(repository, { entityName: 'order', ttl: '7d' }),
+        inventory,
+        menu: menuCache,
+        kitchen,
+        analytics,
+      },
+      { clock, ...lockOptions },
+    );
+
+    return {
+      backend: owned ?? { kind: 'custom' },
+      backendDescription,
+      repository,
+      resilientRepository,
+      database,
+      lockEvents,
+      monitor,
+      menuCache,
+      sessions: new CustomerSessionService(repository, { clock }),
+      orders,
+      inventory,
+      kitchen,
+      analytics,
+      segmentation: new CustomerSegmentationService(repository),
+      resilientMenu: new ResilientMenuService(resilientRepository, database, { monitor }),
+      connectError,
+      health: () => health(repository, backendDescription, breaker),
+      close: async () => {
+        for (const close of closers.reverse()) await close();
+      },
+    };
+  }
+}
+
+/**
+ * A repository for a backend config, with every key under `keyPrefix` and metrics on (named
+ * `mario_pizzeria_redis_*`); not connected yet.
+ */
+export function createBackend(config: BackendConfig, keyPrefix = KEY_PREFIX): CacheRepository {
+  const metrics = { enableMetrics: true, metricsPrefix: METRICS_PREFIX } as const;
+  switch (config.kind) {
+    case 'memory':
+      return new InMemoryCacheRepository({ keyPrefix, ...metrics });
+    case 'redis':
+      return createRedisRepository({
+        url: config.url,
+        keyPrefix,
+        connectionName: 'mario-pizzeria',
+        ...metrics,
+      });
+    case 'cluster':
+      return createRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix, ...metrics });
+  }
+}
+
+/**
+ * The repository that records metrics: `repository` itself, or the one a decorator (a resilient or
+ * chaos wrapper, which expose `inner`) wraps.
+ */
+export function metricsSourceOf(repository: CacheRepository): MetricsSource | undefined {
+  for (
+    let current: unknown = repository;
+    current !== undefined;
+    current = (current as { inner?: unknown }).inner
+  ) {
+    const candidate = current as Partial<MetricsSource>;
+    if (candidate.metrics !== undefined && typeof candidate.getPerformanceSummary === 'function') {
+      return candidate as MetricsSource;
+    }
+  }
+  return undefined;
+}
+
+async function health(
+  repository: CacheRepository,
+  backend: string,
+  breaker: CircuitBreakerPolicy,
+): Promise<HealthReport> {
+  try {
+    const latencyMs = await repository.ping();
+    return {
+      status: 'ok',
+      backend,
+      redis: { status: repository.status, latencyMs: Math.round(latencyMs * 100) / 100 },
+      circuitBreaker: breaker.state,
+    };
+  } catch (error) {
+    return {
+      status: 'degraded',
+      backend,
+      redis: { status: repository.status, latencyMs: null, error: (error as Error).message },
+      circuitBreaker: breaker.state,
+    };
+  }
+}
+
+function isRepository(value: unknown): value is CacheRepository {
+  return typeof (value as Partial<CacheRepository>).hgetall === 'function';
+}
+
+function isStore(value: unknown): value is PizzeriaStore {
+  return typeof (value as Partial<PizzeriaStore>).writeStock === 'function';
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { PizzeriaServices } from '../../composition-root.js';
+
+/** `/health`, `/metrics` (Prometheus text, from `@forno/metrics`), `/stats` (the performance summary) and an index. */
+export function registerSystemRoutes(app: FastifyInstance, services: PizzeriaServices): void {
+  const endpoints: string[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) if (method !== 'HEAD') endpoints.push(`${method} ${route.url}`);
+  });
+
+  app.get('/', async () => ({
+    name: "Mario's Pizzeria",
+    backend: services.backendDescription,
+    endpoints,
+    docs: 'apps/pizzeria/README.md',
+  }));
+
+  // 200 while the cache answers PING, 503 when it does not (the menu is still served from the
+  // fallback and the database, but orders cannot be locked), so a load balancer can tell.
+  app.get('/health', async (_request, reply) => {
+    const report = await services.health();
+    return reply.status(report.status === 'ok' ? 200 : 503).send(report);
+  });
+
+  app.get('/stats', async () => services.monitor.getPerformanceSummary());
+
+  // Every repository call (requests by operation and hit/miss, errors by code, latency histograms,
+  // connections), lock events, circuit state, retries, fallbacks and the services' lookups.
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await services.monitor.prometheus();
+    return reply.type(contentType).send(body);
+  });
+}

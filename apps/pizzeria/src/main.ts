@@ -1,0 +1,31 @@
+import { startPizzeria } from './start-pizzeria.js';
+
+/**
+ * `pnpm start` / `pnpm demo`: Mario's Pizzeria on the backend the environment selects (the
+ * in-memory fake by default), on `PORT` (default 3000). Ctrl-C stops it cleanly.
+ */
+async function main(): Promise<void> {
+  console.log("🍕 Mario's Pizzeria — a Forno reference app");
+  const pizzeria = await startPizzeria();
+  console.log(`listening on ${pizzeria.url}  (try: curl ${pizzeria.url}/menu)`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing`);
+    pizzeria.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

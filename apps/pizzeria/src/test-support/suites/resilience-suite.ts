@@ -1,0 +1,79 @@
+import { CircuitBreakerPolicy } from '@forno/resilience';
+import { describe, expect, it } from 'vitest';
+import { ResilientMenuService } from '../../services/resilient-menu-service.js';
+import type { SuiteContext } from '../pizzeria-fixture.js';
+import { expectTtlNear, ms } from './expectations.js';
+
+/** ResilientMenuService (breaker + fallback) and CachePerformanceMonitor. */
+export function resilienceSuite(ctx: SuiteContext): void {
+  describe('ResilientMenuService', () => {
+    it('reads the database on a miss, caches for 6 h, then answers from the cache', async () => {
+      const { services, repository } = ctx.fixture();
+      expect(await services.resilientMenu.getMenuWithFallback('margherita')).toMatchObject({
+        source: 'database',
+        item: { id: 'margherita' },
+      });
+      expectTtlNear(await repository.ttl(ResilientMenuService.keyOf('margherita')), 6 * ms.hour);
+      expect((await services.resilientMenu.getMenuWithFallback('margherita'))?.source).toBe('cache');
+      expect(await services.resilientMenu.getMenuWithFallback('hawaii')).toBeNull();
+    });
+
+    it('during an outage serves warmed menus from the fallback and the rest from the database', async () => {
+      const fixture = ctx.fixture();
+      const { resilientMenu } = fixture.services;
+      expect(await resilientMenu.warmFallbackCache()).toEqual([]);
+      await resilientMenu.getMenuWithFallback('margherita'); // now read from the cache, mirrored
+      fixture.chaos.failureRate = 1;
+      expect((await resilientMenu.getMenuWithFallback('margherita'))?.source).toBe('fallback');
+      expect(await resilientMenu.getMenuWithFallback('marinara')).toMatchObject({
+        source: 'database',
+        item: { id: 'marinara' },
+      });
+      expect((await fixture.services.health()).status).toBe('degraded');
+    });
+
+    it('opens the circuit after repeated failures, and stops calling Redis', async () => {
+      const breaker = new CircuitBreakerPolicy({
+        failureThreshold: 2,
+        recoveryTimeout: '60s',
+        successThreshold: 1,
+      });
+      const fixture = await ctx.create({ breaker });
+      try {
+        const { resilientMenu } = fixture.services;
+        fixture.chaos.failureRate = 1;
+        await resilientMenu.getMenuWithFallback('diavola');
+        expect(resilientMenu.circuitState).toBe('open');
+        const calls = fixture.chaos.calls();
+        expect((await resilientMenu.getMenuWithFallback('diavola'))?.source).toBe('database');
+        expect(fixture.chaos.calls()).toBe(calls); // the open circuit answered, Redis was not asked
+        expect((await fixture.services.health()).circuitBreaker).toBe('open');
+      } finally {
+        await fixture.close();
+      }
+    });
+  });
+
+  describe('CachePerformanceMonitor', () => {
+    it('summarizes repository calls, the services lookups and lock activity', async () => {
+      const { services } = ctx.fixture();
+      await services.menuCache.getMenuItem('funghi');
+      await services.menuCache.getMenuItem('funghi');
+      await services.menuCache.getMenuItem('funghi');
+      await services.orders.coordinateInventoryUpdate('chili', -1);
+      const summary = await services.monitor.getPerformanceSummary();
+      expect(summary).toMatchObject({
+        status: 'ready',
+        metricsEnabled: true,
+        lookups: { hits: 2, misses: 1, byOperation: { 'menu.get': 3 } },
+        circuitState: 'closed',
+      });
+      expect(summary.lookups.hitRatio).toBeCloseTo(2 / 3);
+      expect(summary.cacheHits).toBeGreaterThanOrEqual(2);
+      expect(summary.totalOperations).toBeGreaterThan(5);
+      expect(summary.activeConnections).toBeGreaterThanOrEqual(1);
+      expect(summary.memoryUsage).toBeGreaterThan(0);
+      expect(summary.locks).toMatchObject({ acquired: 1, released: 1, timeouts: 0 });
+    });
+  });
+}
