@@ -7,6 +7,8 @@
 /** One implementation under test: `run(ops)` performs `ops` operations and resolves when done. */
 export interface Contender {
   readonly name: string;
+  /** Untimed setup before each timed run (e.g. writing the keys a delete will remove). */
+  prepare?(ops: number): Promise<void>;
   run(ops: number): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function compare(options: CompareOptions): Promise<CaseResult> {
   for (let round = 0; round <= rounds; round++) {
     const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
     for (const contender of order) {
+      await contender.prepare?.(ops);
       const started = performance.now();
       await contender.run(ops);
       const seconds = (performance.now() - started) / 1_000;

@@ -19,3 +19,26 @@ export function formatCase(result: CaseResult): string {
   if (result.note) lines.push('', result.note);
   return lines.join('\n');
 }
+
+/** A table that is not a ratio comparison (sizes, memory, latency percentiles). */
+export interface TableResult {
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: ReadonlyArray<ReadonlyArray<string | number>>;
+  readonly note?: string;
+}
+
+/** A {@link TableResult} as Markdown. */
+export function formatTable(table: TableResult): string {
+  const cell = (value: string | number) =>
+    typeof value === 'number' ? value.toLocaleString('en-US') : value;
+  const lines = [
+    `### ${table.title}`,
+    '',
+    `| ${table.columns.join(' | ')} |`,
+    `|${table.columns.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
+  if (table.note) lines.push('', table.note);
+  return lines.join('\n');
+}
