@@ -49,7 +49,9 @@ export class CacheEntityRepository<TEntity, TKey extends string | number = strin
     try {
       this.#ttl = options.ttl === undefined ? undefined : parseTtl(options.ttl, 'ttl');
     } catch (error) {
-      throw new InvalidConfigError('ttl', (error as Error).message.replace(/^Invalid ttl: /, ''), { cause: error });
+      throw new InvalidConfigError('ttl', (error as Error).message.replace(/^Invalid ttl: /, ''), {
+        cause: error,
+      });
     }
     this.#batchSize = batchSize;
   }
