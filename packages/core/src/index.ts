@@ -30,11 +30,13 @@ export {
   type CacheEventSource,
   type CircuitState,
   type ConnectionStatus,
+  notifySafely,
   type OperationOutcome,
 } from './instrumentation.js';
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
+export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
 export {
   type CommandInvoker,
   callCommand,

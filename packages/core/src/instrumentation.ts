@@ -87,17 +87,23 @@ export class CacheEventEmitter implements CacheEventSource {
 
   /** Delivers `event` to every listener, isolating the emitter from listener errors. */
   emit(event: CacheEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        const result: unknown = listener(event);
-        // An async listener's rejection must not surface as an unhandled rejection either.
-        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-          Promise.resolve(result).catch(ignore);
-        }
-      } catch {
-        // A broken metrics listener must never break a cache operation.
-      }
+    for (const listener of this.#listeners) notifySafely(listener, event);
+  }
+}
+
+/**
+ * Calls `listener(event)` so that nothing it does can break the caller: a throw is swallowed, and
+ * so is the rejection of the promise an async listener returns (it must not become an unhandled
+ * rejection). Use it wherever a library calls user-supplied listeners.
+ */
+export function notifySafely<E>(listener: (event: E) => unknown, event: E): void {
+  try {
+    const result: unknown = listener(event);
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      Promise.resolve(result).catch(ignore);
     }
+  } catch {
+    // A broken listener must never break the operation that notified it.
   }
 }
 

@@ -1,3 +1,5 @@
+import { notifySafely } from '@forno/core';
+
 /** The latest result of the periodic health check. */
 export interface HealthState {
   /** Whether the last PING succeeded (true until the first check fails). */
@@ -89,13 +91,7 @@ export class HealthMonitor {
       this.#checking = false;
     }
     if (this.#state.healthy !== before) {
-      for (const listener of this.#listeners) {
-        try {
-          listener(this.#state);
-        } catch {
-          // A listener's error must not stop the monitor.
-        }
-      }
+      for (const listener of this.#listeners) notifySafely(listener, this.#state);
     }
     return this.#state;
   }

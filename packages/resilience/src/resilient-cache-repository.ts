@@ -1,16 +1,13 @@
 import {
+  assertCacheRepository,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type CacheRepository,
-  type ConnectionStatus,
+  CacheRepositoryDecorator,
   type Duration,
   describe,
-  ForwardingCommands,
-  InvalidArgumentError,
   InvalidConfigError,
-  type ScanOptions,
-  type Serializer,
 } from '@forno/core';
 import type { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
 import { assertKnownOptions, strategyOption } from './config.js';
@@ -77,12 +74,7 @@ const OPTION_KEYS = ['breaker', 'retry', 'timeout', 'fallback'];
  * After `disconnect()` the repository is closed on purpose, not down: calls go straight to the
  * inner repository (which rejects them), no fallback is served, and the mirror is emptied.
  */
-export class ResilientCacheRepository
-  extends ForwardingCommands
-  implements CacheRepository, CacheEventSource
-{
-  /** The wrapped repository. */
-  readonly inner: CacheRepository;
+export class ResilientCacheRepository extends CacheRepositoryDecorator implements CacheEventSource {
   /** The circuit breaker, for health checks (`breaker.state`) and manual `isolate()`. */
   readonly breaker: CircuitBreakerPolicy | undefined;
   /** The retry policy of reads and idempotent writes. */
@@ -95,9 +87,7 @@ export class ResilientCacheRepository
 
   /** Validates `options`, throwing `InvalidConfigError` naming the field. */
   constructor(inner: CacheRepository, options: ResilientCacheRepositoryOptions = {}) {
-    if (typeof (inner as Partial<CacheRepository> | null)?.get !== 'function') {
-      throw new InvalidArgumentError('inner', `expected a CacheRepository, got ${describe(inner)}`);
-    }
+    assertCacheRepository(inner);
     assertKnownOptions(options, OPTION_KEYS, OWNER);
     const breaker = strategyOption<CircuitBreakerPolicy>(
       options.breaker,
@@ -125,8 +115,7 @@ export class ResilientCacheRepository
       events,
       closed: () => state.closed,
     });
-    super((name, args) => runner.run(name, args));
-    this.inner = inner;
+    super(inner, (name, args) => runner.run(name, args));
     this.breaker = breaker;
     this.retry = retry;
     this.timeout = timeout;
@@ -135,42 +124,22 @@ export class ResilientCacheRepository
     this.#state = state;
   }
 
-  /** The inner repository's prefix. */
-  get keyPrefix(): string {
-    return this.inner.keyPrefix;
-  }
-
-  /** The inner repository's serializer. */
-  get serializer(): Serializer {
-    return this.inner.serializer;
-  }
-
-  /** The inner repository's connection status. */
-  get status(): ConnectionStatus {
-    return this.inner.status;
-  }
-
   /** Number of read results the fallback mirror holds (0 when disabled). */
   get fallbackSize(): number {
     return this.#mirror?.size ?? 0;
   }
 
   /** Connects the inner repository; policies and the fallback apply again. */
-  async connect(): Promise<void> {
+  override async connect(): Promise<void> {
     this.#state.closed = false;
     await this.inner.connect();
   }
 
   /** Disconnects the inner repository and empties the mirror; until `connect()`, calls go straight through. */
-  async disconnect(): Promise<void> {
+  override async disconnect(): Promise<void> {
     this.#state.closed = true;
     this.#mirror?.clear();
     await this.inner.disconnect();
-  }
-
-  /** The inner repository's `scan`, untouched: an iteration cannot be retried or served stale. */
-  scan(pattern?: string, options?: ScanOptions): AsyncIterable<string> {
-    return this.inner.scan(pattern, options);
   }
 
   /**
@@ -213,11 +182,6 @@ export class ResilientCacheRepository
     return () => {
       for (const unsubscribe of subscriptions) unsubscribe();
     };
-  }
-
-  /** Disconnects (`await using cache = ...`). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.disconnect();
   }
 }
 

@@ -3,6 +3,7 @@ import {
   type CacheEventListener,
   type CacheEventSource,
   InvalidArgumentError,
+  notifySafely,
 } from '@forno/core';
 import {
   type BackoffOptions,
@@ -152,17 +153,6 @@ export class RetryPolicy implements Policy, CacheEventSource {
   }
 
   #giveUp(event: GiveUpEvent): void {
-    for (const listener of this.#giveUpListeners) {
-      try {
-        const result: unknown = listener(event);
-        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-          Promise.resolve(result).catch(ignore);
-        }
-      } catch {
-        // A broken listener must never change the outcome of the call.
-      }
-    }
+    for (const listener of this.#giveUpListeners) notifySafely(listener, event);
   }
 }
-
-function ignore(): void {}

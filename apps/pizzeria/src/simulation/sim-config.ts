@@ -83,17 +83,8 @@ export function simulationStock(
   });
 }
 
-/** A small seeded generator (mulberry32), so a run can be repeated with `--seed`. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Seeded randomness (mulberry32), so a run can be repeated with `--seed`. */
+export { seededRandom } from '@forno/testing';
 
 /** Keys the simulation itself uses, beside the services' own (relative to the run's prefix). */
 export const SIM_KEYS = {

@@ -39,6 +39,11 @@ export interface OutageSummary {
   /** Reads started while the circuit was open, and how many of those the fallback answered. */
   readonly readsWhileOpen: number;
   readonly fallbackWhileOpen: number;
+  /**
+   * Reads issued while the circuit looked open that Redis itself answered: the circuit went
+   * half-open between the record and the call (a boundary race, only at the end of an outage).
+   */
+  readonly redisWhileOpen: number;
   /** Every read the fallback answered, and reads that failed (by error code). */
   readonly fallbackHits: number;
   readonly readFailures: Readonly<Record<string, number>>;
@@ -78,6 +83,7 @@ export function summarize(
     transitions,
     readsWhileOpen: readsWhileOpen.length,
     fallbackWhileOpen: readsWhileOpen.filter((r) => r.outcome === 'fallback').length,
+    redisWhileOpen: readsWhileOpen.filter((r) => r.outcome === 'redis').length,
     fallbackHits: reads.filter((r) => r.outcome === 'fallback').length,
     readFailures: countBy(reads.filter((r) => r.outcome.startsWith('E_')).map((r) => r.outcome)),
     writesAcknowledged: writes.filter((r) => r.outcome === 'redis').length,
@@ -117,7 +123,10 @@ export function formatSummary(
       'circuit closed after recovery',
       `${s.closedAfterRecoveryMs === undefined ? 'never' : ms(s.closedAfterRecoveryMs)}; budget ${ms(budgets.closeMs)}`,
     ],
-    ['reads while open: served by fallback', `${s.fallbackWhileOpen} / ${s.readsWhileOpen}`],
+    [
+      'reads while open: served by fallback',
+      `${s.fallbackWhileOpen} / ${s.readsWhileOpen} (${s.redisWhileOpen} by Redis as the circuit turned half-open)`,
+    ],
     ['fallback hits (all reads)', String(s.fallbackHits)],
     ['reads failed', codes(s.readFailures)],
     ['writes acknowledged', String(s.writesAcknowledged)],

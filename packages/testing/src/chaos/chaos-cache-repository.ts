@@ -1,13 +1,10 @@
 import {
+  assertCacheRepository,
   type CacheRepository,
-  type ConnectionStatus,
+  CacheRepositoryDecorator,
   callCommand,
   type Duration,
-  describe,
-  ForwardingCommands,
-  InvalidArgumentError,
   type ScanOptions,
-  type Serializer,
 } from '@forno/core';
 import { ChaosFaults, type ChaosLatency, type ChaosOptions } from './chaos-faults.js';
 
@@ -30,19 +27,14 @@ import { ChaosFaults, type ChaosLatency, type ChaosOptions } from './chaos-fault
  * fail the same calls. `connect`, `disconnect`, `status`, `keyPrefix` and `serializer` are never
  * affected; `scan` suffers its fault when iteration starts.
  */
-export class ChaosCacheRepository extends ForwardingCommands implements CacheRepository {
-  /** The wrapped repository. */
-  readonly inner: CacheRepository;
+export class ChaosCacheRepository extends CacheRepositoryDecorator {
   readonly #faults: ChaosFaults;
 
   /** Throws `InvalidConfigError` for bad options, naming the field. */
   constructor(inner: CacheRepository, options: ChaosOptions) {
-    if (typeof (inner as Partial<CacheRepository> | null)?.get !== 'function') {
-      throw new InvalidArgumentError('inner', `expected a CacheRepository, got ${describe(inner)}`);
-    }
+    assertCacheRepository(inner);
     const faults = new ChaosFaults(options);
-    super((name, args) => faults.run(name, () => callCommand(inner, name, args)));
-    this.inner = inner;
+    super(inner, (name, args) => faults.run(name, () => callCommand(inner, name, args)));
     this.#faults = faults;
   }
 
@@ -74,40 +66,10 @@ export class ChaosCacheRepository extends ForwardingCommands implements CacheRep
     return this.#faults.failures;
   }
 
-  /** The inner repository's prefix. */
-  get keyPrefix(): string {
-    return this.inner.keyPrefix;
-  }
-
-  /** The inner repository's serializer. */
-  get serializer(): Serializer {
-    return this.inner.serializer;
-  }
-
-  /** The inner repository's status (faults do not change it). */
-  get status(): ConnectionStatus {
-    return this.inner.status;
-  }
-
-  /** Forwards to the inner repository, without faults. */
-  connect(): Promise<void> {
-    return this.inner.connect();
-  }
-
-  /** Forwards to the inner repository, without faults. */
-  disconnect(): Promise<void> {
-    return this.inner.disconnect();
-  }
-
   /** The inner repository's `scan`; its fault (if any) strikes when iteration starts. */
-  async *scan(pattern?: string, options?: ScanOptions): AsyncGenerator<string, void, undefined> {
+  override async *scan(pattern?: string, options?: ScanOptions): AsyncGenerator<string, void, undefined> {
     const inner = this.inner;
     const iterable = await this.#faults.run('scan', async () => inner.scan(pattern, options));
     yield* iterable;
-  }
-
-  /** Disconnects (`await using chaos = ...`). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.disconnect();
   }
 }

@@ -1,0 +1,67 @@
+import { describe } from '../duration.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { ConnectionStatus } from '../instrumentation.js';
+import type { Serializer } from '../serializer.js';
+import type { CacheRepository } from './cache-repository.js';
+import { type CommandInvoker, ForwardingCommands } from './forwarding-commands.js';
+import type { ScanOptions } from './options.js';
+
+/** Throws `InvalidArgumentError` (naming `argument`) unless `value` looks like a `CacheRepository`. */
+export function assertCacheRepository(value: unknown, argument = 'inner'): asserts value is CacheRepository {
+  if (typeof (value as Partial<CacheRepository> | null)?.get !== 'function') {
+    throw new InvalidArgumentError(argument, `expected a CacheRepository, got ${describe(value)}`);
+  }
+}
+
+/**
+ * Base of a `CacheRepository` that wraps another one (the chaos wrapper, the resilient
+ * repository): every command goes to the `invoke` function given to the constructor, and
+ * `keyPrefix`, `serializer`, `status`, `connect`, `disconnect` and `scan` are the inner
+ * repository's unless a subclass overrides them.
+ */
+export abstract class CacheRepositoryDecorator extends ForwardingCommands implements CacheRepository {
+  /** The wrapped repository. */
+  readonly inner: CacheRepository;
+
+  /** Throws `InvalidArgumentError` unless `inner` is a repository. */
+  constructor(inner: CacheRepository, invoke: CommandInvoker) {
+    assertCacheRepository(inner);
+    super(invoke);
+    this.inner = inner;
+  }
+
+  /** The inner repository's prefix. */
+  get keyPrefix(): string {
+    return this.inner.keyPrefix;
+  }
+
+  /** The inner repository's serializer. */
+  get serializer(): Serializer {
+    return this.inner.serializer;
+  }
+
+  /** The inner repository's connection status. */
+  get status(): ConnectionStatus {
+    return this.inner.status;
+  }
+
+  /** Connects the inner repository. */
+  connect(): Promise<void> {
+    return this.inner.connect();
+  }
+
+  /** Disconnects the inner repository. */
+  disconnect(): Promise<void> {
+    return this.inner.disconnect();
+  }
+
+  /** The inner repository's `scan`. */
+  scan(pattern?: string, options?: ScanOptions): AsyncIterable<string> {
+    return this.inner.scan(pattern, options);
+  }
+
+  /** Disconnects, so `await using repo = ...` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+}
