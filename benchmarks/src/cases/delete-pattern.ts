@@ -13,30 +13,17 @@ export async function deletePatternCases(port: number, quick: boolean): Promise<
   await raw.connect();
   await forno.connect();
   const keys = quick ? 5_000 : 100_000;
-  const fill = async () => {
+  const write = async (prefix: string) => {
     for (let i = 0; i < keys; i += 1_000) {
       const batch: string[] = [];
-      for (let j = i; j < Math.min(i + 1_000, keys); j++)
-        batch.push(`menu:item:${j}`, '1', `order:${j}`, '1');
+      for (let j = i; j < Math.min(i + 1_000, keys); j++) batch.push(`${prefix}${j}`, '1');
       await raw.mset(...batch);
     }
   };
   try {
-    await fill();
-    await raw.unlink(...(await raw.keys('order:*')));
-    // Keep a second, non-matching population for every run.
-    for (let i = 0; i < keys; i += 1_000) {
-      const batch: string[] = [];
-      for (let j = i; j < Math.min(i + 1_000, keys); j++) batch.push(`order:${j}`, '1');
-      await raw.mset(...batch);
-    }
-    const writeMatching = async () => {
-      for (let i = 0; i < keys; i += 1_000) {
-        const batch: string[] = [];
-        for (let j = i; j < Math.min(i + 1_000, keys); j++) batch.push(`menu:item:${j}`, '1');
-        await raw.mset(...batch);
-      }
-    };
+    // A population that does not match stays for every run; the matching keys are rewritten before each.
+    await write('order:');
+    const writeMatching = () => write('menu:item:');
     const check = (deleted: number) => {
       if (deleted !== keys) throw new Error(`deleted ${deleted} keys, expected ${keys}`);
     };

@@ -3,6 +3,7 @@ import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { assertSameSlot, groupBySlot, sameSlot } from './hash-slots.js';
 import { toArgument, type ValueReply } from './replies.js';
+import { type CommandArgument, sendCommand } from './send-command.js';
 
 type MultiKeyCommands = Pick<
   RawCommands,
@@ -20,7 +21,9 @@ type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
 export function multiKeyCommands(ctx: DriverContext): MultiKeyCommands {
   const { runner, binary, cluster } = ctx;
   const values = (c: RedisClient, command: string, keys: readonly string[]) =>
-    (binary ? c.callBuffer(command, ...keys) : c.call(command, ...keys)) as Promise<ValueReply[]>;
+    sendCommand(c, command, keys, binary ? null : 'utf8') as Promise<ValueReply[]>;
+  const int = (c: RedisClient, command: string, args: readonly CommandArgument[]) =>
+    sendCommand(c, command, args) as Promise<number>;
 
   /** Set algebra computed from each set's members, compared as bytes. */
   async function clientSideSetOperation(operation: SetOperation, keys: readonly string[]) {
@@ -74,16 +77,20 @@ export function multiKeyCommands(ctx: DriverContext): MultiKeyCommands {
       await Promise.all(
         groups.map(({ positions }) =>
           runner.idempotent((c) =>
-            c.mset(...positions.flatMap((i) => [entries[i]![0], toArgument(entries[i]![1])])),
+            sendCommand(
+              c,
+              'MSET',
+              positions.flatMap((i) => [entries[i]![0], toArgument(entries[i]![1])]),
+            ),
           ),
         ),
       );
     },
 
     async unlink(keys) {
-      if (!cluster) return runner.idempotent((c) => c.unlink(...keys));
+      if (!cluster) return runner.idempotent((c) => int(c, 'UNLINK', keys));
       const counts = await Promise.all(
-        groupBySlot(keys).map(({ keys: group }) => runner.idempotent((c) => c.unlink(...group))),
+        groupBySlot(keys).map(({ keys: group }) => runner.idempotent((c) => int(c, 'UNLINK', group))),
       );
       return counts.reduce((sum, n) => sum + n, 0);
     },
@@ -94,12 +101,12 @@ export function multiKeyCommands(ctx: DriverContext): MultiKeyCommands {
 
     async sinterstore(destination, keys) {
       if (cluster) assertSameSlot('sinterstore', [destination, ...keys]);
-      return runner.idempotent((c) => c.sinterstore(destination, ...keys));
+      return runner.idempotent((c) => int(c, 'SINTERSTORE', [destination, ...keys]));
     },
 
     async sunionstore(destination, keys) {
       if (cluster) assertSameSlot('sunionstore', [destination, ...keys]);
-      return runner.idempotent((c) => c.sunionstore(destination, ...keys));
+      return runner.idempotent((c) => int(c, 'SUNIONSTORE', [destination, ...keys]));
     },
   };
 }

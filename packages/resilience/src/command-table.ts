@@ -144,8 +144,9 @@ function keyList(args: readonly unknown[]): readonly string[] {
   return Array.isArray(args[0]) ? args[0].filter((key): key is string => typeof key === 'string') : [];
 }
 
+/** The keys of `delete(...keys)` or `delete(keys)`. */
 function stringArguments(args: readonly unknown[]): readonly string[] {
-  return args.filter((key): key is string => typeof key === 'string');
+  return args.flat().filter((key): key is string => typeof key === 'string');
 }
 
 function option(options: unknown, name: string): unknown {

@@ -35,6 +35,7 @@ describe('ResilientCacheRepository: writes', () => {
     ['expire', (r: Repo) => r.expire('k', '1h')],
     ['persist', (r: Repo) => r.persist('k')],
     ['delete', (r: Repo) => r.delete('other', 'k')],
+    ['delete (a list)', (r: Repo) => r.delete(['other', 'k'])],
   ])('%s drops the mirrored reads of its key', async (_name, write) => {
     const { repo, chaos } = resilientFixture();
     await repo.hset('k', { f: 0, n: 0 });

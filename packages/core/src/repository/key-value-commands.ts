@@ -19,6 +19,8 @@ export interface KeyValueCommands {
   mset(entries: EntriesInput, options?: MsetOptions): Promise<void>;
   /** Deletes keys (with `UNLINK`, so large values are freed in the background); returns how many existed. */
   delete(...keys: string[]): Promise<number>;
+  /** Deletes a list of keys, however long (a spread of 100k keys would overflow the call stack). */
+  delete(keys: readonly string[]): Promise<number>;
   /**
    * Deletes every key matching a Redis glob pattern (relative to the prefix) with SCAN + UNLINK in
    * batches, on every Cluster primary; returns how many were deleted. Never uses `KEYS`.

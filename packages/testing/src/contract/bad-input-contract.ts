@@ -13,7 +13,7 @@ const KEY_OPERATIONS: Record<string, (key: never) => Call> = {
   set: (key) => (r) => r.set(key, 1),
   mget: (key) => (r) => r.mget([key]),
   mset: (key) => (r) => r.mset([[key, 1]]),
-  delete: (key) => (r) => r.delete(key),
+  delete: (key) => (r) => r.delete('valid', key),
   exists: (key) => (r) => r.exists(key),
   expire: (key) => (r) => r.expire(key, 1_000),
   ttl: (key) => (r) => r.ttl(key),

@@ -102,6 +102,18 @@ export function keyValueContract(ctx: ContractContext): void {
     expect(await repo.ttl('menu:4')).toBeGreaterThan(3_000_000);
   });
 
+  it('delete also takes a list of keys, however long', async () => {
+    const repo = ctx.repo();
+    const keys = Array.from({ length: 20_000 }, (_, i) => `bulk:${i}`);
+    await repo.mset(keys.map((key, i) => [key, i] as const));
+    const values = await repo.mget<number>(keys);
+    expect(values[0]).toBe(0);
+    expect(values[19_999]).toBe(19_999);
+    expect(await repo.delete(keys)).toBe(20_000);
+    expect(await repo.delete([])).toBe(0);
+    expect(await repo.exists('bulk:0')).toBe(false);
+  });
+
   it('delete removes keys of any type and counts only existing ones', async () => {
     const repo = ctx.repo();
     await repo.set('s', 1);
