@@ -29,6 +29,8 @@ type SingleKeyCommands = Omit<
 
 type Arg = CommandArgument;
 
+const isOk = (reply: unknown): boolean => reply === 'OK';
+
 /**
  * Every command that touches one key, on ioredis. Reads and absolute writes are retried as
  * idempotent; increments, pushes and pops are sent once.
@@ -46,14 +48,19 @@ export function singleKeyCommands(ctx: DriverContext): SingleKeyCommands {
     get: (key) => runner.idempotent<ValueReply | null>((c) => (binary ? c.getBuffer(key) : c.get(key))),
 
     set: (key, value, options) => {
-      const args: Arg[] = [key, toArgument(value)];
-      if (options.px !== undefined) args.push('PX', options.px);
-      if (options.keepTtl) args.push('KEEPTTL');
-      if (options.nx) args.push('NX');
-      if (options.xx) args.push('XX');
+      const arg = toArgument(value);
+      const { px, keepTtl, nx, xx } = options;
+      if (px === undefined && !keepTtl && !nx && !xx) {
+        return runner.idempotent((c) => c.set(key, arg)).then(isOk);
+      }
+      const args: Arg[] = [key, arg];
+      if (px !== undefined) args.push('PX', px);
+      if (keepTtl) args.push('KEEPTTL');
+      if (nx) args.push('NX');
+      if (xx) args.push('XX');
       // A conditional SET is not idempotent: a retry after a lost reply would report `false`.
-      const send = options.nx || options.xx ? runner.once.bind(runner) : runner.idempotent.bind(runner);
-      return send((c) => c.call('SET', ...args)).then((reply) => reply === 'OK');
+      const command = (c: RedisClient) => sendCommand(c, 'SET', args);
+      return (nx || xx ? runner.once(command) : runner.idempotent(command)).then(isOk);
     },
 
     exists: (key) => runner.idempotent((c) => c.exists(key)).then((n) => n === 1),

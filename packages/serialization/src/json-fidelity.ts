@@ -27,12 +27,41 @@ const LOSSY_CLASSES: ReadonlyArray<abstract new (...args: never[]) => object> = 
  * this walk follows (the same paths `JSON.stringify` follows).
  */
 export function assertJsonFaithful(value: unknown): void {
-  if (lossOf(value) === undefined && !hasLossInside(value)) return;
+  if (!hasLoss(value, 0)) return;
   const [problem, path] = locateLoss(value);
   throw new TypeError(`JSON cannot represent ${problem} at ${path}`);
 }
 
-/** The fast walk: no paths, primitives checked without being pushed. */
+/** Beyond this depth the recursive check hands over to the iterative one (no stack overflow). */
+const MAX_RECURSION = 128;
+const OBJECT_PROTOTYPE = Object.prototype;
+const ARRAY_PROTOTYPE = Array.prototype;
+
+/**
+ * The fast check: recursive, no allocation, plain objects and arrays walked inline (most values
+ * are nothing else). `JSON.stringify` already succeeded, so the value is acyclic.
+ */
+function hasLoss(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object') return lossOf(value) !== undefined;
+  if (value === null) return false;
+  if (depth > MAX_RECURSION) return lossOf(value) !== undefined || hasLossInside(value);
+  const proto = Object.getPrototypeOf(value);
+  if (proto === ARRAY_PROTOTYPE) {
+    const items = value as unknown[];
+    for (let i = 0; i < items.length; i++) if (hasLoss(items[i], depth + 1)) return true;
+    return false;
+  }
+  if (proto === OBJECT_PROTOTYPE || proto === null) {
+    for (const key in value) if (hasLoss((value as Record<string, unknown>)[key], depth + 1)) return true;
+    return false;
+  }
+  if (lossOf(value) !== undefined) return true;
+  if (!isContainer(value)) return false;
+  for (const item of Object.values(value)) if (hasLoss(item, depth + 1)) return true;
+  return false;
+}
+
+/** The iterative walk: no paths, primitives checked without being pushed. */
 function hasLossInside(root: unknown): boolean {
   const stack: object[] = [];
   if (isContainer(root)) stack.push(root);

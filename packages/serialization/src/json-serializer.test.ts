@@ -140,3 +140,15 @@ describe('errors are typed when the serializer is used on its own', () => {
     expect(() => json.deserialize('{"truncated":')).toThrow(SerializationError);
   });
 });
+
+describe('strict JSON on deeply nested values', () => {
+  it('checks values nested deeper than the recursive walk goes, and still finds what JSON would lose', () => {
+    const json = new JsonSerializer();
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 1_000; i++) deep = { child: deep };
+    expect(json.deserialize(json.serialize(deep))).toEqual(deep);
+    let lossy: Record<string, unknown> = { leaf: new Map([[1, 2]]) };
+    for (let i = 0; i < 1_000; i++) lossy = { child: lossy };
+    expect(() => json.serialize(lossy)).toThrow(expect.objectContaining({ code: 'E_SERIALIZATION' }));
+  });
+});

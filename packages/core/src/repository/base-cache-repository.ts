@@ -49,6 +49,7 @@ const ZADD_OPTIONS = { nx: 'boolean', xx: 'boolean', gt: 'boolean', lt: 'boolean
 const ZRANGE_OPTIONS = { rev: 'boolean', withScores: 'boolean' } as const;
 const ZRANGEBYSCORE_OPTIONS = { withScores: 'boolean', offset: 'number', count: 'number' } as const;
 const KEY_TYPES = new Set(['string', 'hash', 'list', 'set', 'zset']);
+const NO_SET_OPTIONS: RawSetOptions = Object.freeze({});
 const DEFAULT_SCAN_COUNT = 250;
 /** `deletePattern` walks the whole keyspace; a larger COUNT means fewer sequential SCAN round trips. */
 const DEFAULT_DELETE_SCAN_COUNT = 1_000;
@@ -99,7 +100,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
 
   async set(key: string, value: unknown, options?: SetOptions): Promise<boolean> {
     const fullKey = this.#key(key);
-    const rawOptions = options === undefined ? {} : this.#setOptions(options);
+    const rawOptions = options === undefined ? NO_SET_OPTIONS : this.#setOptions(options);
     return this.#raw.set(fullKey, this.#encode(value, key), rawOptions);
   }
 
