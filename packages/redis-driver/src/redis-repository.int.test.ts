@@ -61,7 +61,12 @@ describe('RedisRepository on a real server', () => {
     expect(values.length).toBe(size);
     expect(values[size - 1]).toBe(size - 1);
     expect(await repo.hset('hash', Object.fromEntries(keys.map((key, i) => [key, i])))).toBe(size);
-    expect(await repo.zadd('board', keys.map((member, score) => ({ member, score })))).toBe(size);
+    expect(
+      await repo.zadd(
+        'board',
+        keys.map((member, score) => ({ member, score })),
+      ),
+    ).toBe(size);
     expect(await repo.zcard('board')).toBe(size);
     expect(await repo.delete(keys)).toBe(size);
     expect(await repo.deletePattern('*')).toBe(2);

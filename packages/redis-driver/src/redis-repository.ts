@@ -3,7 +3,6 @@ import {
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
-  CacheUnavailableError,
   type ConnectionStatus,
   InvalidConfigError,
   type RawCommands,
@@ -11,6 +10,16 @@ import {
 } from '@forno/core';
 import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
+import {
+  closeClient,
+  connectClient,
+  disableOfflineQueue,
+  duplicate,
+  isClient,
+  STATUS_RANK,
+  statusOf,
+  withScripts,
+} from './client-lifecycle.js';
 import { CommandRunner } from './command-runner.js';
 import { type RedisRepositoryConfig, type ResolvedRedisConfig, resolveConfig } from './config.js';
 import { createClient, isCluster, type RedisClient } from './create-client.js';
@@ -18,7 +27,6 @@ import type { DriverContext } from './driver-context.js';
 import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
 import { keySpaceCommands } from './key-space-commands.js';
 import { lockCommands } from './lock-commands.js';
-import { FORNO_SCRIPTS } from './lua-scripts.js';
 import { multiKeyCommands } from './multi-key-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
 import { singleKeyCommands } from './single-key-commands.js';
@@ -43,34 +51,6 @@ export interface NodeInfo {
   /** `host:port` of the node. */
   readonly node: string;
   readonly fields: Readonly<Record<string, string>>;
-}
-
-const STATUS_RANK: Record<ConnectionStatus, number> = {
-  ready: 0,
-  connecting: 1,
-  disconnected: 2,
-  reconnecting: 3,
-  closed: 4,
-};
-
-function statusOf(client: RedisClient): ConnectionStatus {
-  switch (client.status) {
-    case 'ready':
-      return 'ready';
-    case 'connecting':
-    case 'connect':
-      return 'connecting';
-    case 'reconnecting':
-      return 'reconnecting';
-    case 'wait':
-      return 'disconnected';
-    default:
-      return 'closed';
-  }
-}
-
-function isClient(value: unknown): value is RedisClient {
-  return typeof (value as RedisClient | null)?.sendCommand === 'function' && 'isCluster' in (value as object);
 }
 
 /**
@@ -301,74 +281,6 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...keySpaceCommands(context),
     ...lockCommands(context),
   };
-}
-
-async function connectClient(client: RedisClient, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new CacheUnavailableError(`could not connect to Redis within ${timeoutMs}ms`)),
-      timeoutMs,
-    );
-  });
-  const connecting =
-    client.status === 'wait' || client.status === 'end' || client.status === 'close'
-      ? client.connect()
-      : new Promise<void>((resolve) => client.once('ready', () => resolve()));
-  try {
-    await Promise.race([connecting, timeout]);
-  } catch (error) {
-    connecting.catch(() => {});
-    throw new CacheUnavailableError(`could not connect to Redis: ${(error as Error).message}`, {
-      cause: error,
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * ioredis queues commands sent while disconnected, which a first command needs to auto-connect.
- * Once connected (or once `connect()` failed) Forno turns the queue off so commands fail at once.
- */
-function disableOfflineQueue(client: RedisClient): void {
-  (client.options as { enableOfflineQueue: boolean }).enableOfflineQueue = false;
-}
-
-/** Closes a connection gracefully (in-flight replies arrive first), or at once after `timeoutMs`. */
-async function closeClient(client: RedisClient, timeoutMs: number): Promise<void> {
-  if (client.status === 'end') return;
-  if (client.status === 'wait') {
-    client.disconnect();
-    return;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const ended = new Promise<void>((resolve) => {
-    client.once('end', () => resolve());
-    timer = setTimeout(() => {
-      client.disconnect();
-      resolve();
-    }, timeoutMs);
-  });
-  client.quit().catch(() => client.disconnect());
-  await ended;
-  clearTimeout(timer);
-}
-
-/** A new connection with the same options as `client` (for pub/sub on a client we do not own). */
-function duplicate(client: RedisClient): RedisClient {
-  return isCluster(client) ? client.duplicate() : client.duplicate();
-}
-
-/** Defines Forno's Lua scripts on a client that was not created by Forno. */
-function withScripts<T extends RedisClient>(client: T): T {
-  for (const [name, definition] of Object.entries(FORNO_SCRIPTS)) {
-    if (typeof (client as unknown as Record<string, unknown>)[name] !== 'function') {
-      client.defineCommand(name, definition);
-    }
-  }
-  return client;
 }
 
 function parseInfo(text: string): Record<string, string> {

@@ -57,6 +57,10 @@ const DEFAULT_DELETE_SCAN_COUNT = 1_000;
 const UNLINKS_IN_FLIGHT = 8;
 
 /**
+ * (This file is long on purpose: it is the single place where every command's validation, key
+ * prefix, serialization and result shaping is written, one short method per Redis command, so
+ * that no backend has to write any of it again.)
+ *
  * The one implementation of {@link CacheRepository} semantics: argument validation, key
  * prefixes, serialization and result shaping, written once over a {@link RawCommands} backend.
  * `RedisRepository` and `InMemoryCacheRepository` extend it and add only connection handling, so

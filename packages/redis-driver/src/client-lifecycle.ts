@@ -1,0 +1,108 @@
+import { CacheUnavailableError, type ConnectionStatus } from '@forno/core';
+import { isCluster, type RedisClient } from './create-client.js';
+import { FORNO_SCRIPTS } from './lua-scripts.js';
+
+/**
+ * What `RedisRepository` does to its ioredis connections: connect with a deadline, close
+ * gracefully, read their state, and prepare clients it did not create.
+ */
+
+/** How bad each status is: a pool reports its worst connection's. */
+export const STATUS_RANK: Record<ConnectionStatus, number> = {
+  ready: 0,
+  connecting: 1,
+  disconnected: 2,
+  reconnecting: 3,
+  closed: 4,
+};
+
+/** A connection's ioredis status as a Forno {@link ConnectionStatus}. */
+export function statusOf(client: RedisClient): ConnectionStatus {
+  switch (client.status) {
+    case 'ready':
+      return 'ready';
+    case 'connecting':
+    case 'connect':
+      return 'connecting';
+    case 'reconnecting':
+      return 'reconnecting';
+    case 'wait':
+      return 'disconnected';
+    default:
+      return 'closed';
+  }
+}
+
+/** Whether `value` is an ioredis `Redis` or `Cluster` (duck-typed, so any copy of ioredis works). */
+export function isClient(value: unknown): value is RedisClient {
+  return typeof (value as RedisClient | null)?.sendCommand === 'function' && 'isCluster' in (value as object);
+}
+
+/** Connects `client`, rejecting with `CacheUnavailableError` if not ready within `timeoutMs`. */
+export async function connectClient(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new CacheUnavailableError(`could not connect to Redis within ${timeoutMs}ms`)),
+      timeoutMs,
+    );
+  });
+  const connecting =
+    client.status === 'wait' || client.status === 'end' || client.status === 'close'
+      ? client.connect()
+      : new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  try {
+    await Promise.race([connecting, timeout]);
+  } catch (error) {
+    connecting.catch(() => {});
+    throw new CacheUnavailableError(`could not connect to Redis: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * ioredis queues commands sent while disconnected, which a first command needs to auto-connect.
+ * Once connected (or once `connect()` failed) Forno turns the queue off so commands fail at once.
+ */
+export function disableOfflineQueue(client: RedisClient): void {
+  (client.options as { enableOfflineQueue: boolean }).enableOfflineQueue = false;
+}
+
+/** Closes a connection gracefully (in-flight replies arrive first), or at once after `timeoutMs`. */
+export async function closeClient(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status === 'wait') {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const ended = new Promise<void>((resolve) => {
+    client.once('end', () => resolve());
+    timer = setTimeout(() => {
+      client.disconnect();
+      resolve();
+    }, timeoutMs);
+  });
+  client.quit().catch(() => client.disconnect());
+  await ended;
+  clearTimeout(timer);
+}
+
+/** A new connection with the same options as `client` (for pub/sub on a client we do not own). */
+export function duplicate(client: RedisClient): RedisClient {
+  return isCluster(client) ? client.duplicate() : client.duplicate();
+}
+
+/** Defines Forno's Lua scripts on a client that was not created by Forno. */
+export function withScripts<T extends RedisClient>(client: T): T {
+  for (const [name, definition] of Object.entries(FORNO_SCRIPTS)) {
+    if (typeof (client as unknown as Record<string, unknown>)[name] !== 'function') {
+      client.defineCommand(name, definition);
+    }
+  }
+  return client;
+}
