@@ -6,13 +6,7 @@ import { redisDriver } from 'bentocache/drivers/redis';
 import { createCache } from 'cache-manager';
 import Keyv from 'keyv';
 import { type CaseResult, compare, withConcurrency } from '../harness/compare.js';
-
-const MENU = {
-  id: 'margherita',
-  name: 'Margherita',
-  price: 12.99,
-  toppings: ['tomato', 'mozzarella', 'basil'],
-};
+import { MENU_ITEM } from './fixtures.js';
 
 /**
  * Cache-aside read of one hot key (always a hit after the first call), 200 in flight: Forno's
@@ -33,7 +27,7 @@ export async function cacheAsideCases(port: number, quick: boolean): Promise<Cas
     },
   });
   const manager = createCache({ stores: [new Keyv({ store: new KeyvRedis(`redis://127.0.0.1:${port}`) })] });
-  const load = async () => MENU;
+  const load = async () => MENU_ITEM;
   const inFlight = 200;
   try {
     const result = await compare({

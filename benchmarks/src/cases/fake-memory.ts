@@ -1,7 +1,6 @@
 import { InMemoryCacheRepository } from '@forno/testing';
 import type { TableResult } from '../harness/report.js';
-
-const ITEM = { id: 0, name: 'Margherita', price: 12.99, toppings: ['tomato', 'mozzarella', 'basil'] };
+import { MENU_ITEM } from './fixtures.js';
 
 function heapUsed(): number {
   (globalThis as { gc?: () => void }).gc?.();
@@ -9,16 +8,16 @@ function heapUsed(): number {
 }
 
 /**
- * Heap used by the in-memory fake per cached entry: 100,000 menu items (≈ 90 bytes of JSON each)
+ * Heap used by the in-memory fake per cached entry: 100,000 menu items (`MENU_ITEM`)
  * written with `set` and a TTL. Needs `node --expose-gc` for a precise figure.
  */
 export async function fakeMemoryCase(quick: boolean): Promise<TableResult> {
   const entries = quick ? 10_000 : 100_000;
   const before = heapUsed();
   const repo = new InMemoryCacheRepository({ keyPrefix: 'mem:' });
-  for (let i = 0; i < entries; i++) await repo.set(`menu:item:${i}`, { ...ITEM, id: i }, { ttl: '1h' });
+  for (let i = 0; i < entries; i++) await repo.set(`menu:item:${i}`, { ...MENU_ITEM, id: i }, { ttl: '1h' });
   const after = heapUsed();
-  const payload = JSON.stringify({ ...ITEM, id: entries / 2 }).length;
+  const payload = JSON.stringify({ ...MENU_ITEM, id: entries / 2 }).length;
   const total = after - before;
   const gcNote = (globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for a precise figure)';
   await repo.disconnect();

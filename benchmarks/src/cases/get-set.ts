@@ -2,16 +2,8 @@ import { RedisRepository } from '@forno/redis-driver';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { type CaseResult, compare, withConcurrency } from '../harness/compare.js';
+import { MENU_ITEM } from './fixtures.js';
 
-/** A realistic small cached value: one menu item. */
-const MENU_ITEM = {
-  id: 'margherita',
-  name: 'Margherita',
-  price: 12.99,
-  toppings: ['tomato', 'mozzarella', 'basil'],
-  vegetarian: true,
-  updatedAt: '2026-11-27T08:00:00.000Z',
-};
 const KEYS = 1_000;
 
 /**

@@ -9,16 +9,8 @@ import {
   compare,
   withConcurrency,
 } from '../harness/compare.js';
+import { MENU_ITEM } from './fixtures.js';
 
-/** The same small cached value as the get/set case: one menu item. */
-const MENU_ITEM = {
-  id: 'margherita',
-  name: 'Margherita',
-  price: 12.99,
-  toppings: ['tomato', 'mozzarella', 'basil'],
-  vegetarian: true,
-  updatedAt: '2026-11-27T08:00:00.000Z',
-};
 const KEYS = 1_000;
 const IN_FLIGHT = 200;
 
