@@ -125,7 +125,8 @@ export abstract class BaseCacheRepository implements CacheRepository {
   delete(...keys: string[]): Promise<number>;
   delete(keys: readonly string[]): Promise<number>;
   async delete(...args: Array<string | readonly string[]>): Promise<number> {
-    const keys = args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly string[]) : (args as string[]);
+    const keys =
+      args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly string[]) : (args as string[]);
     if (keys.length === 0) return 0;
     return this.#raw.unlink(keys.map((key) => this.#key(key, 'keys[]')));
   }
