@@ -1,4 +1,5 @@
 import {
+  assertKey,
   BaseCacheRepository,
   CacheEventEmitter,
   type CacheEventListener,
@@ -243,6 +244,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       const infos = await this.info('memory');
       return infos.reduce((sum, { fields }) => sum + Number(fields.used_memory ?? 0), 0);
     }
+    assertKey(key);
     const fullKey = this.keyPrefix + key;
     const bytes = await this.#clients[0]!.call('MEMORY', 'USAGE', fullKey).catch(rethrowAsCacheError);
     return bytes === null ? null : Number(bytes);
