@@ -72,7 +72,17 @@ export type {
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
-export type { RawCommands, RawLimit, RawScored, RawSetOptions, RawValue } from './repository/raw-commands.js';
+export type {
+  RawCommands,
+  RawKeySpaceCommands,
+  RawLimit,
+  RawLockCommands,
+  RawMultiKeyCommands,
+  RawScored,
+  RawSetOptions,
+  RawSingleKeyCommands,
+  RawValue,
+} from './repository/raw-commands.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
 export type { Serializer } from './serializer.js';

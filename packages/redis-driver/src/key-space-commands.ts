@@ -1,15 +1,13 @@
-import type { RawCommands } from '@forno/core';
+import type { RawKeySpaceCommands } from '@forno/core';
 import type { Redis } from 'ioredis';
 import { isCluster } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-
-type KeySpaceCommands = Pick<RawCommands, 'scan' | 'ping' | 'flushdb'>;
 
 /**
  * SCAN, PING and FLUSHDB. On Cluster, SCAN and FLUSHDB visit every primary, since each holds
  * its own slots; SCAN never uses KEYS.
  */
-export function keySpaceCommands(ctx: DriverContext): KeySpaceCommands {
+export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
   const { runner, cluster } = ctx;
 
   /** The connections to scan: the server, or each Cluster primary. */

@@ -1,18 +1,6 @@
-import type { LeaseGrant, RawCommands } from '@forno/core';
+import type { LeaseGrant, RawLockCommands } from '@forno/core';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-
-type LockCommands = Pick<
-  RawCommands,
-  | 'setIfAbsent'
-  | 'compareAndDelete'
-  | 'compareAndExpire'
-  | 'acquireSemaphore'
-  | 'releaseSemaphore'
-  | 'extendSemaphore'
-  | 'publish'
-  | 'subscribe'
->;
 
 /** The commands ioredis defines from `FORNO_SCRIPTS` (see lua-scripts.ts). */
 interface ScriptCommands {
@@ -38,7 +26,7 @@ const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
  * Acquisition and extension are sent once (never retried: a retry could report a lock this very
  * client already took as taken by someone else); release is idempotent.
  */
-export function lockCommands(ctx: DriverContext): LockCommands {
+export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
   return {
     async setIfAbsent(key, token, px, fenceKey): Promise<LeaseGrant> {

@@ -1,14 +1,9 @@
-import type { RawCommands } from '@forno/core';
+import type { RawMultiKeyCommands } from '@forno/core';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { assertSameSlot, groupBySlot, sameSlot } from './hash-slots.js';
 import { toArgument, type ValueReply } from './replies.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
-
-type MultiKeyCommands = Pick<
-  RawCommands,
-  'mget' | 'mset' | 'unlink' | 'sinter' | 'sunion' | 'sdiff' | 'sinterstore' | 'sunionstore'
->;
 
 type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
 
@@ -18,7 +13,7 @@ type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
  * combined client-side, so they work with any keys; `sinterstore`/`sunionstore` must write
  * server-side and throw `CrossSlotError` unless every key shares a slot.
  */
-export function multiKeyCommands(ctx: DriverContext): MultiKeyCommands {
+export function multiKeyCommands(ctx: DriverContext): RawMultiKeyCommands {
   const { runner, binary, cluster } = ctx;
   const values = (c: RedisClient, command: string, keys: readonly string[]) =>
     sendCommand(c, command, keys, binary ? null : 'utf8') as Promise<ValueReply[]>;

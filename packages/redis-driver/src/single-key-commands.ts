@@ -1,31 +1,8 @@
-import { formatScore, type RawCommands } from '@forno/core';
+import { formatScore, type RawSingleKeyCommands } from '@forno/core';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { toArgument, toScore, toScored, type ValueReply } from './replies.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
-
-type SingleKeyCommands = Omit<
-  RawCommands,
-  | 'mget'
-  | 'mset'
-  | 'unlink'
-  | 'scan'
-  | 'sinter'
-  | 'sunion'
-  | 'sdiff'
-  | 'sinterstore'
-  | 'sunionstore'
-  | 'setIfAbsent'
-  | 'compareAndDelete'
-  | 'compareAndExpire'
-  | 'acquireSemaphore'
-  | 'releaseSemaphore'
-  | 'extendSemaphore'
-  | 'publish'
-  | 'subscribe'
-  | 'ping'
-  | 'flushdb'
->;
 
 type Arg = CommandArgument;
 
@@ -35,7 +12,7 @@ const isOk = (reply: unknown): boolean => reply === 'OK';
  * Every command that touches one key, on ioredis. Reads and absolute writes are retried as
  * idempotent; increments, pushes and pops are sent once.
  */
-export function singleKeyCommands(ctx: DriverContext): SingleKeyCommands {
+export function singleKeyCommands(ctx: DriverContext): RawSingleKeyCommands {
   const { runner, binary } = ctx;
   /** Sends a command whose reply carries values, as strings or Buffers. */
   const values = (c: RedisClient, name: string, args: readonly Arg[]) =>

@@ -22,17 +22,8 @@ export function manualClock(): ManualClock {
   };
 }
 
-/** mulberry32: a tiny seeded PRNG in [0, 1), so jittered schedules are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Seeded randomness (mulberry32), so jittered schedules are reproducible. */
+export { seededRandom } from '@forno/testing';
 
 /** A random source returning `values` in order (cycling), for hand-computable schedules. */
 export function sequenceRandom(...values: number[]): () => number {

@@ -114,3 +114,31 @@ export interface RawCommands {
   ping(): Promise<void>;
   flushdb(): Promise<void>;
 }
+
+/** The lock primitives and pub/sub: what a backend implements natively or as scripts. */
+export type RawLockCommands = Pick<
+  RawCommands,
+  | 'setIfAbsent'
+  | 'compareAndDelete'
+  | 'compareAndExpire'
+  | 'acquireSemaphore'
+  | 'releaseSemaphore'
+  | 'extendSemaphore'
+  | 'publish'
+  | 'subscribe'
+>;
+
+/** Commands over several keys, which a Cluster backend has to split or check by hash slot. */
+export type RawMultiKeyCommands = Pick<
+  RawCommands,
+  'mget' | 'mset' | 'unlink' | 'sinter' | 'sunion' | 'sdiff' | 'sinterstore' | 'sunionstore'
+>;
+
+/** Commands over the whole keyspace or server. */
+export type RawKeySpaceCommands = Pick<RawCommands, 'scan' | 'ping' | 'flushdb'>;
+
+/** Every other command: each touches exactly one key. */
+export type RawSingleKeyCommands = Omit<
+  RawCommands,
+  keyof RawLockCommands | keyof RawMultiKeyCommands | keyof RawKeySpaceCommands
+>;

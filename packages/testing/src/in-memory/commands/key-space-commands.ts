@@ -1,10 +1,8 @@
-import { compileGlob, type RawCommands } from '@forno/core';
+import { compileGlob, type RawKeySpaceCommands } from '@forno/core';
 import type { InMemoryContext } from '../in-memory-context.js';
 
-type KeySpaceCommands = Pick<RawCommands, 'scan' | 'ping' | 'flushdb'>;
-
 /** SCAN, PING and FLUSHDB over the fake's keyspace. */
-export function keySpaceCommands(ctx: InMemoryContext): KeySpaceCommands {
+export function keySpaceCommands(ctx: InMemoryContext): RawKeySpaceCommands {
   return {
     async *scan(match, count, type) {
       const store = ctx.store();

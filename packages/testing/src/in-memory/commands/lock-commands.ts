@@ -1,20 +1,8 @@
-import type { RawCommands } from '@forno/core';
+import type { RawLockCommands } from '@forno/core';
 import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import type { Entry, InMemoryStore } from '../in-memory-store.js';
 import { addInteger, parseStoredInteger } from './integer.js';
-
-type LockCommands = Pick<
-  RawCommands,
-  | 'setIfAbsent'
-  | 'compareAndDelete'
-  | 'compareAndExpire'
-  | 'acquireSemaphore'
-  | 'releaseSemaphore'
-  | 'extendSemaphore'
-  | 'publish'
-  | 'subscribe'
->;
 
 /**
  * The semaphore at `key` with leases that ended by the store's clock (the fake's "server clock")
@@ -38,7 +26,7 @@ function expireWithLastLease(entry: Entry<'zset'>): void {
  * The lock primitives and pub/sub, natively: each method runs without yielding, so it is as
  * atomic as the Lua script Redis runs. Tokens are compared as stored strings.
  */
-export function lockCommands(ctx: InMemoryContext): LockCommands {
+export function lockCommands(ctx: InMemoryContext): RawLockCommands {
   return {
     async setIfAbsent(key, token, px, fenceKey) {
       const store = ctx.store();
