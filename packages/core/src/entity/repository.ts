@@ -13,6 +13,6 @@ export interface Repository<TEntity, TKey extends string | number = string> {
   update(entity: TEntity): Promise<TEntity>;
   /** Removes the entity with this id; `true` if it existed. */
   remove(id: TKey): Promise<boolean>;
-  /** Streams entities whose id matches a glob pattern (default: all). */
+  /** Streams entities whose id matches a glob pattern (default: all). Like SCAN, it may yield one twice if the server rehashes meanwhile. */
   find(pattern?: string): AsyncIterable<TEntity>;
 }

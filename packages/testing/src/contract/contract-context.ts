@@ -19,6 +19,14 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/**
+ * The distinct keys a scan yielded, sorted. Like Redis SCAN, a scan may yield a key twice while the
+ * server rehashes its table, so contract assertions compare distinct keys.
+ */
+export async function scannedKeys(iterable: AsyncIterable<string>): Promise<string[]> {
+  return [...new Set(await collect(iterable))].sort();
+}
+
 /** Polls `condition` every few ms until it holds or `timeoutMs` passes (for pub/sub delivery). */
 export async function eventually(condition: () => boolean, timeoutMs = 2_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

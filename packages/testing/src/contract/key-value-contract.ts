@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { type ContractContext, collect } from './contract-context.js';
+import { type ContractContext, scannedKeys } from './contract-context.js';
 
 /** Strings, TTLs and key-space commands. */
 export function keyValueContract(ctx: ContractContext): void {
@@ -154,14 +154,14 @@ export function keyValueContract(ctx: ContractContext): void {
   it('scan iterates keys matching a pattern, without the prefix', async () => {
     const repo = ctx.repo();
     await repo.mset({ 'menu:item:1': 1, 'menu:item:2': 2, 'menu:category:pizza': 3, 'order:1': 4 });
-    expect((await collect(repo.scan('menu:item:*'))).sort()).toEqual(['menu:item:1', 'menu:item:2']);
-    expect((await collect(repo.scan())).sort()).toEqual([
+    expect(await scannedKeys(repo.scan('menu:item:*'))).toEqual(['menu:item:1', 'menu:item:2']);
+    expect(await scannedKeys(repo.scan())).toEqual([
       'menu:category:pizza',
       'menu:item:1',
       'menu:item:2',
       'order:1',
     ]);
-    expect(await collect(repo.scan('nothing:*'))).toEqual([]);
+    expect(await scannedKeys(repo.scan('nothing:*'))).toEqual([]);
   });
 
   it('scan walks a keyspace larger than one batch and filters by type', async () => {
@@ -169,9 +169,9 @@ export function keyValueContract(ctx: ContractContext): void {
     const entries = Array.from({ length: 120 }, (_, i) => [`bulk:${i}`, i] as const);
     await repo.mset(entries);
     await repo.hset('bulk:hash', 'f', 1);
-    const keys = new Set(await collect(repo.scan('bulk:*', { count: 7 })));
+    const keys = new Set(await scannedKeys(repo.scan('bulk:*', { count: 7 })));
     expect(keys.size).toBe(121);
-    expect(await collect(repo.scan('bulk:*', { type: 'hash' }))).toEqual(['bulk:hash']);
+    expect(await scannedKeys(repo.scan('bulk:*', { type: 'hash' }))).toEqual(['bulk:hash']);
   });
 
   it('deletePattern deletes matching keys only and returns the count', async () => {
@@ -180,7 +180,7 @@ export function keyValueContract(ctx: ContractContext): void {
     await repo.set('menu:config', 'keep');
     await repo.hset('menu:item:hash', { f: 1 });
     expect(await repo.deletePattern('menu:item:*', { count: 10 })).toBe(61);
-    expect(await collect(repo.scan('menu:*'))).toEqual(['menu:config']);
+    expect(await scannedKeys(repo.scan('menu:*'))).toEqual(['menu:config']);
     expect(await repo.deletePattern('menu:item:*')).toBe(0);
   });
 }
