@@ -15,8 +15,12 @@ interface Sent {
   args: string[];
 }
 
-function recordingRepository(replies: Record<string, unknown> = {}, serializer?: Serializer) {
-  const client = new Redis({ lazyConnect: true, enableAutoPipelining: false });
+function recordingRepository(
+  replies: Record<string, unknown> = {},
+  serializer?: Serializer,
+  autoPipelining = false,
+) {
+  const client = new Redis({ lazyConnect: true, enableAutoPipelining: autoPipelining });
   const sent: Sent[] = [];
   client.sendCommand = ((command: Command) => {
     sent.push({
@@ -40,8 +44,8 @@ afterEach(() => {
   clients = [];
 });
 
-function setup(replies?: Record<string, unknown>, serializer?: Serializer) {
-  const recording = recordingRepository(replies, serializer);
+function setup(replies?: Record<string, unknown>, serializer?: Serializer, autoPipelining = false) {
+  const recording = recordingRepository(replies, serializer, autoPipelining);
   clients.push(recording.client);
   return recording;
 }
@@ -161,5 +165,33 @@ describe('argument encoding', () => {
     await repo.set('k', 'v');
     expect(await repo.get('k')).toBe('buffer:hi');
     expect(sent[0]).toEqual({ name: 'SET', args: ['app:k', `<buffer ${Buffer.from('v').toString('hex')}>`] });
+  });
+
+  it('with auto-pipelining on, every binary read sends its command name, then the prefixed key', async () => {
+    const bytes: Serializer = {
+      name: 'bytes',
+      format: 'binary',
+      serialize: (value) => Buffer.from(String(value)),
+      deserialize: (payload) => String(payload),
+    };
+    const { repo, sent } = setup({}, bytes, true);
+    // Replies are canned ('OK'); only the wire arguments matter here.
+    const reads: Array<[string, () => Promise<unknown>]> = [
+      ['GET', () => repo.get('k')],
+      ['MGET', () => repo.mget(['k', 'k2'])],
+      ['HGET', () => repo.hget('k', 'f')],
+      ['LRANGE', () => repo.lrange('k', 0, -1)],
+      ['LPOP', () => repo.lpop('k')],
+      ['SMEMBERS', () => repo.smembers('k')],
+      ['SINTER', () => repo.sinter(['k', 'k2'])],
+      ['ZRANGE', () => repo.zrevrange('k', 0, 2)],
+      ['ZPOPMAX', () => repo.zpopmax('k')],
+    ];
+    for (const [name, read] of reads) {
+      sent.length = 0;
+      await read().catch(() => undefined);
+      expect(sent[0], name).toMatchObject({ name, args: expect.arrayContaining(['app:k']) });
+      expect(sent[0]?.args[0], name).toBe('app:k');
+    }
   });
 });

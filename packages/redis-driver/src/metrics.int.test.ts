@@ -289,10 +289,11 @@ describe("the seed's CachePerformanceMonitor", () => {
 
 // The wrappers must be transparent: the whole contract passes on Redis with metrics on.
 describeCacheRepositoryContract('RedisRepository with enableMetrics', {
-  createRepository: async ({ keyPrefix }) => {
+  createRepository: async ({ keyPrefix, serializer }) => {
     const repo = new RedisRepository({
       port: server.port,
       keyPrefix,
+      serializer,
       healthCheckInterval: false,
       enableMetrics: true,
     });

@@ -1,6 +1,7 @@
-import { describeCacheRepositoryContract } from '@forno/testing/contract';
+import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
 import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
+import type { RedisRepositoryConfig } from './config.js';
 import { RedisRepository } from './redis-repository.js';
 
 let cluster: RedisCluster;
@@ -13,14 +14,31 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describeCacheRepositoryContract('RedisRepository on a 3-primary/3-replica Redis Cluster', {
-  createRepository: async ({ keyPrefix }) => {
-    const repo = new RedisRepository({
-      cluster: { nodes: cluster.startupNodes },
-      keyPrefix,
-      healthCheckInterval: false,
-    });
-    await repo.connect();
-    return repo;
-  },
-});
+const serializers = (...names: string[]) => CONTRACT_SERIALIZERS.filter(({ name }) => names.includes(name));
+
+/**
+ * The full serializer × transport matrix runs on standalone Redis; on Cluster, a slice that covers
+ * each path once: text and binary replies under auto-pipelining (which groups commands per node),
+ * and binary replies without it.
+ */
+const SLICE: ReadonlyArray<[label: string, transport: RedisRepositoryConfig, serializerNames: string[]]> = [
+  ['default options', {}, ['json', 'msgpack', 'raw-buffer']],
+  ['auto-pipelining off', { autoPipelining: false }, ['compressed-msgpack']],
+];
+
+for (const [label, transport, names] of SLICE) {
+  describeCacheRepositoryContract(`RedisRepository on a 3-primary/3-replica Redis Cluster, ${label}`, {
+    createRepository: async ({ keyPrefix, serializer }) => {
+      const repo = new RedisRepository({
+        ...transport,
+        cluster: { nodes: cluster.startupNodes },
+        keyPrefix,
+        serializer,
+        healthCheckInterval: false,
+      });
+      await repo.connect();
+      return repo;
+    },
+    serializers: serializers(...names),
+  });
+}

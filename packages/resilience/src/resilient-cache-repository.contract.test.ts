@@ -9,8 +9,8 @@ const store = new InMemoryStore({ clock });
 
 // Fully armed, the wrapper must still be indistinguishable from what it wraps while the backend is up.
 describeCacheRepositoryContract('ResilientCacheRepository over the in-memory fake', {
-  createRepository: ({ keyPrefix }) =>
-    new ResilientCacheRepository(new InMemoryCacheRepository({ store, keyPrefix }), {
+  createRepository: ({ keyPrefix, serializer }) =>
+    new ResilientCacheRepository(new InMemoryCacheRepository({ store, keyPrefix, serializer }), {
       breaker: new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '1s', successThreshold: 3 }),
       retry: new RetryPolicy({ retries: 2, retryDelay: '1ms' }),
       timeout: '2s',

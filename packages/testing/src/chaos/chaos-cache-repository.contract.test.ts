@@ -9,7 +9,7 @@ const store = new InMemoryStore({ clock });
 
 // Without faults the wrapper must be indistinguishable from what it wraps.
 describeCacheRepositoryContract('chaos wrapper without faults', {
-  createRepository: ({ keyPrefix }) =>
-    new ChaosCacheRepository(new InMemoryCacheRepository({ store, keyPrefix }), { seed: 1 }),
+  createRepository: ({ keyPrefix, serializer }) =>
+    new ChaosCacheRepository(new InMemoryCacheRepository({ store, keyPrefix, serializer }), { seed: 1 }),
   advanceTime: (ms) => clock.advance(ms),
 });

@@ -1,9 +1,22 @@
 import type { CacheRepository } from '@forno/core';
+import type { ContractSerializer } from './contract-serializers.js';
 
 /** What each group of contract tests receives. */
 export interface ContractContext {
   /** The repository of the current test (prefix unique to the test). */
   repo(): CacheRepository;
+  /** The serializer configuration this run of the suite uses. */
+  readonly serializer: ContractSerializer;
+  /**
+   * A sample value in the form the serializer under test stores and reads it: the value itself
+   * for structured serializers, its JSON text for raw ones (a Buffer when they read Buffers). Tests
+   * write `ctx.value(x)` and expect `ctx.value(x)` back.
+   */
+  value(sample: unknown): unknown;
+  /** {@link ContractContext.value} of each element. */
+  values(samples: readonly unknown[]): unknown[];
+  /** {@link ContractContext.value} of each property: a hash as the serializer stores it. */
+  fields(samples: Readonly<Record<string, unknown>>): Record<string, unknown>;
   /** Another repository on the same backend with its own prefix (closed after the test). */
   createSibling(keyPrefix: string): Promise<CacheRepository>;
   /** The unique prefix of the current test. */

@@ -1,7 +1,8 @@
-import type { CacheRepository } from '@forno/core';
+import type { CacheRepository, Serializer } from '@forno/core';
 import { afterAll, afterEach, beforeEach, describe, expect } from 'vitest';
 import { badInputContract } from './bad-input-contract.js';
 import type { ContractContext } from './contract-context.js';
+import { type ContractSerializer, JSON_CONTRACT_SERIALIZER, storedForm } from './contract-serializers.js';
 import { entityContract } from './entity-contract.js';
 import { hashContract } from './hash-contract.js';
 import { isolationContract } from './isolation-contract.js';
@@ -16,11 +17,19 @@ import { wrongTypeContract } from './wrong-type-contract.js';
 /** How the contract suite reaches the backend under test. */
 export interface CacheRepositoryContractOptions {
   /**
-   * Creates a connected repository with the given prefix. Repositories created in one run must
-   * share a backend (one server, one cluster, one in-memory store), as prefixes are tested for
-   * isolation. Each test uses a unique prefix, so a shared server needs no flushing.
+   * Creates a connected repository with the given prefix and serializer. Repositories created in
+   * one run must share a backend (one server, one cluster, one in-memory store), as prefixes are
+   * tested for isolation. Each test uses a unique prefix, so a shared server needs no flushing.
    */
-  createRepository(options: { keyPrefix: string }): CacheRepository | Promise<CacheRepository>;
+  createRepository(options: {
+    keyPrefix: string;
+    serializer: Serializer;
+  }): CacheRepository | Promise<CacheRepository>;
+  /**
+   * The serializer configurations to run the whole suite with, once each (default: JSON only).
+   * `CONTRACT_SERIALIZERS` lists every one Forno ships.
+   */
+  serializers?: readonly ContractSerializer[];
   /**
    * Lets time pass for TTL tests. Give a manual clock's `advance` for a fake; the default sleeps
    * for real (TTL tests use a few hundred milliseconds).
@@ -33,29 +42,53 @@ let runs = 0;
 /**
  * Registers the `CacheRepository` contract suite with vitest: every operation, TTL expiry, prefix
  * isolation, glob patterns, WRONGTYPE, bad input, the lock primitives, pub/sub and the entity
- * repository. Any backend that passes it can stand in for Redis. At the end it logs how many tests
- * and assertions ran against `name`.
+ * repository. Any backend that passes it can stand in for Redis. With `serializers`, the whole suite
+ * runs once per serializer configuration, as each takes its own path through a backend. At the end
+ * of each run it logs how many tests and assertions ran against `name`.
  *
  * ```ts
- * describeCacheRepositoryContract('my backend', { createRepository: ({ keyPrefix }) => create(keyPrefix) });
+ * describeCacheRepositoryContract('my backend', {
+ *   createRepository: ({ keyPrefix, serializer }) => create({ keyPrefix, serializer }),
+ *   serializers: CONTRACT_SERIALIZERS,
+ * });
  * ```
  */
 export function describeCacheRepositoryContract(name: string, options: CacheRepositoryContractOptions): void {
+  const serializers = options.serializers ?? [JSON_CONTRACT_SERIALIZER];
+  if (serializers.length === 0) throw new Error('describeCacheRepositoryContract: no serializers to run');
+  for (const serializer of serializers) {
+    const label = options.serializers === undefined ? name : `${name} [${serializer.name}]`;
+    describeWithSerializer(label, serializer, options);
+  }
+}
+
+function describeWithSerializer(
+  name: string,
+  serializer: ContractSerializer,
+  options: CacheRepositoryContractOptions,
+): void {
   const run = `contract:${process.pid}:${++runs}:${Date.now().toString(36)}`;
   let current: CacheRepository | undefined;
   let currentPrefix = '';
   let siblings: CacheRepository[] = [];
   let tests = 0;
   let assertions = 0;
+  const create = (keyPrefix: string) =>
+    options.createRepository({ keyPrefix, serializer: serializer.create() });
+  const value = (sample: unknown) => storedForm(serializer, sample);
 
   const ctx: ContractContext = {
     repo: () => {
       if (current === undefined) throw new Error('contract repository used outside a test');
       return current;
     },
+    serializer,
+    value,
+    values: (samples) => samples.map(value),
+    fields: (samples) => Object.fromEntries(Object.entries(samples).map(([field, v]) => [field, value(v)])),
     prefix: () => currentPrefix,
     createSibling: async (keyPrefix) => {
-      const sibling = await options.createRepository({ keyPrefix });
+      const sibling = await create(keyPrefix);
       siblings.push(sibling);
       return sibling;
     },
@@ -68,9 +101,8 @@ export function describeCacheRepositoryContract(name: string, options: CacheRepo
   describe(`CacheRepository contract: ${name}`, () => {
     beforeEach(async () => {
       currentPrefix = `${run}:${tests++}:`;
-      current = await options.createRepository({ keyPrefix: currentPrefix });
+      current = await create(currentPrefix);
     });
-
     afterEach(async () => {
       assertions += expect.getState().assertionCalls;
       const all = [current, ...siblings].filter((repo) => repo !== undefined);

@@ -12,6 +12,15 @@ interface Order {
 export function entityContract(ctx: ContractContext): void {
   const orders = () => new CacheEntityRepository<Order>(ctx.repo(), { entityName: 'order', batchSize: 3 });
 
+  if (ctx.serializer.values !== 'structured') {
+    it('entities need a structured serializer: a raw one refuses them and stores nothing', async () => {
+      const order: Order = { id: 'o1', status: 'pending', items: [] };
+      await expect(orders().add(order)).rejects.toMatchObject({ code: 'E_SERIALIZATION' });
+      expect(await orders().contains('o1')).toBe(false);
+    });
+    return;
+  }
+
   it('add, get, contains, update and remove follow Repository semantics', async () => {
     const repo = orders();
     const order: Order = { id: 'o1', status: 'pending', items: ['margherita'] };

@@ -11,32 +11,33 @@ export function hashContract(ctx: ContractContext): void {
       preferences: { crust: 'thin' },
       last_activity: '2026-01-01T12:00:00Z',
     };
-    expect(await repo.hset('session:c1', session)).toBe(4);
-    expect(await repo.hgetall('session:c1')).toEqual(session);
+    expect(await repo.hset('session:c1', ctx.fields(session))).toBe(4);
+    expect(await repo.hgetall('session:c1')).toEqual(ctx.fields(session));
     expect(await repo.hgetall('session:none')).toEqual({});
   });
 
   it('hset updates fields, counting only new ones, with an object, a Map or one field', async () => {
     const repo = ctx.repo();
-    await repo.hset('h', { a: 1, b: 2 });
-    expect(await repo.hset('h', { b: 3, c: 4 })).toBe(1);
-    expect(await repo.hset('h', 'd', [5])).toBe(1);
-    expect(await repo.hset('h', 'd', [6])).toBe(0);
-    expect(await repo.hset('h', new Map([['e', null]]))).toBe(1);
-    expect(await repo.hgetall('h')).toEqual({ a: 1, b: 3, c: 4, d: [6], e: null });
+    const v = ctx.value;
+    await repo.hset('h', ctx.fields({ a: 1, b: 2 }));
+    expect(await repo.hset('h', ctx.fields({ b: 3, c: 4 }))).toBe(1);
+    expect(await repo.hset('h', 'd', v([5]))).toBe(1);
+    expect(await repo.hset('h', 'd', v([6]))).toBe(0);
+    expect(await repo.hset('h', new Map([['e', v(null)]]))).toBe(1);
+    expect(await repo.hgetall('h')).toEqual(ctx.fields({ a: 1, b: 3, c: 4, d: [6], e: null }));
   });
 
   it('hget reads one field or null', async () => {
     const repo = ctx.repo();
-    await repo.hset('h', { cart_items: ['a', 'b'] });
-    expect(await repo.hget('h', 'cart_items')).toEqual(['a', 'b']);
+    await repo.hset('h', { cart_items: ctx.value(['a', 'b']) });
+    expect(await repo.hget('h', 'cart_items')).toEqual(ctx.value(['a', 'b']));
     expect(await repo.hget('h', 'missing')).toBeNull();
     expect(await repo.hget('none', 'cart_items')).toBeNull();
   });
 
   it('hdel, hexists, hkeys and hlen; the hash disappears with its last field', async () => {
     const repo = ctx.repo();
-    await repo.hset('h', { a: 1, b: 2, c: 3 });
+    await repo.hset('h', ctx.fields({ a: 1, b: 2, c: 3 }));
     expect(await repo.hexists('h', 'a')).toBe(true);
     expect(await repo.hexists('h', 'z')).toBe(false);
     expect((await repo.hkeys('h')).sort()).toEqual(['a', 'b', 'c']);
@@ -56,15 +57,15 @@ export function hashContract(ctx: ContractContext): void {
     expect(await repo.hincrby('hourly', '12', 1)).toBe(2);
     expect(await repo.hincrby('hourly', '13', 5)).toBe(5);
     expect(await repo.hincrby('hourly', '13', -2)).toBe(3);
-    expect(await repo.hgetall('hourly')).toEqual({ '12': 2, '13': 3 });
-    await repo.hset('hourly', 'note', 'text');
+    expect(await repo.hgetall('hourly')).toEqual(ctx.fields({ '12': 2, '13': 3 }));
+    await repo.hset('hourly', 'note', ctx.value('text'));
     await expect(repo.hincrby('hourly', 'note', 1)).rejects.toMatchObject({ code: 'E_COMMAND' });
   });
 
   it('a field named __proto__ is data, not a prototype', async () => {
     const repo = ctx.repo();
-    await repo.hset('h', '__proto__', { polluted: true });
-    const all = await repo.hgetall<{ polluted: boolean }>('h');
+    await repo.hset('h', '__proto__', ctx.value({ polluted: true }));
+    const all = await repo.hgetall('h');
     expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
     expect(Object.keys(all)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

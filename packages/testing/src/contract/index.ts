@@ -1,4 +1,10 @@
 export {
+  CONTRACT_SERIALIZERS,
+  type ContractSerializer,
+  JSON_CONTRACT_SERIALIZER,
+  storedForm,
+} from './contract-serializers.js';
+export {
   type CacheRepositoryContractOptions,
   describeCacheRepositoryContract,
 } from './describe-cache-repository-contract.js';

@@ -13,25 +13,26 @@ export function lifecycleContract(ctx: ContractContext): void {
 
   it('flushdb is refused unless explicitly allowed', async () => {
     const repo = ctx.repo();
-    await repo.set('precious', 1);
+    await repo.set('precious', ctx.value(1));
     await expect(repo.flushdb()).rejects.toMatchObject({ code: 'E_FORBIDDEN_OPERATION' });
-    expect(await repo.get('precious')).toBe(1);
+    expect(await repo.get('precious')).toEqual(ctx.value(1));
   });
 
   it('after disconnect, operations fail fast with E_CACHE_UNAVAILABLE; connect restores them', async () => {
     const repo = await ctx.createSibling(`${ctx.prefix()}lifecycle:`);
-    await repo.set('k', 1);
+    await repo.set('k', ctx.value(1));
     await repo.disconnect();
     expect(repo.status).toBe('closed');
     await expect(repo.get('k')).rejects.toMatchObject({ code: 'E_CACHE_UNAVAILABLE' });
     await repo.disconnect();
     await repo.connect();
-    expect(await repo.get('k')).toBe(1);
+    expect(await repo.get('k')).toEqual(ctx.value(1));
   });
 
   it('keyPrefix and serializer are exposed', async () => {
     const repo = ctx.repo();
     expect(repo.keyPrefix).toBe(ctx.prefix());
-    expect(typeof repo.serializer.serialize).toBe('function');
+    expect(repo.serializer.name).toBe(ctx.serializer.create().name);
+    expect(repo.serializer.deserialize(repo.serializer.serialize(ctx.value('x')))).toEqual(ctx.value('x'));
   });
 }

@@ -5,26 +5,29 @@ import type { ContractContext } from './contract-context.js';
 export function listContract(ctx: ContractContext): void {
   it('lpush prepends and rpush appends, returning the length', async () => {
     const repo = ctx.repo();
-    expect(await repo.rpush('l', 'b', 'c')).toBe(2);
-    expect(await repo.lpush('l', 'a')).toBe(3);
-    expect(await repo.lpush('l', 'y', 'z')).toBe(5);
-    expect(await repo.lrange('l', 0, -1)).toEqual(['z', 'y', 'a', 'b', 'c']);
+    const v = ctx.value;
+    expect(await repo.rpush('l', v('b'), v('c'))).toBe(2);
+    expect(await repo.lpush('l', v('a'))).toBe(3);
+    expect(await repo.lpush('l', v('y'), v('z'))).toBe(5);
+    expect(await repo.lrange('l', 0, -1)).toEqual(ctx.values(['z', 'y', 'a', 'b', 'c']));
     expect(await repo.llen('l')).toBe(5);
   });
 
   it('elements are serialized values', async () => {
     const repo = ctx.repo();
-    await repo.rpush('orders', { id: 1 }, [2], 3, null);
-    expect(await repo.lrange('orders', 0, -1)).toEqual([{ id: 1 }, [2], 3, null]);
+    const elements = [{ id: 1 }, [2], 3, null];
+    await repo.rpush('orders', ...ctx.values(elements));
+    expect(await repo.lrange('orders', 0, -1)).toEqual(ctx.values(elements));
   });
 
   it('lrange handles negative and out-of-range indexes as Redis does', async () => {
     const repo = ctx.repo();
-    await repo.rpush('l', 0, 1, 2, 3, 4);
-    expect(await repo.lrange('l', 1, 2)).toEqual([1, 2]);
-    expect(await repo.lrange('l', -2, -1)).toEqual([3, 4]);
-    expect(await repo.lrange('l', -100, 1)).toEqual([0, 1]);
-    expect(await repo.lrange('l', 3, 100)).toEqual([3, 4]);
+    const vs = ctx.values;
+    await repo.rpush('l', ...vs([0, 1, 2, 3, 4]));
+    expect(await repo.lrange('l', 1, 2)).toEqual(vs([1, 2]));
+    expect(await repo.lrange('l', -2, -1)).toEqual(vs([3, 4]));
+    expect(await repo.lrange('l', -100, 1)).toEqual(vs([0, 1]));
+    expect(await repo.lrange('l', 3, 100)).toEqual(vs([3, 4]));
     expect(await repo.lrange('l', 4, 2)).toEqual([]);
     expect(await repo.lrange('l', 10, 20)).toEqual([]);
     expect(await repo.lrange('missing', 0, -1)).toEqual([]);
@@ -32,10 +35,11 @@ export function listContract(ctx: ContractContext): void {
 
   it('lpop and rpop remove from each end; the list disappears when empty', async () => {
     const repo = ctx.repo();
-    await repo.rpush('l', 'a', 'b', 'c');
-    expect(await repo.lpop('l')).toBe('a');
-    expect(await repo.rpop('l')).toBe('c');
-    expect(await repo.lpop('l')).toBe('b');
+    const v = ctx.value;
+    await repo.rpush('l', v('a'), v('b'), v('c'));
+    expect(await repo.lpop('l')).toEqual(v('a'));
+    expect(await repo.rpop('l')).toEqual(v('c'));
+    expect(await repo.lpop('l')).toEqual(v('b'));
     expect(await repo.lpop('l')).toBeNull();
     expect(await repo.rpop('l')).toBeNull();
     expect(await repo.exists('l')).toBe(false);
@@ -43,11 +47,12 @@ export function listContract(ctx: ContractContext): void {
 
   it('ltrim keeps a window and deletes the key when nothing is left', async () => {
     const repo = ctx.repo();
-    await repo.rpush('recent', 1, 2, 3, 4, 5);
+    const vs = ctx.values;
+    await repo.rpush('recent', ...vs([1, 2, 3, 4, 5]));
     await repo.ltrim('recent', 0, 2);
-    expect(await repo.lrange('recent', 0, -1)).toEqual([1, 2, 3]);
+    expect(await repo.lrange('recent', 0, -1)).toEqual(vs([1, 2, 3]));
     await repo.ltrim('recent', -2, -1);
-    expect(await repo.lrange('recent', 0, -1)).toEqual([2, 3]);
+    expect(await repo.lrange('recent', 0, -1)).toEqual(vs([2, 3]));
     await repo.ltrim('recent', 5, 10);
     expect(await repo.exists('recent')).toBe(false);
     await repo.ltrim('missing', 0, 1);

@@ -1,4 +1,4 @@
-import { describeCacheRepositoryContract } from '../contract/index.js';
+import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '../contract/index.js';
 import { InMemoryCacheRepository } from './in-memory-cache-repository.js';
 import { InMemoryStore } from './in-memory-store.js';
 import { ManualClock } from './manual-clock.js';
@@ -7,6 +7,8 @@ const clock = new ManualClock();
 const store = new InMemoryStore({ clock });
 
 describeCacheRepositoryContract('in-memory fake', {
-  createRepository: ({ keyPrefix }) => new InMemoryCacheRepository({ store, keyPrefix }),
+  createRepository: ({ keyPrefix, serializer }) =>
+    new InMemoryCacheRepository({ store, keyPrefix, serializer }),
   advanceTime: (ms) => clock.advance(ms),
+  serializers: CONTRACT_SERIALIZERS,
 });

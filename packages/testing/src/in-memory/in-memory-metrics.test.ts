@@ -114,7 +114,7 @@ describe('InMemoryStore#estimateMemoryUsage', () => {
 const contractClock = new ManualClock();
 const contractStore = new InMemoryStore({ clock: contractClock });
 describeCacheRepositoryContract('in-memory fake with enableMetrics', {
-  createRepository: ({ keyPrefix }) =>
-    new InMemoryCacheRepository({ store: contractStore, keyPrefix, enableMetrics: true }),
+  createRepository: ({ keyPrefix, serializer }) =>
+    new InMemoryCacheRepository({ store: contractStore, keyPrefix, serializer, enableMetrics: true }),
   advanceTime: (ms) => contractClock.advance(ms),
 });

@@ -1,0 +1,37 @@
+import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
+import { type RedisServer, startRedisServer } from '@forno/testing/servers';
+import { afterAll, beforeAll } from 'vitest';
+import type { RedisRepositoryConfig } from '../config.js';
+import { RedisRepository } from '../redis-repository.js';
+
+/**
+ * Runs the contract suite with every serializer Forno ships on a standalone redis-server of its
+ * own, through a driver configured with `transport` (options that change how commands travel:
+ * auto-pipelining, pool size).
+ */
+export function describeStandaloneContract(label: string, transport: RedisRepositoryConfig): void {
+  let server: RedisServer;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  describeCacheRepositoryContract(`RedisRepository on a standalone redis-server, ${label}`, {
+    createRepository: async ({ keyPrefix, serializer }) => {
+      const repo = new RedisRepository({
+        ...transport,
+        port: server.port,
+        keyPrefix,
+        serializer,
+        healthCheckInterval: false,
+      });
+      await repo.connect();
+      return repo;
+    },
+    serializers: CONTRACT_SERIALIZERS,
+  });
+}
