@@ -111,6 +111,7 @@ export function formatClusterFault(
       'operations: ok / typed errors',
       `${s.ops}: ${s.succeeded} / ${s.errors} (${formatCounts(s.typedErrors)})`,
     ],
+    ['errors on the other primaries', String(s.otherShardErrors)],
     ['untyped / never settled / unhandled', `${s.untyped} / ${s.pending} / ${s.unhandledRejections}`],
     ['slowest operation', `${ms(s.slowestMs)} (budget ${ms(budgetMs)}, ${s.overBudget} over)`],
     [
