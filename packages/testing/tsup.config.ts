@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', contract: 'src/contract/index.ts', servers: 'src/servers/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    contract: 'src/contract/index.ts',
+    servers: 'src/servers/index.ts',
+    faults: 'src/faults/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

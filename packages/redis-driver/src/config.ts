@@ -40,6 +40,14 @@ export interface RedisClusterConfig {
   readonly nodes: ReadonlyArray<RedisNodeAddress | string>;
   /** Where reads go: primaries only (default, read-your-writes) or replicas too. */
   readonly scaleReads?: 'master' | 'slave' | 'all';
+  /**
+   * `'replicas'`: while a slot's primary is unreachable (its connection is down, or a read on it
+   * timed out lately), its reads go to a replica of the same slot instead of failing. Opt-in,
+   * because replicas lag: such a read may miss the latest writes, and writes the dead primary
+   * acknowledged but had not replicated yet never come back. Default `'none'`; only with
+   * `scaleReads: 'master'` (the other modes read replicas anyway).
+   */
+  readonly readFallback?: 'none' | 'replicas';
   /** Address translation for clusters behind NAT or in containers. */
   readonly natMap?: Readonly<Record<string, RedisNodeAddress>>;
 }
@@ -126,6 +134,7 @@ export interface ResolvedRedisConfig {
     | {
         nodes: RedisNodeAddress[];
         scaleReads: 'master' | 'slave' | 'all';
+        readFallback: 'none' | 'replicas';
         natMap?: RedisClusterConfig['natMap'];
       }
     | undefined;
@@ -157,6 +166,7 @@ const KNOWN_FIELDS = new Set<string>([
 ]);
 const RETRY_FIELDS = new Set(['retries', 'retryDelay', 'backoffFactor', 'maxRetryDelay', 'jitter']);
 const TLS_FIELDS = new Set(['ca', 'cert', 'key', 'servername', 'rejectUnauthorized']);
+const CLUSTER_FIELDS = new Set(['nodes', 'scaleReads', 'readFallback', 'natMap']);
 
 function fail(field: string, message: string): never {
   throw new InvalidConfigError(field, message);
@@ -262,6 +272,33 @@ function resolveRetryPolicy(options: RedisRetryPolicyConfig | undefined): RetryP
   }
 }
 
+function resolveCluster(config: RedisClusterConfig): NonNullable<ResolvedRedisConfig['cluster']> {
+  if (config === null || typeof config !== 'object') fail('cluster', 'expected { nodes, ... }');
+  for (const field of Object.keys(config)) {
+    if (!CLUSTER_FIELDS.has(field)) fail(`cluster.${field}`, 'unknown option');
+  }
+  const nodes = config.nodes;
+  if (!Array.isArray(nodes) || nodes.length === 0) fail('cluster.nodes', 'expected at least one node');
+  const scaleReads = config.scaleReads ?? 'master';
+  if (!['master', 'slave', 'all'].includes(scaleReads))
+    fail('cluster.scaleReads', "expected 'master', 'slave' or 'all'");
+  const readFallback = config.readFallback ?? 'none';
+  if (!['none', 'replicas'].includes(readFallback))
+    fail('cluster.readFallback', "expected 'none' or 'replicas'");
+  if (readFallback === 'replicas' && scaleReads !== 'master') {
+    fail(
+      'cluster.readFallback',
+      `only with scaleReads: 'master' (scaleReads: '${scaleReads}' reads replicas already)`,
+    );
+  }
+  return {
+    nodes: nodes.map((node, i) => parseNodeAddress(node, `cluster.nodes[${i}]`)),
+    scaleReads,
+    readFallback,
+    ...(config.natMap === undefined ? {} : { natMap: config.natMap }),
+  };
+}
+
 /** Validates a {@link RedisRepositoryConfig} and applies defaults. Throws `InvalidConfigError`. */
 export function resolveConfig(config: RedisRepositoryConfig = {}): ResolvedRedisConfig {
   if (config === null || typeof config !== 'object') fail('config', 'expected an object');
@@ -282,18 +319,7 @@ export function resolveConfig(config: RedisRepositoryConfig = {}): ResolvedRedis
     fail('serializer', 'expected an object with serialize() and deserialize()');
   }
   let cluster: ResolvedRedisConfig['cluster'];
-  if (config.cluster !== undefined) {
-    const nodes = config.cluster?.nodes;
-    if (!Array.isArray(nodes) || nodes.length === 0) fail('cluster.nodes', 'expected at least one node');
-    const scaleReads = config.cluster.scaleReads ?? 'master';
-    if (!['master', 'slave', 'all'].includes(scaleReads))
-      fail('cluster.scaleReads', "expected 'master', 'slave' or 'all'");
-    cluster = {
-      nodes: nodes.map((node, i) => parseNodeAddress(node, `cluster.nodes[${i}]`)),
-      scaleReads,
-      ...(config.cluster.natMap === undefined ? {} : { natMap: config.cluster.natMap }),
-    };
-  }
+  if (config.cluster !== undefined) cluster = resolveCluster(config.cluster);
   let sentinel: ResolvedRedisConfig['sentinel'];
   if (config.sentinel !== undefined) {
     const { sentinels, name } = config.sentinel ?? {};

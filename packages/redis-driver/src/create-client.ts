@@ -1,6 +1,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { ResolvedRedisConfig } from './config.js';
 import { FORNO_SCRIPTS } from './lua-scripts.js';
+import { ReplicaReadFallback } from './replica-read-fallback.js';
 
 /** A connection as ioredis models it: one server (standalone or via Sentinel) or a whole Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -47,24 +48,32 @@ export function createClient(
   const options = baseOptions(config, reconnectDelay);
   if (config.cluster) {
     const { db: _db, ...redisOptions } = options;
+    const readFallback =
+      config.cluster.readFallback === 'replicas'
+        ? new ReplicaReadFallback(config.commandTimeoutMs)
+        : undefined;
     const clusterOptions = {
       lazyConnect: true,
       redisOptions,
       scripts: FORNO_SCRIPTS,
       enableOfflineQueue: true,
       enableAutoPipelining: config.autoPipelining,
-      scaleReads: config.cluster.scaleReads,
+      scaleReads: readFallback?.select ?? config.cluster.scaleReads,
       clusterRetryStrategy: (attempt: number) => reconnectDelay(attempt),
       retryDelayOnFailover: 50,
       retryDelayOnClusterDown: 50,
       retryDelayOnTryAgain: 50,
-      slotsRefreshTimeout: Math.max(1_000, config.connectTimeoutMs),
+      // A slot-map refresh tries one node after another; a frozen one (connections accepted,
+      // nothing answered) must not hold it up for longer than an operation may take.
+      slotsRefreshTimeout: Math.min(config.commandTimeoutMs, config.connectTimeoutMs),
       ...(config.cluster.natMap === undefined ? {} : { natMap: { ...config.cluster.natMap } }),
     };
-    return new Cluster(
+    const cluster = new Cluster(
       config.cluster.nodes.map((node) => ({ ...node })),
       clusterOptions as never,
     );
+    readFallback?.watch(cluster);
+    return cluster;
   }
   if (config.sentinel) {
     const { sentinels, name, sentinelUsername, sentinelPassword } = config.sentinel;

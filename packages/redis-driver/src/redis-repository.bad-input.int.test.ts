@@ -122,6 +122,9 @@ const BAD_CONFIGS: Array<[config: unknown, field: string]> = [
   [{ cluster: { nodes: [] } }, 'cluster.nodes'],
   [{ cluster: { nodes: ['localhost'] } }, 'cluster.nodes[0]'],
   [{ cluster: { nodes: ['h:1'], scaleReads: 'any' } }, 'cluster.scaleReads'],
+  [{ cluster: { nodes: ['h:1'], readFallback: 'replica' } }, 'cluster.readFallback'],
+  [{ cluster: { nodes: ['h:1'], scaleReads: 'slave', readFallback: 'replicas' } }, 'cluster.readFallback'],
+  [{ cluster: { nodes: ['h:1'], scaleread: 'slave' } }, 'cluster.scaleread'],
   [{ sentinel: { sentinels: [], name: 'mymaster' } }, 'sentinel.sentinels'],
   [{ sentinel: { sentinels: ['h:26379'] } }, 'sentinel.name'],
   [{ cluster: { nodes: ['h:1'] }, sentinel: { sentinels: ['h:2'], name: 'm' } }, 'cluster'],
@@ -159,5 +162,11 @@ describe('invalid configuration fails in the constructor with E_INVALID_CONFIG n
     });
     const withSerializer = new RedisRepository({ serializer: new JsonSerializer(), connectionPoolSize: 4 });
     expect(withSerializer.config.connectionPoolSize).toBe(4);
+    const withReadFallback = new RedisRepository({
+      cluster: { nodes: ['h:1'], readFallback: 'replicas' },
+      healthCheckInterval: false,
+    });
+    expect(withReadFallback.config.cluster).toMatchObject({ scaleReads: 'master', readFallback: 'replicas' });
+    expect(new RedisRepository({ cluster: { nodes: ['h:1'] } }).config.cluster?.readFallback).toBe('none');
   });
 });

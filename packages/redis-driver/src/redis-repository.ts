@@ -31,8 +31,12 @@ import { lockCommands } from './lock-commands.js';
 import { multiKeyCommands } from './multi-key-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
 import { singleKeyCommands } from './single-key-commands.js';
+import { refreshSlotMapOnTimeout } from './slot-map-refresh.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
+
+/** At most one slot-map refresh per this many ms after timeouts on a Cluster. */
+const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
 
 /** Options when wrapping an ioredis client you created yourself. */
 export interface ExistingClientOptions {
@@ -115,6 +119,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
         retries: config.retryPolicy.retries,
         delay: reconnectDelay,
         budgetMs: config.commandTimeoutMs,
+        onTimeout: refreshSlotMapOnTimeout(SLOT_MAP_REFRESH_INTERVAL_MS),
       }),
       binary: serializer.format === 'binary',
       cluster: isCluster(clients[0]!),

@@ -9,7 +9,7 @@ import {
 } from '@forno/core';
 
 /** Reply errors that mean "the server cannot serve right now", not "your command is wrong". */
-const UNAVAILABLE_REPLIES = /^(LOADING|CLUSTERDOWN|MASTERDOWN|READONLY|TRYAGAIN|BUSY|NOREPLICAS)\b/;
+const UNAVAILABLE_REPLIES = /^(LOADING|CLUSTERDOWN|MASTERDOWN|READONLY|TRYAGAIN|BUSY|NOREPLICAS|MOVED|ASK)\b/;
 
 /**
  * Translates whatever ioredis rejected with into a typed `CacheError` with the original as

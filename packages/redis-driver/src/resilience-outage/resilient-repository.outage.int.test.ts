@@ -8,19 +8,20 @@
  * (with OUTAGE_DEBUG=1 it also prints the slowest operations).
  */
 import { CircuitBreakerPolicy, ResilientCacheRepository, RetryPolicy } from '@forno/resilience';
-import { type RedisServer, startRedisServer } from '@forno/testing/servers';
-import { describe, expect, it } from 'vitest';
-import { RedisRepository } from '../redis-repository.js';
-import { OutageLoad, warmUp } from './outage-load.js';
 import {
   formatSlowest,
   formatSummary,
+  OperationLoad,
   type OutageBudgets,
   type OutageSummary,
   type OutageTimeline,
   summarize,
   type Transition,
-} from './outage-report.js';
+} from '@forno/testing/faults';
+import { type RedisServer, startRedisServer } from '@forno/testing/servers';
+import { describe, expect, it } from 'vitest';
+import { RedisRepository } from '../redis-repository.js';
+import { outageOperations, warmUp } from './outage-operations.js';
 
 const COMMAND_TIMEOUT_MS = 500;
 const RECOVERY_TIMEOUT_MS = 1_000;
@@ -58,7 +59,12 @@ async function runOutage(scenario: Scenario): Promise<{ summary: OutageSummary; 
     timeout: `${COMMAND_TIMEOUT_MS}ms`,
     fallback: { max: 1_000 },
   });
-  const load = new OutageLoad(repo, { ratePerSecond: 1_000, seed: 42 });
+  const load = new OperationLoad({
+    ratePerSecond: 1_000,
+    seed: 42,
+    next: outageOperations(repo),
+    circuit: () => breaker.state,
+  });
   const transitions: Transition[] = [];
   breaker.onStateChange((state, previous) => transitions.push({ at: load.now(), state, previous }));
   let unhandled = 0;

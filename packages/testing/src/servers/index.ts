@@ -1,5 +1,6 @@
 export type { ClusterNodeEntry } from './cluster-nodes.js';
 export { parseClusterNodes } from './cluster-nodes.js';
+export type { ReshardOptions } from './cluster-reshard.js';
 export {
   RedisCommandTimeoutError,
   RedisReplyError,

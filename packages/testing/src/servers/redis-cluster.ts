@@ -1,5 +1,6 @@
 import { assertClusterHealthy, type ClusterShape } from './cluster-health.js';
 import { type ClusterNodeEntry, parseClusterNodes } from './cluster-nodes.js';
+import { type ReshardOptions, reshardCluster } from './cluster-reshard.js';
 import type { HostAndPort } from './host-and-port.js';
 import { type RedisServer, startRedisServer } from './redis-server.js';
 import { runProcess } from './run-process.js';
@@ -45,6 +46,10 @@ export interface RedisCluster extends AsyncDisposable {
   primaries(): Promise<RedisServer[]>;
   /** The nodes that currently replicate a primary, as the first reachable node sees it. */
   replicas(): Promise<RedisServer[]>;
+  /** `CLUSTER NODES` as the first reachable node sees it (stopped, paused or dead nodes are skipped). */
+  topology(): Promise<ClusterNodeEntry[]>;
+  /** Moves slots and their keys between two primaries while the cluster serves (see {@link ReshardOptions}). */
+  reshard(options: ReshardOptions): Promise<void>;
   /**
    * Waits until every node is up and the cluster has converged to the configured shape (all slots
    * served, all links up, every replica attached). Use it after restarting or resuming nodes.
@@ -95,7 +100,14 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     ),
   );
   const nodes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const cluster = new ManagedRedisCluster(nodes, { primaries, replicasPerPrimary });
+  const cluster = new ManagedRedisCluster(
+    nodes,
+    { primaries, replicasPerPrimary },
+    {
+      ...(options.cliBinary === undefined ? {} : { cliBinary: options.cliBinary }),
+      ...(password === undefined ? {} : { password }),
+    },
+  );
   try {
     const failed = results.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
@@ -125,15 +137,21 @@ class ManagedRedisCluster implements RedisCluster {
   readonly nodes: readonly RedisServer[];
   readonly startupNodes: readonly HostAndPort[];
   readonly #shape: ClusterShape;
+  readonly #cli: { cliBinary?: string; password?: string };
 
-  constructor(nodes: readonly RedisServer[], shape: ClusterShape) {
+  constructor(
+    nodes: readonly RedisServer[],
+    shape: ClusterShape,
+    cli: { cliBinary?: string; password?: string },
+  ) {
     this.nodes = nodes;
     this.startupNodes = nodes.map((node) => ({ host: node.host, port: node.port }));
     this.#shape = shape;
+    this.#cli = cli;
   }
 
   async primaries(): Promise<RedisServer[]> {
-    const entries = await this.#topology();
+    const entries = await this.topology();
     return this.#serversOf(
       entries.filter(
         (entry) => entry.role === 'primary' && entry.slots.length > 0 && !entry.flags.includes('fail'),
@@ -142,7 +160,11 @@ class ManagedRedisCluster implements RedisCluster {
   }
 
   async replicas(): Promise<RedisServer[]> {
-    return this.#serversOf((await this.#topology()).filter((entry) => entry.role === 'replica'));
+    return this.#serversOf((await this.topology()).filter((entry) => entry.role === 'replica'));
+  }
+
+  async reshard(options: ReshardOptions): Promise<void> {
+    await reshardCluster(await this.topology(), { ...this.#cli, ...options });
   }
 
   async waitUntilHealthy(timeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<void> {
@@ -161,8 +183,7 @@ class ManagedRedisCluster implements RedisCluster {
     return this.stop();
   }
 
-  /** CLUSTER NODES from the first node that answers (stopped, paused or dead nodes are skipped). */
-  async #topology(): Promise<ClusterNodeEntry[]> {
+  async topology(): Promise<ClusterNodeEntry[]> {
     let lastError: unknown;
     for (const node of this.nodes) {
       if (!node.running || node.paused) continue;

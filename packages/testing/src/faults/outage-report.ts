@@ -1,9 +1,10 @@
 /**
- * Test-only: turns the records of an outage run into the figures the outage tests assert and
- * print.
+ * Turns the records of an outage run behind a circuit breaker (`ResilientCacheRepository` on a
+ * frozen or killed server) into the figures its tests assert and print.
  */
 import type { CircuitState } from '@forno/core';
-import type { OpRecord } from './outage-load.js';
+import type { OpRecord } from './operation-load.js';
+import { countBy, formatCounts, markdownTable, ms, signedMs } from './report-table.js';
 
 /** A circuit transition, in milliseconds since the load started. */
 export interface Transition {
@@ -102,15 +103,10 @@ export function formatSummary(
   timeline: OutageTimeline,
   budgets: OutageBudgets,
 ): string {
-  const ms = (n: number) => `${Math.round(n)} ms`;
-  const codes = (counts: Readonly<Record<string, number>>) =>
-    Object.entries(counts)
-      .map(([code, n]) => `${code} ${n}`)
-      .join(', ') || 'none';
   const transitions = s.transitions
     .map(
       (t) =>
-        `${t.state} @ ${ms(t.at)} (${signed(t.at - (t.at >= timeline.recoveredAt ? timeline.recoveredAt : timeline.faultAt))} ${t.at >= timeline.recoveredAt ? 'after recovery' : 'after fault'})`,
+        `${t.state} @ ${ms(t.at)} (${signedMs(t.at - (t.at >= timeline.recoveredAt ? timeline.recoveredAt : timeline.faultAt))} ${t.at >= timeline.recoveredAt ? 'after recovery' : 'after fault'})`,
     )
     .join('; ');
   const rows: ReadonlyArray<readonly [string, string]> = [
@@ -128,20 +124,13 @@ export function formatSummary(
       `${s.fallbackWhileOpen} / ${s.readsWhileOpen} (${s.redisWhileOpen} by Redis as the circuit turned half-open)`,
     ],
     ['fallback hits (all reads)', String(s.fallbackHits)],
-    ['reads failed', codes(s.readFailures)],
+    ['reads failed', formatCounts(s.readFailures)],
     ['writes acknowledged', String(s.writesAcknowledged)],
-    ['writes rejected (typed)', codes(s.writesRejected)],
+    ['writes rejected (typed)', formatCounts(s.writesRejected)],
     ['untyped errors / never settled', `${s.untyped} / ${s.pending}`],
     ['unhandled rejections', String(s.unhandledRejections)],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return [
-    `### ${title}`,
-    '',
-    `| ${'figure'.padEnd(width)} | value |`,
-    `| ${'-'.repeat(width)} | ----- |`,
-    ...rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value} |`),
-  ].join('\n');
+  return markdownTable(title, rows);
 }
 
 /** The `count` slowest operations, one per line, to see where a budget went. */
@@ -154,14 +143,4 @@ export function formatSlowest(records: readonly OpRecord[], count: number): stri
         `${Math.round(r.durationMs)} ms  ${r.operation} started @ ${Math.round(r.startedAt)} ms (circuit ${r.circuit}) → ${r.outcome}`,
     )
     .join('\n');
-}
-
-function countBy(values: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
-}
-
-function signed(n: number): string {
-  return `${n >= 0 ? '+' : ''}${Math.round(n)} ms`;
 }
