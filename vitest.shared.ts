@@ -1,9 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+/** Integration tests that assert timings under injected faults (frozen, killed, failed-over servers). */
+const FAULT_TESTS = ['src/**/*faults.int.test.ts', 'src/**/*outage.int.test.ts'];
+
 /**
  * Test layout shared by every package: `*.test.ts` are unit tests (no servers, fake timers);
  * `*.int.test.ts` are integration tests against real redis-server processes started on free
- * loopback ports. `pnpm test:unit` runs only the first project.
+ * loopback ports. Fault tests (`*faults.int.test.ts`, `*outage.int.test.ts`) assert that
+ * operations settle within deadlines, so they run last and one file at a time, never beside the
+ * CPU-heavy contract matrix. `pnpm test:unit` runs only the first project.
  */
 export function fornoVitestConfig() {
   return defineConfig({
@@ -23,8 +28,20 @@ export function fornoVitestConfig() {
           test: {
             name: 'integration',
             include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+            exclude: FAULT_TESTS,
             testTimeout: 60_000,
             hookTimeout: 120_000,
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'faults',
+            include: FAULT_TESTS,
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+            sequence: { groupOrder: 1 },
           },
         },
       ],

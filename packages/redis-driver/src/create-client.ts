@@ -44,6 +44,7 @@ function baseOptions(config: ResolvedRedisConfig, reconnectDelay: (attempt: numb
 export function createClient(
   config: ResolvedRedisConfig,
   reconnectDelay: (attempt: number) => number,
+  role: 'commands' | 'subscriber' = 'commands',
 ): RedisClient {
   const options = baseOptions(config, reconnectDelay);
   if (config.cluster) {
@@ -64,8 +65,13 @@ export function createClient(
       retryDelayOnClusterDown: 50,
       retryDelayOnTryAgain: 50,
       // A slot-map refresh tries one node after another; a frozen one (connections accepted,
-      // nothing answered) must not hold it up for longer than an operation may take.
-      slotsRefreshTimeout: Math.min(config.commandTimeoutMs, config.connectTimeoutMs),
+      // nothing answered) must not hold up commands for longer than an operation may take. The
+      // subscriber has no deadline to keep, and a refresh cut short leaves its subscriptions
+      // unplaced (seen on a busy machine as messages that never arrive): it waits longer.
+      slotsRefreshTimeout:
+        role === 'commands'
+          ? Math.min(config.commandTimeoutMs, config.connectTimeoutMs)
+          : Math.max(1_000, config.connectTimeoutMs),
       ...(config.cluster.natMap === undefined ? {} : { natMap: { ...config.cluster.natMap } }),
     };
     const cluster = new Cluster(

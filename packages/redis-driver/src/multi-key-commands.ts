@@ -8,6 +8,33 @@ import { type CommandArgument, sendCommand } from './send-command.js';
 type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
 
 /**
+ * How many of the commands a split multi-key operation sends are in flight at once. Each command
+ * has its own `commandTimeout` deadline from the moment it is issued; issuing thousands at once
+ * (a 20k-key `mset` on Cluster is one command per hash slot) would make the last ones wait in the
+ * client's queues past their deadline while Redis is healthy.
+ */
+const SPLIT_COMMANDS_IN_FLIGHT = 256;
+
+/** Runs `send` for each item, at most `limit` at a time; results in item order. */
+async function inFlightLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  send: (item: T) => Promise<R>,
+): Promise<R[]> {
+  if (items.length <= limit) return Promise.all(items.map(send));
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await send(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  return results;
+}
+
+/**
  * Commands over several keys. On standalone Redis (and Sentinel) they are single commands. On
  * Cluster, `mget`, `mset`, `unlink` and `sinter`/`sunion`/`sdiff` are split by hash slot and
  * combined client-side, so they work with any keys; `sinterstore`/`sunionstore` must write
@@ -22,7 +49,9 @@ export function multiKeyCommands(ctx: DriverContext): RawMultiKeyCommands {
 
   /** Set algebra computed from each set's members, compared as bytes. */
   async function clientSideSetOperation(operation: SetOperation, keys: readonly string[]) {
-    const sets = await Promise.all(keys.map((key) => runner.idempotent((c) => c.smembersBuffer(key))));
+    const sets = await inFlightLimited(keys, SPLIT_COMMANDS_IN_FLIGHT, (key) =>
+      runner.idempotent((c) => c.smembersBuffer(key)),
+    );
     const asSets = sets.map((members) => new Map(members.map((m) => [m.toString('latin1'), m] as const)));
     const [first = new Map<string, Buffer>(), ...rest] = asSets;
     const result =
@@ -45,15 +74,17 @@ export function multiKeyCommands(ctx: DriverContext): RawMultiKeyCommands {
     async mget(keys) {
       if (!cluster) return runner.idempotent((c) => values(c, 'MGET', keys));
       const out = new Array<ValueReply | null>(keys.length).fill(null);
-      await Promise.all(
-        groupBySlot(keys).map(async ({ keys: group, positions }) => {
+      await inFlightLimited(
+        groupBySlot(keys),
+        SPLIT_COMMANDS_IN_FLIGHT,
+        async ({ keys: group, positions }) => {
           const replies = (await runner.idempotent((c) =>
             values(c, 'MGET', group),
           )) as Array<ValueReply | null>;
           replies.forEach((reply, i) => {
             out[positions[i]!] = reply;
           });
-        }),
+        },
       );
       return out;
     },
@@ -61,22 +92,20 @@ export function multiKeyCommands(ctx: DriverContext): RawMultiKeyCommands {
     async mset(entries, px) {
       if (px !== undefined) {
         // One SET ... PX per key; auto-pipelining sends them together.
-        await Promise.all(
-          entries.map(([key, value]) => runner.idempotent((c) => c.set(key, toArgument(value), 'PX', px))),
+        await inFlightLimited(entries, SPLIT_COMMANDS_IN_FLIGHT, ([key, value]) =>
+          runner.idempotent((c) => c.set(key, toArgument(value), 'PX', px)),
         );
         return;
       }
       const groups = cluster
         ? groupBySlot(entries.map(([key]) => key))
         : [{ positions: entries.map((_, i) => i) }];
-      await Promise.all(
-        groups.map(({ positions }) =>
-          runner.idempotent((c) =>
-            sendCommand(
-              c,
-              'MSET',
-              positions.flatMap((i) => [entries[i]![0], toArgument(entries[i]![1])]),
-            ),
+      await inFlightLimited(groups, SPLIT_COMMANDS_IN_FLIGHT, ({ positions }) =>
+        runner.idempotent((c) =>
+          sendCommand(
+            c,
+            'MSET',
+            positions.flatMap((i) => [entries[i]![0], toArgument(entries[i]![1])]),
           ),
         ),
       );
@@ -84,8 +113,8 @@ export function multiKeyCommands(ctx: DriverContext): RawMultiKeyCommands {
 
     async unlink(keys) {
       if (!cluster) return runner.idempotent((c) => int(c, 'UNLINK', keys));
-      const counts = await Promise.all(
-        groupBySlot(keys).map(({ keys: group }) => runner.idempotent((c) => int(c, 'UNLINK', group))),
+      const counts = await inFlightLimited(groupBySlot(keys), SPLIT_COMMANDS_IN_FLIGHT, ({ keys: group }) =>
+        runner.idempotent((c) => int(c, 'UNLINK', group)),
       );
       return counts.reduce((sum, n) => sum + n, 0);
     },

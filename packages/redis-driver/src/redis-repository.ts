@@ -109,7 +109,9 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       : Array.from({ length: config.connectionPoolSize }, () => createClient(config, reconnectDelay));
     const serializer = config.serializer ?? new JsonSerializer();
     const subscriber = new Subscriber(async () => {
-      const client = existing ? withScripts(duplicate(existing)) : createClient(config, reconnectDelay);
+      const client = existing
+        ? withScripts(duplicate(existing))
+        : createClient(config, reconnectDelay, 'subscriber');
       client.on('error', () => {});
       await connectClient(client, config.connectTimeoutMs);
       return client;
