@@ -11,6 +11,7 @@ import { createRedisRepository } from '@forno/redis-driver';
 import { CircuitBreakerPolicy, ResilientCacheRepository, RetryPolicy } from '@forno/resilience';
 import { InMemoryCacheRepository } from '@forno/testing';
 import { type BackendConfig, describeBackend, KEY_PREFIX } from './backend-config.js';
+import { GuardedMenuSource, isMenuSourceFailure } from './db/guarded-menu-source.js';
 import { PizzeriaDatabase, type PizzeriaDatabaseOptions } from './db/pizzeria-database.js';
 import type { PizzeriaStore } from './db/ports.js';
 import type { Order } from './domain/types.js';
@@ -30,7 +31,10 @@ import { ResilientMenuService } from './services/resilient-menu-service.js';
 
 /** Result of {@link PizzeriaServices.health}. */
 export interface HealthReport {
-  /** `ok` when the cache answers PING, else `degraded` (reads fall back, writes fail fast). */
+  /**
+   * `ok` when the cache answers PING and the menu database's circuit is not open, else `degraded`
+   * (reads fall back, writes fail fast).
+   */
   readonly status: 'ok' | 'degraded';
   readonly backend: string;
   readonly redis: {
@@ -38,7 +42,10 @@ export interface HealthReport {
     readonly latencyMs: number | null;
     readonly error?: string;
   };
+  /** The circuit of the cache (the resilient menu's breaker). */
   readonly circuitBreaker: CircuitState;
+  /** The SQL menu source, behind its own breaker. */
+  readonly database: { readonly circuitBreaker: CircuitState };
 }
 
 /** Everything the app is made of, wired. Services get their dependencies through their constructors. */
@@ -51,6 +58,8 @@ export interface PizzeriaServices {
   /** The same repository behind retry, circuit breaker, timeout and an LRU fallback. */
   readonly resilientRepository: ResilientCacheRepository;
   readonly database: PizzeriaStore;
+  /** The menu half of `database` behind a circuit breaker; every menu read and write goes through it. */
+  readonly menuSource: GuardedMenuSource;
   /** Every distributed lock reports here. */
   readonly lockEvents: CacheEventEmitter;
   readonly monitor: CachePerformanceMonitor;
@@ -76,6 +85,8 @@ export interface PizzeriaOptions {
   readonly lockWaitTimeout?: Duration;
   /** Circuit breaker of the resilient menu (default: the seed's 5 failures / 60 s / 3 successes). */
   readonly breaker?: CircuitBreakerPolicy;
+  /** Circuit breaker of the SQL menu source (default: 5 failures / 30 s / 3 successes). */
+  readonly menuBreaker?: CircuitBreakerPolicy;
 }
 
 /**
@@ -140,6 +151,16 @@ export class ServiceCollection {
     }
 
     const clock = this.#options.clock ?? systemClock;
+    const menuSource = new GuardedMenuSource(
+      database,
+      this.#options.menuBreaker ??
+        new CircuitBreakerPolicy({
+          failureThreshold: 5,
+          recoveryTimeout: '30s',
+          successThreshold: 3,
+          isFailure: isMenuSourceFailure,
+        }),
+    );
     const breaker =
       this.#options.breaker ??
       new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 });
@@ -161,7 +182,7 @@ export class ServiceCollection {
     monitor.observe(breaker);
     monitor.observeFallbacks(resilientRepository);
 
-    const menuCache = new MenuCacheService(repository, database, { monitor });
+    const menuCache = new MenuCacheService(repository, menuSource, { monitor });
     const kitchen = new KitchenQueueService(repository, { clock });
     const analytics = new PizzaAnalyticsService(repository, { clock });
     const lockOptions = {
@@ -189,18 +210,19 @@ export class ServiceCollection {
       repository,
       resilientRepository,
       database,
+      menuSource,
       lockEvents,
       monitor,
       menuCache,
-      sessions: new CustomerSessionService(repository, { clock }),
+      sessions: new CustomerSessionService(repository, { clock, menu: menuCache }),
       orders,
       inventory,
       kitchen,
       analytics,
       segmentation: new CustomerSegmentationService(repository),
-      resilientMenu: new ResilientMenuService(resilientRepository, database, { monitor }),
+      resilientMenu: new ResilientMenuService(resilientRepository, menuSource, { monitor }),
       connectError,
-      health: () => health(repository, backendDescription, breaker),
+      health: () => health(repository, backendDescription, breaker, menuSource),
       close: async () => {
         for (const close of closers.reverse()) await close();
       },
@@ -251,14 +273,18 @@ async function health(
   repository: CacheRepository,
   backend: string,
   breaker: CircuitBreakerPolicy,
+  menuSource: GuardedMenuSource,
 ): Promise<HealthReport> {
+  const database = { circuitBreaker: menuSource.circuitState };
+  const databaseOk = database.circuitBreaker !== 'open';
   try {
     const latencyMs = await repository.ping();
     return {
-      status: 'ok',
+      status: databaseOk ? 'ok' : 'degraded',
       backend,
       redis: { status: repository.status, latencyMs: Math.round(latencyMs * 100) / 100 },
       circuitBreaker: breaker.state,
+      database,
     };
   } catch (error) {
     return {
@@ -266,6 +292,7 @@ async function health(
       backend,
       redis: { status: repository.status, latencyMs: null, error: (error as Error).message },
       circuitBreaker: breaker.state,
+      database,
     };
   }
 }
