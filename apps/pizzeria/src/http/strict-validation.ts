@@ -14,19 +14,17 @@ import type { FastifySchemaCompiler } from 'fastify';
  *   must be finite (checked after Ajv, which coerces `"1e400"` to Infinity and then skips ranges).
  */
 export function strictValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  const shared: Options = {
-    removeAdditional: false,
-    useDefaults: true,
-    allErrors: false,
-    strictNumbers: true,
-  };
-  const bodies = new Ajv({ ...shared, coerceTypes: false });
-  const text = new Ajv({ ...shared, coerceTypes: true });
   return ({ schema, httpPart }) =>
     httpPart === 'body'
       ? bodies.compile(schema as AnySchema)
       : decimalOnly(text.compile(schema as AnySchema));
 }
+
+// Shared by every server of the process: Ajv caches what it compiled, and the route schemas are
+// constants, so servers after the first (tests build many) compile nothing.
+const shared: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strictNumbers: true };
+const bodies = new Ajv({ ...shared, coerceTypes: false });
+const text = new Ajv({ ...shared, coerceTypes: true });
 
 const DECIMAL = /^-?(0|[1-9]\d{0,14})(\.\d{1,15})?$/;
 
