@@ -2,7 +2,6 @@ import {
   CacheEntityRepository,
   CacheEventEmitter,
   type CacheRepository,
-  type CircuitState,
   type Clock,
   type Duration,
   systemClock,
@@ -15,6 +14,7 @@ import { GuardedMenuSource, isMenuSourceFailure } from './db/guarded-menu-source
 import { PizzeriaDatabase, type PizzeriaDatabaseOptions } from './db/pizzeria-database.js';
 import type { PizzeriaStore } from './db/ports.js';
 import type { Order } from './domain/types.js';
+import { type HealthReport, health } from './health.js';
 import {
   CachePerformanceMonitor,
   METRICS_PREFIX,
@@ -28,25 +28,6 @@ import { MenuCacheService } from './services/menu-cache-service.js';
 import { OrderProcessingService } from './services/order-processing-service.js';
 import { PizzaAnalyticsService } from './services/pizza-analytics-service.js';
 import { ResilientMenuService } from './services/resilient-menu-service.js';
-
-/** Result of {@link PizzeriaServices.health}. */
-export interface HealthReport {
-  /**
-   * `ok` when the cache answers PING and the menu database's circuit is not open, else `degraded`
-   * (reads fall back, writes fail fast).
-   */
-  readonly status: 'ok' | 'degraded';
-  readonly backend: string;
-  readonly redis: {
-    readonly status: string;
-    readonly latencyMs: number | null;
-    readonly error?: string;
-  };
-  /** The circuit of the cache (the resilient menu's breaker). */
-  readonly circuitBreaker: CircuitState;
-  /** The SQL menu source, behind its own breaker. */
-  readonly database: { readonly circuitBreaker: CircuitState };
-}
 
 /** Everything the app is made of, wired. Services get their dependencies through their constructors. */
 export interface PizzeriaServices {
@@ -73,7 +54,7 @@ export interface PizzeriaServices {
   readonly resilientMenu: ResilientMenuService;
   /** Set when the first `connect()` failed; the repository keeps reconnecting in the background. */
   readonly connectError: Error | undefined;
-  /** PINGs the cache and reports it with the breaker state. */
+  /** PINGs the cache and reports it with the states of the cache's and the database's breakers. */
   health(): Promise<HealthReport>;
   /** Disconnects what the collection created, and saves the database. */
   close(): Promise<void>;
@@ -267,34 +248,6 @@ export function metricsSourceOf(repository: CacheRepository): MetricsSource | un
     }
   }
   return undefined;
-}
-
-async function health(
-  repository: CacheRepository,
-  backend: string,
-  breaker: CircuitBreakerPolicy,
-  menuSource: GuardedMenuSource,
-): Promise<HealthReport> {
-  const database = { circuitBreaker: menuSource.circuitState };
-  const databaseOk = database.circuitBreaker !== 'open';
-  try {
-    const latencyMs = await repository.ping();
-    return {
-      status: databaseOk ? 'ok' : 'degraded',
-      backend,
-      redis: { status: repository.status, latencyMs: Math.round(latencyMs * 100) / 100 },
-      circuitBreaker: breaker.state,
-      database,
-    };
-  } catch (error) {
-    return {
-      status: 'degraded',
-      backend,
-      redis: { status: repository.status, latencyMs: null, error: (error as Error).message },
-      circuitBreaker: breaker.state,
-      database,
-    };
-  }
 }
 
 function isRepository(value: unknown): value is CacheRepository {

@@ -1,10 +1,7 @@
-import { InMemoryCacheRepository } from '@forno/testing';
 import type { FastifyInstance, HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { KEY_PREFIX } from '../backend-config.js';
 import type { PizzeriaOptions } from '../composition-root.js';
 import { type BuildServerOptions, buildServer } from '../http/build-server.js';
-import { METRICS_PREFIX } from '../services/cache-performance-monitor.js';
-import { createFixture, type PizzeriaFixture } from './pizzeria-fixture.js';
+import { createFixture, inMemoryBackend, type PizzeriaFixture } from './pizzeria-fixture.js';
 
 /** The admin token of the test servers. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -28,19 +25,7 @@ export async function createHttpFixture(
   server: Partial<BuildServerOptions> = {},
   options: PizzeriaOptions = {},
 ): Promise<HttpFixture> {
-  const fixture = await createFixture(
-    async (clock) => ({
-      repository: new InMemoryCacheRepository({
-        keyPrefix: KEY_PREFIX,
-        clock,
-        enableMetrics: true,
-        metricsPrefix: METRICS_PREFIX,
-      }),
-      exact: true,
-      advance: async (ms) => clock.advance(ms),
-    }),
-    options,
-  );
+  const fixture = await createFixture(inMemoryBackend, options);
   const app = buildServer(fixture.services, { adminToken: TEST_ADMIN_TOKEN, rateLimit: false, ...server });
   const withToken = (options: InjectOptions | string): InjectOptions => {
     const base = typeof options === 'string' ? { url: options } : options;
