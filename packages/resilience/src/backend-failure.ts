@@ -59,6 +59,15 @@ export function isBackendFailure(error: unknown): boolean {
  */
 export const isCacheOutage: (error: unknown) => boolean = isTransientError;
 
+/**
+ * Whether the caller cancelled a call through its `signal` (internal): a cancelled call says
+ * nothing about the backend, whatever it rejected with. A signal that ran out of time
+ * (`AbortSignal.timeout()`, reason `TimeoutError`) is not a cancellation: the backend was too slow.
+ */
+export function wasCancelled(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && (signal.reason as { name?: unknown } | null)?.name !== 'TimeoutError';
+}
+
 /** An `AbortError` as `fetch`, `AbortSignal.abort()` and most drivers reject with when cancelled. */
 function isAbortError(error: unknown): boolean {
   return (error as { name?: unknown } | null | undefined)?.name === 'AbortError';

@@ -133,6 +133,17 @@ describe('CircuitBreakerPolicy around any backend (issue #26)', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it('counts a call whose signal ran out of time (AbortSignal.timeout): the backend was too slow', async () => {
+    const breaker = seedBreaker({ failureThreshold: 1 });
+    const controller = new AbortController();
+    const call = breaker.execute(async () => {
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      throw controller.signal.reason;
+    }, controller.signal);
+    await expect(call).rejects.toThrow('timeout');
+    expect(breaker.state).toBe('open');
+  });
+
   it('still counts cache outages and plain errors by default', async () => {
     for (const make of [
       () => new CacheUnavailableError('connection refused'),

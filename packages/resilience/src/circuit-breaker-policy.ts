@@ -9,7 +9,7 @@ import {
   InvalidConfigError,
   systemClock,
 } from '@forno/core';
-import { isBackendFailure } from './backend-failure.js';
+import { isBackendFailure, wasCancelled } from './backend-failure.js';
 import type { Breaker } from './breaker.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import {
@@ -158,8 +158,10 @@ export class CircuitBreakerPolicy implements Policy, CacheEventSource {
   /**
    * Runs `fn` if the circuit admits the call, otherwise rejects at once with
    * {@link BrokenCircuitError} without calling it. `fn`'s own result or error is passed through
-   * unchanged; only its outcome is recorded. A call that fails after `signal` was aborted is not
-   * counted, whatever `isFailure` says: the caller gave up, the backend did not fail.
+   * unchanged; only its outcome is recorded. A call that fails after the caller aborted `signal` is
+   * not counted, whatever `isFailure` says: the caller gave up, the backend did not fail — unless
+   * the signal's reason is a `TimeoutError` (`AbortSignal.timeout()`): a deadline that ran out
+   * counts like any timeout.
    */
   async execute<T>(fn: PolicyFunction<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
@@ -169,8 +171,7 @@ export class CircuitBreakerPolicy implements Policy, CacheEventSource {
     try {
       result = await fn({ signal: signal ?? new AbortController().signal, attempt: 1 });
     } catch (error) {
-      // A call the caller aborted says nothing about the backend, whatever it rejected with.
-      const counts = signal?.aborted !== true && this.#isFailure(error);
+      const counts = !wasCancelled(signal) && this.#isFailure(error);
       this.#settle(generation, probe, counts ? error : NEUTRAL);
       throw error;
     }
