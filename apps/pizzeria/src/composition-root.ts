@@ -2,7 +2,6 @@ import {
   CacheEntityRepository,
   CacheEventEmitter,
   type CacheRepository,
-  type CircuitState,
   type Clock,
   type Duration,
   systemClock,
@@ -11,9 +10,11 @@ import { createRedisRepository } from '@forno/redis-driver';
 import { CircuitBreakerPolicy, ResilientCacheRepository, RetryPolicy } from '@forno/resilience';
 import { InMemoryCacheRepository } from '@forno/testing';
 import { type BackendConfig, describeBackend, KEY_PREFIX } from './backend-config.js';
+import { GuardedMenuSource, isMenuSourceFailure } from './db/guarded-menu-source.js';
 import { PizzeriaDatabase, type PizzeriaDatabaseOptions } from './db/pizzeria-database.js';
 import type { PizzeriaStore } from './db/ports.js';
 import type { Order } from './domain/types.js';
+import { type HealthReport, health } from './health.js';
 import {
   CachePerformanceMonitor,
   METRICS_PREFIX,
@@ -28,19 +29,6 @@ import { OrderProcessingService } from './services/order-processing-service.js';
 import { PizzaAnalyticsService } from './services/pizza-analytics-service.js';
 import { ResilientMenuService } from './services/resilient-menu-service.js';
 
-/** Result of {@link PizzeriaServices.health}. */
-export interface HealthReport {
-  /** `ok` when the cache answers PING, else `degraded` (reads fall back, writes fail fast). */
-  readonly status: 'ok' | 'degraded';
-  readonly backend: string;
-  readonly redis: {
-    readonly status: string;
-    readonly latencyMs: number | null;
-    readonly error?: string;
-  };
-  readonly circuitBreaker: CircuitState;
-}
-
 /** Everything the app is made of, wired. Services get their dependencies through their constructors. */
 export interface PizzeriaServices {
   readonly backend: BackendConfig | { readonly kind: 'custom' };
@@ -51,6 +39,8 @@ export interface PizzeriaServices {
   /** The same repository behind retry, circuit breaker, timeout and an LRU fallback. */
   readonly resilientRepository: ResilientCacheRepository;
   readonly database: PizzeriaStore;
+  /** The menu half of `database` behind a circuit breaker; every menu read and write goes through it. */
+  readonly menuSource: GuardedMenuSource;
   /** Every distributed lock reports here. */
   readonly lockEvents: CacheEventEmitter;
   readonly monitor: CachePerformanceMonitor;
@@ -64,7 +54,7 @@ export interface PizzeriaServices {
   readonly resilientMenu: ResilientMenuService;
   /** Set when the first `connect()` failed; the repository keeps reconnecting in the background. */
   readonly connectError: Error | undefined;
-  /** PINGs the cache and reports it with the breaker state. */
+  /** PINGs the cache and reports it with the states of the cache's and the database's breakers. */
   health(): Promise<HealthReport>;
   /** Disconnects what the collection created, and saves the database. */
   close(): Promise<void>;
@@ -76,6 +66,8 @@ export interface PizzeriaOptions {
   readonly lockWaitTimeout?: Duration;
   /** Circuit breaker of the resilient menu (default: the seed's 5 failures / 60 s / 3 successes). */
   readonly breaker?: CircuitBreakerPolicy;
+  /** Circuit breaker of the SQL menu source (default: 5 failures / 30 s / 3 successes). */
+  readonly menuBreaker?: CircuitBreakerPolicy;
 }
 
 /**
@@ -140,6 +132,16 @@ export class ServiceCollection {
     }
 
     const clock = this.#options.clock ?? systemClock;
+    const menuSource = new GuardedMenuSource(
+      database,
+      this.#options.menuBreaker ??
+        new CircuitBreakerPolicy({
+          failureThreshold: 5,
+          recoveryTimeout: '30s',
+          successThreshold: 3,
+          isFailure: isMenuSourceFailure,
+        }),
+    );
     const breaker =
       this.#options.breaker ??
       new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 });
@@ -161,7 +163,7 @@ export class ServiceCollection {
     monitor.observe(breaker);
     monitor.observeFallbacks(resilientRepository);
 
-    const menuCache = new MenuCacheService(repository, database, { monitor });
+    const menuCache = new MenuCacheService(repository, menuSource, { monitor });
     const kitchen = new KitchenQueueService(repository, { clock });
     const analytics = new PizzaAnalyticsService(repository, { clock });
     const lockOptions = {
@@ -189,18 +191,19 @@ export class ServiceCollection {
       repository,
       resilientRepository,
       database,
+      menuSource,
       lockEvents,
       monitor,
       menuCache,
-      sessions: new CustomerSessionService(repository, { clock }),
+      sessions: new CustomerSessionService(repository, { clock, menu: menuCache }),
       orders,
       inventory,
       kitchen,
       analytics,
       segmentation: new CustomerSegmentationService(repository),
-      resilientMenu: new ResilientMenuService(resilientRepository, database, { monitor }),
+      resilientMenu: new ResilientMenuService(resilientRepository, menuSource, { monitor }),
       connectError,
-      health: () => health(repository, backendDescription, breaker),
+      health: () => health(repository, backendDescription, breaker, menuSource),
       close: async () => {
         for (const close of closers.reverse()) await close();
       },
@@ -245,29 +248,6 @@ export function metricsSourceOf(repository: CacheRepository): MetricsSource | un
     }
   }
   return undefined;
-}
-
-async function health(
-  repository: CacheRepository,
-  backend: string,
-  breaker: CircuitBreakerPolicy,
-): Promise<HealthReport> {
-  try {
-    const latencyMs = await repository.ping();
-    return {
-      status: 'ok',
-      backend,
-      redis: { status: repository.status, latencyMs: Math.round(latencyMs * 100) / 100 },
-      circuitBreaker: breaker.state,
-    };
-  } catch (error) {
-    return {
-      status: 'degraded',
-      backend,
-      redis: { status: repository.status, latencyMs: null, error: (error as Error).message },
-      circuitBreaker: breaker.state,
-    };
-  }
 }
 
 function isRepository(value: unknown): value is CacheRepository {

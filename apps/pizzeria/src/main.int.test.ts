@@ -48,8 +48,40 @@ it('starts on PORT with no Redis configured (the demo) and answers GET /health w
   expect(running.output()).toContain('backend: in-memory');
   expect(running.output()).toMatch(/seeded 6 menu items/);
 
+  // No PIZZERIA_ADMIN_TOKEN: admin routes are closed, and the token generated for this run is
+  // printed with the URL, as Jupyter does.
+  expect((await fetch(`http://127.0.0.1:${port}/stats`)).status).toBe(401);
+  const token = /Authorization: Bearer ([A-Za-z0-9_-]{43})" http:\/\/127\.0\.0\.1:\d+\/stats/.exec(
+    running.output(),
+  )?.[1];
+  expect(token, running.output()).toBeDefined();
+  const stats = await fetch(`http://127.0.0.1:${port}/stats`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(stats.status).toBe(200);
+
   running.child.kill('SIGTERM');
   expect(await running.exited).toBe(0);
+});
+
+it('takes the admin token from PIZZERIA_ADMIN_TOKEN and never prints it', async () => {
+  const port = await findFreePort();
+  const token = 'env-admin-token-that-must-stay-secret';
+  running = runScript(
+    'src/main.ts',
+    [],
+    envWithoutRedis({ PORT: String(port), DATABASE_PATH: ':memory:', PIZZERIA_ADMIN_TOKEN: token }),
+  );
+  await getWhenUp(`http://127.0.0.1:${port}/health`, Date.now() + 45_000);
+  const url = `http://127.0.0.1:${port}/stats`;
+  expect((await fetch(url, { headers: { authorization: 'Bearer guess-guess-guess-guess' } })).status).toBe(
+    401,
+  );
+  expect((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  expect(running.output()).toContain('admin routes need the token of PIZZERIA_ADMIN_TOKEN');
+  running.child.kill('SIGTERM');
+  expect(await running.exited).toBe(0);
+  expect(running.output()).not.toContain(token);
 });
 
 it('refuses a bad PORT with a message naming it', async () => {

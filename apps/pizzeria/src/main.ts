@@ -8,6 +8,16 @@ async function main(): Promise<void> {
   console.log("🍕 Mario's Pizzeria — a Forno reference app");
   const pizzeria = await startPizzeria();
   console.log(`listening on ${pizzeria.url}  (try: curl ${pizzeria.url}/menu)`);
+  // Like Jupyter: a token generated for this run is printed with the URL, so the demo is usable
+  // and no admin route is open. A token from the environment is never printed.
+  if (pizzeria.admin.generated) {
+    console.log(
+      'admin routes need this token (generated for this run; set PIZZERIA_ADMIN_TOKEN to choose one):',
+    );
+    console.log(`  curl -H "Authorization: Bearer ${pizzeria.admin.token}" ${pizzeria.url}/stats`);
+  } else {
+    console.log('admin routes need the token of PIZZERIA_ADMIN_TOKEN: Authorization: Bearer <token>');
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

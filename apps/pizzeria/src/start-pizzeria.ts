@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { backendFromEnv } from './backend-config.js';
 import { type PizzeriaServices, ServiceCollection } from './composition-root.js';
 import { PizzeriaDatabase } from './db/pizzeria-database.js';
+import { type AdminToken, adminTokenFromEnv } from './http/admin-auth.js';
 import { buildServer } from './http/build-server.js';
 
 /** Settings read from the environment. */
@@ -38,6 +39,8 @@ export interface RunningPizzeria {
   readonly app: FastifyInstance;
   /** `http://host:port`. */
   readonly url: string;
+  /** The token of the admin routes, and whether it was generated for this run (then print it). */
+  readonly admin: AdminToken;
   /** Stops the server, disconnects the backend, saves the database. */
   close(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function startPizzeria(
 ): Promise<RunningPizzeria> {
   const settings = pizzeriaEnv(env);
   const backend = backendFromEnv(env);
+  const admin = adminTokenFromEnv(env);
   const database = await PizzeriaDatabase.open({ path: settings.databasePath });
   const services = await new ServiceCollection().addRedisRepository(backend).addDatabase(database).build();
   log(`backend: ${services.backendDescription}`);
@@ -65,7 +69,7 @@ export async function startPizzeria(
   const failed = await services.resilientMenu.warmFallbackCache();
   if (failed.length > 0) log(`warning: could not warm the menu fallback for ${failed.join(', ')}`);
 
-  const app = buildServer(services, { logger: { level: settings.logLevel } });
+  const app = buildServer(services, { logger: { level: settings.logLevel }, adminToken: admin.token });
   let address: string;
   try {
     address = await app.listen({ port: settings.port, host: settings.host });
@@ -78,6 +82,7 @@ export async function startPizzeria(
     services,
     app,
     url: address,
+    admin,
     close: async () => {
       await app.close();
       await services.close();

@@ -92,8 +92,8 @@ describe('CircuitBreakerPolicy', () => {
     ['InvalidArgumentError', () => new InvalidArgumentError('key', 'empty')],
     ['WrongTypeError', () => new WrongTypeError('WRONGTYPE')],
     ['SerializationError', () => new SerializationError('bad json')],
-    ['a user error', () => new Error('my bug')],
     ['an abort', () => new DOMException('aborted', 'AbortError')],
+    ['a BrokenCircuitError', () => new BrokenCircuitError({ reason: 'open' })],
   ])('%s does not trip the breaker nor reset its count', async (_, make) => {
     const { breaker } = setup();
     await failTimes(breaker, 2);

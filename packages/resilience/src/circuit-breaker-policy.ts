@@ -9,6 +9,7 @@ import {
   InvalidConfigError,
   systemClock,
 } from '@forno/core';
+import { isBackendFailure, wasCancelled } from './backend-failure.js';
 import type { Breaker } from './breaker.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import {
@@ -20,7 +21,6 @@ import {
 } from './config.js';
 import { ConsecutiveBreaker } from './consecutive-breaker.js';
 import type { Policy, PolicyFunction } from './policy.js';
-import { isTransientError } from './transient-error.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 
 /** Options of {@link CircuitBreakerPolicy}, the seed's `CircuitBreakerPolicy` fields and more. */
@@ -39,9 +39,13 @@ export interface CircuitBreakerPolicyOptions {
   /** Decides when a closed circuit opens, e.g. a {@link SamplingBreaker}. Exclusive with `failureThreshold`. */
   readonly breaker?: Breaker | undefined;
   /**
-   * Whether an error says the backend is unhealthy. Default {@link isTransientError}
-   * (`CacheUnavailableError`, `CacheTimeoutError`). Other errors — bad input, `WrongTypeError`,
-   * your own — pass through without counting either way, so a bug cannot trip the breaker.
+   * Whether an error says the backend is failing. Default {@link isBackendFailure}: every error
+   * except Forno's client-side errors (bad argument or config, serialization, `WrongTypeError`,
+   * cross-slot, entity exists / not found, forbidden operation), `AbortError` and
+   * `BrokenCircuitError` — so a breaker around a database or `fetch()` opens on `ECONNREFUSED` or
+   * `TypeError: fetch failed`, and a bug in the caller's input cannot trip it. Pass
+   * {@link isCacheOutage} to count only `CacheUnavailableError` and `CacheTimeoutError` (the
+   * default before). Errors it rejects pass through without counting either way.
    */
   readonly isFailure?: ((error: unknown) => boolean) | undefined;
   /** Source of monotonic time for the recovery timeout and the breaker. Default `systemClock`. */
@@ -72,7 +76,9 @@ const NEUTRAL = Symbol('neutral');
 
 /**
  * Stops calling a backend that keeps failing, so callers fail fast (and can fall back) instead of
- * waiting on timeouts, and the backend gets room to recover.
+ * waiting on timeouts, and the backend gets room to recover. Any backend: a Forno cache, a
+ * database, an HTTP API — by default every error counts except the caller's own mistakes and
+ * cancellations (see {@link isBackendFailure}).
  *
  * - **closed**: calls go through; failures (by `isFailure`) feed the {@link Breaker}. When it
  *   says so (by default after `failureThreshold` consecutive failures) the circuit opens.
@@ -129,7 +135,7 @@ export class CircuitBreakerPolicy implements Policy, CacheEventSource {
     this.recoveryTimeoutMs = durationOption(o.recoveryTimeout, 'recoveryTimeout', '60s', OWNER);
     this.successThreshold = integerOption(o.successThreshold, 'successThreshold', 1, 3, OWNER);
     this.halfOpenMaxConcurrent = integerOption(o.halfOpenMaxConcurrent, 'halfOpenMaxConcurrent', 1, 1, OWNER);
-    this.#isFailure = functionOption(o.isFailure, 'isFailure', isTransientError, OWNER);
+    this.#isFailure = functionOption(o.isFailure, 'isFailure', isBackendFailure, OWNER);
     this.#clock = strategyOption<Clock>(o.clock, 'clock', ['now', 'monotonic'], OWNER) ?? systemClock;
   }
 
@@ -152,7 +158,10 @@ export class CircuitBreakerPolicy implements Policy, CacheEventSource {
   /**
    * Runs `fn` if the circuit admits the call, otherwise rejects at once with
    * {@link BrokenCircuitError} without calling it. `fn`'s own result or error is passed through
-   * unchanged; only its outcome is recorded.
+   * unchanged; only its outcome is recorded. A call that fails after the caller aborted `signal` is
+   * not counted, whatever `isFailure` says: the caller gave up, the backend did not fail — unless
+   * the signal's reason is a `TimeoutError` (`AbortSignal.timeout()`): a deadline that ran out
+   * counts like any timeout.
    */
   async execute<T>(fn: PolicyFunction<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
@@ -162,7 +171,8 @@ export class CircuitBreakerPolicy implements Policy, CacheEventSource {
     try {
       result = await fn({ signal: signal ?? new AbortController().signal, attempt: 1 });
     } catch (error) {
-      this.#settle(generation, probe, this.#isFailure(error) ? error : NEUTRAL);
+      const counts = !wasCancelled(signal) && this.#isFailure(error);
+      this.#settle(generation, probe, counts ? error : NEUTRAL);
       throw error;
     }
     this.#settle(generation, probe, SUCCESS);

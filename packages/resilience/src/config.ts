@@ -72,11 +72,18 @@ export function durationOption(value: unknown, name: string, fallback: Duration,
   }
 }
 
-/** The function at `options.<name>`, `fallback` when undefined. */
-export function functionOption<F>(value: unknown, name: string, fallback: F, owner: string): F {
+/** The function at `options.<name>`, `fallback` when undefined; `hint` ends the error message. */
+export function functionOption<F>(
+  value: unknown,
+  name: string,
+  fallback: F,
+  owner: string,
+  hint?: string,
+): F {
   if (value === undefined) return fallback;
   if (typeof value !== 'function') {
-    throw new InvalidConfigError(`options.${name}`, `${owner} needs a function, got ${describe(value)}`);
+    const message = `${owner} needs a function, got ${describe(value)}`;
+    throw new InvalidConfigError(`options.${name}`, hint === undefined ? message : `${message}. ${hint}`);
   }
   return value as F;
 }

@@ -1,3 +1,4 @@
+export { isBackendFailure, isCacheOutage } from './backend-failure.js';
 export {
   type BackoffOptions,
   backoffDelays,

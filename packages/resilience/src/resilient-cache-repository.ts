@@ -23,7 +23,9 @@ export interface ResilientCacheRepositoryOptions {
   /**
    * The backend's circuit breaker. Share one per backend: every command but `subscribe`, `scan`,
    * `ping` and `flushdb` feeds it, so an outage opens it after `failureThreshold` failed attempts
-   * and commands then fail fast (reads falling back) until it recovers.
+   * and commands then fail fast (reads falling back) until it recovers. What counts is the
+   * breaker's `isFailure`: by default outages and Redis error replies (`CommandError`), never bad
+   * input or `WrongTypeError`; `isFailure: isCacheOutage` counts only outages.
    */
   readonly breaker?: CircuitBreakerPolicy | undefined;
   /**

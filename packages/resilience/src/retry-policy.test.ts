@@ -8,6 +8,7 @@ import {
   WrongTypeError,
 } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isBackendFailure } from './backend-failure.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import type { GiveUpEvent } from './retry-policy.js';
 import { RetryPolicy } from './retry-policy.js';
@@ -143,6 +144,25 @@ describe('RetryPolicy', () => {
     await settled;
     expect(fn).toHaveBeenCalledTimes(2);
     expect(giveUps).toEqual([{ reason: 'not-retryable', attempts: 2, error: open }]);
+  });
+
+  it('retries only cache outages by default: a database error is thrown at once, unless retryOn says otherwise', async () => {
+    const refused = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const conservative = failingTimes(1, refused);
+    await expect(new RetryPolicy({ retryDelay: 0 }).execute(conservative.fn)).rejects.toThrow('ECONNREFUSED');
+    expect(conservative.fn).toHaveBeenCalledTimes(1);
+
+    const any = failingTimes(1, refused);
+    const result = new RetryPolicy({ retryDelay: 0, retryOn: isBackendFailure }).execute(any.fn);
+    await vi.runAllTimersAsync();
+    await expect(result).resolves.toBe('ok after 2');
+  });
+
+  it('says what it retries, and the one-line way to retry other errors, when retryOn is not a function', () => {
+    expect(() => new RetryPolicy({ retryOn: 'all' as never })).toThrow(
+      /only CacheUnavailableError and CacheTimeoutError.*retryOn: isBackendFailure/,
+    );
   });
 
   it('honours a custom retryOn', async () => {

@@ -22,10 +22,12 @@ import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 /** Options of {@link RetryPolicy}: the seed's `retry_policy` fields plus injectable randomness and timers. */
 export interface RetryPolicyOptions extends BackoffOptions {
   /**
-   * Whether a failed attempt may be retried. Default {@link isTransientError}: only
-   * `CacheUnavailableError` and `CacheTimeoutError`, never bad input, `WrongTypeError`,
-   * `SerializationError`, your own errors or `BrokenCircuitError`. Only retry operations that are
-   * safe to repeat: a timed-out `incrby` may already have been applied.
+   * Whether a failed attempt may be retried. Default {@link isTransientError}: **only** Forno's
+   * `CacheUnavailableError` and `CacheTimeoutError` — a database's `ECONNREFUSED`, `TypeError:
+   * fetch failed` or any other error is thrown at once, not retried, because the policy cannot
+   * know whether repeating the call is safe (a timed-out `incrby` or `INSERT` may already have
+   * been applied). For a call that is safe to repeat, retry every backend failure with
+   * `retryOn: isBackendFailure` (still never bad input, aborts or `BrokenCircuitError`).
    */
   readonly retryOn?: ((error: unknown) => boolean) | undefined;
   /** Source of randomness for jitter, returning [0, 1). Default `Math.random`; seed it in tests. */
@@ -51,11 +53,17 @@ export interface GiveUpEvent {
 export type GiveUpListener = (event: GiveUpEvent) => void;
 
 const OWNER = 'RetryPolicy';
+const RETRY_ON_HINT =
+  'retryOn decides which errors are retried; the default retries only CacheUnavailableError and ' +
+  'CacheTimeoutError (a cache outage). To retry any backend failure of a call that is safe to ' +
+  'repeat: new RetryPolicy({ retryOn: isBackendFailure })';
 
 /**
  * Retries a failed call after exponentially growing, jittered delays. Only errors accepted by
- * `retryOn` are retried (by default transient cache errors); any other error, and the last one
- * once `retries` are spent, reaches the caller unchanged. Aborting the signal passed to `execute`
+ * `retryOn` are retried — by default **only cache outages** (`CacheUnavailableError`,
+ * `CacheTimeoutError`): a database or HTTP error is not retried unless you say so with
+ * `retryOn: isBackendFailure`, and only do that for calls that are safe to repeat. Any other
+ * error, and the last one once `retries` are spent, reaches the caller unchanged. Aborting the signal passed to `execute`
  * stops a pending delay at once (rejecting with the signal's reason, no timer left behind).
  *
  * Emits a core `retry` {@link CacheEvent} before each delay (`onEvent`) and a
@@ -81,7 +89,7 @@ export class RetryPolicy implements Policy, CacheEventSource {
     assertKnownOptions(options, RETRY_OPTION_KEYS, OWNER);
     this.#backoff = resolveBackoff(options, OWNER);
     this.retries = this.#backoff.retries;
-    this.#retryOn = functionOption(options?.retryOn, 'retryOn', isTransientError, OWNER);
+    this.#retryOn = functionOption(options?.retryOn, 'retryOn', isTransientError, OWNER, RETRY_ON_HINT);
     this.#random = functionOption(options?.random, 'random', Math.random, OWNER);
     this.#timers =
       strategyOption<Timers>(options?.timers, 'timers', ['setTimeout', 'clearTimeout'], OWNER) ??

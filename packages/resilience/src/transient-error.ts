@@ -4,7 +4,8 @@ import { BrokenCircuitError } from './broken-circuit-error.js';
 /**
  * True for errors that say the backend is unhealthy right now and may recover: a
  * `CacheUnavailableError` (connection refused, closed, not connected) or a `CacheTimeoutError`.
- * It is the default of `RetryPolicy`'s `retryOn` and of `CircuitBreakerPolicy`'s `isFailure`.
+ * It is the default of `RetryPolicy`'s `retryOn` (and, as `isCacheOutage`, the cache-only
+ * `isFailure` of a `CircuitBreakerPolicy`).
  *
  * False for everything else: bad input (`InvalidArgumentError`), `WrongTypeError`,
  * `SerializationError`, errors your own code throws, aborts, and `BrokenCircuitError` (a circuit

@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConcurrentUpdateError, NotFoundError, StaleFencingTokenError } from '../domain/errors.js';
+import {
+  ConcurrentUpdateError,
+  InvalidInputError,
+  NotFoundError,
+  StaleFencingTokenError,
+} from '../domain/errors.js';
 import { newFenceEpoch } from '../services/inventory-service.js';
 import { PizzeriaDatabase } from './pizzeria-database.js';
 import { SEED_INGREDIENTS, SEED_MENU } from './seed-data.js';
@@ -42,6 +47,14 @@ describe('PizzeriaDatabase', () => {
       null,
     ]);
     expect(await db.updateMenuItem('nope', { price: 1 })).toBeNull();
+  });
+
+  it('refuses a price that is not a finite number above 0 (issue #13 item 9), writing nothing', async () => {
+    const db = await PizzeriaDatabase.open();
+    for (const price of [Number.POSITIVE_INFINITY, Number.NaN, -1, 0]) {
+      await expect(db.updateMenuItem('margherita', { price })).rejects.toBeInstanceOf(InvalidInputError);
+    }
+    expect((await db.getMenuItem('margherita'))?.price).toBe(12.99);
   });
 
   describe('writeStock', () => {

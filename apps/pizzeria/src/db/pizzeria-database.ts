@@ -1,5 +1,10 @@
 import { type Clock, systemClock } from '@forno/core';
-import { ConcurrentUpdateError, NotFoundError, StaleFencingTokenError } from '../domain/errors.js';
+import {
+  ConcurrentUpdateError,
+  InvalidInputError,
+  NotFoundError,
+  StaleFencingTokenError,
+} from '../domain/errors.js';
 import type { Ingredient, MenuItem, MenuItemPatch } from '../domain/types.js';
 import type { PizzeriaStore, StockWrite } from './ports.js';
 import { SEED_INGREDIENTS, SEED_MENU } from './seed-data.js';
@@ -129,7 +134,14 @@ export class PizzeriaDatabase implements PizzeriaStore {
     return this.#sql.all<{ id: string }>('SELECT id FROM menu_items ORDER BY id').map((row) => row.id);
   }
 
+  /**
+   * Changes an item. A price that is not a finite number above 0 is refused (`InvalidInputError`):
+   * the cached copies are JSON, which cannot hold Infinity, so one would break every later read.
+   */
   async updateMenuItem(id: string, patch: MenuItemPatch): Promise<MenuItem | null> {
+    if (patch.price !== undefined && !(Number.isFinite(patch.price) && patch.price > 0)) {
+      throw new InvalidInputError('price', 'must be a finite number above 0');
+    }
     const current = await this.getMenuItem(id);
     if (current === null) return null;
     const next = { ...current, ...patch };

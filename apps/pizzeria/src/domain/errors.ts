@@ -8,12 +8,51 @@ export class PizzeriaError extends Error {
   readonly code: string;
   /** HTTP status the API answers with. */
   readonly statusCode: number;
+  /** The input at fault, as a path (`preferences.crust`), when there is one. */
+  readonly field: string | undefined;
 
-  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: string,
+    statusCode: number,
+    message: string,
+    options?: { cause?: unknown; field?: string },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.statusCode = statusCode;
+    this.field = options?.field;
+  }
+}
+
+/**
+ * Input that a JSON schema cannot describe is wrong (a calendar date that does not exist, a
+ * preference nested too deep, a price that is not finite): 400 naming the field, like a schema error.
+ */
+export class InvalidInputError extends PizzeriaError {
+  constructor(field: string, problem: string) {
+    super('E_VALIDATION', 400, `${field} ${problem}`, { field });
+  }
+}
+
+/** One field of the input is larger than the app stores (413). */
+export class InputTooLargeError extends PizzeriaError {
+  constructor(field: string, maxBytes: number) {
+    super('E_PAYLOAD_TOO_LARGE', 413, `${field} is larger than ${maxBytes} bytes`, { field });
+  }
+}
+
+/** The menu database failed (or its circuit is open): an outage, retry later (503). */
+export class MenuDatabaseUnavailableError extends PizzeriaError {
+  constructor(options?: { cause?: unknown }) {
+    super('E_DATABASE_UNAVAILABLE', 503, 'the menu database is unavailable; retry later', options);
+  }
+}
+
+/** An order with this id exists already: a conflict with the client's earlier request, not an outage. */
+export class OrderExistsError extends PizzeriaError {
+  constructor(orderId: string, options?: { cause?: unknown }) {
+    super('E_ORDER_EXISTS', 409, `order "${orderId}" exists already`, options);
   }
 }
 

@@ -1,33 +1,23 @@
-import { InMemoryCacheRepository } from '@forno/testing';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KEY_PREFIX } from '../backend-config.js';
-import { METRICS_PREFIX } from '../services/cache-performance-monitor.js';
-import { createFixture, type PizzeriaFixture } from '../test-support/pizzeria-fixture.js';
-import { buildServer } from './build-server.js';
+import { createHttpFixture, type HttpFixture } from '../test-support/http-fixture.js';
+import type { PizzeriaFixture } from '../test-support/pizzeria-fixture.js';
 
+let http: HttpFixture;
 let fixture: PizzeriaFixture;
-let app: FastifyInstance;
 
 beforeEach(async () => {
-  fixture = await createFixture(async (clock) => ({
-    repository: new InMemoryCacheRepository({
-      keyPrefix: KEY_PREFIX,
-      clock,
-      enableMetrics: true,
-      metricsPrefix: METRICS_PREFIX,
-    }),
-    exact: true,
-    advance: async (ms) => clock.advance(ms),
-  }));
-  app = buildServer(fixture.services);
+  http = await createHttpFixture();
+  fixture = http.fixture;
 });
 
 afterEach(async () => {
-  await app.close();
-  await fixture.close();
+  await http.close();
 });
 
+// Every request here carries the admin token: what the routes do is the subject, not who may call
+// them (that is admin-auth.test.ts).
+const app = { inject: (options: InjectOptions | string) => http.admin(options) };
 const post = (url: string, payload: unknown): Promise<LightMyRequestResponse> =>
   app.inject({ method: 'POST', url, payload: payload as object });
 const get = (url: string): Promise<LightMyRequestResponse> => app.inject(url);
@@ -41,6 +31,7 @@ describe('HTTP API', () => {
       backend: 'custom repository',
       redis: { status: 'ready' },
       circuitBreaker: 'closed',
+      database: { circuitBreaker: 'closed' },
     });
   });
 

@@ -1,12 +1,19 @@
 import { type CacheRepository, type Clock, type Duration, systemClock } from '@forno/core';
-import { SessionNotFoundError } from '../domain/errors.js';
-import type { CustomerSession, OrderLine } from '../domain/types.js';
+import { SessionNotFoundError, UnknownMenuItemError } from '../domain/errors.js';
+import type { CustomerSession, MenuItem, OrderLine } from '../domain/types.js';
+
+/** Where a cart's items are checked: the (cached) menu. */
+export interface MenuLookup {
+  getMenuItem(itemId: string): Promise<MenuItem | null>;
+}
 
 /** Options of {@link CustomerSessionService}. */
 export interface CustomerSessionServiceOptions {
   /** Session lifetime, renewed by every cart update (default `'4h'`, as the seed). */
   readonly ttl?: Duration;
   readonly clock?: Clock;
+  /** When given, cart items must be on it and available (`UnknownMenuItemError`, 422), as for orders. */
+  readonly menu?: MenuLookup;
 }
 
 /** What a new session starts with. */
@@ -32,11 +39,13 @@ export class CustomerSessionService {
   readonly #cache: CacheRepository;
   readonly #ttl: Duration;
   readonly #clock: Clock;
+  readonly #menu: MenuLookup | undefined;
 
   constructor(cache: CacheRepository, options: CustomerSessionServiceOptions = {}) {
     this.#cache = cache;
     this.#ttl = options.ttl ?? '4h';
     this.#clock = options.clock ?? systemClock;
+    this.#menu = options.menu;
   }
 
   /** The hash key of a customer's session. */
@@ -44,9 +53,14 @@ export class CustomerSessionService {
     return `sessions:${customerId}`;
   }
 
-  /** Creates (or replaces) a session. */
+  /**
+   * Creates (or replaces) a session. A replacement never loses the old session: the new fields are
+   * written in one HSET, which overwrites every field of the old one at once or — when a value
+   * cannot be serialized, or the write fails — leaves it untouched.
+   */
   async createCustomerSession(customerId: string, data: NewSession = {}): Promise<CustomerSession> {
     const key = CustomerSessionService.keyOf(customerId);
+    await this.#assertOnMenu(data.cartItems ?? []);
     const now = this.#now();
     const fields: Required<SessionFields> = {
       customer_id: customerId,
@@ -55,8 +69,8 @@ export class CustomerSessionService {
       preferences: { ...(data.preferences ?? {}) },
       last_activity: now,
     };
-    // DEL first, so a replaced session keeps no field of the old one.
-    await this.#cache.delete(key);
+    // No DEL first: a failed write would then lose the old session. Every session has exactly
+    // these fields, so one HSET replaces all of them, atomically.
     await this.#cache.hset(key, fields);
     await this.#cache.expire(key, this.#ttl);
     return toSession(fields)!;
@@ -68,6 +82,7 @@ export class CustomerSessionService {
    */
   async updateCustomerCart(customerId: string, cartItems: readonly OrderLine[]): Promise<CustomerSession> {
     const key = CustomerSessionService.keyOf(customerId);
+    await this.#assertOnMenu(cartItems);
     if (!(await this.#cache.exists(key))) throw new SessionNotFoundError(customerId);
     await this.#cache.hset(key, { cart_items: [...cartItems], last_activity: this.#now() });
     await this.#cache.expire(key, this.#ttl);
@@ -82,11 +97,9 @@ export class CustomerSessionService {
     return toSession(fields as SessionFields);
   }
 
-  /** Only the cart (one HGET), `[]` when there is no session. */
-  async getCustomerCart(customerId: string): Promise<OrderLine[]> {
-    return (
-      (await this.#cache.hget<OrderLine[]>(CustomerSessionService.keyOf(customerId), 'cart_items')) ?? []
-    );
+  /** Only the cart (one HGET), `null` when there is no session (every session has a cart). */
+  async getCustomerCart(customerId: string): Promise<OrderLine[] | null> {
+    return this.#cache.hget<OrderLine[]>(CustomerSessionService.keyOf(customerId), 'cart_items');
   }
 
   /** Remaining lifetime in ms (`-2` when there is no session), as PTTL. */
@@ -97,6 +110,15 @@ export class CustomerSessionService {
   /** Ends a session; `true` if there was one. */
   async endCustomerSession(customerId: string): Promise<boolean> {
     return (await this.#cache.delete(CustomerSessionService.keyOf(customerId))) > 0;
+  }
+
+  async #assertOnMenu(lines: readonly OrderLine[]): Promise<void> {
+    if (this.#menu === undefined) return;
+    for (const { menuItemId } of lines) {
+      const item = await this.#menu.getMenuItem(menuItemId);
+      if (item === null) throw new UnknownMenuItemError(menuItemId);
+      if (!item.available) throw new UnknownMenuItemError(menuItemId, 'is not available');
+    }
   }
 
   #now(): string {

@@ -4,6 +4,7 @@ import {
   type CacheRepository,
   type Clock,
   type Duration,
+  EntityExistsError,
   type Repository,
   systemClock,
 } from '@forno/core';
@@ -11,6 +12,7 @@ import { DistributedLock, type DistributedLockOptions, type Lock } from '@forno/
 import {
   InsufficientInventoryError,
   NotFoundError,
+  OrderExistsError,
   PizzeriaError,
   UnknownMenuItemError,
 } from '../domain/errors.js';
@@ -115,7 +117,10 @@ export class OrderProcessingService {
     return `order_lock:${orderId}`;
   }
 
-  /** Places a `pending` order, priced from the (cached) menu. */
+  /**
+   * Places a `pending` order, priced from the (cached) menu. An `orderId` that exists already is
+   * refused with `OrderExistsError` (409): the first order stays as it was.
+   */
   async placeOrder(request: PlaceOrder): Promise<Order> {
     let total = 0;
     for (const line of request.lines) {
@@ -135,7 +140,12 @@ export class OrderProcessingService {
       placedAt: now,
       updatedAt: now,
     };
-    return this.#deps.orders.add(order);
+    try {
+      return await this.#deps.orders.add(order);
+    } catch (error) {
+      if (EntityExistsError.is(error)) throw new OrderExistsError(order.id, { cause: error });
+      throw error;
+    }
   }
 
   /** An order, or `null`. */

@@ -1,7 +1,9 @@
 import { type CacheRepository, CacheUnavailableError } from '@forno/core';
-import { ChaosCacheRepository, ManualClock } from '@forno/testing';
+import { ChaosCacheRepository, InMemoryCacheRepository, ManualClock } from '@forno/testing';
+import { KEY_PREFIX } from '../backend-config.js';
 import { type PizzeriaOptions, type PizzeriaServices, ServiceCollection } from '../composition-root.js';
 import { PizzeriaDatabase } from '../db/pizzeria-database.js';
+import { METRICS_PREFIX } from '../services/cache-performance-monitor.js';
 
 /** A fresh, empty cache repository for one test, and how time passes for its TTLs. */
 export interface BackendHandle {
@@ -19,6 +21,18 @@ export interface BackendHandle {
 
 /** Creates a fresh backend per test (a new fake, or a unique key prefix on a shared server). */
 export type BackendFactory = (clock: ManualClock) => Promise<Omit<BackendHandle, 'clock'>>;
+
+/** The default test backend: the in-memory fake with the app's prefix and metrics, its TTLs on the suite's clock. */
+export const inMemoryBackend: BackendFactory = async (clock) => ({
+  repository: new InMemoryCacheRepository({
+    keyPrefix: KEY_PREFIX,
+    clock,
+    enableMetrics: true,
+    metricsPrefix: METRICS_PREFIX,
+  }),
+  exact: true,
+  advance: async (ms) => clock.advance(ms),
+});
 
 /** Services wired by the composition root on a test backend, behind a chaos wrapper for outages. */
 export interface PizzeriaFixture extends BackendHandle {

@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 /** The app's directory, where `tsx` resolves. */
 export const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The environment of a fresh shell: no Redis configured. */
+/** The environment of a fresh shell: no Redis configured, no admin token chosen. */
 export function envWithoutRedis(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.REDIS_URL;
   delete env.REDIS_CLUSTER_NODES;
+  delete env.PIZZERIA_ADMIN_TOKEN;
   return { ...env, ...extra };
 }
 

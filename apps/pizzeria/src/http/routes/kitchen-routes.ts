@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { PizzeriaServices } from '../../composition-root.js';
+import { ADMIN_ONLY } from '../admin-auth.js';
 import { idString } from '../schemas.js';
 
 const nextBody = {
@@ -13,7 +14,7 @@ const nextBody = {
 export function registerKitchenRoutes(app: FastifyInstance, services: PizzeriaServices): void {
   const { kitchen, orders } = services;
 
-  app.get('/kitchen', async () => ({
+  app.get('/kitchen', { config: ADMIN_ONLY }, async () => ({
     queueLength: await kitchen.queueLength(),
     queue: await kitchen.peekQueue(20),
     inProgress: await kitchen.inProgress(),
@@ -22,7 +23,7 @@ export function registerKitchenRoutes(app: FastifyInstance, services: PizzeriaSe
   // The next order for a station, marked `cooking`; 204 when nothing is waiting.
   app.post<{ Body: { stationId: string } }>(
     '/kitchen/next',
-    { schema: { body: nextBody } },
+    { config: ADMIN_ONLY, schema: { body: nextBody } },
     async (request, reply) => {
       const next = await orders.startNextOrder(request.body.stationId);
       if (next === null) return reply.status(204).send();

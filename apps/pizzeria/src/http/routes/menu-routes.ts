@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PizzeriaServices } from '../../composition-root.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { MenuItemPatch } from '../../domain/types.js';
+import { ADMIN_ONLY } from '../admin-auth.js';
 import { slugString } from '../schemas.js';
 
 const itemParams = {
@@ -24,7 +25,7 @@ const patchBody = {
 
 /** MenuCacheService (cache-aside, invalidation) and ResilientMenuService (breaker + fallback). */
 export function registerMenuRoutes(app: FastifyInstance, services: PizzeriaServices): void {
-  const { menuCache, resilientMenu, database } = services;
+  const { menuCache, resilientMenu, menuSource } = services;
 
   app.get('/menu', async () => ({ items: await menuCache.getMenu() }));
 
@@ -51,9 +52,9 @@ export function registerMenuRoutes(app: FastifyInstance, services: PizzeriaServi
   // Writes go to the source of truth first, then the cached copies are dropped (cache-aside).
   app.patch<{ Params: { itemId: string }; Body: MenuItemPatch }>(
     '/menu/:itemId',
-    { schema: { params: itemParams, body: patchBody } },
+    { config: ADMIN_ONLY, schema: { params: itemParams, body: patchBody } },
     async (request) => {
-      const item = await database.updateMenuItem(request.params.itemId, request.body);
+      const item = await menuSource.updateMenuItem(request.params.itemId, request.body);
       if (item === null) throw new NotFoundError('menu item', request.params.itemId);
       await menuCache.invalidateMenuCache(item.id);
       await resilientMenu.invalidate(item.id);
@@ -63,9 +64,11 @@ export function registerMenuRoutes(app: FastifyInstance, services: PizzeriaServi
 
   app.delete<{ Params: { itemId: string } }>(
     '/menu/:itemId/cache',
-    { schema: { params: itemParams } },
+    { config: ADMIN_ONLY, schema: { params: itemParams } },
     async (request) => ({ deleted: await menuCache.invalidateMenuCache(request.params.itemId) }),
   );
 
-  app.delete('/menu/cache', async () => ({ deleted: await menuCache.invalidateMenuCache() }));
+  app.delete('/menu/cache', { config: ADMIN_ONLY }, async () => ({
+    deleted: await menuCache.invalidateMenuCache(),
+  }));
 }

@@ -3,6 +3,7 @@ import type { PizzeriaServices } from '../../composition-root.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { OrderLine } from '../../domain/types.js';
 import { MAX_PRIORITY } from '../../services/kitchen-queue-service.js';
+import { ADMIN_ONLY } from '../admin-auth.js';
 import { idString, orderLinesSchema, paramsOf, slugString } from '../schemas.js';
 
 const orderParams = paramsOf('orderId');
@@ -65,21 +66,23 @@ export function registerOrderRoutes(app: FastifyInstance, services: PizzeriaServ
 
   app.post<{ Params: { orderId: string } }>(
     '/orders/:orderId/process',
-    { schema: { params: orderParams } },
+    { config: ADMIN_ONLY, schema: { params: orderParams } },
     async (request) => orders.processOrderSafely(request.params.orderId),
   );
 
   app.post<{ Params: { orderId: string } }>(
     '/orders/:orderId/complete',
-    { schema: { params: orderParams } },
+    { config: ADMIN_ONLY, schema: { params: orderParams } },
     async (request) => orders.completeOrder(request.params.orderId),
   );
 
-  app.get('/inventory', async () => ({ ingredients: await inventory.listInventory() }));
+  app.get('/inventory', { config: ADMIN_ONLY }, async () => ({
+    ingredients: await inventory.listInventory(),
+  }));
 
   app.get<{ Params: { ingredientId: string } }>(
     '/inventory/:ingredientId',
-    { schema: { params: ingredientParams } },
+    { config: ADMIN_ONLY, schema: { params: ingredientParams } },
     async (request) => {
       const stock = await inventory.getIngredientStock(request.params.ingredientId);
       if (stock === null) throw new NotFoundError('ingredient', request.params.ingredientId);
@@ -89,7 +92,7 @@ export function registerOrderRoutes(app: FastifyInstance, services: PizzeriaServ
 
   app.post<{ Params: { ingredientId: string }; Body: { change: number } }>(
     '/inventory/:ingredientId/adjust',
-    { schema: { params: ingredientParams, body: adjustBody } },
+    { config: ADMIN_ONLY, schema: { params: ingredientParams, body: adjustBody } },
     async (request) => ({
       ingredientId: request.params.ingredientId,
       stock: await inventory.coordinateInventoryUpdate(request.params.ingredientId, request.body.change),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { PizzeriaServices } from '../../composition-root.js';
+import { ADMIN_ONLY } from '../admin-auth.js';
 import { idString, slugString } from '../schemas.js';
 
 const segmentParams = {
@@ -50,7 +51,7 @@ export function registerSegmentRoutes(app: FastifyInstance, services: PizzeriaSe
 
   app.post<{ Params: { segment: string }; Body: { customerId: string } }>(
     '/segments/:segment/customers',
-    { schema: { params: segmentParams, body: addBody } },
+    { config: ADMIN_ONLY, schema: { params: segmentParams, body: addBody } },
     async (request) => ({
       added: await segmentation.addCustomerToSegment(request.body.customerId, request.params.segment),
     }),
@@ -58,13 +59,13 @@ export function registerSegmentRoutes(app: FastifyInstance, services: PizzeriaSe
 
   app.get<{ Params: { segment: string } }>(
     '/segments/:segment/customers',
-    { schema: { params: segmentParams } },
+    { config: ADMIN_ONLY, schema: { params: segmentParams } },
     async (request) => ({ customers: await segmentation.getSegmentCustomers(request.params.segment) }),
   );
 
   app.delete<{ Params: { segment: string; customerId: string } }>(
     '/segments/:segment/customers/:customerId',
-    { schema: { params: memberParams } },
+    { config: ADMIN_ONLY, schema: { params: memberParams } },
     async (request) => ({
       removed: await segmentation.removeCustomerFromSegment(
         request.params.customerId,
@@ -75,7 +76,7 @@ export function registerSegmentRoutes(app: FastifyInstance, services: PizzeriaSe
 
   app.get<{ Querystring: { a: string; b: string } }>(
     '/segments/overlap',
-    { schema: { querystring: overlapQuery } },
+    { config: ADMIN_ONLY, schema: { querystring: overlapQuery } },
     async (request) => ({
       customers: await segmentation.findOverlappingCustomers(request.query.a, request.query.b),
     }),
@@ -83,7 +84,7 @@ export function registerSegmentRoutes(app: FastifyInstance, services: PizzeriaSe
 
   app.post<{ Body: { campaignId: string; segments: string[] } }>(
     '/campaigns',
-    { schema: { body: campaignBody } },
+    { config: ADMIN_ONLY, schema: { body: campaignBody } },
     async (request, reply) => {
       const { campaignId, segments } = request.body;
       const targetCount = await segmentation.createTargetedCampaign(segments, campaignId);
@@ -93,7 +94,7 @@ export function registerSegmentRoutes(app: FastifyInstance, services: PizzeriaSe
 
   app.get<{ Params: { campaignId: string } }>(
     '/campaigns/:campaignId/customers',
-    { schema: { params: campaignParams } },
+    { config: ADMIN_ONLY, schema: { params: campaignParams } },
     async (request) => ({ customers: await segmentation.getCampaignCustomers(request.params.campaignId) }),
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PizzeriaServices } from '../../composition-root.js';
 import { SessionNotFoundError } from '../../domain/errors.js';
 import type { OrderLine } from '../../domain/types.js';
+import { assertBoundedJson, PREFERENCES_MAX_BYTES, PREFERENCES_MAX_DEPTH } from '../json-bounds.js';
 import { idString, orderLinesSchema, paramsOf } from '../schemas.js';
 
 const customerParams = paramsOf('customerId');
@@ -39,6 +40,12 @@ export function registerSessionRoutes(app: FastifyInstance, services: PizzeriaSe
     { schema: { body: createBody } },
     async (request, reply) => {
       const { customerId, cartItems, preferences } = request.body;
+      if (preferences !== undefined) {
+        assertBoundedJson(preferences, 'preferences', {
+          maxDepth: PREFERENCES_MAX_DEPTH,
+          maxBytes: PREFERENCES_MAX_BYTES,
+        });
+      }
       const session = await sessions.createCustomerSession(customerId, {
         ...(cartItems === undefined ? {} : { cartItems }),
         ...(preferences === undefined ? {} : { preferences }),
@@ -67,7 +74,11 @@ export function registerSessionRoutes(app: FastifyInstance, services: PizzeriaSe
   app.get<{ Params: { customerId: string } }>(
     '/sessions/:customerId/cart',
     { schema: { params: customerParams } },
-    async (request) => ({ cartItems: await sessions.getCustomerCart(request.params.customerId) }),
+    async (request) => {
+      const cartItems = await sessions.getCustomerCart(request.params.customerId);
+      if (cartItems === null) throw new SessionNotFoundError(request.params.customerId);
+      return { cartItems };
+    },
   );
 
   app.delete<{ Params: { customerId: string } }>(

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { PizzeriaServices } from '../../composition-root.js';
+import { ADMIN_ONLY } from '../admin-auth.js';
 
 /** `/health`, `/metrics` (Prometheus text, from `@forno/metrics`), `/stats` (the performance summary) and an index. */
 export function registerSystemRoutes(app: FastifyInstance, services: PizzeriaServices): void {
   const endpoints: string[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) if (method !== 'HEAD') endpoints.push(`${method} ${route.url}`);
+    const admin = route.config?.admin === true ? ' (admin)' : '';
+    for (const method of methods) if (method !== 'HEAD') endpoints.push(`${method} ${route.url}${admin}`);
   });
 
   app.get('/', async () => ({
@@ -23,11 +25,11 @@ export function registerSystemRoutes(app: FastifyInstance, services: PizzeriaSer
     return reply.status(report.status === 'ok' ? 200 : 503).send(report);
   });
 
-  app.get('/stats', async () => services.monitor.getPerformanceSummary());
+  app.get('/stats', { config: ADMIN_ONLY }, async () => services.monitor.getPerformanceSummary());
 
   // Every repository call (requests by operation and hit/miss, errors by code, latency histograms,
   // connections), lock events, circuit state, retries, fallbacks and the services' lookups.
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: ADMIN_ONLY }, async (_request, reply) => {
     const { contentType, body } = await services.monitor.prometheus();
     return reply.type(contentType).send(body);
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConcurrentUpdateError,
   InsufficientInventoryError,
+  OrderExistsError,
   StaleFencingTokenError,
   UnknownMenuItemError,
 } from '../../domain/errors.js';
@@ -105,6 +106,16 @@ export function orderSuite(ctx: SuiteContext): void {
       expect(await fixture.database.listIngredients()).toEqual(before);
       expect(await kitchen.queueLength()).toBe(0);
       expect((await orders.processOrderSafely(result.order.id)).outcome).toBe('already-processed');
+    });
+
+    it('refuses an order id that exists already with OrderExistsError (409), keeping the first order', async () => {
+      const { orders } = ctx.fixture().services;
+      const lines = [{ menuItemId: 'funghi', quantity: 1 }];
+      const first = await orders.placeOrder({ customerId: 'c1', lines, orderId: 'o-dup' });
+      const again = await rejectionOf(orders.placeOrder({ customerId: 'c2', lines, orderId: 'o-dup' }));
+      expect(again).toBeInstanceOf(OrderExistsError);
+      expect(again).toMatchObject({ statusCode: 409, code: 'E_ORDER_EXISTS' });
+      expect(await orders.getOrder('o-dup')).toEqual(first);
     });
 
     it('refuses an unknown or unavailable pizza when the order is placed', async () => {

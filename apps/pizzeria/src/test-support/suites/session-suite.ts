@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionNotFoundError } from '../../domain/errors.js';
+import { SessionNotFoundError, UnknownMenuItemError } from '../../domain/errors.js';
 import { CustomerSessionService } from '../../services/customer-session-service.js';
 import type { SuiteContext } from '../pizzeria-fixture.js';
 import { expectTtlNear, ms, rejectionOf } from './expectations.js';
@@ -50,7 +50,7 @@ export function sessionSuite(ctx: SuiteContext): void {
     it('has no cart and no session for an unknown customer, and refuses to update one', async () => {
       const { services, repository } = ctx.fixture();
       expect(await services.sessions.getCustomerSession('nobody')).toBeNull();
-      expect(await services.sessions.getCustomerCart('nobody')).toEqual([]);
+      expect(await services.sessions.getCustomerCart('nobody')).toBeNull();
       const error = await rejectionOf(
         services.sessions.updateCustomerCart('nobody', [{ menuItemId: 'marinara', quantity: 1 }]),
       );
@@ -74,6 +74,44 @@ export function sessionSuite(ctx: SuiteContext): void {
       expect(await sessions.getCustomerSession('c3')).not.toBeNull();
       await pass(fixture.exact ? 1 : 250);
       expect(await sessions.getCustomerSession('c3')).toBeNull();
+    });
+
+    it('keeps the old session whole when its replacement cannot be stored (issue #13 item 10)', async () => {
+      const { services } = ctx.fixture();
+      const old = await services.sessions.createCustomerSession('c5', {
+        cartItems: [{ menuItemId: 'funghi', quantity: 1 }],
+        preferences: { crust: 'thin' },
+      });
+      let deep: Record<string, unknown> = { leaf: true };
+      for (let i = 0; i < 20_000; i++) deep = { a: deep };
+      for (const preferences of [{ x: Number.POSITIVE_INFINITY }, deep]) {
+        await expect(services.sessions.createCustomerSession('c5', { preferences })).rejects.toThrow();
+        expect(await services.sessions.getCustomerSession('c5')).toEqual(old);
+        expectTtlNear(await services.sessions.sessionTtl('c5'), 4 * ms.hour);
+      }
+    });
+
+    it('replaces every field of an existing session, keeping no field of the old one', async () => {
+      const { services } = ctx.fixture();
+      await services.sessions.createCustomerSession('c6', {
+        cartItems: [{ menuItemId: 'funghi', quantity: 1 }],
+        preferences: { crust: 'thin' },
+      });
+      const replaced = await services.sessions.createCustomerSession('c6');
+      expect(replaced).toMatchObject({ cartItems: [], preferences: {} });
+      expect(await services.sessions.getCustomerSession('c6')).toEqual(replaced);
+    });
+
+    it('refuses cart items that are not on the menu (issue #13 item 16)', async () => {
+      const { services } = ctx.fixture();
+      const hawaii = [{ menuItemId: 'hawaii', quantity: 1 }];
+      const created = await rejectionOf(services.sessions.createCustomerSession('c7', { cartItems: hawaii }));
+      expect(created).toBeInstanceOf(UnknownMenuItemError);
+      expect(await services.sessions.getCustomerSession('c7')).toBeNull();
+      await services.sessions.createCustomerSession('c7');
+      const updated = await rejectionOf(services.sessions.updateCustomerCart('c7', hawaii));
+      expect(updated).toBeInstanceOf(UnknownMenuItemError);
+      expect(await services.sessions.getCustomerCart('c7')).toEqual([]);
     });
 
     it('ends a session', async () => {
