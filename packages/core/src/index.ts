@@ -74,6 +74,7 @@ export type {
 } from './repository/options.js';
 export type {
   RawCommands,
+  RawKey,
   RawKeySpaceCommands,
   RawLimit,
   RawLockCommands,
@@ -92,9 +93,12 @@ export {
   assertNonEmptyString,
   assertNotEmpty,
   assertOptions,
+  assertSafeField,
   assertScore,
+  assertWellFormed,
   formatScore,
   formatScoreBound,
+  isWellFormedText,
   parseScore,
   recordFromPairs,
 } from './validation.js';

@@ -82,7 +82,8 @@ export function multiKeyCommands(ctx: DriverContext): RawMultiKeyCommands {
       );
     },
 
-    async unlink(keys) {
+    async unlink(rawKeys) {
+      const keys = rawKeys.map(toArgument);
       if (!cluster) return runner.idempotent((c) => int(c, 'UNLINK', keys));
       const counts = await Promise.all(
         groupBySlot(keys).map(({ keys: group }) => runner.idempotent((c) => int(c, 'UNLINK', group))),

@@ -61,12 +61,18 @@ export function hashContract(ctx: ContractContext): void {
     await expect(repo.hincrby('hourly', 'note', 1)).rejects.toMatchObject({ code: 'E_COMMAND' });
   });
 
-  it('a field named __proto__ is data, not a prototype', async () => {
+  it('a field that could pollute prototypes once read as an object is refused when written', async () => {
     const repo = ctx.repo();
-    await repo.hset('h', '__proto__', { polluted: true });
-    const all = await repo.hgetall<{ polluted: boolean }>('h');
-    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
-    expect(Object.keys(all)).toEqual(['__proto__']);
+    const hostile = JSON.parse('{"name":"x","__proto__":{"polluted":true}}') as Record<string, unknown>;
+    await expect(repo.hset('h', hostile)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(repo.hset('h', '__proto__', 1)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(repo.hincrby('h', '__proto__', 1)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(repo.hset('h', 'constructor', { prototype: { polluted: true } })).rejects.toMatchObject({
+      code: 'E_INVALID_ARGUMENT',
+    });
+    expect(await repo.exists('h')).toBe(false);
+    await repo.hset('h', { constructor: 'Bob', prototype: 1, __proto: 2 });
+    expect(await repo.hgetall('h')).toEqual({ constructor: 'Bob', prototype: 1, __proto: 2 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 }

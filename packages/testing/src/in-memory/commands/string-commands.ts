@@ -47,7 +47,9 @@ export function stringCommands(ctx: InMemoryContext): StringCommands {
     async unlink(keys) {
       const store = ctx.store();
       let deleted = 0;
-      for (const key of new Set(keys)) if (store.delete(key)) deleted++;
+      // The fake's keys are always strings: a byte key can only name a key that is valid UTF-8.
+      const names = keys.map((key) => (typeof key === 'string' ? key : Buffer.from(key).toString('utf8')));
+      for (const key of new Set(names)) if (store.delete(key)) deleted++;
       return deleted;
     },
 
