@@ -1,4 +1,4 @@
-import { CacheUnavailableError } from '@forno/core';
+import { type CacheError, CacheUnavailableError } from '@forno/core';
 import type { RedisClient } from './create-client.js';
 import { rethrowAsCacheError, toCacheError } from './to-cache-error.js';
 
@@ -15,11 +15,17 @@ export interface CommandRetry {
  * Sends commands over the pool: round-robin over the command connections, errors translated to
  * `CacheError`s, and idempotent commands retried on `CacheUnavailableError` while their
  * `commandTimeout` budget lasts. Non-idempotent commands are sent exactly once.
+ *
+ * It counts the operations in flight, so a graceful shutdown can wait for them ({@link drain}),
+ * and after a permanent connection failure ({@link stopWith}) it rejects at once with that error.
  */
 export class CommandRunner {
   readonly #clients: readonly RedisClient[];
   readonly #retry: CommandRetry;
   #next = 0;
+  #inFlight = 0;
+  #idle: Array<() => void> = [];
+  #failure: CacheError | undefined;
 
   constructor(clients: readonly RedisClient[], retry: CommandRetry) {
     this.#clients = clients;
@@ -36,14 +42,53 @@ export class CommandRunner {
 
   /** Sends a command that must not be repeated (`incrby`, `lpush`, `zpopmin`...). */
   once<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
-    return command(this.client()).catch(rethrowAsCacheError);
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return this.#track(command(this.client()).catch(rethrowAsCacheError));
   }
 
   /** Sends a command that is safe to repeat, retrying it on connection failures within budget. */
   idempotent<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
     if (this.#retry.retries === 0) return this.once(command);
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const started = performance.now();
-    return command(this.client()).catch((error) => this.#retryAfter(error, command, started));
+    return this.#track(command(this.client()).catch((error) => this.#retryAfter(error, command, started)));
+  }
+
+  /**
+   * Resolves once every command sent so far has settled (auto-pipelined ones included) and no new
+   * one followed within the same turn of the event loop — so an operation made of several commands
+   * in a row (`deletePattern`'s SCAN pages) is waited for as a whole — or after `timeoutMs`.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#inFlight > 0) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.#idle.push(resolve);
+        timer = setTimeout(resolve, remaining);
+      });
+      clearTimeout(timer);
+      // Continuations run as microtasks: give them a turn to send their next command.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * After a permanent connection failure (rejected credentials, an untrusted certificate), every
+   * command rejects at once with `failure` instead of "Connection is closed"; `undefined` resumes.
+   */
+  stopWith(failure: CacheError | undefined): void {
+    this.#failure = failure;
+  }
+
+  #track<T>(operation: Promise<T>): Promise<T> {
+    this.#inFlight += 1;
+    return operation.finally(() => {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    });
   }
 
   async #retryAfter<T>(
