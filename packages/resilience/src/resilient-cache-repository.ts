@@ -37,8 +37,8 @@ export interface ResilientCacheRepositoryOptions {
    */
   readonly timeout?: TimeoutPolicy | Duration | undefined;
   /**
-   * The in-memory mirror that answers reads during an outage: `{ max, ttl, maxSize }`, or `false`
-   * to disable it. Default: on, 1000 results, no age limit.
+   * The in-memory mirror that answers reads during an outage: `{ max, ttl, maxBytes }`, or `false`
+   * to disable it. Default: on, at most 1000 results and 64 MiB, no age limit.
    */
   readonly fallback?: FallbackOptions | false | undefined;
 }
@@ -129,6 +129,11 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
     return this.#mirror?.size ?? 0;
   }
 
+  /** Bytes the fallback mirror holds, as measured for its `maxBytes` bound (0 when disabled). */
+  get fallbackBytes(): number {
+    return this.#mirror?.bytes ?? 0;
+  }
+
   /** Connects the inner repository; policies and the fallback apply again. */
   override async connect(): Promise<void> {
     this.#state.closed = false;
@@ -202,10 +207,7 @@ function fallbackOption(
       `${OWNER} needs an options object or false, got ${describe(fallback)}`,
     );
   }
-  return new FallbackMirror(fallback, (value) => {
-    const payload = inner.serializer.serialize(value);
-    return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-  });
+  return new FallbackMirror(fallback);
 }
 
 function isEventSource(value: unknown): value is CacheEventSource {
