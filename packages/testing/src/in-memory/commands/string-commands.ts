@@ -61,7 +61,7 @@ export function stringCommands(ctx: InMemoryContext): StringCommands {
       const store = ctx.store();
       const entry = store.lookup(key);
       if (entry === undefined) return false;
-      entry.expiresAt = store.clock.now() + ms;
+      store.expire(key, entry, store.clock.now() + ms);
       return true;
     },
 
@@ -73,9 +73,10 @@ export function stringCommands(ctx: InMemoryContext): StringCommands {
     },
 
     async persist(key) {
-      const entry = ctx.store().lookup(key);
+      const store = ctx.store();
+      const entry = store.lookup(key);
       if (entry?.expiresAt === undefined) return false;
-      entry.expiresAt = undefined;
+      store.expire(key, entry, undefined);
       return true;
     },
 
@@ -84,8 +85,12 @@ export function stringCommands(ctx: InMemoryContext): StringCommands {
       const entry = store.read(key, 'string');
       const current = parseStoredInteger(entry?.value, 'ERR value is not an integer or out of range');
       const result = addInteger(current, increment);
-      if (entry === undefined) store.write(key, 'string', result.toString());
-      else entry.value = result.toString();
+      if (entry === undefined) {
+        store.write(key, 'string', result.toString());
+      } else {
+        entry.value = result.toString();
+        store.changed(key);
+      }
       return Number(result);
     },
   };
