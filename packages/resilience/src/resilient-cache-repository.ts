@@ -97,7 +97,7 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
     );
     const retry = strategyOption<RetryPolicy>(options.retry, 'retry', ['execute', 'onEvent'], OWNER);
     const timeout = timeoutOption(options.timeout);
-    const mirror = fallbackOption(options.fallback, inner);
+    const mirror = fallbackOption(options.fallback);
     const events = new CacheEventEmitter();
     const state = { closed: false };
     const present = (...policies: (TimeoutPolicy | CircuitBreakerPolicy | RetryPolicy | undefined)[]) =>
@@ -196,10 +196,7 @@ function timeoutOption(timeout: TimeoutPolicy | Duration | undefined): TimeoutPo
   return strategyOption<TimeoutPolicy>(timeout, 'timeout', ['execute'], OWNER);
 }
 
-function fallbackOption(
-  fallback: FallbackOptions | false | undefined,
-  inner: CacheRepository,
-): FallbackMirror | undefined {
+function fallbackOption(fallback: FallbackOptions | false | undefined): FallbackMirror | undefined {
   if (fallback === false) return undefined;
   if (fallback !== undefined && (typeof fallback !== 'object' || fallback === null)) {
     throw new InvalidConfigError(
