@@ -83,6 +83,11 @@ export class CommandRunner {
     this.#failure = failure;
   }
 
+  /** The permanent failure commands reject with, if any (see {@link stopWith}). */
+  get failure(): CacheError | undefined {
+    return this.#failure;
+  }
+
   #track<T>(operation: Promise<T>): Promise<T> {
     this.#inFlight += 1;
     return operation.finally(() => {

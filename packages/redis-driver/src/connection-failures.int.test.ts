@@ -95,6 +95,10 @@ describe('permanent connection failures', () => {
   it('none of them retries in a loop (ioredis alone reconnects about twice a second)', async () => {
     const repos = PERMANENT.map(([, config]) => new RedisRepository({ ...BASE, ...config() }));
     await Promise.all(repos.map((repo) => repo.connect().catch(() => undefined)));
+    // The pub/sub connection, opened on demand, must not start a loop of its own either.
+    for (const repo of repos) {
+      await expect(repo.subscribe('news', () => {})).rejects.toMatchObject({ code: /E_CACHE_(AUTH|TLS)/ });
+    }
     const before = await connectionsReceived();
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     // Our own INFO probe is the only new connection.

@@ -107,16 +107,23 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       ? [withScripts(existing)]
       : Array.from({ length: config.connectionPoolSize }, () => createClient(config, reconnectDelay));
     const serializer = config.serializer ?? new JsonSerializer();
-    const subscriber = new Subscriber(async () => {
-      const client = existing ? withScripts(duplicate(existing)) : createClient(config, reconnectDelay);
-      client.on('error', () => {});
-      await connectClient(client, config.connectTimeoutMs);
-      return client;
-    });
     const runner = new CommandRunner(clients, {
       retries: config.retryPolicy.retries,
       delay: reconnectDelay,
       budgetMs: config.commandTimeoutMs,
+    });
+    const subscriber = new Subscriber(async () => {
+      // After a permanent failure, do not open a connection that would fail the same way.
+      if (runner.failure !== undefined) throw runner.failure;
+      const client = existing ? withScripts(duplicate(existing)) : createClient(config, reconnectDelay);
+      client.on('error', () => {});
+      try {
+        await connectClient(client, config.connectTimeoutMs);
+      } catch (error) {
+        client.disconnect(); // no reconnect loop for a connection nobody holds
+        throw runner.failure ?? error;
+      }
+      return client;
     });
     const context: DriverContext = {
       runner,
