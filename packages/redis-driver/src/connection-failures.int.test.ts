@@ -8,6 +8,7 @@ import {
   startRedisServer,
   type TlsCertificates,
 } from '@forno/testing/servers';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisRepositoryConfig } from './config.js';
 import { RedisRepository } from './redis-repository.js';
@@ -131,6 +132,23 @@ describe('permanent connection failures', () => {
     expect(await repo.set('k', 1)).toBe(true);
     expect(repo.health.healthy).toBe(true);
     await repo.disconnect();
+  });
+
+  it('a client passed in keeps its own retry options: the failure is reported, the client not stopped', async () => {
+    const client = new Redis({
+      port: server.port,
+      password: 'wrong',
+      lazyConnect: true,
+      retryStrategy: () => 200,
+    });
+    const repo = new RedisRepository(client);
+    await client.connect().catch(() => undefined);
+    const deadline = Date.now() + 5_000;
+    while (repo.health.error === undefined && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(repo.health).toMatchObject({ healthy: false, error: { code: 'E_CACHE_AUTH' } });
+    expect(client.status).not.toBe('end');
+    client.disconnect();
   });
 
   it('health is not healthy before the first connection', () => {

@@ -12,6 +12,11 @@ export interface SupervisedParts {
   readonly health: HealthMonitor;
   /** The connections use TLS. */
   readonly tls: boolean;
+  /**
+   * The repository created the connections. A client the user passed in keeps its own retry
+   * options: a permanent failure is only reported (health), never acted upon.
+   */
+  readonly owned: boolean;
   /** Whether every connection of the pool is ready. */
   ready(): boolean;
   /** Reports the pool's state to event listeners (metrics). */
@@ -94,9 +99,10 @@ export class ConnectionSupervisor {
       connectedBefore: this.#connectedBefore.has(client),
     });
     if (failure === undefined) return;
+    this.#parts.health.markUnhealthy(failure);
+    if (!this.#parts.owned) return;
     this.#failure = failure;
     this.#parts.runner.stopWith(failure);
-    this.#parts.health.markUnhealthy(failure);
     // A manual disconnect: ioredis stops reconnecting.
     for (const each of this.#parts.clients) each.disconnect();
   }

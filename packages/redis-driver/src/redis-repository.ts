@@ -147,6 +147,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       runner,
       health: this.#health,
       tls: config.tls !== undefined,
+      owned: existing === undefined,
       ready: () => this.status === 'ready',
       report: () => {
         if (this.#events.hasListeners) {

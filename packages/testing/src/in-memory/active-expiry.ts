@@ -5,7 +5,8 @@ const INTERVAL_MS = 100;
 /** Keys examined per round; another round follows while more than a quarter of them had expired. */
 const ROUND = 20;
 const REPEAT_ABOVE = 0.25;
-/** Most keys examined by one cycle, so a cycle stays around a millisecond. */
+/** Keys a cycle examines at least (so a pass over many keys ends), and at most (a millisecond or so). */
+const MIN_PER_CYCLE = 1_000;
 const MAX_PER_CYCLE = 20_000;
 
 /** What the cycle needs from the store. */
@@ -21,21 +22,23 @@ export interface ExpiryTarget {
 
 /**
  * Redis' active expire cycle for the in-memory store: expired keys are removed even when nothing
- * touches them, a bounded step at a time. A cycle samples keys with a TTL in rounds of 20, going
- * on while more than a quarter of a round had expired (at most 20,000 keys per cycle). Cycles run
- * every 100 ms while there is something to do; after a whole pass over the keys with a TTL finds
- * none expired, the next cycle is planned for when the earliest of them expires. The timers are
- * `unref`'d (they never keep a process alive) and hold the store only weakly (a store nobody uses
- * any more is garbage-collected, and its timers stop). Expiry is judged by the store's clock.
+ * touches them, a bounded step at a time. A cycle examines keys with a TTL in rounds of 20 — at
+ * least 1,000 keys, and more while over a quarter of a round had expired, up to 20,000. Cycles run
+ * every 100 ms from the moment a key gets a TTL until a whole pass over the keys with a TTL finds
+ * none expired; the next TTL set starts them again. So expired keys do not pile up while the store
+ * is used, no timer runs while it is idle, and `vi.runAllTimers()` terminates (it does not jump to
+ * the keys' expiry times). The timers are `unref`'d (they never keep a process alive) and hold the
+ * store only weakly (a store nobody uses any more is garbage-collected, and its timers stop).
+ * Expiry is judged by the store's clock.
  */
 export class ActiveExpiry {
   readonly #target: WeakRef<ExpiryTarget>;
   readonly #background: boolean;
   #cursor: Iterator<string> | undefined;
   #passExpired = 0;
-  #passEarliest = Number.POSITIVE_INFINITY;
+  /** A whole pass found nothing expired: no more cycles until the next `wake()`. */
+  #idle = false;
   #timer: NodeJS.Timeout | undefined;
-  #due = Number.POSITIVE_INFINITY;
 
   /**
    * @param target What to expire; held weakly, so its owner must hold it.
@@ -48,14 +51,14 @@ export class ActiveExpiry {
 
   /** Plans a cycle within the normal interval (called when a key gets a TTL). */
   wake(): void {
-    if (this.#background) this.#plan(INTERVAL_MS);
+    this.#idle = false;
+    if (this.#background) this.#plan();
   }
 
   /** Cancels the planned cycle (the store was flushed). */
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#due = Number.POSITIVE_INFINITY;
   }
 
   /** Runs one cycle now; returns how many keys it removed. */
@@ -83,46 +86,29 @@ export class ActiveExpiry {
         } else if (expiresAt <= now) {
           target.remove(key);
           expiredInRound++;
-        } else if (expiresAt < this.#passEarliest) {
-          this.#passEarliest = expiresAt;
         }
       }
       examined += inRound;
       removed += expiredInRound;
       this.#passExpired += expiredInRound;
-      if (inRound === 0 || expiredInRound <= inRound * REPEAT_ABOVE) break;
+      if (examined >= MIN_PER_CYCLE && expiredInRound <= inRound * REPEAT_ABOVE) break;
     }
-    if (passEnded) this.#endPass(target, now);
+    if (passEnded) {
+      this.#idle = this.#passExpired === 0 || target.volatile.size === 0;
+      this.#cursor = undefined;
+      this.#passExpired = 0;
+    }
     return removed;
   }
 
-  #endPass(target: ExpiryTarget, now: number): void {
-    const { volatile } = target;
-    const expired = this.#passExpired;
-    const earliest = this.#passEarliest;
-    this.#cursor = undefined;
-    this.#passExpired = 0;
-    this.#passEarliest = Number.POSITIVE_INFINITY;
-    if (volatile.size === 0) return;
-    // Nothing expired in a whole pass: sleep until the earliest key is due.
-    if (this.#background && expired === 0 && Number.isFinite(earliest)) {
-      this.#plan(Math.max(INTERVAL_MS, earliest - now), true);
-    }
-  }
-
-  #plan(delayMs: number, replace = false): void {
-    const due = performance.now() + delayMs;
-    if (this.#timer !== undefined && !replace && this.#due <= due) return;
-    clearTimeout(this.#timer);
-    this.#due = due;
+  #plan(): void {
+    if (this.#timer !== undefined) return;
     const timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#due = Number.POSITIVE_INFINITY;
       this.cycle();
       const target = this.#target.deref();
-      if (target !== undefined && target.volatile.size > 0 && this.#timer === undefined)
-        this.#plan(INTERVAL_MS);
-    }, delayMs);
+      if (target !== undefined && target.volatile.size > 0 && !this.#idle) this.#plan();
+    }, INTERVAL_MS);
     timer.unref();
     this.#timer = timer;
   }

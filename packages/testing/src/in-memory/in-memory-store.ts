@@ -29,7 +29,8 @@ export interface InMemoryStoreOptions {
   readonly clock?: Clock;
   /**
    * Remove expired keys in the background, as Redis' active expire cycle does (default true; the
-   * timers are `unref`'d). `false` leaves it to `activeExpireCycle()` calls and to lazy expiry.
+   * timers are `unref`'d, see `ActiveExpiry`). `false` leaves it to `activeExpireCycle()` calls
+   * and to lazy expiry.
    */
   readonly activeExpiry?: boolean;
 }
@@ -175,10 +176,10 @@ export class InMemoryStore {
   }
 
   /**
-   * Runs one step of the active expiry now, as the background timer does every 100 ms while keys
-   * have a TTL: samples keys with a TTL, 20 at a time, removing the expired ones, and goes on while
-   * more than a quarter of a sample had expired (at most 20,000 keys per step). Returns how many
-   * keys it removed. For tests with a manual clock, or a store created with `activeExpiry: false`.
+   * Runs one step of the active expiry now, as the background timer does every 100 ms after a key
+   * gets a TTL: examines keys with a TTL, 20 at a time (at least 1,000, more while over a quarter
+   * had expired, at most 20,000), removing the expired ones. Returns how many keys it removed. For
+   * tests with a manual clock, or a store created with `activeExpiry: false`.
    */
   activeExpireCycle(): number {
     return this.#expiry.cycle();
