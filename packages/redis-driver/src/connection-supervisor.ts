@@ -81,7 +81,8 @@ export class ConnectionSupervisor {
     });
     client.on('reconnecting', () => {
       if (!this.#connectedBefore.has(client)) unrefReconnectTimer(client);
-      if (!this.#closed) {
+      // A loss of a working connection; an earlier failure (and its reason) is kept.
+      if (!this.#closed && parts.health.state.healthy) {
         parts.health.markUnhealthy(
           new CacheUnavailableError('the connection to Redis was lost; reconnecting'),
         );
