@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { startRedisServer } from '@forno/testing/servers';
+import { boundedMemoryCase } from './cases/bounded-memory.js';
 import { cacheAsideCases } from './cases/cache-aside.js';
 import { commandCases } from './cases/commands.js';
 import { deletePatternCases } from './cases/delete-pattern.js';
@@ -40,6 +41,7 @@ report(
   `### Serialization (serialize + deserialize)\n\n${formatSerializationTable(await runSerializationBenchmark({ quick }))}`,
 );
 report(formatTable(await fakeMemoryCase(quick)));
+report(formatTable(await boundedMemoryCase(quick)));
 
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);
 console.info(`All cases ran in ${minutes} min.`);

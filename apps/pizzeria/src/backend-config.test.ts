@@ -28,8 +28,28 @@ describe('backendFromEnv', () => {
 
   it('never shows a password', () => {
     expect(describeBackend({ kind: 'redis', url: 'redis://user:s3cret@host:6379' })).toBe(
-      'redis redis://user:***@host:6379',
+      'redis redis://[redacted]@host:6379',
     );
     expect(describeBackend({ kind: 'memory' })).toMatch(/^in-memory/);
+  });
+
+  it.each([
+    ['a raw @ in the password', 'redis://user:s3c@ret@host:6379', ['s3c', 'ret@host']],
+    ['a raw / in the password', 'redis://user:s3c/ret@host:6379', ['s3c', 'ret']],
+    ['a password in the query', 'redis://host:6379?password=s3cret', ['s3cret']],
+    ['a bare password as the user', 'redis://s3cret@host:6379', ['s3cret']],
+    ['a password with ? and #', 'rediss://:s3?c#ret@host:6380/1', ['s3', 'c#ret']],
+  ])('never shows a password with %s', (_, url, secrets) => {
+    const described = describeBackend({ kind: 'redis', url });
+    for (const secret of secrets) expect(described).not.toContain(secret);
+    expect(described).toContain('host');
+    let refused = '';
+    try {
+      backendFromEnv({ REDIS_URL: url.replace(/^rediss?/, 'http') });
+    } catch (error) {
+      refused = String(error);
+    }
+    expect(refused).toMatch(/REDIS_URL/);
+    for (const secret of secrets) expect(refused).not.toContain(secret);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@forno/core';
+import { InvalidConfigError, redactUrl } from '@forno/core';
 
 /** Which cache backend the pizzeria runs on. */
 export type BackendConfig =
@@ -35,7 +35,7 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendCon
     if (!/^rediss?:\/\//.test(url)) {
       throw new InvalidConfigError(
         'REDIS_URL',
-        `expected redis://host:port or rediss://…, got "${mask(url)}"`,
+        `expected redis://host:port or rediss://…, got "${redactUrl(url)}"`,
       );
     }
     return { kind: 'redis', url };
@@ -43,18 +43,14 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendCon
   return { kind: 'memory' };
 }
 
-/** A one-line description for logs and `/health`, with any password masked. */
+/** A one-line description for logs and `/health`; credentials are redacted (`redactUrl` of `@forno/core`). */
 export function describeBackend(config: BackendConfig): string {
   switch (config.kind) {
     case 'memory':
       return 'in-memory (set REDIS_URL or REDIS_CLUSTER_NODES to use Redis)';
     case 'redis':
-      return `redis ${mask(config.url)}`;
+      return `redis ${redactUrl(config.url)}`;
     case 'cluster':
       return `redis-cluster ${config.nodes.join(',')}`;
   }
-}
-
-function mask(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
 }

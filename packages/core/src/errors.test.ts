@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  CacheAuthError,
   CacheError,
   CacheTimeoutError,
+  CacheTlsError,
   CacheUnavailableError,
   CommandError,
   CrossSlotError,
@@ -30,6 +32,18 @@ const CLASSES: ReadonlyArray<readonly [AnyErrorClass, string, readonly string[],
   [CacheError, 'E_CACHE', [], () => new CacheError('boom')],
   [CacheUnavailableError, 'E_CACHE_UNAVAILABLE', ['E_CACHE'], () => new CacheUnavailableError('down')],
   [CacheTimeoutError, 'E_CACHE_TIMEOUT', ['E_CACHE'], () => new CacheTimeoutError('slow')],
+  [
+    CacheAuthError,
+    'E_CACHE_AUTH',
+    ['E_CACHE_UNAVAILABLE', 'E_CACHE'],
+    () => new CacheAuthError('WRONGPASS', 'the server rejected the credentials'),
+  ],
+  [
+    CacheTlsError,
+    'E_CACHE_TLS',
+    ['E_CACHE_UNAVAILABLE', 'E_CACHE'],
+    () => new CacheTlsError('SELF_SIGNED_CERT_IN_CHAIN', 'the certificate is not trusted'),
+  ],
   [
     InvalidArgumentError,
     'E_INVALID_ARGUMENT',
@@ -140,6 +154,19 @@ describe('InvalidArgumentError and InvalidConfigError', () => {
     expect(config.argument).toBe('entityName');
     expect(config.name).toBe('InvalidConfigError');
     expect(InvalidConfigError.is(new InvalidArgumentError('x', 'y'))).toBe(false);
+  });
+});
+
+describe('CacheAuthError and CacheTlsError', () => {
+  it('say why a connection can never succeed as configured, in `reason`, and are outages', () => {
+    const auth = new CacheAuthError('WRONGPASS', 'Redis rejected the username or password');
+    expect(auth.reason).toBe('WRONGPASS');
+    expect(auth.message).toBe('Redis rejected the username or password (WRONGPASS)');
+    expect(CacheUnavailableError.is(auth)).toBe(true);
+    const tls = new CacheTlsError('ERR_TLS_CERT_ALTNAME_INVALID', 'the certificate is for another host');
+    expect(tls.reason).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    expect(CacheTlsError.is(auth)).toBe(false);
+    expect(CacheAuthError.is(tls)).toBe(false);
   });
 });
 

@@ -63,6 +63,41 @@ export class CacheUnavailableError extends CacheError {
   static override readonly code: string = 'E_CACHE_UNAVAILABLE';
 }
 
+/**
+ * Redis refused the connection's credentials: a wrong password or an unknown or disabled ACL user
+ * (`WRONGPASS`), or no password where one is required (`NOAUTH`). Retrying cannot help, so the
+ * driver stops reconnecting in a loop. An outage for the layers above (a `CacheUnavailableError`).
+ */
+export class CacheAuthError extends CacheUnavailableError {
+  static override readonly code: string = 'E_CACHE_AUTH';
+
+  /** Why, as Redis or Node.js names it: `'WRONGPASS'`, `'NOAUTH'`. */
+  readonly reason: string;
+
+  constructor(reason: string, message: string, options?: CacheErrorOptions) {
+    super(`${message} (${reason})`, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * The TLS connection cannot be established as configured: the server certificate is not trusted
+ * (wrong CA, self-signed, expired) or names another host, or one side speaks TLS and the other
+ * does not. Retrying cannot help, so the driver stops reconnecting in a loop. An outage for the
+ * layers above (a `CacheUnavailableError`).
+ */
+export class CacheTlsError extends CacheUnavailableError {
+  static override readonly code: string = 'E_CACHE_TLS';
+
+  /** Why, as Node.js names it (`'SELF_SIGNED_CERT_IN_CHAIN'`, `'ERR_TLS_CERT_ALTNAME_INVALID'`), or `'TLS_EXPECTED'`. */
+  readonly reason: string;
+
+  constructor(reason: string, message: string, options?: CacheErrorOptions) {
+    super(`${message} (${reason})`, options);
+    this.reason = reason;
+  }
+}
+
 /** The backend did not answer within `commandTimeout`. The command may or may not have been applied. */
 export class CacheTimeoutError extends CacheError {
   static override readonly code: string = 'E_CACHE_TIMEOUT';

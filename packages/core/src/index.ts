@@ -6,9 +6,11 @@ export {
 } from './entity/cache-entity-repository.js';
 export type { Repository } from './entity/repository.js';
 export {
+  CacheAuthError,
   CacheError,
   type CacheErrorOptions,
   CacheTimeoutError,
+  CacheTlsError,
   CacheUnavailableError,
   CommandError,
   CrossSlotError,
@@ -34,6 +36,7 @@ export {
   type OperationOutcome,
 } from './instrumentation.js';
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export { hideSecrets, REDACTED, redactUrl } from './redaction.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
@@ -74,6 +77,7 @@ export type {
 } from './repository/options.js';
 export type {
   RawCommands,
+  RawKey,
   RawKeySpaceCommands,
   RawLimit,
   RawLockCommands,
@@ -92,9 +96,12 @@ export {
   assertNonEmptyString,
   assertNotEmpty,
   assertOptions,
+  assertSafeField,
   assertScore,
+  assertWellFormed,
   formatScore,
   formatScoreBound,
+  isWellFormedText,
   parseScore,
   recordFromPairs,
 } from './validation.js';

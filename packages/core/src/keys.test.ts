@@ -51,6 +51,16 @@ describe('assertKey', () => {
     expect((error as Error).message).toContain(described);
   });
 
+  it.each(['\ud800', 'a\udc00b', `order:${'\ud83d'}`, '😀\ud83d'])(
+    'rejects %j, a lone UTF-16 surrogate that Redis would store as U+FFFD',
+    (key) => {
+      expect(() => assertKey(key, 'keys[]')).toThrow(
+        expect.objectContaining({ code: 'E_INVALID_ARGUMENT', argument: 'keys[]' }),
+      );
+      expect(() => assertKey(key)).toThrow(/lone UTF-16 surrogate/);
+    },
+  );
+
   it('names the argument it was given', () => {
     expect(() => assertKey('', 'keys[]')).toThrow(expect.objectContaining({ argument: 'keys[]' }));
     expect(() => assertKey('', 'keys[]')).toThrow(/^Invalid keys\[\]: expected a non-empty string/);

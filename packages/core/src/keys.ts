@@ -1,14 +1,17 @@
 import { describe } from './duration.js';
 import { InvalidArgumentError } from './errors.js';
+import { assertWellFormed } from './validation.js';
 
 /**
- * Throws {@link InvalidArgumentError} unless `key` is a non-empty string. Called by every key
- * operation before anything is sent, so a bad key never reaches the server.
+ * Throws {@link InvalidArgumentError} unless `key` is a non-empty, well-formed string (no lone
+ * UTF-16 surrogate, which Redis would store as U+FFFD). Called by every key operation before
+ * anything is sent, so a bad key never reaches the server.
  */
 export function assertKey(key: unknown, argument = 'key'): asserts key is string {
   if (typeof key !== 'string' || key.length === 0) {
     throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describe(key)}`);
   }
+  assertWellFormed(key, argument);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   assertNonEmptyString,
   assertNotEmpty,
   assertOptions,
+  assertSafeField,
   assertScore,
   formatScore,
   formatScoreBound,
@@ -79,7 +80,7 @@ describe('assertNonEmptyString', () => {
     expect(() => assertNonEmptyString(value, 'token')).not.toThrow();
   });
 
-  it.each(['', null, undefined, 0, {}, ['a'], Symbol('a')])('rejects %o', (value) => {
+  it.each(['', null, undefined, 0, {}, ['a'], Symbol('a'), '\ud800', 'x\udfff'])('rejects %o', (value) => {
     expect(thrown(() => assertNonEmptyString(value, 'token')).argument).toBe('token');
   });
 });
@@ -312,35 +313,30 @@ describe('recordFromPairs', () => {
     expect(recordFromPairs([])).toEqual({});
   });
 
-  it('stores a `__proto__` field as data, without polluting any prototype', () => {
+  it('refuses a `__proto__` field, which Object.assign would turn into a prototype change', () => {
     const payload = { polluted: true };
-    const record = recordFromPairs<unknown>([
-      ['__proto__', payload],
-      ['name', 'margherita'],
-    ]);
-    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
-    expect((record as { polluted?: unknown }).polluted).toBeUndefined();
-    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
-    expect(Object.hasOwn(record, '__proto__')).toBe(true);
-    expect(Object.getOwnPropertyDescriptor(record, '__proto__')).toEqual({
-      value: payload,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-    expect(Object.keys(record)).toEqual(['__proto__', 'name']);
-    expect(JSON.parse(JSON.stringify(record))).toEqual(
-      JSON.parse('{"__proto__":{"polluted":true},"name":"margherita"}'),
+    expect(() =>
+      recordFromPairs<unknown>([
+        ['name', 'margherita'],
+        ['__proto__', payload],
+      ]),
+    ).toThrow(
+      expect.objectContaining({ code: 'E_SERIALIZATION', message: expect.stringMatching(/__proto__/) }),
     );
+    const target: Record<string, unknown> = {};
+    try {
+      Object.assign(target, recordFromPairs<unknown>([['__proto__', payload]]));
+    } catch {
+      // refused: nothing reaches the target
+    }
+    expect(Object.getPrototypeOf(target)).toBe(Object.prototype);
+    expect(target.polluted).toBeUndefined();
   });
 
-  it('lets a later `__proto__` field replace an earlier one', () => {
-    const record = recordFromPairs([
-      ['__proto__', 'first'],
-      ['__proto__', 'second'],
-    ]);
-    expect(Object.getOwnPropertyDescriptor(record, '__proto__')?.value).toBe('second');
-    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+  it('refuses a `constructor` field holding an object with a `prototype` key, as the JSON guard does', () => {
+    expect(() => recordFromPairs<unknown>([['constructor', { prototype: { polluted: true } }]])).toThrow(
+      expect.objectContaining({ code: 'E_SERIALIZATION' }),
+    );
   });
 
   it('keeps `constructor`, `prototype` and `hasOwnProperty` fields as plain own data', () => {
@@ -356,5 +352,18 @@ describe('recordFromPairs', () => {
       ['hasOwnProperty', 'h'],
     ]);
     expect(Object.prototype.hasOwnProperty).toBeTypeOf('function');
+  });
+});
+
+describe('assertSafeField', () => {
+  it('accepts ordinary field names and values', () => {
+    expect(() => assertSafeField('constructor', 'Bob', 'field')).not.toThrow();
+    expect(() => assertSafeField('prototype', { a: 1 }, 'field')).not.toThrow();
+    expect(() => assertSafeField('__proto', 1, 'field')).not.toThrow();
+  });
+
+  it('refuses to write a hash field that hgetall would refuse to read', () => {
+    expect(thrown(() => assertSafeField('__proto__', 1, 'field')).argument).toBe('field');
+    expect(thrown(() => assertSafeField('constructor', { prototype: {} }, 'fields')).argument).toBe('fields');
   });
 });

@@ -1,5 +1,5 @@
 import { describe } from './duration.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, SerializationError } from './errors.js';
 import type { ScoreBound } from './repository/options.js';
 
 /**
@@ -20,11 +20,34 @@ export function assertIntegerAtLeast(value: unknown, min: number, argument: stri
   if (value < min) throw new InvalidArgumentError(argument, `expected an integer >= ${min}, got ${value}`);
 }
 
-/** Throws unless `value` is a non-empty string. */
+/**
+ * Whether `text` has no lone UTF-16 surrogate, i.e. whether it survives UTF-8 — the encoding of
+ * every string sent to Redis — unchanged. (`String.prototype.isWellFormed`, ES2024.)
+ */
+export function isWellFormedText(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/**
+ * Throws unless `text` is well-formed UTF-16 (see {@link isWellFormedText}). Keys, field names,
+ * channels, patterns and tokens are sent as UTF-8, where a lone surrogate silently becomes U+FFFD
+ * and the key written is not the key asked for; they are refused instead.
+ */
+export function assertWellFormed(text: string, argument: string): void {
+  if (!isWellFormedText(text)) {
+    throw new InvalidArgumentError(
+      argument,
+      'contains a lone UTF-16 surrogate, which UTF-8 cannot carry (Redis would store U+FFFD instead)',
+    );
+  }
+}
+
+/** Throws unless `value` is a non-empty, well-formed string (sent to Redis as it is). */
 export function assertNonEmptyString(value: unknown, argument: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describe(value)}`);
   }
+  assertWellFormed(value, argument);
 }
 
 /** Throws unless `value` is a number other than NaN (±Infinity are valid Redis scores). */
@@ -106,18 +129,49 @@ export function formatScoreBound(bound: ScoreBound, argument: string): string {
   );
 }
 
+/** Why a hash field cannot be handed over as an object property, or `undefined` when it can. */
+function prototypeHazard(field: string, value: unknown): string | undefined {
+  if (field === '__proto__') return 'a field named __proto__';
+  if (
+    field === 'constructor' &&
+    value !== null &&
+    typeof value === 'object' &&
+    Object.hasOwn(value, 'prototype')
+  ) {
+    return 'a constructor field holding an object with a prototype key';
+  }
+  return undefined;
+}
+
 /**
- * Builds a record from field/value pairs without letting a field named `__proto__` replace the
- * object's prototype (data read from Redis is untrusted).
+ * Throws `InvalidArgumentError` for a hash field that `hgetall` would refuse to read (see
+ * {@link recordFromPairs}): a field named `__proto__`, or a `constructor` field whose value has a
+ * `prototype` key. Called by `hset` and `hincrby` before anything is sent.
+ */
+export function assertSafeField(field: string, value: unknown, argument: string): void {
+  const hazard = prototypeHazard(field, value);
+  if (hazard !== undefined) {
+    throw new InvalidArgumentError(
+      argument,
+      `${hazard} could pollute prototypes once read back as an object`,
+    );
+  }
+}
+
+/**
+ * Builds a record from field/value pairs read from Redis (untrusted data). A field named
+ * `__proto__`, or a `constructor` field holding an object with a `prototype` key, is refused with
+ * `SerializationError`: as an own property it turns `Object.assign(target, record)` or a deep merge
+ * into a prototype change — the same payloads the JSON and MessagePack guards of
+ * `@forno/serialization` refuse. A null-prototype record would not help: `Object.assign` still
+ * assigns `target.__proto__`.
  */
 export function recordFromPairs<T>(pairs: Iterable<readonly [string, T]>): Record<string, T> {
   const out: Record<string, T> = {};
   for (const [field, value] of pairs) {
-    if (field === '__proto__') {
-      Object.defineProperty(out, field, { value, enumerable: true, writable: true, configurable: true });
-    } else {
-      out[field] = value;
-    }
+    const hazard = prototypeHazard(field, value);
+    if (hazard !== undefined) throw new SerializationError(`refusing a hash with ${hazard}`);
+    out[field] = value;
   }
   return out;
 }

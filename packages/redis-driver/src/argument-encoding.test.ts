@@ -108,7 +108,9 @@ describe('argument encoding', () => {
 
   it('scan builds its MATCH from the escaped prefix and follows the cursor', async () => {
     let call = 0;
-    const { repo, sent } = setup({ SCAN: () => (call++ === 0 ? ['7', ['app:a']] : ['0', ['app:b']]) });
+    // Keys are read as Buffers (a key may not be valid UTF-8), as a real server answers SCAN then.
+    const page = (cursor: string, key: string) => [Buffer.from(cursor), [Buffer.from(key)]];
+    const { repo, sent } = setup({ SCAN: () => (call++ === 0 ? page('7', 'app:a') : page('0', 'app:b')) });
     const keys: string[] = [];
     for await (const key of repo.scan('menu:*', { count: 50, type: 'hash' })) keys.push(key);
     expect(keys).toEqual(['a', 'b']);

@@ -72,10 +72,15 @@ export function disableOfflineQueue(client: RedisClient): void {
   (client.options as { enableOfflineQueue: boolean }).enableOfflineQueue = false;
 }
 
-/** Closes a connection gracefully (in-flight replies arrive first), or at once after `timeoutMs`. */
+/**
+ * Closes a ready connection gracefully (in-flight replies arrive first, at most `timeoutMs`), and
+ * any other one at once.
+ */
 export async function closeClient(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.status === 'end') return;
-  if (client.status === 'wait') {
+  if (client.status !== 'ready') {
+    // Nothing was sent on it (or it is gone already): no QUIT to wait for, and no 'end' to await,
+    // which ioredis does not emit for a connection waiting to reconnect.
     client.disconnect();
     return;
   }

@@ -1,4 +1,4 @@
-import { CacheTimeoutError, CacheUnavailableError } from '@forno/core';
+import { type CacheError, CacheTimeoutError, CacheUnavailableError } from '@forno/core';
 import type { RedisClient } from './create-client.js';
 import { toCacheError } from './to-cache-error.js';
 
@@ -25,11 +25,17 @@ type Command<T> = (client: RedisClient) => Promise<T>;
  * behind a stuck auto-pipeline, in the failover and CLUSTERDOWN delay queues and for slot-map
  * refreshes (up to ~2.6× `commandTimeout` when a primary dies). Past the budget the caller gets a
  * `CacheTimeoutError` (the command may still run: a timeout never says it did not).
+ *
+ * It counts the operations in flight, so a graceful shutdown can wait for them ({@link drain}),
+ * and after a permanent connection failure ({@link stopWith}) it rejects at once with that error.
  */
 export class CommandRunner {
   readonly #clients: readonly RedisClient[];
   readonly #retry: CommandRetry;
   #next = 0;
+  #inFlight = 0;
+  #idle: Array<() => void> = [];
+  #failure: CacheError | undefined;
 
   constructor(clients: readonly RedisClient[], retry: CommandRetry) {
     this.#clients = clients;
@@ -46,20 +52,66 @@ export class CommandRunner {
 
   /** Sends a command that must not be repeated (`incrby`, `lpush`, `zpopmin`...). */
   once<T>(command: Command<T>): Promise<T> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const client = this.client();
-    return this.#withinBudget(attempt(client, command), client);
+    return this.#track(this.#withinBudget(attempt(client, command), client));
   }
 
   /** Sends a command that is safe to repeat, retrying it on connection failures within budget. */
   idempotent<T>(command: Command<T>): Promise<T> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const client = this.client();
     const first = attempt(client, command);
-    if (this.#retry.retries === 0) return this.#withinBudget(first, client);
+    if (this.#retry.retries === 0) return this.#track(this.#withinBudget(first, client));
     const started = performance.now();
-    return this.#withinBudget(
-      first.catch((error) => this.#retryAfter(error, command, started)),
-      client,
+    return this.#track(
+      this.#withinBudget(
+        first.catch((error) => this.#retryAfter(error, command, started)),
+        client,
+      ),
     );
+  }
+
+  /**
+   * Resolves once every command sent so far has settled (auto-pipelined ones included) and no new
+   * one followed within the same turn of the event loop — so an operation made of several commands
+   * in a row (`deletePattern`'s SCAN pages) is waited for as a whole — or after `timeoutMs`.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#inFlight > 0) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.#idle.push(resolve);
+        timer = setTimeout(resolve, remaining);
+      });
+      clearTimeout(timer);
+      // Continuations run as microtasks: give them a turn to send their next command.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * After a permanent connection failure (rejected credentials, an untrusted certificate), every
+   * command rejects at once with `failure` instead of "Connection is closed"; `undefined` resumes.
+   */
+  stopWith(failure: CacheError | undefined): void {
+    this.#failure = failure;
+  }
+
+  /** The permanent failure commands reject with, if any (see {@link stopWith}). */
+  get failure(): CacheError | undefined {
+    return this.#failure;
+  }
+
+  #track<T>(operation: Promise<T>): Promise<T> {
+    this.#inFlight += 1;
+    return operation.finally(() => {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    });
   }
 
   async #retryAfter<T>(first: unknown, command: Command<T>, started: number): Promise<T> {

@@ -1,4 +1,11 @@
-import { type Duration, InvalidConfigError, parseDuration, type Serializer } from '@forno/core';
+import {
+  type Duration,
+  hideSecrets,
+  InvalidConfigError,
+  parseDuration,
+  redactUrl,
+  type Serializer,
+} from '@forno/core';
 import { RetryPolicy } from '@forno/resilience';
 
 /** TLS settings for `rediss://` or `tls: { ... }`; passed to Node's `tls.connect`. */
@@ -228,17 +235,23 @@ function parseUrl(url: string): {
   password?: string;
   tls: boolean;
 } {
+  // Error messages show the URL redacted (`redis://[redacted]@host:6379`): never its credentials.
+  const shown = redactUrl(url);
+  const authority = url.replace(/^[a-z][a-z\d+.-]*:\/\//i, '');
+  if (/[/?#].*@/s.test(authority)) {
+    fail('url', `percent-encode the credentials: a raw "/", "?" or "#" ends the host part (${shown})`);
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    fail('url', `not a valid URL: ${JSON.stringify(url)}`);
+    fail('url', `not a valid URL: ${shown}`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    fail('url', `expected redis:// or rediss://, got ${parsed.protocol}//`);
+    fail('url', `expected a redis:// or rediss:// URL, got ${shown}`);
   }
   const path = parsed.pathname.replace(/^\//, '');
-  if (path !== '' && !/^\d+$/.test(path)) fail('url', `the path must be a database number, got /${path}`);
+  if (path !== '' && !/^\d+$/.test(path)) fail('url', `the path must be a database number (${shown})`);
   return {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: parsed.port === '' ? 6379 : Number(parsed.port),
@@ -254,7 +267,7 @@ function resolveTls(tls: unknown, fromUrl: boolean): RedisTlsConfig | undefined 
   if (tls === true) return {};
   if (tls === null || typeof tls !== 'object') fail('tls', 'expected a boolean or TLS settings');
   for (const field of Object.keys(tls)) if (!TLS_FIELDS.has(field)) fail(`tls.${field}`, 'unknown option');
-  return tls as RedisTlsConfig;
+  return hideSecrets({ ...(tls as RedisTlsConfig) }, ['key']);
 }
 
 function resolveRetryPolicy(options: RedisRetryPolicyConfig | undefined): RetryPolicy {
@@ -299,7 +312,12 @@ function resolveCluster(config: RedisClusterConfig): NonNullable<ResolvedRedisCo
   };
 }
 
-/** Validates a {@link RedisRepositoryConfig} and applies defaults. Throws `InvalidConfigError`. */
+/**
+ * Validates a {@link RedisRepositoryConfig} and applies defaults. Throws `InvalidConfigError`,
+ * whose message never shows a secret. In the result, `username`, `password`, `tls.key`,
+ * `sentinel.sentinelUsername` and `sentinel.sentinelPassword` are readable but non-enumerable and
+ * shown as `[redacted]` by `JSON.stringify` and `util.inspect` (see `hideSecrets` of `@forno/core`).
+ */
 export function resolveConfig(config: RedisRepositoryConfig = {}): ResolvedRedisConfig {
   if (config === null || typeof config !== 'object') fail('config', 'expected an object');
   for (const field of Object.keys(config)) if (!KNOWN_FIELDS.has(field)) fail(field, 'unknown option');
@@ -327,10 +345,13 @@ export function resolveConfig(config: RedisRepositoryConfig = {}): ResolvedRedis
       fail('sentinel.sentinels', 'expected at least one sentinel');
     if (typeof name !== 'string' || name.length === 0)
       fail('sentinel.name', 'expected the monitored primary name');
-    sentinel = {
-      ...config.sentinel,
-      sentinels: sentinels.map((node, i) => parseNodeAddress(node, `sentinel.sentinels[${i}]`)),
-    };
+    sentinel = hideSecrets(
+      {
+        ...config.sentinel,
+        sentinels: sentinels.map((node, i) => parseNodeAddress(node, `sentinel.sentinels[${i}]`)),
+      },
+      ['sentinelUsername', 'sentinelPassword'],
+    );
   }
   if (config.host !== undefined && (typeof config.host !== 'string' || config.host.length === 0)) {
     fail('host', 'expected a non-empty string');
@@ -338,7 +359,7 @@ export function resolveConfig(config: RedisRepositoryConfig = {}): ResolvedRedis
   for (const flag of ['enableMetrics', 'autoPipelining', 'allowFlush'] as const) {
     if (config[flag] !== undefined && typeof config[flag] !== 'boolean') fail(flag, 'expected a boolean');
   }
-  return {
+  const resolved: ResolvedRedisConfig = {
     mode: cluster ? 'cluster' : sentinel ? 'sentinel' : 'standalone',
     host: fromUrl?.host ?? config.host ?? '127.0.0.1',
     port: fromUrl?.port ?? integer(config.port, 'port', 6379, 1, 65_535),
@@ -362,4 +383,6 @@ export function resolveConfig(config: RedisRepositoryConfig = {}): ResolvedRedis
     cluster,
     sentinel,
   };
+  // Readable by code, shown as [redacted] by JSON.stringify and util.inspect, left out of copies.
+  return hideSecrets(resolved, ['username', 'password']);
 }

@@ -2,14 +2,17 @@ import { CrossSlotError } from '@forno/core';
 import calculateSlot from 'cluster-key-slot';
 
 /** Keys of one Cluster hash slot, with their positions in the caller's list. */
-export interface SlotGroup {
-  readonly keys: string[];
+export interface SlotGroup<K extends string | Buffer = string> {
+  readonly keys: K[];
   readonly positions: number[];
 }
 
-/** Groups keys by Cluster hash slot, so a multi-key command can be split into one per slot. */
-export function groupBySlot(keys: readonly string[]): SlotGroup[] {
-  const groups = new Map<number, SlotGroup>();
+/**
+ * Groups keys by Cluster hash slot, so a multi-key command can be split into one per slot. A key
+ * may be given as its bytes (a key that is not valid UTF-8, as `scan` yields it).
+ */
+export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): SlotGroup<K>[] {
+  const groups = new Map<number, SlotGroup<K>>();
   keys.forEach((key, position) => {
     const slot = calculateSlot(key);
     let group = groups.get(slot);

@@ -2,7 +2,10 @@ import { notifySafely } from '@forno/core';
 
 /** The latest result of the periodic health check. */
 export interface HealthState {
-  /** Whether the last PING succeeded (true until the first check fails). */
+  /**
+   * Whether the repository is connected and the last PING succeeded: false before the first
+   * connection, after a permanent failure (`error` says why) and after `disconnect()`.
+   */
   readonly healthy: boolean;
   /** Round-trip time of the last successful PING, in ms. */
   readonly latencyMs: number | undefined;
@@ -19,24 +22,25 @@ export type HealthListener = (state: HealthState) => void;
 
 /**
  * The seed's `health_check_interval`: PINGs the server every `intervalMs` (the timer does not keep
- * the process alive) and reports when health changes, so dashboards and readiness probes can see
- * an outage before a request hits it.
+ * the process alive; `false` for no periodic check) and reports when health changes, so dashboards
+ * and readiness probes can see an outage before a request hits it. Connection events mark it
+ * healthy or unhealthy between checks ({@link markHealthy}, {@link markUnhealthy}).
  */
 export class HealthMonitor {
   readonly #ping: () => Promise<number>;
-  readonly #intervalMs: number;
+  readonly #intervalMs: number | false;
   readonly #listeners = new Set<HealthListener>();
   #timer: NodeJS.Timeout | undefined;
   #checking = false;
   #state: HealthState = {
-    healthy: true,
+    healthy: false,
     latencyMs: undefined,
     checkedAt: undefined,
     consecutiveFailures: 0,
     error: undefined,
   };
 
-  constructor(ping: () => Promise<number>, intervalMs: number) {
+  constructor(ping: () => Promise<number>, intervalMs: number | false) {
     this.#ping = ping;
     this.#intervalMs = intervalMs;
   }
@@ -52,9 +56,9 @@ export class HealthMonitor {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Starts the periodic check (idempotent). */
+  /** Starts the periodic check (idempotent; nothing without an interval). */
   start(): void {
-    if (this.#timer !== undefined) return;
+    if (this.#timer !== undefined || this.#intervalMs === false) return;
     this.#timer = setInterval(() => void this.check(), this.#intervalMs);
     this.#timer.unref();
   }
@@ -63,6 +67,23 @@ export class HealthMonitor {
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** Records a working connection (the repository became ready). */
+  markHealthy(): void {
+    if (this.#state.healthy) return;
+    this.#set({
+      ...this.#state,
+      healthy: true,
+      checkedAt: Date.now(),
+      consecutiveFailures: 0,
+      error: undefined,
+    });
+  }
+
+  /** Records a failure seen without a check: a permanent connection failure, a closed repository. */
+  markUnhealthy(error: Error): void {
+    this.#set({ ...this.#state, healthy: false, checkedAt: Date.now(), error });
   }
 
   /** Runs one check now and resolves with the new state. Never rejects. */
@@ -90,9 +111,17 @@ export class HealthMonitor {
     } finally {
       this.#checking = false;
     }
-    if (this.#state.healthy !== before) {
-      for (const listener of this.#listeners) notifySafely(listener, this.#state);
-    }
+    if (this.#state.healthy !== before) this.#notify();
     return this.#state;
+  }
+
+  #set(state: HealthState): void {
+    const before = this.#state.healthy;
+    this.#state = state;
+    if (state.healthy !== before) this.#notify();
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) notifySafely(listener, this.#state);
   }
 }

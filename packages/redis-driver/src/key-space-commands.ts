@@ -1,4 +1,5 @@
-import type { RawKeySpaceCommands } from '@forno/core';
+import { isUtf8 } from 'node:buffer';
+import type { RawKey, RawKeySpaceCommands } from '@forno/core';
 import type { Redis } from 'ioredis';
 import { isCluster } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
@@ -19,11 +20,15 @@ export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
   async function* scanNode(node: Redis, match: string, count: number, type: string | undefined) {
     let cursor = '0';
     do {
-      const args: Array<string | number> = [cursor, 'MATCH', match, 'COUNT', count];
+      const args: Array<string | number> = ['MATCH', match, 'COUNT', count];
       if (type !== undefined) args.push('TYPE', type);
-      const [next, keys] = (await runner.idempotent(() => node.call('SCAN', ...args))) as [string, string[]];
-      cursor = next;
-      yield keys;
+      // Keys are read as bytes: decoded as UTF-8 by ioredis, a key that is not valid UTF-8 would
+      // come back mangled (U+FFFD), and UNLINK of the mangled name would delete nothing.
+      const [next, keys] = (await runner.idempotent(() =>
+        (node.scanBuffer as (...args: unknown[]) => Promise<[Buffer, Buffer[]]>)(cursor, ...args),
+      )) as [Buffer, Buffer[]];
+      cursor = next.toString('latin1');
+      yield keys.map(toRawKey);
     } while (cursor !== '0');
   }
 
@@ -44,4 +49,9 @@ export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
       await Promise.all(nodes().map((node) => runner.once(() => node.flushdb())));
     },
   };
+}
+
+/** A scanned key as a string when it is valid UTF-8 (nearly always), else as its bytes. */
+function toRawKey(key: Buffer): RawKey {
+  return isUtf8(key) ? key.toString('utf8') : key;
 }

@@ -111,7 +111,8 @@ export function multiKeyCommands(ctx: DriverContext): RawMultiKeyCommands {
       );
     },
 
-    async unlink(keys) {
+    async unlink(rawKeys) {
+      const keys = rawKeys.map(toArgument);
       if (!cluster) return runner.idempotent((c) => int(c, 'UNLINK', keys));
       const counts = await inFlightLimited(groupBySlot(keys), SPLIT_COMMANDS_IN_FLIGHT, ({ keys: group }) =>
         runner.idempotent((c) => int(c, 'UNLINK', group)),

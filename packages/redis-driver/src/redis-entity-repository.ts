@@ -1,7 +1,7 @@
 import { CacheEntityRepository, type CacheEntityRepositoryOptions, type CacheRepository } from '@forno/core';
 
 /**
- * Neuroglia's `Repository<TEntity, TKey>` on Redis: one key `<entityName>.<id>` per entity under
+ * Neuroglia's `Repository<TEntity, TKey>` on Redis: one key `<entityName>:<id>` per entity under
  * the repository's prefix, values through its serializer (JSON by default), optional TTL, and
  * `find(pattern)` streamed with SCAN + MGET batches (never KEYS, never one GET per key).
  *

@@ -122,8 +122,8 @@ describe('RedisRepository on a real server', () => {
       ttl: '1h',
     });
     await orders.add({ id: 'o1', total: 25.98 });
-    expect(await client.get('mine:order.o1')).toBe('{"id":"o1","total":25.98}');
-    expect(await client.pttl('mine:order.o1')).toBeGreaterThan(3_000_000);
+    expect(await client.get('mine:order:o1')).toBe('{"id":"o1","total":25.98}');
+    expect(await client.pttl('mine:order:o1')).toBeGreaterThan(3_000_000);
     const released: string[] = [];
     const unsubscribe = await repo.subscribe('released', (message) => released.push(message));
     await repo.setIfAbsent('lock', 'token', '10s');

@@ -23,6 +23,7 @@ import {
 } from './client-lifecycle.js';
 import { CommandRunner } from './command-runner.js';
 import { type RedisRepositoryConfig, type ResolvedRedisConfig, resolveConfig } from './config.js';
+import { ConnectionSupervisor } from './connection-supervisor.js';
 import { createClient, isCluster, type RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
@@ -77,9 +78,11 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   readonly #clients: readonly RedisClient[];
   readonly #ownsClients: boolean;
   readonly #subscriber: Subscriber;
-  readonly #health: HealthMonitor | undefined;
+  readonly #health: HealthMonitor;
+  readonly #supervisor: ConnectionSupervisor;
   readonly #events = new CacheEventEmitter();
   readonly #metrics: RedisMetrics | undefined;
+  readonly #runner: CommandRunner;
   #connecting: Promise<void> | undefined;
 
   /**
@@ -108,21 +111,29 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       ? [withScripts(existing)]
       : Array.from({ length: config.connectionPoolSize }, () => createClient(config, reconnectDelay));
     const serializer = config.serializer ?? new JsonSerializer();
+    const runner = new CommandRunner(clients, {
+      retries: config.retryPolicy.retries,
+      delay: reconnectDelay,
+      budgetMs: config.commandTimeoutMs,
+      onTimeout: refreshSlotMapOnTimeout(SLOT_MAP_REFRESH_INTERVAL_MS),
+    });
     const subscriber = new Subscriber(async () => {
+      // After a permanent failure, do not open a connection that would fail the same way.
+      if (runner.failure !== undefined) throw runner.failure;
       const client = existing
         ? withScripts(duplicate(existing))
         : createClient(config, reconnectDelay, 'subscriber');
       client.on('error', () => {});
-      await connectClient(client, config.connectTimeoutMs);
+      try {
+        await connectClient(client, config.connectTimeoutMs);
+      } catch (error) {
+        client.disconnect(); // no reconnect loop for a connection nobody holds
+        throw runner.failure ?? error;
+      }
       return client;
     });
     const context: DriverContext = {
-      runner: new CommandRunner(clients, {
-        retries: config.retryPolicy.retries,
-        delay: reconnectDelay,
-        budgetMs: config.commandTimeoutMs,
-        onTimeout: refreshSlotMapOnTimeout(SLOT_MAP_REFRESH_INTERVAL_MS),
-      }),
+      runner,
       binary: serializer.format === 'binary',
       cluster: isCluster(clients[0]!),
       subscriber: () => subscriber,
@@ -133,14 +144,24 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       allowFlush: config.allowFlush,
     });
     this.config = config;
+    this.#runner = runner;
     this.#clients = clients;
     this.#ownsClients = existing === undefined;
     this.#subscriber = subscriber;
-    this.#health =
-      config.healthCheckIntervalMs === false
-        ? undefined
-        : new HealthMonitor(() => this.ping(), config.healthCheckIntervalMs);
-    for (const client of clients) this.#watch(client);
+    this.#health = new HealthMonitor(() => this.#probe(), config.healthCheckIntervalMs);
+    this.#supervisor = new ConnectionSupervisor({
+      clients,
+      runner,
+      health: this.#health,
+      tls: config.tls !== undefined,
+      owned: existing === undefined,
+      ready: () => this.status === 'ready',
+      report: () => {
+        if (this.#events.hasListeners) {
+          this.#events.emit({ type: 'connection', status: this.status, connections: this.#clients.length });
+        }
+      },
+    });
     this.#metrics = config.enableMetrics
       ? new RedisMetrics(this, this.#events, clients, config.metricsPrefix)
       : undefined;
@@ -178,22 +199,18 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
     return isCluster(this.#clients[0]!);
   }
 
-  /** The latest periodic health check (always healthy when checks are disabled). */
+  /**
+   * The repository's health: the latest periodic check, updated between checks by connection
+   * events. Not healthy before the first connection, after a permanent connection failure (`error`
+   * says why: a `CacheAuthError`, a `CacheTlsError`) nor after `disconnect()`.
+   */
   get health(): HealthState {
-    return (
-      this.#health?.state ?? {
-        healthy: true,
-        latencyMs: undefined,
-        checkedAt: undefined,
-        consecutiveFailures: 0,
-        error: undefined,
-      }
-    );
+    return this.#health.state;
   }
 
   /** Called whenever the health check flips between healthy and unhealthy. */
   onHealthChange(listener: HealthListener): () => void {
-    return this.#health?.onChange(listener) ?? (() => {});
+    return this.#health.onChange(listener);
   }
 
   /** Receives connection events (and, with metrics, operation events). */
@@ -204,25 +221,27 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   /**
    * Connects every pooled connection; resolves when all are ready. Rejects with
    * `CacheUnavailableError` if Redis cannot be reached within `connectTimeout` (reconnecting goes
-   * on in the background, so the repository recovers by itself once Redis is back).
+   * on in the background, so the repository recovers by itself once Redis is back), or at once
+   * with `CacheAuthError` / `CacheTlsError` when it can never connect as configured (no reconnect
+   * loop then; calling `connect()` again tries once more).
    */
   async connect(): Promise<void> {
-    if (this.status === 'ready') return;
-    this.#connecting ??= Promise.all(
-      this.#clients.map((client) => connectClient(client, this.config.connectTimeoutMs)),
-    )
-      .then(() => this.#health?.start())
-      .finally(() => {
-        this.#connecting = undefined;
-        // Connected or not, from now on commands fail fast instead of queueing until reconnected.
-        for (const client of this.#clients) disableOfflineQueue(client);
-      });
+    if (this.status === 'ready' && this.#supervisor.failure === undefined) return;
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
     return this.#connecting;
   }
 
-  /** Closes every connection after in-flight replies arrive, and stops the health check. */
+  /**
+   * A graceful shutdown: waits until every operation already called has settled (auto-pipelined
+   * commands included; at most `commandTimeout`), then closes every connection and stops the health
+   * check. Operations called meanwhile (the next pages of a `deletePattern`) still run.
+   */
   async disconnect(): Promise<void> {
-    this.#health?.stop();
+    this.#health.stop();
+    await this.#runner.drain(this.config.commandTimeoutMs);
+    this.#supervisor.closed();
     await this.#subscriber.close();
     if (!this.#ownsClients) return;
     await Promise.all(this.#clients.map((client) => closeClient(client, this.config.commandTimeoutMs)));
@@ -257,24 +276,23 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
     return bytes === null ? null : Number(bytes);
   }
 
-  #watch(client: RedisClient): void {
-    // An 'error' event without a listener would crash the process; errors reach callers as typed
-    // rejections instead, and the connection state is reported through events.
-    client.on('error', () => {});
-    const report = () => {
-      if (this.#events.hasListeners) {
-        this.#events.emit({ type: 'connection', status: this.status, connections: this.#clients.length });
-      }
-    };
-    client.on('ready', () => {
-      // Fail fast from now on: while disconnected, commands are rejected at once instead of
-      // waiting in ioredis' offline queue.
-      disableOfflineQueue(client);
-      this.#health?.start();
-      report();
-    });
-    client.on('reconnecting', report);
-    client.on('end', report);
+  async #open(): Promise<void> {
+    this.#supervisor.connecting();
+    try {
+      await Promise.all(this.#clients.map((client) => connectClient(client, this.config.connectTimeoutMs)));
+    } catch (error) {
+      throw this.#supervisor.failure ?? error;
+    } finally {
+      // Connected or not, from now on commands fail fast instead of queueing until reconnected.
+      for (const client of this.#clients) disableOfflineQueue(client);
+      this.#health.start();
+    }
+  }
+
+  /** The health check: a PING, or after a permanent failure one more attempt to connect. */
+  async #probe(): Promise<number> {
+    if (this.#supervisor.failure !== undefined) await this.connect();
+    return this.ping();
   }
 }
 

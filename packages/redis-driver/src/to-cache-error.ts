@@ -7,18 +7,20 @@ import {
   isCacheError,
   WrongTypeError,
 } from '@forno/core';
+import { redactErrorDetails } from './redact-error-details.js';
 
 /** Reply errors that mean "the server cannot serve right now", not "your command is wrong". */
 const UNAVAILABLE_REPLIES = /^(LOADING|CLUSTERDOWN|MASTERDOWN|READONLY|TRYAGAIN|BUSY|NOREPLICAS|MOVED|ASK)\b/;
 
 /**
  * Translates whatever ioredis rejected with into a typed `CacheError` with the original as
- * `cause`: timeouts, connection failures, WRONGTYPE, CROSSSLOT and other server replies.
+ * `cause`: timeouts, connection failures, WRONGTYPE, CROSSSLOT and other server replies. The
+ * original's command arguments (passwords, stored values) are redacted first.
  */
 export function toCacheError(error: unknown): CacheError {
   if (isCacheError(error)) return error as CacheError;
   const message = error instanceof Error ? error.message : String(error);
-  const options = { cause: error };
+  const options = { cause: redactErrorDetails(error) };
   if (message === 'Command timed out') {
     return new CacheTimeoutError('Redis did not answer within commandTimeout', options);
   }

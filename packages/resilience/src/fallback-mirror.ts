@@ -1,6 +1,7 @@
 import { type Clock, type Duration, InvalidConfigError, systemClock } from '@forno/core';
 import { LRUCache } from 'lru-cache';
 import { assertKnownOptions, durationOption, integerOption, strategyOption } from './config.js';
+import { estimateBytes } from './estimate-bytes.js';
 
 /** Options of the fallback mirror of `ResilientCacheRepository` (its `fallback` option). */
 export interface FallbackOptions {
@@ -12,9 +13,12 @@ export interface FallbackOptions {
    */
   readonly ttl?: Duration | undefined;
   /**
-   * Upper bound of the kept results' total size, in bytes of their serialized form (measured with
-   * the repository's serializer, only when this is set). Default: no bound besides `max`.
+   * Upper bound of the kept results' total size in bytes, least recently used evicted first; a
+   * result larger than this is not kept at all. Written values count their serialized size, read
+   * results an estimate close to their JSON size. Default 64 MiB.
    */
+  readonly maxBytes?: number | undefined;
+  /** The former name of `maxBytes` (deprecated; give one or the other). */
   readonly maxSize?: number | undefined;
   /** Source of monotonic time for `ttl`. Default `systemClock` (vitest's fake timers drive it). */
   readonly clock?: Clock | undefined;
@@ -30,14 +34,17 @@ export interface FillTicket {
   readonly epoch: number;
 }
 
-/** What the mirror holds under one id: the data key (to index it) and the result. */
+/** What the mirror holds under one id: the data key (to index it), the result and its size. */
 interface Kept {
   readonly key: string;
   readonly value: unknown;
+  readonly bytes: number;
 }
 
 const OWNER = 'ResilientCacheRepository fallback';
-const OPTION_KEYS = ['max', 'ttl', 'maxSize', 'clock'];
+const OPTION_KEYS = ['max', 'ttl', 'maxBytes', 'maxSize', 'clock'];
+/** Default bound of the mirror: a few large values, or thousands of ordinary ones. */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * The last known results of reads, by key, kept in an LRU so reads can be answered while the
@@ -58,11 +65,8 @@ export class FallbackMirror {
   readonly #fills = new Map<string, { version: number; holders: number }>();
   #epoch = 0;
 
-  /**
-   * @param options The user's `fallback` options (validated here).
-   * @param measure Size in bytes of a value, used only with `maxSize`.
-   */
-  constructor(options: FallbackOptions | undefined, measure: (value: unknown) => number) {
+  /** @param options The user's `fallback` options (validated here). */
+  constructor(options: FallbackOptions | undefined) {
     assertKnownOptions(options, OPTION_KEYS, OWNER);
     const max = integerOption(options?.max, 'fallback.max', 1, 1_000, OWNER);
     this.#ttlMs =
@@ -73,15 +77,27 @@ export class FallbackMirror {
         `${OWNER} needs a ttl greater than zero, got ${this.#ttlMs}ms`,
       );
     }
-    const maxSize =
-      options?.maxSize === undefined
-        ? undefined
-        : integerOption(options.maxSize, 'fallback.maxSize', 1, 1, OWNER);
+    if (options?.maxBytes !== undefined && options.maxSize !== undefined) {
+      throw new InvalidConfigError(
+        'options.fallback.maxSize',
+        `${OWNER}: give maxBytes (maxSize is its old name), not both`,
+      );
+    }
+    const maxBytes = integerOption(
+      options?.maxBytes ?? options?.maxSize,
+      options?.maxBytes === undefined && options?.maxSize !== undefined
+        ? 'fallback.maxSize'
+        : 'fallback.maxBytes',
+      1,
+      DEFAULT_MAX_BYTES,
+      OWNER,
+    );
     const clock =
       strategyOption<Clock>(options?.clock, 'fallback.clock', ['now', 'monotonic'], OWNER) ?? systemClock;
     this.#cache = new LRUCache<string, Kept>({
       max,
-      ...(maxSize === undefined ? {} : { maxSize, sizeCalculation: (kept) => sizeOf(measure, kept.value) }),
+      maxSize: maxBytes,
+      sizeCalculation: (kept) => kept.bytes,
       ...(this.#ttlMs === undefined ? {} : { ttl: this.#ttlMs }),
       // lru-cache takes a start time of 0 for "no TTL", and a manual clock starts at 0: shift it.
       perf: { now: () => clock.monotonic() + 1 },
@@ -95,6 +111,11 @@ export class FallbackMirror {
   /** Number of results kept. */
   get size(): number {
     return this.#cache.size;
+  }
+
+  /** Total size of the results kept, in bytes (as measured for `maxBytes`). */
+  get bytes(): number {
+    return this.#cache.calculatedSize;
   }
 
   /** Starts a fill of `keys`: results settled with this ticket are stored only if none was written meanwhile. */
@@ -130,17 +151,19 @@ export class FallbackMirror {
   /**
    * Keeps `value` as the result of `signature` on `key` (a `null` or `undefined` value drops it
    * instead: the key is gone), for at most `ttlMs` when given, and never beyond the mirror's `ttl`.
+   * `bytes` is its size when known (a written value's serialized length); otherwise it is estimated.
    */
-  put(key: string, signature: string, value: unknown, ttlMs?: number): void {
+  put(key: string, signature: string, value: unknown, ttlMs?: number, bytes?: number): void {
     const id = idOf(key, signature);
     if (value === null || value === undefined) {
       this.#cache.delete(id);
       return;
     }
     const ttl = ttlMs === undefined ? this.#ttlMs : Math.min(ttlMs, this.#ttlMs ?? ttlMs);
-    this.#cache.set(id, { key, value }, ttl === undefined ? undefined : { ttl });
+    const size = Math.max(1, bytes ?? estimateBytes(value)); // lru-cache refuses a size of 0
+    this.#cache.set(id, { key, value, bytes: size }, ttl === undefined ? undefined : { ttl });
     if (!this.#cache.has(id)) {
-      this.#unindex(key, id); // larger than maxSize: lru-cache refused it (and dropped any older copy)
+      this.#unindex(key, id); // larger than maxBytes: lru-cache refused it (and dropped any older copy)
       return;
     }
     let ids = this.#index.get(key);
@@ -193,14 +216,4 @@ export class FallbackMirror {
 /** A signature never contains NUL (JSON escapes it), so the first NUL separates it from the key. */
 function idOf(key: string, signature: string): string {
   return `${signature}\u0000${key}`;
-}
-
-/** `measure(value)`, at least 1 (lru-cache refuses sizes of 0), and 1 if measuring throws. */
-function sizeOf(measure: (value: unknown) => number, value: unknown): number {
-  try {
-    const size = measure(value);
-    return Number.isSafeInteger(size) && size > 0 ? size : 1;
-  } catch {
-    return 1;
-  }
 }

@@ -124,11 +124,40 @@ describe('ResilientCacheRepository: fallback reads', () => {
     await expect(repo.get('session')).rejects.toThrow();
   });
 
-  it('bounds the mirror by serialized size with maxSize', async () => {
-    const { repo } = resilientFixture({ fallback: { maxSize: 30 } });
-    await repo.set('small', 'x'); // '"x"' = 3 bytes
-    await repo.set('big', 'y'.repeat(100)); // too big to keep at all
+  it('bounds the mirror by serialized size with maxBytes (maxSize is its old name)', async () => {
+    for (const fallback of [{ maxBytes: 30 }, { maxSize: 30 }]) {
+      const { repo } = resilientFixture({ fallback });
+      await repo.set('small', 'x'); // '"x"' = 3 bytes
+      await repo.set('big', 'y'.repeat(100)); // too big to keep at all
+      expect(repo.fallbackSize).toBe(1);
+      expect(repo.fallbackBytes).toBe(3);
+    }
+    expect(() => resilientFixture({ fallback: { maxBytes: 30, maxSize: 30 } })).toThrow(
+      expect.objectContaining({ code: 'E_INVALID_CONFIG' }),
+    );
+  });
+
+  it('is bounded by bytes by default (64 MiB), not only by entries: 12 writes of 8 MiB keep at most 8', async () => {
+    const { repo, backend } = resilientFixture();
+    const big = 'x'.repeat(8 * 1024 * 1024);
+    for (let i = 0; i < 12; i++) {
+      await repo.set(`big:${i}`, big);
+      await backend.delete(`big:${i}`); // the fake's copy is not what is measured here
+    }
+    expect(repo.fallbackBytes).toBeLessThanOrEqual(64 * 1024 * 1024);
+    expect(repo.fallbackSize).toBeLessThan(8);
+    expect(repo.fallbackSize).toBeGreaterThan(0);
+  });
+
+  it('measures read results too, whatever their shape (a whole hash)', async () => {
+    const { repo } = resilientFixture({ fallback: { maxBytes: 1_000 } });
+    await repo.hset('small', { a: 1 });
+    await repo.hset('large', Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, i])));
+    await repo.hgetall('small');
+    await repo.hgetall('large'); // ~2 KB: not kept
     expect(repo.fallbackSize).toBe(1);
+    expect(repo.fallbackBytes).toBeGreaterThan(0);
+    expect(repo.fallbackBytes).toBeLessThan(100);
   });
 
   it('can be disabled', async () => {

@@ -39,8 +39,8 @@ export interface ResilientCacheRepositoryOptions {
    */
   readonly timeout?: TimeoutPolicy | Duration | undefined;
   /**
-   * The in-memory mirror that answers reads during an outage: `{ max, ttl, maxSize }`, or `false`
-   * to disable it. Default: on, 1000 results, no age limit.
+   * The in-memory mirror that answers reads during an outage: `{ max, ttl, maxBytes }`, or `false`
+   * to disable it. Default: on, at most 1000 results and 64 MiB, no age limit.
    */
   readonly fallback?: FallbackOptions | false | undefined;
 }
@@ -99,7 +99,7 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
     );
     const retry = strategyOption<RetryPolicy>(options.retry, 'retry', ['execute', 'onEvent'], OWNER);
     const timeout = timeoutOption(options.timeout);
-    const mirror = fallbackOption(options.fallback, inner);
+    const mirror = fallbackOption(options.fallback);
     const events = new CacheEventEmitter();
     const state = { closed: false };
     const present = (...policies: (TimeoutPolicy | CircuitBreakerPolicy | RetryPolicy | undefined)[]) =>
@@ -129,6 +129,11 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
   /** Number of read results the fallback mirror holds (0 when disabled). */
   get fallbackSize(): number {
     return this.#mirror?.size ?? 0;
+  }
+
+  /** Bytes the fallback mirror holds, as measured for its `maxBytes` bound (0 when disabled). */
+  get fallbackBytes(): number {
+    return this.#mirror?.bytes ?? 0;
   }
 
   /** Connects the inner repository; policies and the fallback apply again. */
@@ -193,10 +198,7 @@ function timeoutOption(timeout: TimeoutPolicy | Duration | undefined): TimeoutPo
   return strategyOption<TimeoutPolicy>(timeout, 'timeout', ['execute'], OWNER);
 }
 
-function fallbackOption(
-  fallback: FallbackOptions | false | undefined,
-  inner: CacheRepository,
-): FallbackMirror | undefined {
+function fallbackOption(fallback: FallbackOptions | false | undefined): FallbackMirror | undefined {
   if (fallback === false) return undefined;
   if (fallback !== undefined && (typeof fallback !== 'object' || fallback === null)) {
     throw new InvalidConfigError(
@@ -204,10 +206,7 @@ function fallbackOption(
       `${OWNER} needs an options object or false, got ${describe(fallback)}`,
     );
   }
-  return new FallbackMirror(fallback, (value) => {
-    const payload = inner.serializer.serialize(value);
-    return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-  });
+  return new FallbackMirror(fallback);
 }
 
 function isEventSource(value: unknown): value is CacheEventSource {

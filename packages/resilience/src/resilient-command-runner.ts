@@ -149,7 +149,7 @@ export class ResilientCommandRunner {
     if (fresh && spec.stored) {
       for (const { key, value, ttlMs } of spec.stored(args, result)) {
         const copy = this.#roundTrip(value);
-        if (copy !== undefined) mirror?.put(key, 'get', copy.value, ttlMs);
+        if (copy !== undefined) mirror?.put(key, 'get', copy.value, ttlMs, copy.bytes);
       }
     }
     return result;
@@ -179,12 +179,14 @@ export class ResilientCommandRunner {
   /**
    * The value as a read would return it — through the repository's serializer and back, so the
    * fallback answers exactly what Redis would (a `Date` comes back as a string with JSON), and
-   * later changes to the caller's object do not leak into the mirror.
+   * later changes to the caller's object do not leak into the mirror — with its serialized size.
    */
-  #roundTrip(value: unknown): { value: unknown } | undefined {
+  #roundTrip(value: unknown): { value: unknown; bytes: number } | undefined {
     const { serializer } = this.#parts.inner;
     try {
-      return { value: serializer.deserialize(serializer.serialize(value)) };
+      const payload = serializer.serialize(value);
+      const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+      return { value: serializer.deserialize(payload), bytes };
     } catch {
       return undefined;
     }

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { describe } from '@forno/core';
+import { describe, isWellFormedText } from '@forno/core';
 import type { Codec } from './codec.js';
 import { CODEC_IDS } from './wire-format.js';
 
@@ -29,7 +29,7 @@ export function encodeRaw(value: unknown): string | Uint8Array {
       `the raw serializer stores strings and Buffers as they are, got ${describe(value)}; use JsonSerializer or MsgpackSerializer for other values`,
     );
   }
-  if (!isWellFormed(value)) {
+  if (!isWellFormedText(value)) {
     throw new TypeError(
       'the raw serializer cannot store a string with lone surrogates: UTF-8 cannot carry them',
     );
@@ -41,9 +41,4 @@ export function encodeRaw(value: unknown): string | Uint8Array {
 export function decodeRaw(bytes: Buffer, mode: RawReadMode): string | Buffer {
   if (mode === 'buffer' || (mode === 'auto' && !isUtf8(bytes))) return Buffer.from(bytes);
   return bytes.toString('utf8');
-}
-
-/** `String.prototype.isWellFormed` (Node 20+; not in the ES2023 lib typings). */
-function isWellFormed(text: string): boolean {
-  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }

@@ -38,7 +38,7 @@ export interface OrderLine {
  */
 export type OrderStatus = 'pending' | 'queued' | 'cooking' | 'completed' | 'rejected';
 
-/** An order, stored as an entity in the cache repository (`order.<id>`). */
+/** An order, stored as an entity in the cache repository (`order:<id>`). */
 export interface Order {
   readonly id: string;
   readonly customerId: string;

@@ -24,7 +24,7 @@ import type { PizzaAnalyticsService } from './pizza-analytics-service.js';
 
 /** What {@link OrderProcessingService} works with besides the cache repository. */
 export interface OrderProcessingDependencies {
-  /** Where orders live (`order.<id>` in the cache repository, through `CacheEntityRepository`). */
+  /** Where orders live (`order:<id>` in the cache repository, through `CacheEntityRepository`). */
   readonly orders: Repository<Order, string>;
   /** Stock changes under per-ingredient locks, fenced. */
   readonly inventory: InventoryService;

@@ -10,9 +10,16 @@ import type { CacheRepository } from '../repository/cache-repository.js';
 import { assertNonEmptyString } from '../validation.js';
 import type { Repository } from './repository.js';
 
+/** Separates the entity name from the id in keys; entity names cannot contain it. */
+const SEPARATOR = ':';
+
 /** Options of {@link CacheEntityRepository}. */
 export interface CacheEntityRepositoryOptions<TEntity, TKey> {
-  /** Name used in keys: an entity lives at `<entityName>.<id>` under the cache's prefix. */
+  /**
+   * Name used in keys: an entity lives at `<entityName>:<id>` under the cache's prefix. It cannot
+   * contain `:`, so no two entity names share keys (`order:refund.1` is the order `refund.1`,
+   * `order.refund:1` the `order.refund` entity `1`).
+   */
   readonly entityName: string;
   /** Reads an entity's id. Default: its `id` property. */
   readonly getId?: (entity: TEntity) => TKey;
@@ -39,12 +46,18 @@ export class CacheEntityRepository<TEntity, TKey extends string | number = strin
     if (typeof options?.entityName !== 'string' || options.entityName.length === 0) {
       throw new InvalidConfigError('entityName', 'expected a non-empty string');
     }
+    if (options.entityName.includes(SEPARATOR)) {
+      throw new InvalidConfigError(
+        'entityName',
+        `cannot contain "${SEPARATOR}", which separates the name from the id in keys`,
+      );
+    }
     const batchSize = options.batchSize ?? 250;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
       throw new InvalidConfigError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
     }
     this.#cache = cache;
-    this.#namespace = `${options.entityName}.`;
+    this.#namespace = `${options.entityName}${SEPARATOR}`;
     this.#getId = options.getId ?? ((entity) => (entity as { id: TKey }).id);
     try {
       this.#ttl = options.ttl === undefined ? undefined : parseTtl(options.ttl, 'ttl');

@@ -10,7 +10,9 @@ import {
   assertNonEmptyString,
   assertNotEmpty,
   assertOptions,
+  assertSafeField,
   assertScore,
+  assertWellFormed,
   formatScoreBound,
   recordFromPairs,
 } from '../validation.js';
@@ -152,7 +154,9 @@ export abstract class BaseCacheRepository implements CacheRepository {
     const { match, count, type } = this.#scanArguments(pattern, options);
     const prefixLength = this.keyPrefix.length;
     for await (const batch of this.#raw.scan(match, count, type)) {
-      for (const key of batch) yield key.slice(prefixLength);
+      // A key that is not valid UTF-8 (written by another client) cannot be named by a string: no
+      // other operation could use it, so it is not yielded. `deletePattern` still deletes it.
+      for (const key of batch) if (typeof key === 'string') yield key.slice(prefixLength);
     }
   }
 
@@ -187,7 +191,13 @@ export abstract class BaseCacheRepository implements CacheRepository {
     const fullKey = this.#key(key);
     const entries: EntriesInput =
       typeof fieldsOrField === 'string' ? [[fieldsOrField, value]] : fieldsOrField;
-    const pairs = this.#encodeEntries(entries, 'fields', (field) => this.#field(field), key);
+    const pairs = this.#encodeEntries(
+      entries,
+      'fields',
+      (field) => this.#field(field),
+      key,
+      (field, value) => assertSafeField(field, value, 'fields'),
+    );
     assertNotEmpty(pairs, 'fields');
     return this.#raw.hset(fullKey, pairs);
   }
@@ -199,7 +209,11 @@ export abstract class BaseCacheRepository implements CacheRepository {
 
   async hgetall<T = unknown>(key: string): Promise<Record<string, T>> {
     const pairs = await this.#raw.hgetall(this.#key(key));
-    return recordFromPairs(pairs.map(([field, value]) => [field, this.#decode(value, key) as T] as const));
+    try {
+      return recordFromPairs(pairs.map(([field, value]) => [field, this.#decode(value, key) as T] as const));
+    } catch (error) {
+      throw toSerializationError(error, 'cannot read hash', key);
+    }
   }
 
   async hdel(key: string, ...fields: string[]): Promise<number> {
@@ -214,7 +228,8 @@ export abstract class BaseCacheRepository implements CacheRepository {
   async hincrby(key: string, field: string, increment: number): Promise<number> {
     const fullKey = this.#key(key);
     assertInteger(increment, 'increment');
-    return this.#raw.hincrby(fullKey, this.#field(field), increment);
+    assertSafeField(this.#field(field), increment, 'field');
+    return this.#raw.hincrby(fullKey, field, increment);
   }
 
   async hexists(key: string, field: string): Promise<boolean> {
@@ -492,6 +507,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
   async publish(channel: string, message: string): Promise<number> {
     const fullChannel = this.#channel(channel);
     if (typeof message !== 'string') throw new InvalidArgumentError('message', 'expected a string');
+    assertWellFormed(message, 'message');
     return this.#raw.publish(fullChannel, message);
   }
 
@@ -555,6 +571,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
 
   #field(field: string): string {
     if (typeof field !== 'string') throw new InvalidArgumentError('field', 'expected a string');
+    assertWellFormed(field, 'field');
     return field;
   }
 
@@ -621,6 +638,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
     argument: string,
     name: (name: string) => string,
     key?: string,
+    check?: (name: string, value: unknown) => void,
   ): Array<readonly [string, RawValue]> {
     if (entries === null || typeof entries !== 'object') {
       throw new InvalidArgumentError(argument, 'expected an object, a Map or [name, value] pairs');
@@ -629,7 +647,9 @@ export abstract class BaseCacheRepository implements CacheRepository {
     const out: Array<readonly [string, RawValue]> = [];
     for (const entry of source as Iterable<readonly [string, unknown]>) {
       if (!Array.isArray(entry)) throw new InvalidArgumentError(argument, 'expected [name, value] pairs');
-      out.push([name(entry[0]), this.#encode(entry[1], key ?? entry[0])]);
+      const entryName = name(entry[0]);
+      check?.(entryName, entry[1]);
+      out.push([entryName, this.#encode(entry[1], key ?? entry[0])]);
     }
     return out;
   }

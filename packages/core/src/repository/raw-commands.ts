@@ -3,6 +3,12 @@ import type { KeyType, LeaseGrant, SemaphoreGrant, Unsubscribe, ZAddOptions } fr
 /** A stored value as it travels to and from the backend: serialized text or bytes. */
 export type RawValue = string | Uint8Array;
 
+/**
+ * A key as `scan` yields it: a string, or its bytes when they are not valid UTF-8 (a key another
+ * client wrote), which no string could name. Only `unlink` takes such keys back.
+ */
+export type RawKey = string | Uint8Array;
+
 /** A sorted-set member as stored, with its score. */
 export type RawScored = readonly [member: RawValue, score: number];
 
@@ -34,10 +40,10 @@ export interface RawCommands {
   mget(keys: readonly string[]): Promise<(RawValue | null)[]>;
   /** Writes every entry; with `px`, each key gets that TTL. Need not be atomic across keys. */
   mset(entries: ReadonlyArray<readonly [string, RawValue]>, px: number | undefined): Promise<void>;
-  /** `UNLINK`; on Cluster, keys may span slots. */
-  unlink(keys: readonly string[]): Promise<number>;
-  /** `SCAN` over every primary, yielding batches of full keys. */
-  scan(match: string, count: number, type: KeyType | undefined): AsyncIterable<readonly string[]>;
+  /** `UNLINK`; on Cluster, keys may span slots. Takes the keys `scan` yields, bytes included. */
+  unlink(keys: readonly RawKey[]): Promise<number>;
+  /** `SCAN` over every primary, yielding batches of full keys (see {@link RawKey}). */
+  scan(match: string, count: number, type: KeyType | undefined): AsyncIterable<readonly RawKey[]>;
   exists(key: string): Promise<boolean>;
   pexpire(key: string, ms: number): Promise<boolean>;
   pttl(key: string): Promise<number>;

@@ -1,11 +1,14 @@
 import type { CacheEvent } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore } from '@forno/testing';
 
-/** A fresh in-memory repository (its own store unless one is given). */
+/**
+ * A fresh in-memory repository (its own store unless one is given). Its store runs no active-expiry
+ * timer, so tests can count the lock's own timers (`vi.getTimerCount()`); keys still expire when read.
+ */
 export function fakeRepository(options: { keyPrefix?: string; store?: InMemoryStore } = {}) {
   return new InMemoryCacheRepository({
     keyPrefix: options.keyPrefix ?? 'test:',
-    store: options.store ?? new InMemoryStore(),
+    store: options.store ?? new InMemoryStore({ activeExpiry: false }),
   });
 }
 

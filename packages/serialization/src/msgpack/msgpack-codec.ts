@@ -1,6 +1,7 @@
 import { describe } from '@forno/core';
 import { Packr } from 'msgpackr';
 import type { Codec } from '../codec.js';
+import { assertNoReplacedSurrogates } from '../lone-surrogates.js';
 import { assertNoPrototypeKeys, PROTO_KEY } from '../prototype-guard.js';
 import { CODEC_IDS } from '../wire-format.js';
 
@@ -54,6 +55,8 @@ export function createMsgpackCodec(): Codec {
       } catch (error) {
         throw new TypeError(`MessagePack cannot represent this value: ${messageOf(error)}`, { cause: error });
       }
+      // msgpackr writes a lone surrogate as U+FFFD: refuse rather than store a changed string.
+      assertNoReplacedSurrogates(value, body);
       // Refuse to write what reading would refuse (a `__proto__` or `constructor.prototype` key).
       if (mentionsDangerousKey(body)) codec.decode(body);
       return body;

@@ -24,6 +24,15 @@ describe('MsgpackSerializer', () => {
     );
   });
 
+  it('refuses strings with lone surrogates anywhere in the value, which UTF-8 would turn into U+FFFD', () => {
+    for (const value of ['a\ud800b', { note: ['x\udc00'] }, { 'k\ud800': 1 }, new Map([['\udfff', 1]])]) {
+      expect(() => msgpack.serialize(value)).toThrow(SerializationError);
+      expect(() => msgpack.serialize(value)).toThrow(/lone UTF-16 surrogate/);
+    }
+    // A real U+FFFD, or a well-formed surrogate pair, is data.
+    expect(roundTrip({ note: 'a\ufffdb', emoji: '😀' })).toEqual({ note: 'a\ufffdb', emoji: '😀' });
+  });
+
   it('round-trips every JSON value', () => {
     fc.assert(
       fc.property(jsonValue, (value) => {

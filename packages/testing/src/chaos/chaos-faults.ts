@@ -138,7 +138,9 @@ export class ChaosFaults {
   async run<T>(operation: string, call: () => Promise<T>): Promise<T> {
     const plan = this.#plan(operation);
     const before = Math.floor(plan.delayMs / 2);
-    await sleep(before);
+    // Without latency the call is forwarded at once, as a transparent wrapper must (an operation
+    // called before `disconnect()` reaches the repository before it closes).
+    if (before > 0) await sleep(before);
     if (plan.error !== undefined) {
       if (plan.applied) await call().catch(() => undefined);
       await sleep(plan.delayMs - before);

@@ -4,7 +4,8 @@ import { type ContractContext, collect } from './contract-context.js';
 
 type Call = (repo: CacheRepository) => Promise<unknown>;
 
-const BAD_KEYS: unknown[] = ['', undefined, null, 42, {}, ['k']];
+/** `'\ud800'`: a lone UTF-16 surrogate, which UTF-8 cannot carry (Redis would store U+FFFD). */
+const BAD_KEYS: unknown[] = ['', undefined, null, 42, {}, ['k'], '\ud800', 'k\udc00'];
 const BAD_TTLS: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, -1, 0, '', '10 minutes', '-5s', {}, null];
 
 /** Every key-taking operation, called with `key` in the key position. */
@@ -122,6 +123,33 @@ export function badInputContract(ctx: ContractContext): void {
     await expect(repo.setIfAbsent('lock', '', 1_000)).rejects.toMatchObject(invalid);
     await expect(repo.publish('', 'm')).rejects.toMatchObject(invalid);
     expect(await repo.exists('n')).toBe(false);
+  });
+
+  it('lone UTF-16 surrogates are refused wherever a string is sent as it is', async () => {
+    const repo = ctx.repo();
+    const invalid = { code: 'E_INVALID_ARGUMENT' };
+    await expect(repo.hset('h', 'f\ud800', 1)).rejects.toMatchObject({ ...invalid, argument: 'field' });
+    await expect(repo.hget('h', '\udc00')).rejects.toMatchObject(invalid);
+    await expect(repo.hdel('h', '\udc00')).rejects.toMatchObject(invalid);
+    await expect(repo.setIfAbsent('lock', 't\ud800', 1_000)).rejects.toMatchObject(invalid);
+    await expect(repo.publish('chan\ud800', 'm')).rejects.toMatchObject(invalid);
+    await expect(repo.publish('chan', 'm\ud800')).rejects.toMatchObject(invalid);
+    await expect(repo.deletePattern('k\ud800*')).rejects.toMatchObject(invalid);
+    await expect(collect(repo.scan('k\ud800*'))).rejects.toMatchObject(invalid);
+    expect(await repo.exists('h')).toBe(false);
+  });
+
+  it('a value with a lone surrogate comes back exactly or is refused, never as U+FFFD', async () => {
+    const repo = ctx.repo();
+    for (const value of ['a\ud800b', { note: 'x\udc00' }, ['\ud83d']]) {
+      try {
+        await repo.set('s', value);
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'E_SERIALIZATION', key: 's' });
+        continue;
+      }
+      expect(await repo.get('s')).toEqual(value);
+    }
   });
 
   it('values the serializer cannot represent fail with E_SERIALIZATION naming the key', async () => {

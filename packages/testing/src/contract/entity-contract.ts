@@ -26,7 +26,7 @@ export function entityContract(ctx: ContractContext): void {
     const order: Order = { id: 'o1', status: 'pending', items: ['margherita'] };
     expect(await repo.contains('o1')).toBe(false);
     expect(await repo.add(order)).toEqual(order);
-    expect(await ctx.repo().exists('order.o1')).toBe(true);
+    expect(await ctx.repo().exists('order:o1')).toBe(true);
     await expect(repo.add(order)).rejects.toMatchObject({ code: 'E_ENTITY_EXISTS' });
     expect(await repo.get('o1')).toEqual(order);
     expect(await repo.contains('o1')).toBe(true);
@@ -50,6 +50,19 @@ export function entityContract(ctx: ContractContext): void {
     expect(await ids('2026-*')).toEqual(Array.from({ length: 10 }, (_, i) => `2026-${i}`));
   });
 
+  it('entity names that extend one another do not collide (order and order.refund)', async () => {
+    const repo = orders();
+    const refunds = new CacheEntityRepository<Order>(ctx.repo(), { entityName: 'order.refund' });
+    await refunds.add({ id: '1', status: 'done', items: [] });
+    await repo.add({ id: '1', status: 'pending', items: [] });
+    expect(await repo.get('refund.1')).toBeNull();
+    expect(await repo.contains('refund.1')).toBe(false);
+    expect((await collect(repo.find())).map((order) => order.status)).toEqual(['pending']);
+    expect((await collect(refunds.find())).map((order) => order.status)).toEqual(['done']);
+    expect(await repo.remove('refund.1')).toBe(false);
+    expect(await refunds.get('1')).toMatchObject({ status: 'done' });
+  });
+
   it('entities can expire with a ttl', async () => {
     const repo = new CacheEntityRepository<Order>(ctx.repo(), { entityName: 'cart', ttl: 150 });
     await repo.add({ id: 'c1', status: 'pending', items: [] });
@@ -60,6 +73,10 @@ export function entityContract(ctx: ContractContext): void {
   it('invalid configuration and ids are rejected', async () => {
     expect(() => new CacheEntityRepository(ctx.repo(), { entityName: '' })).toThrow(
       expect.objectContaining({ code: 'E_INVALID_CONFIG' }),
+    );
+    // The separator of the key layout `<entityName>:<id>`: a name holding it could collide.
+    expect(() => new CacheEntityRepository(ctx.repo(), { entityName: 'order:refund' })).toThrow(
+      expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'entityName' }),
     );
     await expect(orders().get('')).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
     await expect(orders().add(null as never)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });

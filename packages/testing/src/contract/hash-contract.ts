@@ -62,12 +62,21 @@ export function hashContract(ctx: ContractContext): void {
     await expect(repo.hincrby('hourly', 'note', 1)).rejects.toMatchObject({ code: 'E_COMMAND' });
   });
 
-  it('a field named __proto__ is data, not a prototype', async () => {
+  it('a field that could pollute prototypes once read as an object is refused when written', async () => {
     const repo = ctx.repo();
-    await repo.hset('h', '__proto__', ctx.value({ polluted: true }));
-    const all = await repo.hgetall('h');
-    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
-    expect(Object.keys(all)).toEqual(['__proto__']);
+    const v = ctx.value;
+    const hostile = JSON.parse('{"name":"x","__proto__":{"polluted":true}}') as Record<string, unknown>;
+    await expect(repo.hset('h', hostile)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(repo.hset('h', '__proto__', v(1))).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(repo.hincrby('h', '__proto__', 1)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    if (ctx.serializer.values === 'structured') {
+      await expect(repo.hset('h', 'constructor', { prototype: { polluted: true } })).rejects.toMatchObject({
+        code: 'E_INVALID_ARGUMENT',
+      });
+    }
+    expect(await repo.exists('h')).toBe(false);
+    await repo.hset('h', ctx.fields({ constructor: 'Bob', prototype: 1, __proto: 2 }));
+    expect(await repo.hgetall('h')).toEqual(ctx.fields({ constructor: 'Bob', prototype: 1, __proto: 2 }));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 }

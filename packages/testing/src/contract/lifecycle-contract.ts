@@ -29,6 +29,20 @@ export function lifecycleContract(ctx: ContractContext): void {
     expect(await repo.get('k')).toEqual(ctx.value(1));
   });
 
+  it('disconnect is graceful: operations called before it complete, auto-pipelined or not', async () => {
+    const repo = await ctx.createSibling(`${ctx.prefix()}graceful:`);
+    const operations: Promise<unknown>[] = [];
+    for (let i = 0; i < 50; i++) operations.push(repo.set(`k${i}`, ctx.value(i)));
+    for (let i = 0; i < 50; i++) operations.push(repo.get(`k${i}`));
+    await repo.disconnect();
+    const rejected = (await Promise.allSettled(operations)).filter((result) => result.status === 'rejected');
+    expect(rejected).toEqual([]);
+    await repo.connect();
+    expect(await repo.mget(Array.from({ length: 50 }, (_, i) => `k${i}`))).toEqual(
+      ctx.values(Array.from({ length: 50 }, (_, i) => i)),
+    );
+  });
+
   it('keyPrefix and serializer are exposed', async () => {
     const repo = ctx.repo();
     expect(repo.keyPrefix).toBe(ctx.prefix());

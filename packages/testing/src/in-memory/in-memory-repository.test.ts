@@ -13,7 +13,7 @@ describe('InMemoryRepository', () => {
     await pizzas.add({ name: 'margherita', price: 12.99 });
     await pizzas.add({ name: 'diavola', price: 14.5 });
     expect(await pizzas.get('margherita')).toEqual({ name: 'margherita', price: 12.99 });
-    expect(await pizzas.cache.get('pizza.diavola')).toEqual({ name: 'diavola', price: 14.5 });
+    expect(await pizzas.cache.get('pizza:diavola')).toEqual({ name: 'diavola', price: 14.5 });
     const names: string[] = [];
     for await (const pizza of pizzas.find()) names.push(pizza.name);
     expect(names.sort()).toEqual(['diavola', 'margherita']);
@@ -26,7 +26,7 @@ describe('InMemoryRepository', () => {
       cache,
     });
     await tables.add({ id: 7, seats: 4 });
-    expect(await cache.exists('table.7')).toBe(true);
+    expect(await cache.exists('table:7')).toBe(true);
     expect(await tables.contains(7)).toBe(true);
     expect(await tables.remove(7)).toBe(true);
   });

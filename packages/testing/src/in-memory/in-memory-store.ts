@@ -1,4 +1,5 @@
 import { type Clock, type KeyType, systemClock, WrongTypeError } from '@forno/core';
+import { ActiveExpiry, type ExpiryTarget } from './active-expiry.js';
 import { estimateEntryBytes } from './memory-estimate.js';
 
 /** The value of a key of each Redis type, as the fake holds it (members are byte strings). */
@@ -14,8 +15,10 @@ export interface EntryValues {
 export interface Entry<T extends KeyType = KeyType> {
   readonly type: T;
   value: EntryValues[T];
-  /** Wall-clock expiry in ms (from the store's clock), or undefined for none. */
+  /** Wall-clock expiry in ms (from the store's clock), or undefined for none. Set it with `InMemoryStore#expire`. */
   expiresAt: number | undefined;
+  /** Estimated bytes when last measured (kept by the store for its running memory counter). */
+  bytes: number;
 }
 
 const WRONGTYPE_MESSAGE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
@@ -24,6 +27,12 @@ const WRONGTYPE_MESSAGE = 'WRONGTYPE Operation against a key holding the wrong k
 export interface InMemoryStoreOptions {
   /** Clock that drives TTLs. Inject a `ManualClock` to test expiry without sleeping. */
   readonly clock?: Clock;
+  /**
+   * Remove expired keys in the background, as Redis' active expire cycle does (default true; the
+   * timers are `unref`'d, see `ActiveExpiry`). `false` leaves it to `activeExpireCycle()` calls
+   * and to lazy expiry.
+   */
+  readonly activeExpiry?: boolean;
 }
 
 type MessageListener = (message: string) => void;
@@ -31,23 +40,42 @@ type MessageListener = (message: string) => void;
 /**
  * The fake's "server": one keyspace and one pub/sub bus. Several `InMemoryCacheRepository`
  * instances (with different prefixes, say) can share a store, as several clients share a Redis.
- * Keys expire lazily on access, by the injected clock, so no timers run.
+ *
+ * Keys expire by the injected clock, as on Redis: lazily when touched, and actively in the
+ * background (see `activeExpireCycle`), so expired keys nobody reads do not pile up. The memory
+ * estimate is a running counter: a stats call costs the keys written since the last one, not a
+ * walk of the store.
  */
 export class InMemoryStore {
   /** Clock that drives TTLs. */
   readonly clock: Clock;
   readonly #entries = new Map<string, Entry>();
   readonly #channels = new Map<string, Map<object, Set<MessageListener>>>();
+  /** Keys that got a TTL (some may have lost it since); what the active expiry samples. */
+  readonly #volatile = new Set<string>();
+  /** Keys whose value may have changed size since their `bytes` were measured. */
+  readonly #dirty = new Set<string>();
+  /** What the active expiry works on (it holds it weakly: the store keeps it alive). */
+  readonly #expiryTarget: ExpiryTarget;
+  readonly #expiry: ActiveExpiry;
+  #bytes = 0;
 
   constructor(options: InMemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.#expiryTarget = {
+      clock: this.clock,
+      volatile: this.#volatile,
+      expiresAt: (key) => this.#entries.get(key)?.expiresAt,
+      remove: (key) => this.#remove(key),
+    };
+    this.#expiry = new ActiveExpiry(this.#expiryTarget, options.activeExpiry !== false);
   }
 
   /** The live entry at `key` of any type, removing it first if it has expired. */
   lookup(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
     if (entry?.expiresAt !== undefined && entry.expiresAt <= this.clock.now()) {
-      this.#entries.delete(key);
+      this.#remove(key);
       return undefined;
     }
     return entry;
@@ -60,32 +88,50 @@ export class InMemoryStore {
     return entry as Entry<T> | undefined;
   }
 
-  /** Like {@link read}, but creates an empty entry of `type` (without TTL) when the key is missing. */
+  /**
+   * Like {@link read}, but creates an empty entry of `type` (without TTL) when the key is missing.
+   * For writes: the entry is counted as changed (see {@link changed}).
+   */
   readOrCreate<T extends KeyType>(key: string, type: T, empty: () => EntryValues[T]): Entry<T> {
     const existing = this.read(key, type);
-    if (existing !== undefined) return existing;
-    const entry: Entry<T> = { type, value: empty(), expiresAt: undefined };
-    this.#entries.set(key, entry as Entry);
+    if (existing !== undefined) {
+      this.#dirty.add(key);
+      return existing;
+    }
+    const entry = this.#insert(key, { type, value: empty(), expiresAt: undefined, bytes: 0 } as Entry<T>);
+    this.#dirty.add(key);
     return entry;
   }
 
   /** Stores `value` at `key` as a new key of `type`, replacing whatever was there (TTL cleared). */
   write<T extends KeyType>(key: string, type: T, value: EntryValues[T], expiresAt?: number): Entry<T> {
-    const entry: Entry<T> = { type, value, expiresAt };
-    this.#entries.set(key, entry as Entry);
-    return entry;
+    return this.#insert(key, { type, value, expiresAt, bytes: 0 } as Entry<T>);
+  }
+
+  /** Sets or clears (`undefined`) the expiry of a live entry. */
+  expire(key: string, entry: Entry, expiresAt: number | undefined): void {
+    entry.expiresAt = expiresAt;
+    if (expiresAt !== undefined) this.#track(key);
+  }
+
+  /** Records that the value of a live entry was changed in place (its size may have changed). */
+  changed(key: string): void {
+    this.#dirty.add(key);
   }
 
   /** Deletes `key`; true if it existed (and had not expired). */
   delete(key: string): boolean {
-    return this.lookup(key) !== undefined && this.#entries.delete(key);
+    if (this.lookup(key) === undefined) return false;
+    this.#remove(key);
+    return true;
   }
 
-  /** Removes a container key that has become empty, as Redis does. */
+  /** Records a change in place, and removes a container key that has become empty, as Redis does. */
   deleteIfEmpty(key: string, entry: Entry): void {
     const { value } = entry;
     const size = typeof value === 'string' ? 1 : Array.isArray(value) ? value.length : value.size;
-    if (size === 0) this.#entries.delete(key);
+    if (size === 0) this.#remove(key);
+    else this.#dirty.add(key);
   }
 
   /** Every live key, in insertion order. */
@@ -95,7 +141,7 @@ export class InMemoryStore {
     }
   }
 
-  /** Number of live keys. */
+  /** Number of live keys (walks the store; see {@link keyCount} for the cheap count). */
   get size(): number {
     let count = 0;
     for (const _ of this.keys()) count++;
@@ -103,22 +149,49 @@ export class InMemoryStore {
   }
 
   /**
-   * Approximate bytes the live keys and their values occupy: the fake's stand-in for Redis'
+   * Number of keys held, as Redis' `DBSIZE` counts them: keys that have expired but were not
+   * removed yet (by a lookup or by the active expiry) included. Constant time.
+   */
+  get keyCount(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * Approximate bytes the keys and their values occupy: the fake's stand-in for Redis'
    * `used_memory` in performance summaries. Good for orders of magnitude and growth, not for
-   * comparing with a server (whose figure also counts its own ~1 MB baseline).
+   * comparing with a server (whose figure also counts its own ~1 MB baseline). Like `used_memory`,
+   * it counts expired keys until they are removed. A running counter: only keys written since the
+   * last call are measured again.
    */
   estimateMemoryUsage(): number {
-    let bytes = 0;
-    for (const key of this.keys()) {
+    for (const key of this.#dirty) {
       const entry = this.#entries.get(key);
-      if (entry !== undefined) bytes += estimateEntryBytes(key, entry);
+      if (entry === undefined) continue;
+      const bytes = estimateEntryBytes(key, entry);
+      this.#bytes += bytes - entry.bytes;
+      entry.bytes = bytes;
     }
-    return bytes;
+    this.#dirty.clear();
+    return this.#bytes;
+  }
+
+  /**
+   * Runs one step of the active expiry now, as the background timer does every 100 ms after a key
+   * gets a TTL: examines keys with a TTL, 20 at a time (at least 1,000, more while over a quarter
+   * had expired, at most 20,000), removing the expired ones. Returns how many keys it removed. For
+   * tests with a manual clock, or a store created with `activeExpiry: false`.
+   */
+  activeExpireCycle(): number {
+    return this.#expiry.cycle();
   }
 
   /** Deletes every key (pub/sub subscriptions survive, as in Redis). */
   flush(): void {
     this.#entries.clear();
+    this.#volatile.clear();
+    this.#dirty.clear();
+    this.#bytes = 0;
+    this.#expiry.stop();
   }
 
   /**
@@ -148,5 +221,30 @@ export class InMemoryStore {
       if (listeners.size === 0) subscribers.delete(client);
       if (subscribers.size === 0) this.#channels.delete(channel);
     };
+  }
+
+  #insert<T extends KeyType>(key: string, entry: Entry<T>): Entry<T> {
+    const previous = this.#entries.get(key);
+    if (previous !== undefined) this.#bytes -= previous.bytes;
+    entry.bytes = estimateEntryBytes(key, entry as Entry);
+    this.#bytes += entry.bytes;
+    this.#dirty.delete(key);
+    this.#entries.set(key, entry as Entry);
+    if (entry.expiresAt !== undefined) this.#track(key);
+    return entry;
+  }
+
+  #remove(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#bytes -= entry.bytes;
+    this.#entries.delete(key);
+    this.#dirty.delete(key);
+    this.#volatile.delete(key);
+  }
+
+  #track(key: string): void {
+    this.#volatile.add(key);
+    this.#expiry.wake();
   }
 }

@@ -19,3 +19,5 @@ export type { RedisServer, RedisServerOptions } from './redis-server.js';
 export { startRedisServer } from './redis-server.js';
 export type { RespReply, SendCommandOptions } from './resp.js';
 export { encodeCommand, parseReply, sendCommand } from './resp.js';
+export type { TlsCertificates } from './tls-certificates.js';
+export { generateTlsCertificates } from './tls-certificates.js';

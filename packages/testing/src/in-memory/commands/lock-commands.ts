@@ -17,9 +17,13 @@ function liveSemaphore(store: InMemoryStore, key: string): Entry<'zset'> | undef
   return entry.value.size === 0 ? undefined : entry;
 }
 
-/** Keeps the semaphore key alive exactly as long as its longest lease, as the script's PEXPIRE does. */
-function expireWithLastLease(entry: Entry<'zset'>): void {
-  entry.expiresAt = Math.max(...entry.value.values());
+/**
+ * Records the new lease, and keeps the semaphore key alive exactly as long as its longest lease, as
+ * the script's PEXPIRE does.
+ */
+function expireWithLastLease(store: InMemoryStore, key: string, entry: Entry<'zset'>): void {
+  store.changed(key);
+  store.expire(key, entry, Math.max(...entry.value.values()));
 }
 
 /**
@@ -61,7 +65,7 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       const store = ctx.store();
       const entry = store.read(key, 'string');
       if (entry?.value !== token) return false;
-      entry.expiresAt = store.clock.now() + px;
+      store.expire(key, entry, store.clock.now() + px);
       return true;
     },
 
@@ -76,7 +80,7 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       }
       const entry = live ?? store.readOrCreate(key, 'zset', () => new Map<string, number>());
       entry.value.set(member, store.clock.now() + px);
-      expireWithLastLease(entry);
+      expireWithLastLease(store, key, entry);
       return { acquired: true, holders: entry.value.size };
     },
 
@@ -95,7 +99,7 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       const live = liveSemaphore(store, key);
       if (live === undefined || !live.value.has(member)) return false;
       live.value.set(member, store.clock.now() + px);
-      expireWithLastLease(live);
+      expireWithLastLease(store, key, live);
       return true;
     },
 

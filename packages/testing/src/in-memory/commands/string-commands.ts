@@ -47,7 +47,9 @@ export function stringCommands(ctx: InMemoryContext): StringCommands {
     async unlink(keys) {
       const store = ctx.store();
       let deleted = 0;
-      for (const key of new Set(keys)) if (store.delete(key)) deleted++;
+      // The fake's keys are always strings: a byte key can only name a key that is valid UTF-8.
+      const names = keys.map((key) => (typeof key === 'string' ? key : Buffer.from(key).toString('utf8')));
+      for (const key of new Set(names)) if (store.delete(key)) deleted++;
       return deleted;
     },
 
@@ -59,7 +61,7 @@ export function stringCommands(ctx: InMemoryContext): StringCommands {
       const store = ctx.store();
       const entry = store.lookup(key);
       if (entry === undefined) return false;
-      entry.expiresAt = store.clock.now() + ms;
+      store.expire(key, entry, store.clock.now() + ms);
       return true;
     },
 
@@ -71,9 +73,10 @@ export function stringCommands(ctx: InMemoryContext): StringCommands {
     },
 
     async persist(key) {
-      const entry = ctx.store().lookup(key);
+      const store = ctx.store();
+      const entry = store.lookup(key);
       if (entry?.expiresAt === undefined) return false;
-      entry.expiresAt = undefined;
+      store.expire(key, entry, undefined);
       return true;
     },
 
@@ -82,8 +85,12 @@ export function stringCommands(ctx: InMemoryContext): StringCommands {
       const entry = store.read(key, 'string');
       const current = parseStoredInteger(entry?.value, 'ERR value is not an integer or out of range');
       const result = addInteger(current, increment);
-      if (entry === undefined) store.write(key, 'string', result.toString());
-      else entry.value = result.toString();
+      if (entry === undefined) {
+        store.write(key, 'string', result.toString());
+      } else {
+        entry.value = result.toString();
+        store.changed(key);
+      }
       return Number(result);
     },
   };
