@@ -1,5 +1,5 @@
 import type { CacheRepository, Clock } from '@forno/core';
-import type { TagNotice } from './bus/bus-message.js';
+import type { TagNotice, WrittenKey } from './bus/bus-message.js';
 import { type BusNotice, InvalidationBus } from './bus/invalidation-bus.js';
 import type { InvalidationSource } from './bus/invalidation-source.js';
 import { CacheEvents } from './cache-events.js';
@@ -69,6 +69,7 @@ export class CacheRoot {
     } else if (repository !== undefined && settings.heartbeatMs !== undefined && this.l1 !== undefined) {
       this.#bus = new InvalidationBus(repository, busChannel(settings.namespace), settings.heartbeatMs, {
         keysChanged: (keys) => this.keysChanged(keys),
+        keysWritten: (written) => this.#keysWritten(written),
         tagsInvalidated: (notices) => this.#tagsInvalidated(notices),
         namespacesCleared: (namespaces) => {
           for (const namespace of namespaces) this.namespaceCleared(namespace);
@@ -151,7 +152,7 @@ export class CacheRoot {
     const ttl = physicalTtlOf(entry, this.now(), this.settings.tagRetentionMs);
     if (ttl > 0) await l2.write(key, toStored(value, entry), ttl);
     else await l2.delete([key]);
-    await this.publish({ keys: [key] });
+    await this.publish({ written: [[key, entry.createdAt]] });
   }
 
   /** Tells the other processes (no-op without a bus). */
@@ -212,8 +213,7 @@ export class CacheRoot {
       }
       this.l1?.delete(key);
       this.epochs.invalidate(key);
-      const watchers = this.#watchers.get(key);
-      if (watchers !== undefined) for (const wake of [...watchers]) wake();
+      this.#wake(key);
     }
   }
 
@@ -249,6 +249,23 @@ export class CacheRoot {
         await stop?.();
       }),
     ]).catch(() => {});
+  }
+
+  /**
+   * Another process wrote keys: an L1 entry that already holds the version written stays, and a
+   * read in flight that brings that version back may still cache it.
+   */
+  #keysWritten(written: readonly WrittenKey[]): void {
+    for (const [key, version] of written) {
+      if (this.l1?.peek(key)?.entry.createdAt !== version) this.l1?.delete(key);
+      this.epochs.invalidate(key, version);
+      this.#wake(key);
+    }
+  }
+
+  #wake(key: string): void {
+    const watchers = this.#watchers.get(key);
+    if (watchers !== undefined) for (const wake of [...watchers]) wake();
   }
 
   #tagsInvalidated(notices: readonly TagNotice[]): void {

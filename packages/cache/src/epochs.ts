@@ -8,6 +8,8 @@ export interface Reading {
 interface KeyRecord {
   readers: number;
   invalidatedAt: number;
+  /** The version written by the last invalidation, when it was a write of a known version. */
+  version: number | undefined;
 }
 
 /**
@@ -25,19 +27,24 @@ export class Epochs {
   begin(key: string): Reading {
     let record = this.#records.get(key);
     if (record === undefined) {
-      record = { readers: 0, invalidatedAt: 0 };
+      record = { readers: 0, invalidatedAt: 0, version: undefined };
       this.#records.set(key, record);
     }
     record.readers++;
     return { key, epoch: this.#epoch, record };
   }
 
-  /** Whether nothing invalidated the key since `reading` began. */
-  current(reading: Reading): boolean {
-    return reading.record.invalidatedAt <= reading.epoch && this.#everythingAt <= reading.epoch;
+  /**
+   * Whether what `reading` read may be cached: nothing invalidated the key since it began — or only
+   * a write whose version is `version`, the very version it read.
+   */
+  current(reading: Reading, version?: number): boolean {
+    if (this.#everythingAt > reading.epoch) return false;
+    const { record } = reading;
+    return record.invalidatedAt <= reading.epoch || (version !== undefined && record.version === version);
   }
 
-  /** Stops tracking `reading`; returns {@link current}. Call exactly once per `begin`. */
+  /** Stops tracking `reading`; returns {@link current} (without a version). Call once per `begin`. */
   end(reading: Reading): boolean {
     const current = this.current(reading);
     if (--reading.record.readers === 0 && this.#records.get(reading.key) === reading.record) {
@@ -46,10 +53,12 @@ export class Epochs {
     return current;
   }
 
-  /** `key` changed: reads of it in progress are outdated. */
-  invalidate(key: string): void {
+  /** `key` changed (to `version`, when a write of a known version): reads of it in progress are outdated. */
+  invalidate(key: string, version?: number): void {
     const record = this.#records.get(key);
-    if (record !== undefined) record.invalidatedAt = ++this.#epoch;
+    if (record === undefined) return;
+    record.invalidatedAt = ++this.#epoch;
+    record.version = version;
   }
 
   /** Anything may have changed: every read in progress is outdated. */

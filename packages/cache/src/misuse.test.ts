@@ -82,7 +82,14 @@ describe('misuse: typed errors naming the field, before anything is sent', () =>
     await rejects(() => cache.delete([]), 'key');
     await rejects(() => cache.expire(['a', '']), 'key[1]');
     await rejects(() => cache.deleteByTag(''), 'tag[0]');
-    await rejects(() => cache.getOrSet('k', ({ setTtl }) => (setTtl(-5), 'v')), 'ttl');
+    await rejects(
+      () =>
+        cache.getOrSet('k', ({ setTtl }) => {
+          setTtl(-5);
+          return 'v';
+        }),
+      'ttl',
+    );
     expect(argumentOf(() => cache.namespace('a:b'))).toBe('name');
     expect(argumentOf(() => cache.namespace('ok', { ttl: 'x' as never }))).toBe('options.ttl');
     expect(argumentOf(() => cache.on('hit', 'listener' as never))).toBe('listener');

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { CacheRepository, Unsubscribe } from '@forno/core';
-import { type BusMessage, parseBusMessage, type TagNotice } from './bus-message.js';
+import { type BusMessage, parseBusMessage, type TagNotice, type WrittenKey } from './bus-message.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
 /** What the bus tells the cache. */
 export interface BusReceiver {
-  /** Another process changed these entry keys. */
+  /** Another process deleted or expired these entry keys. */
   keysChanged(keys: readonly string[]): void;
+  /** Another process wrote these entry keys (with the versions it wrote). */
+  keysWritten(written: readonly WrittenKey[]): void;
   /** Another process invalidated tags. */
   tagsInvalidated(notices: readonly TagNotice[]): void;
   /** Another process cleared these namespaces. */
@@ -25,12 +27,14 @@ export interface BusReceiver {
 /** What one publish carries (merged with whatever else is waiting). */
 export interface BusNotice {
   readonly keys?: readonly string[];
+  readonly written?: readonly WrittenKey[];
   readonly tags?: readonly TagNotice[];
   readonly cleared?: readonly string[];
 }
 
 interface Batch {
   keys: string[];
+  written: WrittenKey[];
   tags: TagNotice[];
   cleared: string[];
   readonly waiters: (() => void)[];
@@ -93,9 +97,10 @@ export class InvalidationBus {
   /** Publishes `notice` (batched with others); resolves once it was sent or failed (reported). */
   publish(notice: BusNotice): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#batch ??= { keys: [], tags: [], cleared: [], waiters: [] };
+    this.#batch ??= { keys: [], written: [], tags: [], cleared: [], waiters: [] };
     const batch = this.#batch;
     if (notice.keys) for (const key of notice.keys) batch.keys.push(key);
+    if (notice.written) for (const written of notice.written) batch.written.push(written);
     if (notice.tags) for (const tag of notice.tags) batch.tags.push(tag);
     if (notice.cleared) for (const namespace of notice.cleared) batch.cleared.push(namespace);
     const sent = new Promise<void>((resolve) => batch.waiters.push(resolve));
@@ -122,6 +127,7 @@ export class InvalidationBus {
         this.#batch = undefined;
         const message: { -readonly [K in keyof BusMessage]: BusMessage[K] } = { i: this.#id, q: ++this.#seq };
         if (batch.keys.length > 0) message.k = batch.keys;
+        if (batch.written.length > 0) message.w = batch.written;
         if (batch.tags.length > 0) message.g = batch.tags;
         if (batch.cleared.length > 0) message.c = batch.cleared;
         await this.#send(message);
@@ -136,8 +142,7 @@ export class InvalidationBus {
     this.#published = true;
     try {
       await this.#repository.publish(this.#channel, JSON.stringify(message));
-      if (message.k !== undefined || message.g !== undefined || message.c !== undefined)
-        this.#receiver.counted('out');
+      if (!isHeartbeat(message)) this.#receiver.counted('out');
     } catch (error) {
       // Its number is used: receivers will see the gap. Not a gap in our own stream, though.
       this.#tracker.skip(this.#id, message.q, now());
@@ -181,9 +186,10 @@ export class InvalidationBus {
       }
       return;
     }
-    if (message.k === undefined && message.g === undefined && message.c === undefined) return; // a heartbeat
+    if (isHeartbeat(message)) return;
     this.#receiver.counted('in');
     if (message.k !== undefined) this.#receiver.keysChanged(message.k);
+    if (message.w !== undefined) this.#receiver.keysWritten(message.w);
     if (message.g !== undefined) this.#receiver.tagsInvalidated(message.g);
     if (message.c !== undefined) this.#receiver.namespacesCleared(message.c);
   }
@@ -203,4 +209,10 @@ export class InvalidationBus {
     this.#published = false;
     this.#expectOwn = this.#healthy ? this.#seq : -1;
   }
+}
+
+function isHeartbeat(message: BusMessage): boolean {
+  return (
+    message.k === undefined && message.w === undefined && message.g === undefined && message.c === undefined
+  );
 }

@@ -132,7 +132,8 @@ async function readL2(root: CacheRoot, batch: Pending[]): Promise<boolean> {
     entries.forEach((entry, i) => {
       const pending = batch[i]!;
       if (entry === null) return;
-      if (root.epochs.current(readings[i]!)) root.fill(pending.at.namespace, pending.at.entryKey, entry);
+      if (root.epochs.current(readings[i]!, entry.createdAt))
+        root.fill(pending.at.namespace, pending.at.entryKey, entry);
       const state = stateOf(entry, now);
       if (state === 'fresh') pending.settle({ entry, source: 'l2' });
       else if (state === 'stale') pending.fallback = entry;

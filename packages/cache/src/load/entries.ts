@@ -65,7 +65,8 @@ export async function readEntry(
   try {
     const stored = await root.l2!.read(entryKey, withTtl);
     const entry = stored === null ? null : await entryFromL2(root, namespace, stored);
-    if (entry !== null && root.epochs.current(reading)) root.fill(namespace, entryKey, entry);
+    if (entry !== null && root.epochs.current(reading, entry.createdAt))
+      root.fill(namespace, entryKey, entry);
     return entry;
   } catch (error) {
     if (!SerializationError.is(error) && !WrongTypeError.is(error)) throw error;
