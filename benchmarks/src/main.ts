@@ -6,6 +6,12 @@ import { commandCases } from './cases/commands.js';
 import { deletePatternCases } from './cases/delete-pattern.js';
 import { fakeMemoryCase } from './cases/fake-memory.js';
 import { getSetCases } from './cases/get-set.js';
+import {
+  hybridHandoutCase,
+  hybridHotKeyCase,
+  hybridPropagationTable,
+  hybridStormTable,
+} from './cases/hybrid-cache.js';
 import { metricsCases } from './cases/metrics.js';
 import { describeEnvironment } from './harness/environment.js';
 import { formatCase, formatTable } from './harness/report.js';
@@ -33,6 +39,10 @@ try {
   for (const run of [getSetCases, commandCases, metricsCases, cacheAsideCases, deletePatternCases]) {
     for (const result of await run(server.port, quick)) report(formatCase(result));
   }
+  report(formatCase(await hybridHotKeyCase(server.port, quick)));
+  report(formatCase(await hybridHandoutCase(server.port, quick)));
+  report(formatTable(await hybridStormTable(server.port, quick)));
+  report(formatTable(await hybridPropagationTable(server.port, quick)));
 } finally {
   await server.stop();
 }

@@ -10,17 +10,29 @@ describe('what L1 hands out', () => {
     expect(handOut(held, CLONE_CODEC)).toBe(first);
   });
 
-  it('keeps values JavaScript cannot freeze encoded, and decodes a fresh copy per caller', () => {
+  it('copies values JavaScript cannot freeze (Date, Map, Set, Buffer) for each caller', () => {
     const codec = serializerCodec(new MsgpackSerializer());
     const value = { at: new Date(0), tags: new Set(['a']), bytes: Buffer.from([1]) };
     const held = hold(value, codec, false);
-    expect(held.value).toBeUndefined();
+    expect(held.kind).toBe('copied');
     const one = handOut(held, codec) as typeof value;
     const two = handOut(held, codec) as typeof value;
     expect(one).toEqual(value);
     expect(one).not.toBe(two);
     one.tags.add('b');
-    expect(handOut(held, codec)).toEqual(value);
+    one.at.setFullYear(2000);
+    one.bytes[0] = 9;
+    const three = handOut(held, codec) as typeof value;
+    expect(three).toEqual(value);
+    expect(Buffer.isBuffer(three.bytes)).toBe(true);
+  });
+
+  it('keeps anything else encoded, and decodes it for each caller', () => {
+    const held = hold({ pattern: /^pizza/i }, CLONE_CODEC, false);
+    expect(held.kind).toBe('encoded');
+    const one = handOut(held, CLONE_CODEC) as { pattern: RegExp };
+    expect(one.pattern.test('Pizza!')).toBe(true);
+    expect(handOut(held, CLONE_CODEC)).not.toBe(one);
   });
 
   it('a caller’s object is copied, never frozen in place', () => {

@@ -1,19 +1,22 @@
 import { SerializationError, type Serializer } from '@forno/core';
+import { copyValue, kindOf } from './copy-value.js';
 
 /**
  * How a value is kept in-process and handed out, so that no caller can change what the cache
- * holds. A value made only of plain objects, arrays and primitives (bigint included) is deep-frozen
- * once, when it enters the cache, and the same frozen value is handed out on every hit: no cost per
- * hit. JavaScript cannot freeze a `Date`, `Map`, `Set`, `Buffer`, typed array or class instance
- * (their contents stay writable), so such values are kept encoded and decoded afresh for each
- * caller, through the repository's serializer (which is what makes them round-trip, e.g.
- * MessagePack) or, without a repository, `structuredClone`.
+ * holds:
+ *
+ * - `frozen`: a value made only of plain objects, arrays and primitives (bigint included) is
+ *   deep-frozen once, when it enters L1, and every hit hands out that same value — no cost per hit;
+ * - `copied`: JavaScript cannot freeze a `Date`, `Map`, `Set`, `Buffer` or typed array (their
+ *   contents stay writable), so a value containing them is copied for each caller (a walk, see
+ *   `copyValue`) — far cheaper than decoding again;
+ * - `encoded`: anything else (a class instance a custom serializer revives...) is kept encoded and
+ *   decoded afresh for each caller, through the repository's serializer or, without a repository,
+ *   `structuredClone`.
  */
 export interface Held {
-  /** The frozen value, when it could be frozen. */
+  readonly kind: 'frozen' | 'copied' | 'encoded';
   readonly value: unknown;
-  /** The encoded value, decoded for each caller, when it could not be frozen. */
-  readonly encoded: unknown;
 }
 
 /** Encodes values for {@link Held} and decodes them again. */
@@ -44,23 +47,30 @@ export const CLONE_CODEC: ValueCodec = {
   decode: (encoded) => structuredClone(encoded),
 };
 
-const NOTHING = undefined;
-
 /**
  * Holds `value`. With `owned`, `value` is a private copy (just decoded from L2) that may be frozen
  * in place; otherwise it belongs to the caller (a factory result, a `set` argument) and is copied
- * through the codec first.
+ * through the codec first — which also proves it can be stored.
  */
 export function hold(value: unknown, codec: ValueCodec, owned: boolean): Held {
-  if (value === null || typeof value !== 'object') return { value, encoded: NOTHING };
+  if (value === null || typeof value !== 'object') return { kind: 'frozen', value };
   const encoded = codec.encode(value);
   const copy = owned ? value : codec.decode(encoded);
-  return freezeIfPlain(copy) ? { value: copy, encoded: NOTHING } : { value: NOTHING, encoded };
+  switch (kindOf(copy)) {
+    case 'plain':
+      freezeIfPlain(copy);
+      return { kind: 'frozen', value: copy };
+    case 'copyable':
+      return { kind: 'copied', value: copy };
+    default:
+      return { kind: 'encoded', value: encoded };
+  }
 }
 
 /** The value for one caller. */
 export function handOut(held: Held, codec: ValueCodec): unknown {
-  return held.encoded === NOTHING ? held.value : codec.decode(held.encoded);
+  if (held.kind === 'frozen') return held.value;
+  return held.kind === 'copied' ? copyValue(held.value) : codec.decode(held.value);
 }
 
 /**

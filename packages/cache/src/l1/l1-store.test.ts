@@ -3,7 +3,7 @@ import type { CacheEntry } from '../entry.js';
 import { L1Store } from './l1-store.js';
 
 const entry = {
-  held: { value: 1, encoded: undefined },
+  held: { kind: 'frozen', value: 1 },
   createdAt: 0,
   expiresAt: 1,
   staleUntil: 1,

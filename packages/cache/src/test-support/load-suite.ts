@@ -214,6 +214,34 @@ export function loadSuite(newWorld: () => World): void {
     });
   });
 
+  it('getOrSetMany with stampede distributed: overlapping batches in 3 processes compute each key once', async () => {
+    const w = setUp();
+    const caches = await Promise.all(
+      [1, 2, 3].map(() => w.cache({ stampede: 'distributed', lockTimeout: '30s' })),
+    );
+    const computed: string[] = [];
+    const factory = async (missing: readonly string[]) => {
+      computed.push(...missing);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return missing.map((key) => `baked ${key}`);
+    };
+    const batches = [
+      ['a', 'b', 'c'],
+      ['b', 'c', 'd'],
+      ['c', 'd', 'a'],
+    ];
+    const results = await Promise.all(
+      caches.flatMap((cache, i) => [
+        cache.getOrSetMany(batches[i]!, factory),
+        cache.getOrSetMany(batches[i]!, factory),
+      ]),
+    );
+    results.forEach((values, i) => {
+      expect(values).toEqual(batches[Math.floor(i / 2)]!.map((key) => `baked ${key}`));
+    });
+    expect(computed.sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('getOrSetMany under grace: a failing factory answers each stale key with its stale value', async () => {
     const w = setUp();
     const cache = await w.cache({ ttl: '1m', grace: '1h' });
