@@ -52,9 +52,15 @@ export class CacheRoot {
   #external: Promise<(() => void | Promise<void>) | undefined> | undefined;
   #externalHealthy = false;
   #closed = false;
+  /** Settles once invalidations first arrive (or at once without any): see `ready()`. */
+  readonly #ready: Promise<boolean>;
+  #markReady!: (ready: boolean) => void;
 
   constructor(settings: RootSettings) {
     this.settings = settings;
+    this.#ready = new Promise((resolve) => {
+      this.#markReady = resolve;
+    });
     const { clock, repository } = settings;
     this.now = () => clock.now();
     this.stamper = new Stamper(this.now);
@@ -80,6 +86,12 @@ export class CacheRoot {
       });
       this.#bus.start();
     }
+    if (this.busState === 'off') this.#markReady(true);
+  }
+
+  /** Resolves `true` once L1 can be trusted (the bus delivers; at once without one), `false` if closed first. */
+  ready(): Promise<boolean> {
+    return this.#ready;
   }
 
   get closed(): boolean {
@@ -231,7 +243,10 @@ export class CacheRoot {
     this.l1?.clear();
     this.tags.forgetAll();
     this.epochs.invalidateAll();
-    if (reason === 'subscribed') return;
+    if (reason === 'subscribed') {
+      this.#markReady(true);
+      return;
+    }
     this.events.bus('reset');
     this.events.emit('bus-reset', () => ({ reason }));
   }
@@ -240,6 +255,7 @@ export class CacheRoot {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#markReady(false);
     this.l1?.clear();
     const external = this.#external;
     this.#external = undefined;
@@ -283,6 +299,7 @@ export class CacheRoot {
       .then(
         (stop) => {
           this.#externalHealthy = true;
+          this.#markReady(true);
           return stop;
         },
         (error: unknown) => {

@@ -5,7 +5,12 @@ import {
   describe,
   InvalidArgumentError,
 } from '@forno/core';
-import type { HybridCacheEventName, HybridCacheListener, HybridCacheStats } from './cache-events.js';
+import type {
+  HybridCacheEventName,
+  HybridCacheListener,
+  HybridCacheStats,
+  StaleReason,
+} from './cache-events.js';
 import { CacheRoot } from './cache-root.js';
 import { expiredAt, stateOf } from './entry.js';
 import { CacheClosedError } from './errors.js';
@@ -28,6 +33,14 @@ import { resolveCacheOptions } from './root-options.js';
 
 /** Options of `set`. */
 export type SetEntryOptions = Pick<EntryOptions, 'ttl' | 'grace' | 'jitter' | 'tags'>;
+
+/** A value with where it came from (see `getOrSetWithSource`). */
+export interface SourcedValue<T> {
+  readonly value: T;
+  readonly source: 'l1' | 'l2' | 'factory' | 'stale';
+  /** Why a stale value was served (only with `source: 'stale'`). */
+  readonly staleReason?: StaleReason;
+}
 
 /** Internal: what a child namespace is made from. */
 class ChildSeed {
@@ -95,6 +108,32 @@ export class HybridCache implements CacheEventSource {
    * caller's factory and options.
    */
   async getOrSet<T>(key: string, factory: Factory<T>, options?: EntryOptions): Promise<T> {
+    const answer = await this.#getOrSet(key, factory as Factory<unknown>, options);
+    return handOut(answer.entry.held, this.#root.codec) as T;
+  }
+
+  /**
+   * `getOrSet`, telling where the value came from: `l1` or `l2` (fresh), `factory` (just
+   * computed), or `stale` (the fail-safe answered, `staleReason` says why) — e.g. for an
+   * `X-Cache` header.
+   */
+  async getOrSetWithSource<T>(
+    key: string,
+    factory: Factory<T>,
+    options?: EntryOptions,
+  ): Promise<SourcedValue<T>> {
+    const answer = await this.#getOrSet(key, factory as Factory<unknown>, options);
+    const value = handOut(answer.entry.held, this.#root.codec) as T;
+    return answer.reason === undefined
+      ? { value, source: answer.source }
+      : { value, source: answer.source, staleReason: answer.reason };
+  }
+
+  async #getOrSet(
+    key: string,
+    factory: Factory<unknown>,
+    options: EntryOptions | undefined,
+  ): Promise<Answer> {
     assertKey(key);
     if (typeof factory !== 'function') {
       throw new InvalidArgumentError('factory', `expected a function, got ${describe(factory)}`);
@@ -106,16 +145,14 @@ export class HybridCache implements CacheEventSource {
     const node = root.freshL1(this.name, at.entryKey, now);
     if (node !== undefined) {
       root.events.lookup(this.name, key, 'l1-hit');
-      this.#refreshIfDue(at, node.entry, factory as Factory<unknown>, resolved, now);
-      return handOut(node.entry.held, root.codec) as T;
+      this.#refreshIfDue(at, node.entry, factory, resolved, now);
+      return { entry: node.entry, source: 'l1' };
     }
-    const flight =
-      root.flights.get(at.entryKey) ?? new Flight(root, at, factory as Factory<unknown>, resolved).start();
+    const flight = root.flights.get(at.entryKey) ?? new Flight(root, at, factory, resolved).start();
     const answer = await flight.answer;
     this.#report(key, answer);
-    if (answer.source === 'l2')
-      this.#refreshIfDue(at, answer.entry, factory as Factory<unknown>, resolved, root.now());
-    return handOut(answer.entry.held, root.codec) as T;
+    if (answer.source === 'l2') this.#refreshIfDue(at, answer.entry, factory, resolved, root.now());
+    return answer;
   }
 
   /**
@@ -232,16 +269,20 @@ export class HybridCache implements CacheEventSource {
     root.fill(this.name, entryKey, entry);
   }
 
-  /** Deletes `key` (or each of `keys`) from L2 and from every process's L1. */
-  async delete(key: string | readonly string[]): Promise<void> {
+  /**
+   * Deletes `key` (or each of `keys`) from L2 and from every process's L1; resolves with how many
+   * existed (in L2; in L1 without a repository).
+   */
+  async delete(key: string | readonly string[]): Promise<number> {
     const root = this.#open();
     const entryKeys = this.#entryKeys(key);
+    let held = 0;
     for (const entryKey of entryKeys) {
       root.epochs.invalidate(entryKey);
-      root.l1?.delete(entryKey);
+      if (root.l1?.delete(entryKey)) held++;
     }
     try {
-      await root.l2?.delete(entryKeys);
+      return root.l2 === undefined ? held : await root.l2.delete(entryKeys);
     } finally {
       await root.publish({ keys: entryKeys });
     }
@@ -278,13 +319,16 @@ export class HybridCache implements CacheEventSource {
     return this.#invalidateTags(tag, 'x');
   }
 
-  /** Deletes every entry of this namespace and its children, in L2 and in every process's L1. */
-  async clear(): Promise<void> {
+  /**
+   * Deletes every entry of this namespace and its children, in L2 and in every process's L1;
+   * resolves with how many were deleted (from L2; from L1 without a repository).
+   */
+  async clear(): Promise<number> {
     const root = this.#open();
     root.epochs.invalidateAll();
-    root.l1?.deletePrefix(this.#prefix);
+    const held = root.l1?.deletePrefix(this.#prefix) ?? 0;
     try {
-      await root.l2?.clear(this.name);
+      return root.l2 === undefined ? held : await root.l2.clear(this.name);
     } finally {
       await root.publish({ cleared: [this.name] });
     }
@@ -301,6 +345,15 @@ export class HybridCache implements CacheEventSource {
   /** `hybrid-cache` events for `@forno/metrics`: `cacheMetrics.attach(cache)`. */
   onEvent(listener: CacheEventListener): () => void {
     return this.#root.events.onEvent(listener);
+  }
+
+  /**
+   * Resolves `true` once L1 may answer: when the invalidation bus first delivers (a few ms after
+   * construction), at once without a bus; `false` if the cache is closed first. Until then every
+   * read asks L2. For startup probes and tests; nothing needs to wait for it.
+   */
+  ready(): Promise<boolean> {
+    return this.#root.ready();
   }
 
   /** Counters since creation (all namespaces), hit ratios per layer and the bus state. */

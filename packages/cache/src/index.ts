@@ -7,7 +7,7 @@ export type {
   StaleReason,
 } from './cache-events.js';
 export { CacheClosedError, FactoryTimeoutError } from './errors.js';
-export { HybridCache, type SetEntryOptions } from './hybrid-cache.js';
+export { HybridCache, type SetEntryOptions, type SourcedValue } from './hybrid-cache.js';
 export type { BatchFactory, BatchFactoryContext, Factory, FactoryContext } from './load/factory-context.js';
 export type {
   BusOptions,

@@ -99,7 +99,10 @@ describe('misuse: typed errors naming the field, before anything is sent', () =>
   it('a closed cache refuses calls with CacheClosedError; close never closes the repository', async () => {
     const repo = repository();
     const cache = new HybridCache({ repository: repo });
+    const ready = cache.ready();
     await cache.close();
+    expect(await ready).toBe(false); // closed before its bus delivered
+    expect(await new HybridCache({}).ready()).toBe(true); // no bus: at once
     await cache.close();
     await expect(cache.get('k')).rejects.toBeInstanceOf(CacheClosedError);
     await expect(cache.getOrSet('k', () => 1)).rejects.toMatchObject({ code: 'E_CACHE_CLOSED' });

@@ -45,13 +45,16 @@ export class L1Store {
     if (this.#nodes.size > this.#maxEntries) this.#evict();
   }
 
-  delete(key: string): void {
-    this.#nodes.delete(key);
+  /** Drops `key`; whether it was held. */
+  delete(key: string): boolean {
+    return this.#nodes.delete(key);
   }
 
-  /** Drops every entry whose key starts with `prefix` (a namespace and its children). */
-  deletePrefix(prefix: string): void {
-    for (const key of this.#nodes.keys()) if (key.startsWith(prefix)) this.#nodes.delete(key);
+  /** Drops every entry whose key starts with `prefix` (a namespace and its children); how many. */
+  deletePrefix(prefix: string): number {
+    let dropped = 0;
+    for (const key of this.#nodes.keys()) if (key.startsWith(prefix) && this.#nodes.delete(key)) dropped++;
+    return dropped;
   }
 
   clear(): void {

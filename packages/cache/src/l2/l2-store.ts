@@ -50,8 +50,9 @@ export class L2Store {
     await this.#repository.set(key, stored, { ttl: ttlMs });
   }
 
-  async delete(keys: readonly string[]): Promise<void> {
-    if (keys.length > 0) await this.#repository.delete(keys);
+  /** Deletes entries; how many existed. */
+  async delete(keys: readonly string[]): Promise<number> {
+    return keys.length === 0 ? 0 : this.#repository.delete(keys);
   }
 
   /** Ends the freshness of `key` now, keeping it for `graceMs` (deleting it without grace). */
@@ -60,9 +61,9 @@ export class L2Store {
     else await this.#repository.delete(key);
   }
 
-  /** Deletes every entry of a namespace and its children (SCAN + UNLINK, on every Cluster primary). */
-  async clear(namespace: string): Promise<void> {
-    await this.#repository.deletePattern(`${escapeGlob(namespace)}:*`);
+  /** Deletes every entry of a namespace and its children (SCAN + UNLINK, on every Cluster primary); how many. */
+  clear(namespace: string): Promise<number> {
+    return this.#repository.deletePattern(`${escapeGlob(namespace)}:*`);
   }
 
   /** The entry as of its Redis TTL: expired once the TTL is down to its grace (see `expire`). */

@@ -49,7 +49,7 @@ export function coherenceSuite(newWorld: () => World): void {
     expect(await b.getOrSet('pepperoni', failing)).toEqual(ITEM);
     // b backs off (graceBackoff) after its failure; another process refreshes the value.
     expect(await a.getOrSet('pepperoni', () => ({ ...ITEM, price: 20 }))).toEqual({ ...ITEM, price: 20 });
-    await a.delete(['pepperoni', 'margherita']);
+    expect(await a.delete(['pepperoni', 'margherita', 'never'])).toBe(1);
     expect(await a.get('pepperoni')).toBeNull();
   });
 
@@ -104,7 +104,7 @@ export function coherenceSuite(newWorld: () => World): void {
     expect(await probe.exists('menu:drinks:cola')).toBe(true);
     expect(await b.get('margherita')).toEqual(ITEM);
     expect(await drinksB.get('cola')).toEqual({ id: 'cola' });
-    await drinksA.clear();
+    expect(await drinksA.clear()).toBe(1);
     await until(async () => (await drinksB.get('cola')) === null);
     expect(await b.get('margherita')).toEqual(ITEM);
     await a.clear();

@@ -74,8 +74,13 @@ export function loadSuite(newWorld: () => World): void {
     );
     for (const value of values) expect(value).toEqual(MARGHERITA);
     expect(reasons).toHaveLength(50);
+    expect(await cache.getOrSetWithSource('margherita', () => Promise.reject(boom))).toEqual({
+      value: MARGHERITA,
+      source: 'stale',
+      staleReason: 'factory-error',
+    });
     expect(new Set(reasons)).toEqual(new Set(['factory-error']));
-    expect(cache.stats()).toMatchObject({ staleServed: 50, factoryErrors: 1 });
+    expect(cache.stats()).toMatchObject({ staleServed: 51, factoryErrors: 2 });
     w.clock.advance(3_600_000);
     await expect(cache.getOrSet('margherita', () => Promise.reject(boom))).rejects.toBe(boom);
   });
@@ -292,7 +297,10 @@ export function loadSuite(newWorld: () => World): void {
 
   it('skip() answers without caching; a factory that returns undefined is an error', async () => {
     const cache = await setUp().cache();
-    expect(await cache.getOrSet('margherita', ({ skip }) => skip(MARGHERITA))).toEqual(MARGHERITA);
+    expect(await cache.getOrSetWithSource('margherita', ({ skip }) => skip(MARGHERITA))).toEqual({
+      value: MARGHERITA,
+      source: 'factory',
+    });
     expect(await cache.get('margherita')).toBeNull();
     await expect(cache.getOrSet('margherita', () => undefined as never)).rejects.toMatchObject({
       code: 'E_INVALID_ARGUMENT',
@@ -300,6 +308,7 @@ export function loadSuite(newWorld: () => World): void {
     });
     expect(await cache.getOrSet('none', () => null)).toBeNull();
     expect(await cache.has('none')).toBe(true);
+    expect((await cache.getOrSetWithSource('none', () => 'not called')).source).toMatch(/^l[12]$/);
   });
 
   it('setTtl and setTags from inside the factory override the call options', async () => {

@@ -44,7 +44,7 @@ export function worldOf(open: RepositoryFactory, clock = new ManualClock(Date.no
         'repository' in rest ? rest.repository : await repository({ ...(serializer ? { serializer } : {}) });
       const cache = new HybridCache({ namespace: 'menu', ...rest, repository: repo, clock });
       caches.push(cache);
-      if (repo !== undefined && rest.bus !== false) await until(() => cache.stats().bus.state === 'healthy');
+      await cache.ready();
       return cache;
     },
     async close() {
