@@ -1,0 +1,112 @@
+// Small wrappers over uPlot (https://github.com/leeoniya/uPlot, served from its npm package):
+// a bar chart over labels, and line charts over the last minutes. Each keeps its size in step
+// with its container.
+import uPlot from '/assets/uPlot.esm.js';
+
+const HEIGHT = 170;
+
+function sized(element, make) {
+  const chart = make(Math.max(200, element.clientWidth));
+  new ResizeObserver(() => {
+    const width = Math.max(200, element.clientWidth);
+    if (width !== chart.width) chart.setSize({ width, height: HEIGHT });
+  }).observe(element);
+  return chart;
+}
+
+/** A bar chart: `update(labels, values)`. The element's `data-values` says what it shows. */
+export function barChart(element, { label, color }) {
+  let labels = [];
+  const chart = sized(
+    element,
+    (width) =>
+      new uPlot(
+        {
+          width,
+          height: HEIGHT,
+          legend: { show: false },
+          cursor: { show: false },
+          scales: {
+            x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+            y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
+          },
+          axes: [
+            {
+              splits: () => labels.map((_, i) => i),
+              values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
+              gap: 4,
+              size: 30,
+            },
+            { size: 40 },
+          ],
+          series: [
+            {},
+            {
+              label,
+              fill: color,
+              stroke: color,
+              width: 0,
+              paths: uPlot.paths.bars({ size: [0.6, 60] }),
+              points: { show: false },
+            },
+          ],
+        },
+        [[], []],
+        element,
+      ),
+  );
+  return {
+    update(newLabels, values) {
+      labels = newLabels;
+      element.dataset.values = JSON.stringify(newLabels.map((name, i) => [name, values[i]]));
+      chart.setData([newLabels.map((_, i) => i), values]);
+    },
+  };
+}
+
+/**
+ * A line chart over `x` values: `update(xs, ...ys)`. `series` are `{ label, color, scale?,
+ * stepped? }`; `time` makes x epoch seconds; `axes` gives the y axes' value formatters by scale.
+ */
+export function lineChart(element, { series, time = true, yRange, yValues, scales = {} }) {
+  const chart = sized(
+    element,
+    (width) =>
+      new uPlot(
+        {
+          width,
+          height: HEIGHT,
+          cursor: { drag: { x: false, y: false } },
+          scales: {
+            x: { time },
+            y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+            ...scales,
+          },
+          axes: [
+            { size: 30 },
+            { size: yValues ? 72 : 48, ...(yValues ? { values: yValues } : {}) },
+            ...Object.keys(scales).map((scale) => ({ scale, side: 1, size: 48, grid: { show: false } })),
+          ],
+          series: [
+            {},
+            ...series.map((s) => ({
+              label: s.label,
+              stroke: s.color,
+              width: 2,
+              scale: s.scale ?? 'y',
+              ...(s.fill ? { fill: s.fill } : {}),
+              ...(s.stepped ? { paths: uPlot.paths.stepped({ align: 1 }) } : {}),
+              points: { show: !time },
+            })),
+          ],
+        },
+        [[], ...series.map(() => [])],
+        element,
+      ),
+  );
+  return {
+    update(xs, ...ys) {
+      chart.setData([xs, ...ys]);
+    },
+  };
+}
