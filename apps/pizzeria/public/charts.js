@@ -65,10 +65,11 @@ export function barChart(element, { label, color }) {
 }
 
 /**
- * A line chart over `x` values: `update(xs, ...ys)`. `series` are `{ label, color, scale?,
- * stepped? }`; `time` makes x epoch seconds; `axes` gives the y axes' value formatters by scale.
+ * A line chart over `x` values: `update(xs, ...ys)`. `series` are `{ label, color, fill?, scale?,
+ * stepped? }`; `time` makes x epoch seconds; `scales` adds right-hand y scales; `yValues` labels
+ * the left axis.
  */
-export function lineChart(element, { series, time = true, yRange, yValues, scales = {} }) {
+export function lineChart(element, { series, time = true, xLabel = 'time', yRange, yValues, scales = {} }) {
   const chart = sized(
     element,
     (width) =>
@@ -78,7 +79,8 @@ export function lineChart(element, { series, time = true, yRange, yValues, scale
           height: HEIGHT,
           cursor: { drag: { x: false, y: false } },
           scales: {
-            x: { time },
+            // Time axes show at least the last two minutes: a fresh page does not zoom into seconds.
+            x: time ? { time, range: (_u, min, max) => [Math.min(min, max - 120), max] } : { time },
             y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
             ...scales,
           },
@@ -88,7 +90,7 @@ export function lineChart(element, { series, time = true, yRange, yValues, scale
             ...Object.keys(scales).map((scale) => ({ scale, side: 1, size: 48, grid: { show: false } })),
           ],
           series: [
-            {},
+            { label: xLabel },
             ...series.map((s) => ({
               label: s.label,
               stroke: s.color,

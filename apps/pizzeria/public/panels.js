@@ -63,6 +63,7 @@ export class Panels {
       top: barChart($('top-chart'), { label: 'orders', color: '#d9472b' }),
       hourly: lineChart($('hourly-chart'), {
         time: false,
+        xLabel: 'hour (UTC)',
         series: [{ label: 'orders', color: '#3b6fb6', fill: 'rgba(59,111,182,0.12)' }],
       }),
       ops: lineChart($('ops-chart'), {
