@@ -64,7 +64,7 @@ describe('GET /dashboard/snapshot', () => {
     });
     // The fixture's clock stands at 2026-05-01 12:00 UTC.
     expect(shown.hourly).toMatchObject({ date: '2026-05-01' });
-    const hours = (shown.hourly as { hours: { hour: number; orders: number }[] }).hours;
+    const hours = (shown.hourly as { readonly hours: readonly { hour: number; orders: number }[] }).hours;
     expect(hours).toHaveLength(24);
     expect(hours[12]).toEqual({ hour: 12, orders: 3 });
     expect(shown.locks.acquired).toBeGreaterThan(0);
