@@ -5,8 +5,13 @@ import uPlot from '/assets/uPlot.esm.js';
 
 const HEIGHT = 170;
 
-function sized(element, make) {
-  const chart = make(Math.max(200, element.clientWidth));
+/** A uPlot chart in `element` with `options` (width and height added), resized with it. */
+function plot(element, options, series) {
+  const chart = new uPlot(
+    { ...options, width: Math.max(200, element.clientWidth), height: HEIGHT },
+    [[], ...series.map(() => [])],
+    element,
+  );
   new ResizeObserver(() => {
     const width = Math.max(200, element.clientWidth);
     if (width !== chart.width) chart.setSize({ width, height: HEIGHT });
@@ -17,43 +22,28 @@ function sized(element, make) {
 /** A bar chart: `update(labels, values)`. The element's `data-values` says what it shows. */
 export function barChart(element, { label, color }) {
   let labels = [];
-  const chart = sized(
+  const bars = { label, fill: color, stroke: color, width: 0, paths: uPlot.paths.bars({ size: [0.6, 60] }) };
+  const chart = plot(
     element,
-    (width) =>
-      new uPlot(
+    {
+      legend: { show: false },
+      cursor: { show: false },
+      scales: {
+        x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
+      },
+      axes: [
         {
-          width,
-          height: HEIGHT,
-          legend: { show: false },
-          cursor: { show: false },
-          scales: {
-            x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
-            y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
-          },
-          axes: [
-            {
-              splits: () => labels.map((_, i) => i),
-              values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
-              gap: 4,
-              size: 30,
-            },
-            { size: 40 },
-          ],
-          series: [
-            {},
-            {
-              label,
-              fill: color,
-              stroke: color,
-              width: 0,
-              paths: uPlot.paths.bars({ size: [0.6, 60] }),
-              points: { show: false },
-            },
-          ],
+          splits: () => labels.map((_, i) => i),
+          values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
+          gap: 4,
+          size: 30,
         },
-        [[], []],
-        element,
-      ),
+        { size: 40 },
+      ],
+      series: [{}, { ...bars, points: { show: false } }],
+    },
+    [bars],
   );
   return {
     update(newLabels, values) {
@@ -70,41 +60,35 @@ export function barChart(element, { label, color }) {
  * the left axis.
  */
 export function lineChart(element, { series, time = true, xLabel = 'time', yRange, yValues, scales = {} }) {
-  const chart = sized(
+  const chart = plot(
     element,
-    (width) =>
-      new uPlot(
-        {
-          width,
-          height: HEIGHT,
-          cursor: { drag: { x: false, y: false } },
-          scales: {
-            // Time axes show at least the last two minutes: a fresh page does not zoom into seconds.
-            x: time ? { time, range: (_u, min, max) => [Math.min(min, max - 120), max] } : { time },
-            y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
-            ...scales,
-          },
-          axes: [
-            { size: 30 },
-            { size: yValues ? 72 : 48, ...(yValues ? { values: yValues } : {}) },
-            ...Object.keys(scales).map((scale) => ({ scale, side: 1, size: 48, grid: { show: false } })),
-          ],
-          series: [
-            { label: xLabel },
-            ...series.map((s) => ({
-              label: s.label,
-              stroke: s.color,
-              width: 2,
-              scale: s.scale ?? 'y',
-              ...(s.fill ? { fill: s.fill } : {}),
-              ...(s.stepped ? { paths: uPlot.paths.stepped({ align: 1 }) } : {}),
-              points: { show: !time },
-            })),
-          ],
-        },
-        [[], ...series.map(() => [])],
-        element,
-      ),
+    {
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        // Time axes show at least the last two minutes: a fresh page does not zoom into seconds.
+        x: time ? { time, range: (_u, min, max) => [Math.min(min, max - 120), max] } : { time },
+        y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+        ...scales,
+      },
+      axes: [
+        { size: 30 },
+        { size: yValues ? 72 : 48, ...(yValues ? { values: yValues } : {}) },
+        ...Object.keys(scales).map((scale) => ({ scale, side: 1, size: 48, grid: { show: false } })),
+      ],
+      series: [
+        { label: xLabel },
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          scale: s.scale ?? 'y',
+          ...(s.fill ? { fill: s.fill } : {}),
+          ...(s.stepped ? { paths: uPlot.paths.stepped({ align: 1 }) } : {}),
+          points: { show: !time },
+        })),
+      ],
+    },
+    series,
   );
   return {
     update(xs, ...ys) {

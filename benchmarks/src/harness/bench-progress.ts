@@ -26,6 +26,7 @@ export class BenchProgress {
   #casesDone = 0;
   #casesInStep = 0;
   #roundFraction = 0;
+  readonly #took = new Map<string, number>();
 
   constructor(steps: readonly BenchStep[]) {
     this.#steps = steps;
@@ -49,7 +50,7 @@ export class BenchProgress {
   begin(name: string): void {
     const index = this.#steps.findIndex((step) => step.name === name);
     if (index < 0) throw new Error(`no bench step ${name}`);
-    if (this.#stepIndex >= 0) this.#secondsBefore += this.#steps[this.#stepIndex]!.seconds;
+    this.#endStep();
     this.#stepIndex = index;
     this.#stepStarted = performance.now();
     this.#casesInStep = 0;
@@ -66,11 +67,25 @@ export class BenchProgress {
     this.#update(title);
   }
 
-  /** All done: the last line, and the round listener removed. */
+  /**
+   * All done: the last line, the round listener removed, and what each step took (to keep the
+   * steps' `seconds` in `main.ts` close to the truth).
+   */
   finish(): void {
+    this.#endStep();
     clearInterval(this.#timer);
     onCompareProgress(undefined);
     this.#progress.finish('all cases');
+    const took = [...this.#took].map(([name, seconds]) => `${name} ${Math.round(seconds)}`).join(', ');
+    process.stderr.write(`bench: seconds per step: ${took}\n`);
+  }
+
+  #endStep(): void {
+    const step = this.#steps[this.#stepIndex];
+    if (step === undefined) return;
+    this.#secondsBefore += step.seconds;
+    this.#took.set(step.name, (performance.now() - this.#stepStarted) / 1_000);
+    this.#stepIndex = -1;
   }
 
   #update(detail?: string): void {

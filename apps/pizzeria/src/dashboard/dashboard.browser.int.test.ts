@@ -153,9 +153,18 @@ describe('the dashboard in Chromium', () => {
     expect(browser!.problems).toEqual([]);
   }, 180_000);
 
-  it('on a real redis-server: an order from the form to completion', async () => {
+  it('on a real redis-server: an order from the form to completion; the token is in no request log', async () => {
     redis = await startRedisServer();
-    await drivesAnOrder('redis', { REDIS_URL: redis.url });
+    await drivesAnOrder('redis', { REDIS_URL: redis.url, LOG_LEVEL: 'info' });
     expect(browser!.problems).toEqual([]);
+    // Fastify logged every request (LOG_LEVEL=info); the token was in the URL's fragment, which
+    // the browser never sends, and in Authorization headers, which are not logged.
+    const token = /#token=([A-Za-z0-9_-]+)/.exec(app!.output())![1]!;
+    const requests = app!
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"req":'));
+    expect(requests.length).toBeGreaterThan(10);
+    for (const line of requests) expect(line).not.toContain(token);
   }, 120_000);
 });

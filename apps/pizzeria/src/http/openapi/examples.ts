@@ -1,13 +1,8 @@
+import { SEED_MENU } from '../../db/seed-data.js';
+
 /** Example values for the OpenAPI document, taken from a real run of the app. */
 
-export const MARGHERITA = {
-  id: 'margherita',
-  name: 'Margherita',
-  description: 'Tomato, mozzarella, basil',
-  price: 12.99,
-  ingredients: { dough: 1, tomato_sauce: 1, mozzarella: 2, basil: 1 },
-  available: true,
-};
+export const MARGHERITA = SEED_MENU.find((item) => item.id === 'margherita')!;
 
 export const SESSION = {
   customerId: 'c42',
