@@ -65,8 +65,8 @@ export function lineChart(element, { series, time = true, xLabel = 'time', yRang
     {
       cursor: { drag: { x: false, y: false } },
       scales: {
-        // Time axes show at least the last two minutes: a fresh page does not zoom into seconds.
-        x: time ? { time, range: (_u, min, max) => [Math.min(min, max - 120), max] } : { time },
+        // Time axes show at least the last minute: a fresh page does not zoom into seconds.
+        x: time ? { time, range: (_u, min, max) => [Math.min(min, max - 60), max] } : { time },
         y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
         ...scales,
       },

@@ -231,10 +231,10 @@ export class AdminPanel {
         restock.addEventListener(
           'click',
           () =>
-            void busy(restock, 'admin-message', async () => {
+            void busy(restock, 'pantry-message', async () => {
               const { stock } = await api('POST', `/inventory/${ingredient.id}/adjust`, { change: 100 });
               say(
-                'admin-message',
+                'pantry-message',
                 `${ingredient.name}: ${stock} ${ingredient.unit} (under its lock, fenced)`,
               );
               await this.loadPantry();

@@ -49,8 +49,11 @@ async function poll() {
   }
 }
 
-/** After an action: a snapshot now, not in up to a second. */
-const refresh = () => void poll();
+/** After an action: a snapshot now, not in up to a second, and the pantry (stock may have moved). */
+const refresh = () => {
+  void poll();
+  if (readToken()) admin.loadPantry().catch(() => {});
+};
 
 const orders = new MyOrders(refresh);
 const admin = new AdminPanel(refresh);

@@ -120,6 +120,29 @@ async function drivesAnOrder(backend: string, env: Record<string, string>): Prom
     )
     .toBeGreaterThan(0);
   expect(await page.locator('#hit-ratios tbody tr').count()).toBeGreaterThanOrEqual(2);
+
+  // The admin controls: a price, the menu cache, the pantry.
+  await page.fill('#menu-admin input[aria-label="price of Funghi"]', '14.50');
+  await page.locator('#menu-admin tr', { hasText: 'Funghi' }).locator('button').click();
+  await expect
+    .poll(() => page.locator('#pizza-select option[value="funghi"]').textContent())
+    .toContain('€ 14.50');
+  await page.click('#invalidate-menu');
+  await expect
+    .poll(() => page.locator('#admin-message').textContent())
+    .toMatch(/menu cache invalidated: \d+ keys deleted/);
+  const stock = async () =>
+    Number.parseInt(
+      (await page.locator('#pantry tr', { hasText: 'Mozzarella' }).locator('td.num').textContent())!,
+      10,
+    );
+  const token = /#token=([A-Za-z0-9_-]+)/.exec(url)![1]!;
+  const inventory = await fetch(new URL('/inventory/mozzarella', url), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const before = ((await inventory.json()) as { stock: number }).stock;
+  await page.click('#pantry button[data-ingredient="mozzarella"]');
+  await expect.poll(stock).toBe(before + 100);
   return page;
 }
 
