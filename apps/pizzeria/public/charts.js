@@ -4,6 +4,10 @@
 import uPlot from '/assets/uPlot.esm.js';
 
 const HEIGHT = 170;
+/** Axis steps for counts: whole numbers only. */
+const COUNT_STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000,
+];
 
 /** A uPlot chart in `element` with `options` (width and height added), resized with it. */
 function plot(element, options, series) {
@@ -39,7 +43,7 @@ export function barChart(element, { label, color }) {
           gap: 4,
           size: 30,
         },
-        { size: 40 },
+        { size: 48, incrs: COUNT_STEPS },
       ],
       series: [{}, { ...bars, points: { show: false } }],
     },
@@ -57,9 +61,12 @@ export function barChart(element, { label, color }) {
 /**
  * A line chart over `x` values: `update(xs, ...ys)`. `series` are `{ label, color, fill?, scale?,
  * stepped? }`; `time` makes x epoch seconds; `scales` adds right-hand y scales; `yValues` labels
- * the left axis.
+ * the left axis; `counts` keeps its ticks on whole numbers.
  */
-export function lineChart(element, { series, time = true, xLabel = 'time', yRange, yValues, scales = {} }) {
+export function lineChart(
+  element,
+  { series, time = true, xLabel = 'time', yRange, yValues, counts = false, scales = {} },
+) {
   const chart = plot(
     element,
     {
@@ -72,7 +79,11 @@ export function lineChart(element, { series, time = true, xLabel = 'time', yRang
       },
       axes: [
         { size: 30 },
-        { size: yValues ? 72 : 48, ...(yValues ? { values: yValues } : {}) },
+        {
+          size: yValues ? 72 : 48,
+          ...(yValues ? { values: yValues } : {}),
+          ...(counts ? { incrs: COUNT_STEPS } : {}),
+        },
         ...Object.keys(scales).map((scale) => ({ scale, side: 1, size: 48, grid: { show: false } })),
       ],
       series: [

@@ -64,6 +64,7 @@ export class Panels {
       hourly: lineChart($('hourly-chart'), {
         time: false,
         xLabel: 'hour (UTC)',
+        counts: true,
         series: [{ label: 'orders', color: '#3b6fb6', fill: 'rgba(59,111,182,0.12)' }],
       }),
       ops: lineChart($('ops-chart'), {
