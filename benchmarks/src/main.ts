@@ -5,6 +5,7 @@ import { commandCases } from './cases/commands.js';
 import { deletePatternCases } from './cases/delete-pattern.js';
 import { fakeMemoryCase } from './cases/fake-memory.js';
 import { getSetCases } from './cases/get-set.js';
+import { keyvStoreCases } from './cases/keyv-store.js';
 import { metricsCases } from './cases/metrics.js';
 import { describeEnvironment } from './harness/environment.js';
 import { formatCase, formatTable } from './harness/report.js';
@@ -29,7 +30,14 @@ const report = (markdown: string) => {
 
 const server = await startRedisServer();
 try {
-  for (const run of [getSetCases, commandCases, metricsCases, cacheAsideCases, deletePatternCases]) {
+  for (const run of [
+    getSetCases,
+    commandCases,
+    metricsCases,
+    cacheAsideCases,
+    keyvStoreCases,
+    deletePatternCases,
+  ]) {
     for (const result of await run(server.port, quick)) report(formatCase(result));
   }
 } finally {

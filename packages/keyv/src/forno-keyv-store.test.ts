@@ -265,6 +265,19 @@ describe('FornoKeyvStore: errors', () => {
   });
 });
 
+describe('FornoKeyvStore: metrics', () => {
+  it("Keyv's reads and writes show in the repository's metrics (hits, misses)", async () => {
+    const repository = new InMemoryCacheRepository({ enableMetrics: true });
+    const keyv = new Keyv({ store: new FornoKeyvStore(repository) });
+    await keyv.set('a', 1);
+    await keyv.get('a');
+    await keyv.get('missing');
+    await keyv.getMany(['a', 'missing']);
+    const summary = await repository.getPerformanceSummary();
+    expect(summary).toMatchObject({ cacheHits: 2, cacheMisses: 2, totalOperations: 4 });
+  });
+});
+
 describe('FornoKeyvStore: disconnect', () => {
   it('keyv.disconnect() disconnects the repository by default', async () => {
     const { repository, store } = setup();

@@ -127,7 +127,9 @@ export class FornoKeyvStore {
     const groups = new Map<number | undefined, number[]>();
     entries.forEach((entry, index) => {
       const ttl = entry.ttl === 0 ? undefined : entry.ttl;
-      groups.set(ttl, [...(groups.get(ttl) ?? []), index]);
+      const group = groups.get(ttl);
+      if (group === undefined) groups.set(ttl, [index]);
+      else group.push(index);
     });
     const results = entries.map(() => true);
     const failures: KeyvStoreError[] = [];
