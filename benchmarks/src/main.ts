@@ -6,6 +6,7 @@ import { commandCases } from './cases/commands.js';
 import { deletePatternCases } from './cases/delete-pattern.js';
 import { fakeMemoryCase } from './cases/fake-memory.js';
 import { getSetCases } from './cases/get-set.js';
+import { keyvStoreCases } from './cases/keyv-store.js';
 import { metricsCases } from './cases/metrics.js';
 import { BenchProgress, type BenchStep } from './harness/bench-progress.js';
 import { caseChart, lockCharts, serializationCharts } from './harness/charts.js';
@@ -37,6 +38,7 @@ const STEPS: readonly BenchStep[] = [
   { name: 'commands', cases: 4, seconds: 50 },
   { name: 'metrics', cases: 2, seconds: 40 },
   { name: 'cache-aside', cases: 1, seconds: 12 },
+  { name: 'keyv stores', cases: 2, seconds: 40 },
   { name: 'deletePattern', cases: 1, seconds: 12 },
   { name: 'locks', cases: 1, seconds: 100 },
   { name: 'serialization', cases: 1, seconds: 20 },
@@ -70,6 +72,7 @@ try {
     ['commands', commandCases],
     ['metrics', metricsCases],
     ['cache-aside', cacheAsideCases],
+    ['keyv stores', keyvStoreCases],
     ['deletePattern', deletePatternCases],
   ] as const;
   for (const [name, run] of groups) {
