@@ -6,6 +6,7 @@ export default defineConfig({
     contract: 'src/contract/index.ts',
     servers: 'src/servers/index.ts',
     faults: 'src/faults/index.ts',
+    progress: 'src/progress/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

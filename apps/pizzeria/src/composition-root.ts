@@ -16,6 +16,7 @@ import { PizzeriaDatabase, type PizzeriaDatabaseOptions } from './db/pizzeria-da
 import type { PizzeriaStore } from './db/ports.js';
 import type { Order } from './domain/types.js';
 import { type HealthReport, health } from './health.js';
+import { ChaosSwitch, observerRepository } from './observer-repository.js';
 import {
   CachePerformanceMonitor,
   METRICS_PREFIX,
@@ -37,6 +38,15 @@ export interface PizzeriaServices {
   readonly backendDescription: string;
   /** The cache repository every service uses (prefix `mario_pizzeria:`). */
   readonly repository: CacheRepository;
+  /**
+   * The same cache for observers (the dashboard), without metrics: see `observerRepository`. Not
+   * connected by `build()`: call `connect()` before the first read.
+   */
+  readonly observer: CacheRepository;
+  /** The clock the services use (TTLs of sessions, queue times, the hourly histogram's day). */
+  readonly clock: Clock;
+  /** The "break Redis" switch when built with `chaos: true` (`CHAOS=1`); undefined otherwise. */
+  readonly chaos: ChaosSwitch | undefined;
   /** The same repository behind retry, circuit breaker, timeout and an LRU fallback. */
   readonly resilientRepository: ResilientCacheRepository;
   readonly database: PizzeriaStore;
@@ -69,6 +79,8 @@ export interface PizzeriaOptions {
   readonly breaker?: CircuitBreakerPolicy;
   /** Circuit breaker of the SQL menu source (default: 5 failures / 30 s / 3 successes). */
   readonly menuBreaker?: CircuitBreakerPolicy;
+  /** Put the cache behind a `ChaosCacheRepository` that `services.chaos` can break (`CHAOS=1`). */
+  readonly chaos?: boolean;
 }
 
 /**
@@ -111,8 +123,23 @@ export class ServiceCollection {
   async build(): Promise<PizzeriaServices> {
     const closers: (() => Promise<void> | void)[] = [];
     const owned = isRepository(this.#backend) ? undefined : this.#backend;
-    const repository = owned === undefined ? (this.#backend as CacheRepository) : createBackend(owned);
-    if (owned !== undefined) closers.push(() => repository.disconnect());
+    const backend = owned === undefined ? (this.#backend as CacheRepository) : createBackend(owned);
+    if (owned !== undefined) closers.push(() => backend.disconnect());
+    const chaos = this.#options.chaos === true ? new ChaosSwitch() : undefined;
+    const repository = chaos === undefined ? backend : chaos.wrap(backend);
+    const view = observerRepository(
+      backend,
+      (config) => createBackend(config, KEY_PREFIX, { metrics: false }),
+      owned,
+    );
+    if (view.owned) closers.push(() => view.repository.disconnect());
+    // The observer sees what the app sees: through the chaos switch too, when there is one.
+    const observer =
+      view.repository === backend
+        ? repository
+        : chaos === undefined
+          ? view.repository
+          : chaos.wrap(view.repository);
     let connectError: Error | undefined;
     try {
       await repository.connect();
@@ -211,6 +238,9 @@ export class ServiceCollection {
       backend: owned ?? { kind: 'custom' },
       backendDescription,
       repository,
+      observer,
+      chaos,
+      clock,
       resilientRepository,
       database,
       menuSource,
@@ -235,10 +265,14 @@ export class ServiceCollection {
 
 /**
  * A repository for a backend config, with every key under `keyPrefix` and metrics on (named
- * `mario_pizzeria_redis_*`); not connected yet.
+ * `mario_pizzeria_redis_*`) unless `options.metrics` is false; not connected yet.
  */
-export function createBackend(config: BackendConfig, keyPrefix = KEY_PREFIX): CacheRepository {
-  const metrics = { enableMetrics: true, metricsPrefix: METRICS_PREFIX } as const;
+export function createBackend(
+  config: BackendConfig,
+  keyPrefix = KEY_PREFIX,
+  options: { readonly metrics?: boolean } = {},
+): CacheRepository {
+  const metrics = { enableMetrics: options.metrics ?? true, metricsPrefix: METRICS_PREFIX } as const;
   switch (config.kind) {
     case 'memory':
       return new InMemoryCacheRepository({ keyPrefix, ...metrics });
@@ -246,7 +280,7 @@ export function createBackend(config: BackendConfig, keyPrefix = KEY_PREFIX): Ca
       return createRedisRepository({
         url: config.url,
         keyPrefix,
-        connectionName: 'mario-pizzeria',
+        connectionName: options.metrics === false ? 'mario-pizzeria-observer' : 'mario-pizzeria',
         ...metrics,
       });
     case 'cluster':

@@ -53,6 +53,9 @@ describe('simulate on a real redis-server', () => {
       const run = await simulate({ REDIS_URL: server.url });
       console.log(run.output);
       expectClean(run);
+      // Not on a terminal: plain progress lines (no bar drawn in place), ending with all orders done.
+      expect(run.output).toMatch(/^simulate progress: 300\/300 orders \(100%\), \d+:\d\d elapsed, done/m);
+      expect(run.output).not.toContain('\r');
       // The run cleaned up after itself.
       expect(await server.command(['DBSIZE'])).toBe(0);
     },

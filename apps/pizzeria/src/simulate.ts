@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CacheEntityRepository, type CacheRepository } from '@forno/core';
+import { Progress } from '@forno/testing/progress';
 import { type BackendConfig, backendFromEnv, describeBackend, KEY_PREFIX } from './backend-config.js';
 import { createBackend } from './composition-root.js';
 import { PizzeriaDatabase } from './db/pizzeria-database.js';
@@ -39,10 +40,34 @@ interface RunOutcome {
   readonly negativeSamples: number;
 }
 
+/**
+ * Shows how many orders are finished (completed or rejected), from the workers' shared counter: a
+ * bar with the time left on a terminal, a line every 5 s otherwise (CI). Returns the stop function.
+ */
+function showProgress(cache: CacheRepository, config: SimulationConfig): () => void {
+  const progress = new Progress({ total: config.orders, unit: 'orders', label: 'simulate' });
+  const timer = setInterval(() => {
+    cache.get<number>(SIM_KEYS.finished).then(
+      (finished) =>
+        progress.update(finished ?? 0, { detail: `${config.workers} workers × ${config.lanes} lanes` }),
+      () => {}, // an outage: the next tick tries again
+    );
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    progress.finish();
+  };
+}
+
 /** Forks the workers, serves them the database, and waits for their reports. */
-async function runWorkers(config: SimulationConfig, database: PizzeriaDatabase): Promise<RunOutcome> {
+async function runWorkers(
+  config: SimulationConfig,
+  database: PizzeriaDatabase,
+  cache: CacheRepository,
+): Promise<RunOutcome> {
   const reports: WorkerReport[] = [];
   const failures: string[] = [];
+  const stopProgress = showProgress(cache, config);
   let negativeSamples = 0;
   const sampler = setInterval(() => {
     database.listIngredients().then(
@@ -83,6 +108,7 @@ async function runWorkers(config: SimulationConfig, database: PizzeriaDatabase):
   await Promise.all(exits);
   clearTimeout(killer);
   clearInterval(sampler);
+  stopProgress();
   return { reports, failures, seconds: (performance.now() - started) / 1000, negativeSamples };
 }
 
@@ -219,7 +245,7 @@ async function main(): Promise<number> {
     console.log(
       `simulating ${args.orders} orders with ${args.workers} workers × ${args.lanes} lanes on ${describeBackend(backend)}…`,
     );
-    const outcome = await runWorkers(config, database);
+    const outcome = await runWorkers(config, database, cache);
     const result = await verify(
       cache,
       database,

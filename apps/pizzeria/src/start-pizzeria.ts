@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { InvalidConfigError } from '@forno/core';
+import { CircuitBreakerPolicy } from '@forno/resilience';
 import type { FastifyInstance } from 'fastify';
 import { backendFromEnv } from './backend-config.js';
-import { type PizzeriaServices, ServiceCollection } from './composition-root.js';
+import { type PizzeriaOptions, type PizzeriaServices, ServiceCollection } from './composition-root.js';
 import { PizzeriaDatabase } from './db/pizzeria-database.js';
 import { type AdminToken, adminTokenFromEnv } from './http/admin-auth.js';
 import { buildServer } from './http/build-server.js';
@@ -13,12 +14,17 @@ export interface PizzeriaEnv {
   readonly host: string;
   readonly databasePath: string;
   readonly logLevel: string;
+  /** `CHAOS=1`: the cache behind a chaos wrapper that the dashboard can break. */
+  readonly chaos: boolean;
 }
 
 /** Where the database lives unless `DATABASE_PATH` says otherwise: `apps/pizzeria/data/pizzeria.db`. */
 export const DEFAULT_DATABASE_PATH = fileURLToPath(new URL('../data/pizzeria.db', import.meta.url));
 
-/** `PORT` (default 3000), `HOST` (default 127.0.0.1), `DATABASE_PATH`, `LOG_LEVEL` (default warn). */
+/**
+ * `PORT` (default 3000), `HOST` (default 127.0.0.1), `DATABASE_PATH`, `LOG_LEVEL` (default warn),
+ * `CHAOS` (`1` for the "break Redis" switch).
+ */
 export function pizzeriaEnv(env: NodeJS.ProcessEnv = process.env): PizzeriaEnv {
   const portText = env.PORT?.trim() || '3000';
   const port = Number(portText);
@@ -30,6 +36,18 @@ export function pizzeriaEnv(env: NodeJS.ProcessEnv = process.env): PizzeriaEnv {
     host: env.HOST?.trim() || '127.0.0.1',
     databasePath: env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH,
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
+    chaos: env.CHAOS?.trim() === '1',
+  };
+}
+
+/**
+ * `CHAOS=1`: the cache behind the "break Redis" switch, and a breaker that tries again after 10 s
+ * instead of the seed's 60 s, so a person watching sees it open, half-open and close in a minute.
+ */
+function chaosOptions(): PizzeriaOptions {
+  return {
+    chaos: true,
+    breaker: new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '10s', successThreshold: 3 }),
   };
 }
 
@@ -57,7 +75,11 @@ export async function startPizzeria(
   const backend = backendFromEnv(env);
   const admin = adminTokenFromEnv(env);
   const database = await PizzeriaDatabase.open({ path: settings.databasePath });
-  const services = await new ServiceCollection().addRedisRepository(backend).addDatabase(database).build();
+  const services = await new ServiceCollection()
+    .addRedisRepository(backend)
+    .addDatabase(database)
+    .configure(settings.chaos ? chaosOptions() : {})
+    .build();
   log(`backend: ${services.backendDescription}`);
   if (services.connectError !== undefined) {
     log(`warning: could not connect (${services.connectError.message}); reconnecting in the background`);

@@ -50,11 +50,22 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+let roundListener: ((fraction: number) => void) | undefined;
+
+/**
+ * Tells `listener` how far the running comparison is (0-1) after each contender's run, for a
+ * progress bar (`undefined` to stop). One listener at a time: benchmarks run one case at a time.
+ */
+export function onCompareProgress(listener: ((fraction: number) => void) | undefined): void {
+  roundListener = listener;
+}
+
 /** Runs the comparison. */
 export async function compare(options: CompareOptions): Promise<CaseResult> {
   const { contenders, ops, rounds } = options;
   const baseline = options.baseline ?? contenders[0]!.name;
   const rates = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  let runs = 0;
   for (let round = 0; round <= rounds; round++) {
     const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
     for (const contender of order) {
@@ -63,6 +74,8 @@ export async function compare(options: CompareOptions): Promise<CaseResult> {
       await contender.run(ops);
       const seconds = (performance.now() - started) / 1_000;
       if (round > 0) rates.get(contender.name)!.push(ops / seconds);
+      runs++;
+      roundListener?.(runs / ((rounds + 1) * contenders.length));
     }
   }
   const baseRates = rates.get(baseline)!;

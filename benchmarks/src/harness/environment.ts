@@ -10,5 +10,7 @@ export function describeEnvironment(): string {
     // redis-server missing: the cases that need it will say so.
   }
   const cpus = os.cpus();
-  return `Node ${process.version}, Redis ${redis.replace(/^v=/, '')}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${os.platform()} ${os.release()}`;
+  // The load average says how busy the machine was: a shared machine's figures swing with it.
+  const load = os.loadavg()[0]!.toFixed(1);
+  return `Node ${process.version}, Redis ${redis.replace(/^v=/, '')}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${os.platform()} ${os.release()}, load average ${load} at start`;
 }

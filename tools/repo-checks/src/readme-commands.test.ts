@@ -55,24 +55,41 @@ describe("the README's two commands", () => {
 
   it('.ci/run says what is missing, and how to get it, when it may not install redis-server', () => {
     // A PATH with Node.js, npm and pnpm but no redis-server; FORNO_NO_INSTALL forbids installing.
-    const bin = mkdtempSync(join(tmpdir(), 'forno-path-'));
-    try {
-      for (const tool of ['bash', 'dirname', 'id', 'cut', 'node', 'npm', 'pnpm']) {
-        symlinkSync(which(tool), join(bin, tool));
-      }
-      const run = spawnSync(join(bin, 'bash'), [join(REPOSITORY_ROOT, '.ci/run')], {
-        env: { PATH: bin, HOME: bin, FORNO_NO_INSTALL: '1' },
-        encoding: 'utf8',
-      });
-      expect(run.status, run.stderr).toBe(2);
-      expect(run.stderr).toContain('redis-server and redis-cli');
-      expect(run.stderr).toContain('sudo apt-get install redis-server redis-tools');
-      expect(run.stdout).not.toContain('pnpm install');
-    } finally {
-      rmSync(bin, { recursive: true, force: true });
-    }
+    const run = runCi(['bash', 'dirname', 'id', 'cut', 'node', 'npm', 'pnpm'], {});
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain('redis-server and redis-cli');
+    expect(run.stderr).toContain('sudo apt-get install redis-server redis-tools');
+    expect(run.stdout).not.toContain('pnpm install');
+  });
+
+  it(".ci/run installs chromium for the dashboard's browser test, or says how to get it", () => {
+    const script = readRepositoryFile('.ci/run');
+    // The same pattern as redis-server: apt-get as root (or passwordless sudo) unless FORNO_NO_INSTALL.
+    expect(script).toMatch(/as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium/);
+    // Everything but Chromium is there; FORNO_NO_INSTALL forbids installing it.
+    const run = runCi(['bash', 'dirname', 'id', 'cut', 'node', 'npm', 'pnpm', 'redis-server', 'redis-cli'], {
+      CHROMIUM_PATH: '/nonexistent/chromium',
+    });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain('needs Chromium at /nonexistent/chromium');
+    expect(run.stderr).toContain('sudo apt-get install chromium');
+    expect(run.stdout).not.toContain('pnpm install');
   });
 });
+
+/** Runs .ci/run with only `tools` on PATH and FORNO_NO_INSTALL set (it may install nothing). */
+function runCi(tools: readonly string[], env: Record<string, string>) {
+  const bin = mkdtempSync(join(tmpdir(), 'forno-path-'));
+  try {
+    for (const tool of tools) symlinkSync(which(tool), join(bin, tool));
+    return spawnSync(join(bin, 'bash'), [join(REPOSITORY_ROOT, '.ci/run')], {
+      env: { PATH: bin, HOME: bin, FORNO_NO_INSTALL: '1', ...env },
+      encoding: 'utf8',
+    });
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+}
 
 /** The absolute path of a tool on this machine's PATH. */
 function which(tool: string): string {

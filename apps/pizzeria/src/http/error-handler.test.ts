@@ -56,7 +56,7 @@ describe('errorHandler', () => {
     [new CacheUnavailableError(`connection lost while reading ${KEY}`), 'E_CACHE_UNAVAILABLE'],
     [new CacheTimeoutError(`get ${KEY} timed out`), 'E_CACHE_TIMEOUT'],
     [new BrokenCircuitError({ reason: 'open' }), 'E_CIRCUIT_OPEN'],
-    [new LockTimeoutError(`could not acquire ${KEY}`), 'E_LOCK_TIMEOUT'],
+    [new LockTimeoutError(KEY, 30_000), 'E_LOCK_TIMEOUT'],
   ])('answers an outage (%s) with 503 and a fixed text', async (error, code) => {
     const answer = await answerTo(error);
     expect(answer.status).toBe(503);

@@ -92,6 +92,19 @@ const SUCCESS: Readonly<Record<string, object>> = {
   'GET /segments/overlap': obj({ customers: strings }),
   'GET /campaigns/:campaignId/customers': obj({ customers: strings }),
   'POST /campaigns': obj({ targetCount: { type: 'integer', minimum: 0 } }),
+  'GET /dashboard/snapshot': obj({
+    version: { const: 1 },
+    kitchen: { type: 'object' },
+    popularity: { type: 'object' },
+    hourly: { type: 'object' },
+    cache: obj({
+      hitRatios: { type: 'array', minItems: 2 },
+      totalOperations: { type: 'integer', minimum: 0 },
+    }),
+    locks: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+    samples: { type: 'array' },
+  }),
+  'PUT /dashboard/chaos': obj({ broken: { type: 'boolean' } }),
 };
 
 const validators = new Map<string, ValidateFunction>(
@@ -121,6 +134,10 @@ export function checkAnswer(request: FuzzRequest, response: LightMyRequestRespon
   if (request.route === 'GET /metrics' && status === 200) {
     if (!String(response.headers['content-type']).startsWith('text/plain'))
       fail('/metrics is not Prometheus text');
+    return;
+  }
+  if (request.route === 'GET /' && status === 200) {
+    if (!String(response.headers['content-type']).startsWith('text/html')) fail('the dashboard is not HTML');
     return;
   }
   let body: unknown;

@@ -174,6 +174,10 @@ const BODIES: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   'POST /kitchen/next': fc.record({ stationId: idField(['oven-1', 'oven-2']) }, { requiredKeys: [] }),
   'POST /analytics/popularity': fc.record({ pizza: idField([...MENU_IDS, 'hawaii']) }, { requiredKeys: [] }),
   'POST /segments/:segment/customers': fc.record({ customerId: idField(CUSTOMERS) }, { requiredKeys: [] }),
+  'PUT /dashboard/chaos': fc.record(
+    { broken: fc.oneof(fc.boolean(), numberField(0, 1)) },
+    { requiredKeys: [] },
+  ),
   'POST /campaigns': fc.record(
     {
       campaignId: idField(CAMPAIGNS),
@@ -211,6 +215,9 @@ const QUERIES: Readonly<Record<string, fc.Arbitrary<string>>> = {
       ),
     )
     .map((date) => (date === null ? '' : `?date=${encodeURIComponent(date)}`)),
+  'GET /dashboard/snapshot': fc
+    .option(fc.oneof(fc.integer({ min: -5, max: 2 ** 53 }).map(String), fc.constantFrom('1e400', 'now', '')))
+    .map((since) => (since === null ? '' : `?since=${encodeURIComponent(since)}`)),
   'GET /segments/overlap': fc
     .tuple(segment(SEGMENTS), fc.option(segment(SEGMENTS)))
     .map(([a, b]) => `?a=${a}${b === null ? '' : `&b=${b}`}`),

@@ -2,22 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { PizzeriaServices } from '../../composition-root.js';
 import { ADMIN_ONLY } from '../admin-auth.js';
 
-/** `/health`, `/metrics` (Prometheus text, from `@forno/metrics`), `/stats` (the performance summary) and an index. */
+/**
+ * `/health`, `/metrics` (Prometheus text, from `@forno/metrics`) and `/stats` (the performance
+ * summary). Every endpoint is listed, with examples, by the OpenAPI page at `/docs`.
+ */
 export function registerSystemRoutes(app: FastifyInstance, services: PizzeriaServices): void {
-  const endpoints: string[] = [];
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const admin = route.config?.admin === true ? ' (admin)' : '';
-    for (const method of methods) if (method !== 'HEAD') endpoints.push(`${method} ${route.url}${admin}`);
-  });
-
-  app.get('/', async () => ({
-    name: "Mario's Pizzeria",
-    backend: services.backendDescription,
-    endpoints,
-    docs: 'apps/pizzeria/README.md',
-  }));
-
   // 200 while the cache answers PING, 503 when it does not (the menu is still served from the
   // fallback and the database, but orders cannot be locked), so a load balancer can tell.
   app.get('/health', async (_request, reply) => {

@@ -1,0 +1,1 @@
+export { formatDuration, Progress, type ProgressOptions, type ProgressStream } from './progress.js';
