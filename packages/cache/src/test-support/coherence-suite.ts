@@ -1,5 +1,5 @@
-import { afterEach, expect, it } from 'vitest';
-import { until, type World } from './world.js';
+import { expect, it } from 'vitest';
+import { until, type World, worldPerTest } from './world.js';
 
 const ITEM = { id: 'margherita', price: 12.5 };
 
@@ -9,14 +9,7 @@ const ITEM = { id: 'margherita', price: 12.5 };
  * with grace: bentocache#71, #63), namespaces and `clear()` (bentocache#32).
  */
 export function coherenceSuite(newWorld: () => World): void {
-  let world: World;
-  afterEach(async () => {
-    await world?.close();
-  });
-  const setUp = () => {
-    world = newWorld();
-    return world;
-  };
+  const setUp = worldPerTest(newWorld);
 
   it('set in one process evicts the key from the other processes’ L1; the writer’s own L1 has the new value', async () => {
     const w = setUp();

@@ -1,8 +1,8 @@
 import { MsgpackSerializer } from '@forno/serialization/msgpack';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { StaleReason } from '../cache-events.js';
 import type { HybridCache } from '../hybrid-cache.js';
-import { deferred, until, type World } from './world.js';
+import { deferred, until, type World, worldPerTest } from './world.js';
 
 const MARGHERITA = { id: 'margherita', name: 'Margherita', price: 12.5, toppings: ['tomato', 'mozzarella'] };
 
@@ -18,14 +18,7 @@ function staleReasons(cache: HybridCache): StaleReason[] {
  * batches, values and misuse. TTLs and grace follow the world's `ManualClock`.
  */
 export function loadSuite(newWorld: () => World): void {
-  let world: World;
-  afterEach(async () => {
-    await world?.close();
-  });
-  const setUp = () => {
-    world = newWorld();
-    return world;
-  };
+  const setUp = worldPerTest(newWorld);
 
   it('single-flight: 1,000 concurrent getOrSet of a cold key run the factory once; all get its value', async () => {
     const cache = await setUp().cache();
@@ -309,6 +302,32 @@ export function loadSuite(newWorld: () => World): void {
     expect(await cache.getOrSet('none', () => null)).toBeNull();
     expect(await cache.has('none')).toBe(true);
     expect((await cache.getOrSetWithSource('none', () => 'not called')).source).toMatch(/^l[12]$/);
+  });
+
+  it('l1: false asks L2 on every read; without a repository the cache lives in process only', async () => {
+    const w = setUp();
+    const noL1 = await w.cache({ l1: false, ttl: '1m' });
+    await noL1.getOrSet('margherita', () => MARGHERITA);
+    expect(await noL1.getOrSet('margherita', () => Promise.reject(new Error('not called')))).toEqual(
+      MARGHERITA,
+    );
+    expect(noL1.stats()).toMatchObject({
+      l1Hits: 0,
+      l2Hits: 1,
+      misses: 1,
+      l1Entries: 0,
+      bus: { state: 'off' },
+    });
+    const local = await w.cache({ repository: undefined, ttl: '1m', grace: '1h' });
+    await local.set('margherita', MARGHERITA, { tags: ['menu'] });
+    expect(await local.get('margherita')).toEqual(MARGHERITA);
+    w.clock.advance(61_000);
+    expect(await local.getOrSet('margherita', () => Promise.reject(new Error('down')))).toEqual(MARGHERITA);
+    await local.deleteByTag('menu');
+    await expect(local.getOrSet('margherita', () => Promise.reject(new Error('down')))).rejects.toThrow(
+      'down',
+    );
+    expect(local.stats()).toMatchObject({ l2Hits: 0, staleServed: 1, bus: { state: 'off' } });
   });
 
   it('setTtl and setTags from inside the factory override the call options', async () => {

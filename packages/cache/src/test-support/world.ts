@@ -1,5 +1,6 @@
 import type { CacheRepository, Serializer } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
+import { afterEach } from 'vitest';
 import { HybridCache } from '../hybrid-cache.js';
 import type { HybridCacheOptions } from '../options.js';
 
@@ -51,6 +52,19 @@ export function worldOf(open: RepositoryFactory, clock = new ManualClock(Date.no
       await Promise.all(caches.map((cache) => cache.close()));
       await Promise.all(repositories.map((repo) => repo.disconnect().catch(() => {})));
     },
+  };
+}
+
+/** Registers closing each test's world; returns the function a test calls to get a fresh one. */
+export function worldPerTest(newWorld: () => World): () => World {
+  let world: World | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+  return () => {
+    world = newWorld();
+    return world;
   };
 }
 
