@@ -126,10 +126,7 @@ export class CacheRoot {
   fallbackL1(namespace: string, key: string, now: number): CacheEntry | undefined {
     const entry = this.l1?.peek(key)?.entry;
     if (entry === undefined || stateOf(entry, now) === 'dead') return undefined;
-    if (
-      entry.tags.length > 0 &&
-      this.tags.verdictNow(namespace, entry, Number.NEGATIVE_INFINITY) === 'deleted'
-    ) {
+    if (entry.tags.length > 0 && this.tags.verdictNow(namespace, entry, now) === 'deleted') {
       return undefined;
     }
     return entry;

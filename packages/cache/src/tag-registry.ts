@@ -40,21 +40,23 @@ export class TagRegistry {
 
   /**
    * What `entry`'s tags say, from what this process knows now; `undefined` when a tag's state is
-   * not known (or no longer trusted): ask {@link judge} then.
+   * not known (or no longer trusted): ask {@link judge} then. A deletion this process knows of
+   * counts even when not trusted: times only move forward.
    */
   verdictNow(namespace: string, entry: CacheEntry, now: number): TagVerdict | undefined {
     let verdict: TagVerdict = 'valid';
+    let unsure = false;
     for (const tag of entry.tags) {
       const state = this.#states.get(stateKey(namespace, tag));
       if (state === undefined) {
-        if (this.#repository === undefined) continue;
-        return undefined;
+        if (this.#repository !== undefined) unsure = true;
+        continue;
       }
-      if (state.trustedUntil <= now) return undefined;
       if (state.deletedAt >= entry.createdAt) return 'deleted';
       if (state.expiredAt >= entry.createdAt) verdict = 'expired';
+      if (state.trustedUntil <= now) unsure = true;
     }
-    return verdict;
+    return unsure ? undefined : verdict;
   }
 
   /** What `entry`'s tags say, reading from L2 the states this process does not know. */

@@ -108,6 +108,18 @@ describe('fail-safe when L2 is unavailable', () => {
     await vi.waitFor(() => expect(l2Errors).toEqual(['get', 'set']));
   });
 
+  it('an entry of a tag this process deleted is never the fallback, even with L2 down', async () => {
+    const { clock, chaos, cache } = setUp({ ttl: '1h', grace: '1h', l1: { maxTtl: '10s' } });
+    await cache.set('margherita', ITEM, { tags: ['menu'] });
+    await cache.set('pepperoni', ITEM);
+    clock.advance(11_000); // what this process knows of the tag is no longer trusted...
+    await cache.deleteByTag('menu'); // ...but a deletion it saw still counts
+    chaos.failureRate = 1;
+    const failing = () => Promise.reject(new Error('database down too'));
+    await expect(cache.getOrSet('margherita', failing)).rejects.toThrow('database down too');
+    expect(await cache.getOrSet('pepperoni', failing)).toEqual(ITEM);
+  });
+
   it('get falls back to L1 within grace; without a copy the outage error surfaces; past grace too', async () => {
     const { clock, chaos, cache } = setUp({ ttl: '1m', grace: '1h' });
     await cache.set('margherita', ITEM);
