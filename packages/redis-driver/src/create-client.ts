@@ -66,8 +66,7 @@ export function createClient(
       retryDelayOnTryAgain: 50,
       // A slot-map refresh tries one node after another; a frozen one (connections accepted,
       // nothing answered) must not hold up commands for longer than an operation may take. The
-      // subscriber has no deadline to keep, and a refresh cut short leaves its subscriptions
-      // unplaced (seen on a busy machine as messages that never arrive): it waits longer.
+      // subscriber has no deadline to keep: on a busy machine it gives a refresh longer.
       slotsRefreshTimeout:
         role === 'commands'
           ? Math.min(config.commandTimeoutMs, config.connectTimeoutMs)

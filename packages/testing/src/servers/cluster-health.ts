@@ -24,8 +24,12 @@ export interface ClusterShape {
 export async function assertClusterHealthy(
   nodes: readonly RedisServer[],
   shape: ClusterShape,
+  options: { replicasInSlotMap?: boolean } = {},
 ): Promise<void> {
-  const views = await Promise.all(nodes.map((node) => checkNode(node, nodes.length, shape)));
+  const replicasInSlotMap = options.replicasInSlotMap ?? true;
+  const views = await Promise.all(
+    nodes.map((node) => checkNode(node, nodes.length, shape, replicasInSlotMap)),
+  );
   const [first, ...others] = views;
   const disagreeing = others.findIndex((view) => view !== first);
   if (disagreeing !== -1) {
@@ -36,7 +40,12 @@ export async function assertClusterHealthy(
 }
 
 /** Checks one node's own view; returns a canonical summary of the topology it sees. */
-async function checkNode(node: RedisServer, total: number, shape: ClusterShape): Promise<string> {
+async function checkNode(
+  node: RedisServer,
+  total: number,
+  shape: ClusterShape,
+  replicasInSlotMap: boolean,
+): Promise<string> {
   const name = `node ${node.port}`;
   const info = parseInfo(String(await node.command(['CLUSTER', 'INFO'])));
   if (info.cluster_state !== 'ok') throw new Error(`${name}: cluster_state is ${info.cluster_state}`);
@@ -70,6 +79,8 @@ async function checkNode(node: RedisServer, total: number, shape: ClusterShape):
   );
   if (covered !== SLOT_COUNT) throw new Error(`${name}: primaries cover ${covered} slots, not ${SLOT_COUNT}`);
 
+  if (replicasInSlotMap) await assertSlotMapListsReplicas(node, shape);
+
   const myself = entries.find((entry) => entry.flags.includes('myself'));
   if (myself?.role === 'replica') {
     const replication = parseInfo(String(await node.command(['INFO', 'replication'])));
@@ -90,4 +101,24 @@ function summarize(entries: readonly ClusterNodeEntry[]): string {
     )
     .sort()
     .join('; ');
+}
+
+/**
+ * `CLUSTER SLOTS` — the slot map clients load — lists every replica. Redis leaves out a replica
+ * whose replication offset is still 0 (nothing replicated yet), so on a fresh cluster a client
+ * would start with a map of primaries only and change its node set later (which, among other
+ * things, moves ioredis' pub/sub connection and loses the messages published meanwhile).
+ */
+async function assertSlotMapListsReplicas(node: RedisServer, shape: ClusterShape): Promise<void> {
+  const ranges = await node.command(['CLUSTER', 'SLOTS']);
+  if (!Array.isArray(ranges)) throw new Error(`node ${node.port}: CLUSTER SLOTS answered ${String(ranges)}`);
+  for (const range of ranges) {
+    const listed = Array.isArray(range) ? range.length - 3 : -1;
+    if (listed !== shape.replicasPerPrimary) {
+      const [from, to] = Array.isArray(range) ? range : [];
+      throw new Error(
+        `node ${node.port}: CLUSTER SLOTS lists ${listed} replicas for slots ${from}-${to}, want ${shape.replicasPerPrimary}`,
+      );
+    }
+  }
 }

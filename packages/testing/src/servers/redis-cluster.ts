@@ -100,14 +100,11 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     ),
   );
   const nodes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const cluster = new ManagedRedisCluster(
-    nodes,
-    { primaries, replicasPerPrimary },
-    {
-      ...(options.cliBinary === undefined ? {} : { cliBinary: options.cliBinary }),
-      ...(password === undefined ? {} : { password }),
-    },
-  );
+  const shape: ClusterShape = { primaries, replicasPerPrimary };
+  const cluster = new ManagedRedisCluster(nodes, shape, {
+    ...(options.cliBinary === undefined ? {} : { cliBinary: options.cliBinary }),
+    ...(password === undefined ? {} : { password }),
+  });
   try {
     const failed = results.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
@@ -125,6 +122,14 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       const why = cli.timedOut ? 'timed out' : `exited with code ${cli.code}`;
       throw new Error(`redis-cli --cluster create ${why}:\n${cli.output.trim()}`);
     }
+    // Once converged, one replicated write per primary (FLUSHALL of the empty cluster) gets every
+    // replica into the slot map that clients load; then wait for that too.
+    await waitUntil(() => assertClusterHealthy(nodes, shape, { replicasInSlotMap: false }), {
+      timeoutMs: remaining(),
+      intervalMs: 200,
+      description: `a converged cluster of ${primaries} primaries × ${replicasPerPrimary} replicas`,
+    });
+    await Promise.all(nodes.map((node) => node.command(['FLUSHALL']).catch(() => undefined)));
     await cluster.waitUntilHealthy(remaining());
     return cluster;
   } catch (error) {
