@@ -12,8 +12,16 @@ export interface World {
   readonly clock: ManualClock;
   /** A repository of a new "process" on the shared store or server (same key prefix). */
   repository(options?: { serializer?: Serializer }): Promise<CacheRepository>;
-  /** A cache on a new "process" (a new repository unless one is given); closed after the test. */
-  cache(options?: Omit<HybridCacheOptions, 'clock'> & { serializer?: Serializer }): Promise<HybridCache>;
+  /**
+   * A cache on a new "process" (a new repository unless one is given, or `repository: undefined`
+   * for none); closed after the test.
+   */
+  cache(
+    options?: Omit<HybridCacheOptions, 'clock' | 'repository'> & {
+      serializer?: Serializer;
+      repository?: CacheRepository | undefined;
+    },
+  ): Promise<HybridCache>;
   /** Closes every cache and repository. */
   close(): Promise<void>;
 }
@@ -40,10 +48,15 @@ export function worldOf(open: RepositoryFactory, clock = new ManualClock(Date.no
     clock,
     repository,
     async cache(options = {}) {
-      const { serializer, ...rest } = options;
+      const { serializer, repository: given, ...rest } = options;
       const repo =
-        'repository' in rest ? rest.repository : await repository({ ...(serializer ? { serializer } : {}) });
-      const cache = new HybridCache({ namespace: 'menu', ...rest, repository: repo, clock });
+        'repository' in options ? given : await repository({ ...(serializer ? { serializer } : {}) });
+      const cache = new HybridCache({
+        namespace: 'menu',
+        ...rest,
+        ...(repo === undefined ? {} : { repository: repo }),
+        clock,
+      });
       caches.push(cache);
       await cache.ready();
       return cache;
