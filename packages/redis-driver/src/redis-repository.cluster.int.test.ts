@@ -14,6 +14,7 @@ afterAll(async () => {
 });
 
 describeCacheRepositoryContract('RedisRepository on a 3-primary/3-replica Redis Cluster', {
+  publishCountsNodeLocal: true,
   createRepository: async ({ keyPrefix }) => {
     const repo = new RedisRepository({
       cluster: { nodes: cluster.startupNodes },
