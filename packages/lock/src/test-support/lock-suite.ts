@@ -1,5 +1,5 @@
 import type { CacheRepository } from '@forno/core';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { DistributedLock } from '../distributed-lock.js';
 import { DistributedSemaphore } from '../distributed-semaphore.js';
 import { LockLostError } from '../errors.js';
@@ -79,17 +79,20 @@ export function lockSuite(ctx: LockSuiteContext): void {
 
   it('hands the lock to a waiter on release far sooner than retryDelay', async () => {
     const redis = ctx.repo();
+    const attempts = vi.spyOn(redis, 'setIfAbsent');
     const holder = await new DistributedLock(redis, 'handoff').acquire();
     const waiting = new DistributedLock(redis, 'handoff', {
       retryDelay: '10s',
       waitTimeout: '20s',
     }).acquire();
-    // Once the waiter's subscription to release announcements is live, a release must wake it.
-    await until(
-      ctx,
-      'the waiter listens for releases',
-      async () => (await redis.publish(RELEASE_CHANNEL, 'probe')) > 0,
-    );
+    // Announce releases that did not happen until the waiter answers one with a new attempt: then
+    // its subscription is live (publish counts cannot tell on Cluster, where they are per node).
+    await until(ctx, 'the waiter wakes on a release announcement', async () => {
+      if (attempts.mock.calls.length >= 3) return true; // the holder's, the waiter's first, a woken one
+      await redis.publish(RELEASE_CHANNEL, `${redis.keyPrefix}handoff`);
+      return false;
+    });
+    attempts.mockRestore();
     const releasedAt = performance.now();
     await holder.release();
     const lock = await waiting;
