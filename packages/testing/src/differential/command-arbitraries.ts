@@ -8,9 +8,23 @@ import { DIFFERENTIAL_PREFIXES, type DifferentialCommand } from './differential-
  * values at the edge of the 64-bit range).
  */
 
-const KEYS = ['a', 'b', 'c', 'k:1', 'k:2', 'é', 'x*', '{t}a', '{t}b', 'app:a', 'app:x:a'];
+const KEYS = [
+  'a',
+  'b',
+  'c',
+  'k:1',
+  'k:2',
+  'é',
+  'x*',
+  '{t}a',
+  '{t}b',
+  'app:a',
+  'app:x:a',
+  'a\ud800',
+  'a\udc00',
+];
 const PATTERNS = ['*', 'k:*', 'k:?', '?', '??', '[a-c]', 'x\\*', 'é', '?*', '[^a]*', '{t}*', 'app:*'];
-const FIELDS = ['f', 'g', 'é', '', '__proto__', '1'];
+const FIELDS = ['f', 'g', 'é', '', '__proto__', '1', '\ud800', '\udc00'];
 const TOKENS = ['t1', 't2', 'é', '"x"', '1'];
 const CHANNELS = ['ch', 'news'];
 const TYPES = ['string', 'hash', 'list', 'set', 'zset'] as const;

@@ -59,6 +59,16 @@ export const DIFFERENTIAL_REGRESSIONS: readonly DifferentialRegression[] = [
     ],
   },
   {
+    name: 'keys and fields with lone surrogates are one name once UTF-8 encoded (the fake kept them apart)',
+    commands: [
+      { r: 0, op: 'set', args: ['a\ud800', 1] },
+      { r: 0, op: 'get', args: ['a\udc00'] },
+      { r: 0, op: 'hset', args: ['h', [['\ud800', 1]]] },
+      { r: 0, op: 'hget', args: ['h', '\udc00'] },
+      { r: 0, op: 'hkeys', args: ['h'] },
+    ],
+  },
+  {
     name: 'an exclusive bound spelled (INF is infinity (the fake read NaN and matched nothing)',
     commands: [
       {

@@ -37,6 +37,18 @@ describe('InMemoryCacheRepository answers as Redis does', () => {
     expect(await fake.zcard('sem')).toBe(2);
   });
 
+  it('merges keys, fields and channels that differ only in lone surrogates, as UTF-8 does', async () => {
+    const fake = new InMemoryCacheRepository();
+    await fake.set('a\ud800', 1);
+    expect(await fake.get('a\udc00')).toBe(1);
+    expect(await fake.hset('h', '\ud800', 1)).toBe(1);
+    expect(await fake.hset('h', '\udc00', 2)).toBe(0);
+    expect(await fake.hkeys('h')).toEqual(['\ufffd']);
+    const received: string[] = [];
+    await fake.subscribe('ch\ud800', (message) => received.push(message));
+    expect(await fake.publish('ch\udfff', 'm')).toBe(1);
+  });
+
   it('reads exclusive score bounds in any case, as strtod does', async () => {
     const fake = new InMemoryCacheRepository();
     await fake.zadd('z', [

@@ -1,4 +1,5 @@
 import { type Clock, type KeyType, systemClock, WrongTypeError } from '@forno/core';
+import { asRedisText } from './byte-codec.js';
 import { estimateEntryBytes } from './memory-estimate.js';
 
 /** The value of a key of each Redis type, as the fake holds it (members are byte strings). */
@@ -44,7 +45,8 @@ export class InMemoryStore {
   }
 
   /** The live entry at `key` of any type, removing it first if it has expired. */
-  lookup(key: string): Entry | undefined {
+  lookup(name: string): Entry | undefined {
+    const key = asRedisText(name);
     const entry = this.#entries.get(key);
     if (entry?.expiresAt !== undefined && entry.expiresAt <= this.clock.now()) {
       this.#entries.delete(key);
@@ -65,27 +67,27 @@ export class InMemoryStore {
     const existing = this.read(key, type);
     if (existing !== undefined) return existing;
     const entry: Entry<T> = { type, value: empty(), expiresAt: undefined };
-    this.#entries.set(key, entry as Entry);
+    this.#entries.set(asRedisText(key), entry as Entry);
     return entry;
   }
 
   /** Stores `value` at `key` as a new key of `type`, replacing whatever was there (TTL cleared). */
   write<T extends KeyType>(key: string, type: T, value: EntryValues[T], expiresAt?: number): Entry<T> {
     const entry: Entry<T> = { type, value, expiresAt };
-    this.#entries.set(key, entry as Entry);
+    this.#entries.set(asRedisText(key), entry as Entry);
     return entry;
   }
 
   /** Deletes `key`; true if it existed (and had not expired). */
   delete(key: string): boolean {
-    return this.lookup(key) !== undefined && this.#entries.delete(key);
+    return this.lookup(key) !== undefined && this.#entries.delete(asRedisText(key));
   }
 
   /** Removes a container key that has become empty, as Redis does. */
   deleteIfEmpty(key: string, entry: Entry): void {
     const { value } = entry;
     const size = typeof value === 'string' ? 1 : Array.isArray(value) ? value.length : value.size;
-    if (size === 0) this.#entries.delete(key);
+    if (size === 0) this.#entries.delete(asRedisText(key));
   }
 
   /** Every live key, in insertion order. */
@@ -126,7 +128,7 @@ export class InMemoryStore {
    * returns how many subscribers (clients, not listeners) were subscribed.
    */
   publish(channel: string, message: string): number {
-    const subscribers = this.#channels.get(channel);
+    const subscribers = this.#channels.get(asRedisText(channel));
     if (subscribers === undefined) return 0;
     const listeners = [...subscribers.values()].flatMap((set) => [...set]);
     queueMicrotask(() => {
@@ -136,7 +138,8 @@ export class InMemoryStore {
   }
 
   /** Subscribes `listener` on behalf of `client`; returns a function that removes it. */
-  subscribe(client: object, channel: string, listener: MessageListener): () => void {
+  subscribe(client: object, name: string, listener: MessageListener): () => void {
+    const channel = asRedisText(name);
     const subscribers = this.#channels.get(channel) ?? new Map<object, Set<MessageListener>>();
     this.#channels.set(channel, subscribers);
     const listeners = subscribers.get(client) ?? new Set<MessageListener>();
