@@ -23,6 +23,8 @@ const inners: Array<[string, () => CodecSerializer, fc.Arbitrary<unknown>]> = [
     fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
   ],
 ];
+/** Whether a stored value starts with the wire format's header (0xC1, codec, algorithm). */
+const isFramedReply = (stored: string | Uint8Array) => typeof stored !== 'string' && stored[0] === 0xc1;
 /** Replies as the driver gives them to a binary serializer. */
 const reply = (stored: string | Uint8Array) => Buffer.from(stored as Uint8Array);
 const manyItems = (n: number) => ({
@@ -98,6 +100,24 @@ describe('compressed()', () => {
     expect(serializer.deserialize(Buffer.from('5'))).toBe(5);
     const msgpack = compressed(new MsgpackSerializer());
     expect(reply(msgpack.serialize('a'))).toEqual(Buffer.from([0xc1, 0x02, 0x00, 0xa1, 0x61]));
+  });
+
+  it('compares the threshold with the UTF-8 length of the encoding, from that length on', () => {
+    const value = 'é'.repeat(200); // JSON: 402 bytes of UTF-8, 202 UTF-16 units
+    const framed = (threshold: number) =>
+      isFramedReply(compressed(new JsonSerializer(), { threshold }).serialize(value));
+    expect(framed(300)).toBe(true);
+    expect(framed(402)).toBe(true);
+    expect(framed(403)).toBe(false);
+    expect(compressed(new JsonSerializer(), { threshold: 403 }).serialize(value)).toBe(JSON.stringify(value));
+  });
+
+  it('rejects a framed value cut inside its header with a SerializationError', () => {
+    const serializer = compressed(new JsonSerializer());
+    for (const cut of [Buffer.from([0xc1]), Buffer.from([0xc1, 0x01])]) {
+      expect(() => serializer.deserialize(cut)).toThrow(SerializationError);
+      expect(() => serializer.deserialize(cut)).toThrow(/truncated header/);
+    }
   });
 
   it('stores a value uncompressed when compression would not make it smaller', () => {
