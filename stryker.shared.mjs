@@ -7,6 +7,9 @@
 
 // Only the unit project: mutants are run hundreds of times, never against real servers.
 process.env.FORNO_VITEST_PROJECT = 'unit';
+// One fast-check seed for every test run of every mutant, so that scores compare across runs
+// (`pnpm test` draws a fresh one each time instead).
+process.env.FC_SEED ??= '20260127';
 
 /** @param {{ target: number, mutate?: string[] }} options */
 export function strykerConfig({ target, mutate }) {

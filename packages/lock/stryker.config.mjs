@@ -1,3 +1,3 @@
 import { strykerConfig } from '../../stryker.shared.mjs';
 
-export default strykerConfig({ target: 80 });
+export default strykerConfig({ target: 64 });
