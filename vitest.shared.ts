@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /** Integration tests that assert timings under injected faults (frozen, killed, failed-over servers). */
 const FAULT_TESTS = ['src/**/*faults.int.test.ts', 'src/**/*outage.int.test.ts'];
@@ -11,40 +11,44 @@ const FAULT_TESTS = ['src/**/*faults.int.test.ts', 'src/**/*outage.int.test.ts']
  * CPU-heavy contract matrix. `pnpm test:unit` runs only the first project.
  */
 export function fornoVitestConfig() {
+  const projects: TestProjectInlineConfiguration[] = [
+    {
+      extends: true,
+      test: {
+        name: 'unit',
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        exclude: ['**/*.int.test.ts'],
+      },
+    },
+    {
+      extends: true,
+      test: {
+        name: 'integration',
+        include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+        exclude: FAULT_TESTS,
+        testTimeout: 60_000,
+        hookTimeout: 120_000,
+      },
+    },
+    {
+      extends: true,
+      test: {
+        name: 'faults',
+        include: FAULT_TESTS,
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
+        fileParallelism: false,
+        sequence: { groupOrder: 1 },
+      },
+    },
+  ];
+  // `FORNO_VITEST_PROJECT=unit` keeps only the unit project (the mutation runs use it).
+  const only = process.env.FORNO_VITEST_PROJECT;
   return defineConfig({
     test: {
-      passWithNoTests: true,
-      projects: [
-        {
-          extends: true,
-          test: {
-            name: 'unit',
-            include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-            exclude: ['**/*.int.test.ts'],
-          },
-        },
-        {
-          extends: true,
-          test: {
-            name: 'integration',
-            include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
-            exclude: FAULT_TESTS,
-            testTimeout: 60_000,
-            hookTimeout: 120_000,
-          },
-        },
-        {
-          extends: true,
-          test: {
-            name: 'faults',
-            include: FAULT_TESTS,
-            testTimeout: 120_000,
-            hookTimeout: 120_000,
-            fileParallelism: false,
-            sequence: { groupOrder: 1 },
-          },
-        },
-      ],
+      // A missing or misnamed test file must fail the run, not pass it silently.
+      passWithNoTests: false,
+      projects: projects.filter((project) => only === undefined || project.test?.name === only),
     },
   });
 }

@@ -1,3 +1,9 @@
+import { mergeConfig } from 'vitest/config';
 import { fornoVitestConfig } from '../../vitest.shared.js';
 
-export default fornoVitestConfig();
+export default mergeConfig(fornoVitestConfig(), {
+  test: {
+    globalSetup: ['../../vitest.fast-check-seed.ts'],
+    setupFiles: ['./src/test-support/fast-check-setup.ts'],
+  },
+});

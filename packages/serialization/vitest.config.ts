@@ -2,5 +2,8 @@ import { mergeConfig } from 'vitest/config';
 import { fornoVitestConfig } from '../../vitest.shared.js';
 
 export default mergeConfig(fornoVitestConfig(), {
-  test: { setupFiles: ['./src/testing/fast-check-setup.ts'] },
+  test: {
+    globalSetup: ['../../vitest.fast-check-seed.ts'],
+    setupFiles: ['./src/testing/fast-check-setup.ts'],
+  },
 });

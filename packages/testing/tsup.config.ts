@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     contract: 'src/contract/index.ts',
+    differential: 'src/differential/index.ts',
     servers: 'src/servers/index.ts',
     faults: 'src/faults/index.ts',
     progress: 'src/progress/index.ts',
@@ -13,5 +14,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  external: ['vitest'],
+  external: ['vitest', 'fast-check'],
 });

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('locks on a 3-primary/3-replica Redis Cluster', () => {
-  lockSuite({ repo: () => pool.repo() });
+  lockSuite({ repo: () => pool.repo(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
 });
 
 describe('semaphore primitives on a 3-primary/3-replica Redis Cluster', () => {

@@ -55,8 +55,9 @@ describe('Redlock on 3 standalone redis-servers', () => {
     } finally {
       await servers[0]!.resume();
     }
-    // Whatever the frozen instance applied late was undone.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Whatever the frozen instance applied late was undone. Its connection answers in order, so once
+    // this PING is answered, the late acquisition and the release queued before it have both run.
+    await repos[0]!.ping();
     expect(await repos[0]!.exists('oven')).toBe(false);
   });
 
@@ -70,7 +71,12 @@ describe('Redlock on 3 standalone redis-servers', () => {
         .catch((e: unknown) => e);
       expect(LockTimeoutError.is(error)).toBe(true);
       expect((error as LockTimeoutError).cause).toBeInstanceOf(AggregateError);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The failed attempt's undo may still be on its way: wait for it, with a deadline far below
+      // the 30 s lease a leftover key would keep.
+      const deadline = performance.now() + 5_000;
+      while ((await repos[0]!.exists('oven')) && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect(await repos[0]!.exists('oven')).toBe(false);
     } finally {
       await Promise.all([servers[1]!.restart(), servers[2]!.restart()]);

@@ -43,6 +43,20 @@ describe('Redlock mode (several independent repositories)', () => {
     expect(await lock.release()).toBe(true);
   });
 
+  it('release reports true only when a quorum of instances still held the key', async () => {
+    const repos = three();
+    const lost = await new DistributedLock(repos, 'oven', { autoExtend: false }).acquire();
+    // Two of three instances lost the key (expired, or restarted without persistence).
+    await repos[0]!.delete('oven');
+    await repos[1]!.delete('oven');
+    expect(await lost.release()).toBe(false);
+    await vi.waitFor(async () => expect(await repos[2]!.exists('oven')).toBe(false));
+
+    const kept = await new DistributedLock(repos, 'oven', { autoExtend: false }).acquire();
+    await repos[0]!.delete('oven');
+    expect(await kept.release()).toBe(true);
+  });
+
   it('fails with LockTimeoutError when a majority is down, leaving nothing behind', async () => {
     const repos = three();
     await repos[0]!.disconnect();

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('locks on a standalone redis-server', () => {
-  lockSuite({ repo: () => pool.repo() });
+  lockSuite({ repo: () => pool.repo(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
 });
 
 describe('semaphore primitives on a standalone redis-server', () => {

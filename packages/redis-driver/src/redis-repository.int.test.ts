@@ -113,6 +113,31 @@ describe('RedisRepository on a real server', () => {
     expect(events.some((event) => event.type === 'connection' && event.status === 'ready')).toBe(true);
   });
 
+  it('a listener added to a subscribed channel hears only messages published after its subscribe()', async () => {
+    // Found by the differential suite: the second listener heard a message published before it
+    // subscribed, which was still in flight to the shared subscriber connection.
+    const repo = new RedisRepository({ port: server.port, keyPrefix: 'late:', healthCheckInterval: false });
+    await repo.connect();
+    for (let round = 0; round < 20; round++) {
+      const first: string[] = [];
+      const second: string[] = [];
+      const unsubscribeFirst = await repo.subscribe(`news${round}`, (message) => first.push(message));
+      // Many messages, so that some are still on their way when the second listener subscribes.
+      const before = Array.from({ length: 200 }, (_, i) => `before ${i}`);
+      expect(await Promise.all(before.map((m) => repo.publish(`news${round}`, m)))).toEqual(
+        before.map(() => 1),
+      );
+      const unsubscribeSecond = await repo.subscribe(`news${round}`, (message) => second.push(message));
+      expect(await repo.publish(`news${round}`, 'after')).toBe(1);
+      await until(() => first.length === before.length + 1 && second.length === 1);
+      expect(first).toEqual([...before, 'after']);
+      expect(second).toEqual(['after']);
+      await unsubscribeSecond();
+      await unsubscribeFirst();
+    }
+    await repo.disconnect();
+  });
+
   it('wraps an ioredis client you own without closing it', async () => {
     const client = new Redis({ port: server.port, lazyConnect: true });
     await client.connect();

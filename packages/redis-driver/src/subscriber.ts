@@ -26,6 +26,7 @@ export class Subscriber {
   async subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
     const client = await this.#connection();
     let entry = this.#channels.get(channel);
+    const fresh = entry === undefined;
     if (entry === undefined) {
       const subscribed = client.subscribe(channel).then(() => undefined, rethrowAsCacheError);
       entry = { listeners: new Set(), subscribed };
@@ -34,9 +35,17 @@ export class Subscriber {
     }
     const { listeners } = entry;
     const own = (message: string) => listener(message);
-    listeners.add(own);
+    // A new subscription hears nothing before SUBSCRIBE is answered, so its listener can go in now.
+    if (fresh) listeners.add(own);
     try {
       await entry.subscribed;
+      if (!fresh) {
+        // An existing subscription may have messages in flight that were published before this
+        // call; the PING is answered after them, so the new listener hears only later messages.
+        await client.ping().catch(rethrowAsCacheError);
+        if (this.#channels.get(channel) !== entry) return this.subscribe(channel, listener);
+        listeners.add(own);
+      }
     } catch (error) {
       listeners.delete(own);
       throw error;

@@ -29,14 +29,10 @@ const multiReaders = {
 };
 
 describe('the wire format', () => {
-  it('uses a magic byte that cannot start JSON text, UTF-8 text or a MessagePack value', () => {
+  it('uses 0xC1 as its magic byte', () => {
+    // 0xC1 never starts UTF-8 text (hence JSON) and is "never used" in MessagePack: facts of those
+    // formats, not of Forno, so they are not re-tested here; the readers below rely on them.
     expect(WIRE_MAGIC).toBe(0xc1);
-    fc.assert(
-      fc.property(jsonValue, fc.string({ unit: 'grapheme' }), (value, text) => {
-        expect(Buffer.from(JSON.stringify(value))[0]).not.toBe(WIRE_MAGIC);
-        expect(Buffer.from(text)[0]).not.toBe(WIRE_MAGIC);
-      }),
-    );
   });
 
   describe.each(Object.entries(multiReaders))('a %s reader', (_, reader) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { PizzeriaOptions } from '../composition-root.js';
 import { type BuildServerOptions, buildServer } from '../http/build-server.js';
 import { createFixture, inMemoryBackend, type PizzeriaFixture } from './pizzeria-fixture.js';
@@ -44,6 +44,10 @@ export async function createHttpFixture(
 }
 
 /** A JSON body sent as raw text, for what `JSON.stringify` cannot write (`1e400`, 20,000 levels). */
-export function rawJson(method: HTTPMethods, url: string, payload: string): InjectOptions {
+export function rawJson(
+  method: NonNullable<InjectOptions['method']>,
+  url: string,
+  payload: string,
+): InjectOptions {
   return { method, url, headers: { 'content-type': 'application/json' }, payload };
 }

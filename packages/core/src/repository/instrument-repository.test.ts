@@ -207,6 +207,35 @@ describe('instrumentRepository', () => {
     expect(() => instrumentRepository(repo, emitter)).not.toThrow();
   });
 
+  it('rejects what is not a repository, and a clock that is not a function, naming the argument', () => {
+    const emitter = new CacheEventEmitter();
+    for (const bad of [null, undefined, 'redis', 42]) {
+      expect(() => instrumentRepository(bad as never, emitter)).toThrow(
+        expect.objectContaining({ code: 'E_INVALID_ARGUMENT', argument: 'repository' }),
+      );
+    }
+    const repo = new FakeRepository() as unknown as CacheRepository;
+    expect(() => instrumentRepository(repo, emitter, { now: 5 as never })).toThrow(
+      expect.objectContaining({ code: 'E_INVALID_ARGUMENT', argument: 'options.now' }),
+    );
+    // Nothing was wrapped by the refused call: the instance can still be instrumented.
+    expect(Object.getOwnPropertyNames(repo)).toEqual(['data', 'hashes']);
+    expect(() => instrumentRepository(repo, emitter)).not.toThrow();
+  });
+
+  it('says why it refuses a second instrumentation', () => {
+    const { repo, emitter } = setUp();
+    expect(() => instrumentRepository(repo, emitter)).toThrow(/already instrumented/);
+  });
+
+  it('removing the instrumentation restores the original methods and allows a new one', async () => {
+    const { repo, restore, events } = setUp();
+    restore();
+    expect(Object.getOwnPropertyNames(repo)).toEqual(['data', 'hashes']);
+    await repo.get('k');
+    expect(events).toEqual([]);
+  });
+
   it('lists exactly the data operations BaseCacheRepository implements', () => {
     const methods = new Set(
       Object.getOwnPropertyNames(BaseCacheRepository.prototype).filter((name) => name !== 'constructor'),

@@ -1,15 +1,29 @@
 import type { CacheRepository } from '@forno/core';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { DistributedLock } from '../distributed-lock.js';
 import { DistributedSemaphore } from '../distributed-semaphore.js';
 import { LockLostError } from '../errors.js';
+import { RELEASE_CHANNEL } from '../lease-store.js';
 
 /** A backend for the lock suite: each call returns a repository with a fresh key prefix. */
 export interface LockSuiteContext {
   repo(): CacheRepository;
+  /** Lets `ms` pass: fake timers advanced on the fake (unit project), a real sleep on servers. */
+  sleep(ms: number): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits for `condition` in 10 ms steps of `ctx.sleep`; fails after `deadlineMs` of them. */
+async function until(
+  ctx: LockSuiteContext,
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  deadlineMs = 10_000,
+): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 10) {
+    if (waited >= deadlineMs) throw new Error(`gave up after ${deadlineMs} ms waiting until ${what}`);
+    await ctx.sleep(10);
+  }
+}
 
 /**
  * Lock behaviour in real time, run on the fake, a standalone server and a Cluster: the seed's
@@ -67,7 +81,7 @@ export function lockSuite(ctx: LockSuiteContext): void {
         await mutex.run(async () => {
           maxInside = Math.max(maxInside, ++inside);
           const value = (await redis.get<number>('counter')) ?? 0;
-          await sleep(1);
+          await ctx.sleep(1);
           await redis.set('counter', value + 1);
           inside--;
         });
@@ -80,12 +94,20 @@ export function lockSuite(ctx: LockSuiteContext): void {
 
   it('hands the lock to a waiter on release far sooner than retryDelay', async () => {
     const redis = ctx.repo();
+    const attempts = vi.spyOn(redis, 'setIfAbsent');
     const holder = await new DistributedLock(redis, 'handoff').acquire();
     const waiting = new DistributedLock(redis, 'handoff', {
       retryDelay: '10s',
       waitTimeout: '20s',
     }).acquire();
-    await sleep(100); // the waiter is subscribed and asleep
+    // Announce releases that did not happen until the waiter answers one with a new attempt: then
+    // its subscription is live (publish counts cannot tell on Cluster, where they are per node).
+    await until(ctx, 'the waiter wakes on a release announcement', async () => {
+      if (attempts.mock.calls.length >= 3) return true; // the holder's, the waiter's first, a woken one
+      await redis.publish(RELEASE_CHANNEL, `${redis.keyPrefix}handoff`);
+      return false;
+    });
+    attempts.mockRestore();
     const releasedAt = performance.now();
     await holder.release();
     const lock = await waiting;
@@ -95,11 +117,12 @@ export function lockSuite(ctx: LockSuiteContext): void {
 
   it('aborts the signal with LockLostError when the key is taken away, within a renewal period', async () => {
     const redis = ctx.repo();
-    const lock = await new DistributedLock(redis, 'stolen', { timeout: 600 }).acquire();
+    // A 1.5 s lease: the renewal (at a third of it) finds the thief; if it runs late on a loaded
+    // machine, the local deadline ends the lock. Either way the signal aborts with LockLostError.
+    const lock = await new DistributedLock(redis, 'stolen', { timeout: 1_500 }).acquire();
     await redis.delete('stolen');
     await redis.setIfAbsent('stolen', 'thief', '10s');
-    // The renewal at 200 ms finds the thief; if it runs late, the deadline (588 ms) ends the lock.
-    await sleep(700);
+    await until(ctx, 'the lock is lost', () => lock.signal.aborted);
     expect(LockLostError.is(lock.signal.reason)).toBe(true);
     expect(await lock.release()).toBe(false);
     expect(await redis.exists('stolen')).toBe(true);
@@ -107,11 +130,17 @@ export function lockSuite(ctx: LockSuiteContext): void {
 
   it('aborts the signal at the local deadline when nothing renews the lease', async () => {
     const redis = ctx.repo();
-    const lock = await new DistributedLock(redis, 'deadline', { timeout: 300, autoExtend: false }).acquire();
-    await new Promise((resolve) => lock.signal.addEventListener('abort', resolve));
+    const lock = await new DistributedLock(redis, 'deadline', {
+      timeout: 1_000,
+      autoExtend: false,
+    }).acquire();
+    await until(ctx, 'the local deadline passes', () => lock.signal.aborted);
     expect(LockLostError.is(lock.signal.reason)).toBe(true);
     expect(lock.isHeld).toBe(false);
-    expect(typeof (await lock.release())).toBe('boolean');
+    // Whether the key has expired by now is a race on a real server; either way release must not
+    // throw and must leave no key behind.
+    await lock.release();
+    expect(await redis.exists('deadline')).toBe(false);
   });
 
   it('a semaphore never admits more than its limit', async () => {
@@ -123,7 +152,7 @@ export function lockSuite(ctx: LockSuiteContext): void {
       Array.from({ length: 12 }, () =>
         ovens.run(async () => {
           maxInside = Math.max(maxInside, ++inside);
-          await sleep(5);
+          await ctx.sleep(5);
           inside--;
         }),
       ),

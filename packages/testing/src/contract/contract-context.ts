@@ -23,6 +23,8 @@ export interface ContractContext {
   prefix(): string;
   /** Lets `ms` of time pass for TTLs: a manual clock for the fake, a real sleep for servers. */
   advanceTime(ms: number): Promise<void>;
+  /** `publish` counts only the receiving node's subscribers (Redis Cluster). */
+  readonly publishCountsNodeLocal: boolean;
 }
 
 /** Collects an async iterable into an array. */

@@ -35,6 +35,11 @@ export interface CacheRepositoryContractOptions {
    * for real (TTL tests use a few hundred milliseconds).
    */
   advanceTime?(ms: number): void | Promise<void>;
+  /**
+   * `publish` counts only the subscribers of the node that received it, as on Redis Cluster, so a
+   * subscriber on another node is not counted. Default false: every subscriber is counted.
+   */
+  publishCountsNodeLocal?: boolean;
 }
 
 let runs = 0;
@@ -92,6 +97,7 @@ function describeWithSerializer(
       siblings.push(sibling);
       return sibling;
     },
+    publishCountsNodeLocal: options.publishCountsNodeLocal ?? false,
     advanceTime: async (ms) => {
       if (options.advanceTime) await options.advanceTime(ms);
       else await new Promise((resolve) => setTimeout(resolve, ms));

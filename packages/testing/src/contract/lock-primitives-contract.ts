@@ -18,15 +18,16 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
 
   it('fencing tokens increase with every grant, across releases and expiry', async () => {
     const repo = ctx.repo();
-    const first = await repo.setIfAbsent('lock', 't1', 150, { fencing: true });
+    // Leases of a second: the checks made while they run hold on a loaded machine too.
+    const first = await repo.setIfAbsent('lock', 't1', 1_000, { fencing: true });
     expect(first).toEqual({ acquired: true, fencingToken: 1 });
-    expect((await repo.setIfAbsent('lock', 't2', 150, { fencing: true })).acquired).toBe(false);
+    expect((await repo.setIfAbsent('lock', 't2', 1_000, { fencing: true })).acquired).toBe(false);
     expect(await repo.compareAndDelete('lock', 't1')).toBe(true);
-    expect(await repo.setIfAbsent('lock', 't3', 150, { fencing: true })).toEqual({
+    expect(await repo.setIfAbsent('lock', 't3', 1_000, { fencing: true })).toEqual({
       acquired: true,
       fencingToken: 2,
     });
-    await ctx.advanceTime(300);
+    await ctx.advanceTime(1_100);
     expect(await repo.exists('lock')).toBe(false);
     expect(await repo.setIfAbsent('lock', 't4', 150, { fencing: true })).toEqual({
       acquired: true,
@@ -50,12 +51,12 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
 
   it('compareAndExpire extends only for the holder token', async () => {
     const repo = ctx.repo();
-    await repo.setIfAbsent('lock', 'mine', 200);
+    await repo.setIfAbsent('lock', 'mine', 1_000);
     expect(await repo.compareAndExpire('lock', 'theirs', '1h')).toBe(false);
-    expect(await repo.ttl('lock')).toBeLessThanOrEqual(200);
+    expect(await repo.ttl('lock')).toBeLessThanOrEqual(1_000);
     expect(await repo.compareAndExpire('lock', 'mine', '1h')).toBe(true);
     expect(await repo.ttl('lock')).toBeGreaterThan(3_000_000);
-    await ctx.advanceTime(300);
+    await ctx.advanceTime(1_100);
     expect(await repo.exists('lock')).toBe(true);
     expect(await repo.compareAndExpire('missing', 'mine', '1h')).toBe(false);
   });
@@ -75,12 +76,15 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
   it('publish reaches subscribers until they unsubscribe', async () => {
     const repo = ctx.repo();
     const received: string[] = [];
-    // Another channel: on Cluster a message published before the subscription can still reach it,
-    // as publishes travel between nodes over the cluster bus.
-    expect(await repo.publish('news:empty', 'nobody listens')).toBe(0);
+    // Another channel: on Cluster a message travels between nodes on the bus after PUBLISH returns,
+    // so one sent to 'news' just before subscribing could still reach the new subscriber.
+    expect(await repo.publish('quiet', 'nobody listens')).toBe(0);
     const unsubscribe = await repo.subscribe('news', (message) => received.push(message));
-    // The count is what the receiving server reports: on Cluster, only its own subscribers.
-    expect(await repo.publish('news', 'pizza ready')).toBeGreaterThanOrEqual(0);
+    // The count is what the receiving server reports: on Cluster, only its own subscribers (0 when
+    // the message lands on another node); elsewhere exactly this one subscription.
+    const count = await repo.publish('news', 'pizza ready');
+    if (ctx.publishCountsNodeLocal) expect([0, 1]).toContain(count);
+    else expect(count).toBe(1);
     expect(await eventually(() => received.length === 1)).toBe(true);
     expect(received).toEqual(['pizza ready']);
     await unsubscribe();

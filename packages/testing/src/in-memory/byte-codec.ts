@@ -16,6 +16,16 @@ export function toByteString(value: RawValue): string {
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
 }
 
+const LONE_SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * A key, hash field or channel name as Redis holds it: its UTF-8 bytes, in which every lone
+ * surrogate became U+FFFD. So `'a\ud800'` and `'a\udc00'` are one key on Redis, and here too.
+ */
+export function asRedisText(text: string): string {
+  return LONE_SURROGATE.test(text) ? Buffer.from(text, 'utf8').toString('utf8') : text;
+}
+
 /** Converts a stored byte string back into a reply: text for text serializers, a Buffer otherwise. */
 export function fromByteString(bytes: string, format: 'text' | 'binary'): RawValue {
   if (format === 'binary') return Buffer.from(bytes, 'latin1');

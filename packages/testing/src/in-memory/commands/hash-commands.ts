@@ -1,5 +1,5 @@
 import type { RawCommands } from '@forno/core';
-import { toByteString } from '../byte-codec.js';
+import { asRedisText, toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import { addInteger, parseStoredInteger } from './integer.js';
 
@@ -16,7 +16,8 @@ export function hashCommands(ctx: InMemoryContext): HashCommands {
     async hset(key, entries) {
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
       let added = 0;
-      for (const [field, value] of entries) {
+      for (const [name, value] of entries) {
+        const field = asRedisText(name);
         if (!hash.has(field)) added++;
         hash.set(field, toByteString(value));
       }
@@ -24,7 +25,7 @@ export function hashCommands(ctx: InMemoryContext): HashCommands {
     },
 
     async hget(key, field) {
-      const value = ctx.store().read(key, 'hash')?.value.get(field);
+      const value = ctx.store().read(key, 'hash')?.value.get(asRedisText(field));
       return value === undefined ? null : ctx.reply(value);
     },
 
@@ -38,12 +39,13 @@ export function hashCommands(ctx: InMemoryContext): HashCommands {
       const entry = store.read(key, 'hash');
       if (entry === undefined) return 0;
       let deleted = 0;
-      for (const field of fields) if (entry.value.delete(field)) deleted++;
+      for (const field of fields) if (entry.value.delete(asRedisText(field))) deleted++;
       store.deleteIfEmpty(key, entry);
       return deleted;
     },
 
-    async hincrby(key, field, increment) {
+    async hincrby(key, name, increment) {
+      const field = asRedisText(name);
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
       const current = parseStoredInteger(hash.get(field), 'ERR hash value is not an integer');
       const result = addInteger(current, increment);
@@ -52,7 +54,7 @@ export function hashCommands(ctx: InMemoryContext): HashCommands {
     },
 
     async hexists(key, field) {
-      return ctx.store().read(key, 'hash')?.value.has(field) ?? false;
+      return ctx.store().read(key, 'hash')?.value.has(asRedisText(field)) ?? false;
     },
 
     async hkeys(key) {

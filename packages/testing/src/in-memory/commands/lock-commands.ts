@@ -1,4 +1,4 @@
-import type { RawLockCommands } from '@forno/core';
+import { CommandError, type RawLockCommands } from '@forno/core';
 import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import type { Entry, InMemoryStore } from '../in-memory-store.js';
@@ -19,16 +19,33 @@ function liveSemaphore(store: InMemoryStore, key: string): Entry<'zset'> | undef
 
 /**
  * Records the new lease, and keeps the semaphore key alive exactly as long as its longest lease, as
- * the script's PEXPIRE does.
+ * the script's `PEXPIRE key max(1, last - now)` does. Lua passes a number to Redis as `%.17g` text,
+ * so when the key also holds a foreign member scored beyond 1e17 or infinite, PEXPIRE rejects it:
+ * the script fails after its writes, and so does this.
  */
-function expireWithLastLease(store: InMemoryStore, key: string, entry: Entry<'zset'>): void {
+function expireWithLastLease(store: InMemoryStore, key: string, entry: Entry<'zset'>, now: number): void {
   store.changed(key);
-  store.expire(key, entry, Math.max(...entry.value.values()));
+  const last = Math.max(...entry.value.values());
+  const ms = Math.max(1, last - now);
+  if (!Number.isInteger(ms) || ms >= 1e17) {
+    throw new CommandError('ERR value is not an integer or out of range');
+  }
+  store.expire(key, entry, now + ms);
+}
+
+/**
+ * A Lua number as Redis turns it into an integer reply: truncated, and (a C cast on x86-64) the
+ * smallest 64-bit integer when out of range, for example the time left of a foreign member scored
+ * 1e21.
+ */
+function luaInteger(value: number): number {
+  return Number.isFinite(value) && Math.abs(value) < 2 ** 63 ? Math.trunc(value) : -(2 ** 63);
 }
 
 /**
  * The lock primitives and pub/sub, natively: each method runs without yielding, so it is as
- * atomic as the Lua script Redis runs. Tokens are compared as stored strings.
+ * atomic as the Lua script Redis runs. Tokens are stored and compared as their UTF-8 bytes, as on
+ * Redis, so a lock key reads back like any other string and `set` + `compareAndDelete` agree.
  */
 export function lockCommands(ctx: InMemoryContext): RawLockCommands {
   return {
@@ -49,13 +66,13 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
         store.write(fenceKey, 'string', next.toString(), fence?.expiresAt);
         fencingToken = Number(next);
       }
-      store.write(key, 'string', token, store.clock.now() + px);
+      store.write(key, 'string', toByteString(token), store.clock.now() + px);
       return { acquired: true, fencingToken };
     },
 
     async compareAndDelete(key, token, notifyChannel) {
       const store = ctx.store();
-      if (store.read(key, 'string')?.value !== token) return false;
+      if (store.read(key, 'string')?.value !== toByteString(token)) return false;
       store.delete(key);
       if (notifyChannel !== undefined) store.publish(notifyChannel, key);
       return true;
@@ -64,7 +81,7 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
     async compareAndExpire(key, token, px) {
       const store = ctx.store();
       const entry = store.read(key, 'string');
-      if (entry?.value !== token) return false;
+      if (entry?.value !== toByteString(token)) return false;
       store.expire(key, entry, store.clock.now() + px);
       return true;
     },
@@ -75,12 +92,12 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       const live = liveSemaphore(store, key);
       const holders = live?.value.size ?? 0;
       if (live !== undefined && !live.value.has(member) && holders >= limit) {
-        const retryAfter = Math.min(...live.value.values()) - store.clock.now();
+        const retryAfter = luaInteger(Math.min(...live.value.values()) - store.clock.now());
         return { acquired: false, holders, retryAfter };
       }
       const entry = live ?? store.readOrCreate(key, 'zset', () => new Map<string, number>());
       entry.value.set(member, store.clock.now() + px);
-      expireWithLastLease(store, key, entry);
+      expireWithLastLease(store, key, entry, store.clock.now());
       return { acquired: true, holders: entry.value.size };
     },
 
@@ -99,7 +116,7 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       const live = liveSemaphore(store, key);
       if (live === undefined || !live.value.has(member)) return false;
       live.value.set(member, store.clock.now() + px);
-      expireWithLastLease(store, key, live);
+      expireWithLastLease(store, key, live, store.clock.now());
       return true;
     },
 

@@ -31,7 +31,8 @@ function sorted(zset: Map<string, number> | undefined): Member[] {
 /** A predicate for one side of a score range (`'5'`, `'(5'`, `'-inf'`). */
 function bound(text: string, side: 'min' | 'max'): (score: number) => boolean {
   const exclusive = text.startsWith('(');
-  const limit = parseScore(exclusive ? text.slice(1) : text);
+  // Redis reads bounds with strtod, so `(INF` and `(-Inf` are infinities too.
+  const limit = parseScore((exclusive ? text.slice(1) : text).toLowerCase());
   if (side === 'min') return exclusive ? (score) => score > limit : (score) => score >= limit;
   return exclusive ? (score) => score < limit : (score) => score <= limit;
 }
@@ -80,7 +81,9 @@ export function sortedSetCommands(ctx: InMemoryContext): SortedSetCommands {
       const entry = store.readOrCreate(key, 'zset', newZset);
       let added = 0;
       let changed = 0;
-      for (const [score, raw] of entries) {
+      for (const [given, raw] of entries) {
+        // Scores travel as text: `-0` is sent as "0" (String(-0)), so Redis stores 0.
+        const score = given === 0 ? 0 : given;
         const member = toByteString(raw);
         const current = entry.value.get(member);
         if (current === undefined) {

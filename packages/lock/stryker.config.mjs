@@ -1,0 +1,3 @@
+import { strykerConfig } from '../../stryker.shared.mjs';
+
+export default strykerConfig({ target: 64 });
