@@ -1,4 +1,4 @@
-import type { CacheRepository } from '@forno/core';
+import { type CacheRepository, CacheUnavailableError } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InvalidationListener } from './bus/invalidation-source.js';
@@ -18,7 +18,7 @@ afterEach(async () => {
 /** A repository whose `get` can be held, and whose subscription can be muted (messages dropped). */
 function processOn(keyPrefix: string) {
   const repo = new InMemoryCacheRepository({ store, keyPrefix });
-  const control = { muted: false, gate: undefined as Promise<void> | undefined, held: 0 };
+  const control = { muted: false, failPublish: false, gate: undefined as Promise<void> | undefined, held: 0 };
   const proxy = new Proxy(repo, {
     get(target, property) {
       if (property === 'get') {
@@ -30,6 +30,12 @@ function processOn(keyPrefix: string) {
           }
           return value;
         };
+      }
+      if (property === 'publish') {
+        return (channel: string, message: string) =>
+          control.failPublish
+            ? Promise.reject(new CacheUnavailableError('publish refused'))
+            : target.publish(channel, message);
       }
       if (property === 'subscribe') {
         return (channel: string, listener: (message: string) => void) =>
@@ -136,6 +142,22 @@ describe('the bus', () => {
     await until(() => b.stats().bus.state === 'healthy');
     expect(resets).toContain('resubscribed');
     expect(b.stats().l1Entries).toBe(0);
+  });
+
+  it('publishes that fail (Redis refusing commands, the subscription still up) make the bus unhealthy too', async () => {
+    const { a, controlA } = await twoProcesses({ bus: { heartbeat: '50ms' } });
+    await a.set('margherita', 'v1');
+    expect(await a.get('margherita')).toBe('v1');
+    const errors: unknown[] = [];
+    a.on('bus-error', (event) => errors.push(event.error));
+    controlA.failPublish = true;
+    await until(() => a.stats().bus.state === 'unhealthy');
+    expect(errors[0]).toBeInstanceOf(CacheUnavailableError);
+    const l1Hits = a.stats().l1Hits;
+    expect(await a.get('margherita')).toBe('v1');
+    expect(a.stats().l1Hits).toBe(l1Hits); // L1 not trusted: read from L2
+    controlA.failPublish = false;
+    await until(() => a.stats().bus.state === 'healthy');
   });
 
   it('without a bus, l1.maxTtl bounds how long another process’s write can go unseen', async () => {

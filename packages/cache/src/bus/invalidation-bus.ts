@@ -71,6 +71,8 @@ export class InvalidationBus {
   #everHealthy = false;
   /** Own sequence number that must have come back by the next heartbeat. */
   #expectOwn = -1;
+  /** Highest own sequence number actually received back (a failed publish never is). */
+  #ownReceived = -1;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -144,7 +146,8 @@ export class InvalidationBus {
       await this.#repository.publish(this.#channel, JSON.stringify(message));
       if (!isHeartbeat(message)) this.#receiver.counted('out');
     } catch (error) {
-      // Its number is used: receivers will see the gap. Not a gap in our own stream, though.
+      // Its number is used: receivers will see the gap. Not a gap in our own stream, though; and
+      // as it never comes back, the next heartbeat finds the bus unhealthy.
       this.#tracker.skip(this.#id, message.q, now());
       this.#receiver.failed(error);
     }
@@ -177,6 +180,7 @@ export class InvalidationBus {
     if (message === undefined) return;
     this.#tracker.receive(message.i, message.q, now());
     if (message.i === this.#id) {
+      this.#ownReceived = Math.max(this.#ownReceived, message.q);
       if (!this.#healthy && !this.#closed) {
         // Our messages come back: the subscription delivers. Whatever was published while it did
         // not is lost to L1, so L1 starts afresh.
@@ -196,7 +200,7 @@ export class InvalidationBus {
 
   #tick(): void {
     if (this.#closed) return;
-    if (this.#healthy && this.#expectOwn >= 0 && this.#tracker.highest(this.#id) < this.#expectOwn) {
+    if (this.#healthy && this.#expectOwn >= 0 && this.#ownReceived < this.#expectOwn) {
       // Our own message did not come back within a heartbeat: the subscription is not delivering.
       this.#healthy = false;
       const old = this.#subscription;
