@@ -6,6 +6,12 @@ import { commandCases } from './cases/commands.js';
 import { deletePatternCases } from './cases/delete-pattern.js';
 import { fakeMemoryCase } from './cases/fake-memory.js';
 import { getSetCases } from './cases/get-set.js';
+import {
+  hybridHandoutCase,
+  hybridHotKeyCase,
+  hybridPropagationTable,
+  hybridStormTable,
+} from './cases/hybrid-cache.js';
 import { keyvStoreCases } from './cases/keyv-store.js';
 import { metricsCases } from './cases/metrics.js';
 import { BenchProgress, type BenchStep } from './harness/bench-progress.js';
@@ -40,6 +46,7 @@ const STEPS: readonly BenchStep[] = [
   { name: 'cache-aside', cases: 1, seconds: 12 },
   { name: 'keyv stores', cases: 2, seconds: 40 },
   { name: 'deletePattern', cases: 1, seconds: 12 },
+  { name: 'hybrid cache', cases: 4, seconds: 60 },
   { name: 'locks', cases: 1, seconds: 100 },
   { name: 'serialization', cases: 1, seconds: 20 },
   { name: 'fake memory', cases: 1, seconds: 2 },
@@ -78,6 +85,14 @@ try {
   for (const [name, run] of groups) {
     progress.begin(name);
     reportCases(await run(server.port, quick));
+  }
+  progress.begin('hybrid cache');
+  reportCases([await hybridHotKeyCase(server.port, quick), await hybridHandoutCase(server.port, quick)]);
+  for (const table of [
+    await hybridStormTable(server.port, quick),
+    await hybridPropagationTable(server.port, quick),
+  ]) {
+    report(table.title, formatTable(table));
   }
 } finally {
   await server.stop();

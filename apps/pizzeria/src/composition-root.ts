@@ -1,3 +1,4 @@
+import { HybridCache } from '@forno/cache';
 import {
   CacheEntityRepository,
   CacheEventEmitter,
@@ -190,7 +191,28 @@ export class ServiceCollection {
     monitor.observe(breaker);
     monitor.observeFallbacks(resilientRepository);
 
-    const menuCache = new MenuCacheService(repository, menuSource, { monitor });
+    // The menu is the hot read: hybrid caches (memory over Redis), one factory run per miss across
+    // every process of the app, invalidations reaching every process's memory.
+    const menuCaches = new HybridCache({ repository, namespace: 'menu', clock, stampede: 'distributed' });
+    const resilientMenus = new HybridCache({
+      repository: resilientRepository,
+      namespace: ResilientMenuService.namespace,
+      clock,
+      grace: '1d',
+      timeout: '500ms',
+      stampede: 'distributed',
+    });
+    closers.push(
+      () => menuCaches.close(),
+      () => resilientMenus.close(),
+    );
+    monitor.observeCache('menu', menuCaches);
+    monitor.observeCache('resilientMenu', resilientMenus);
+    if (connectError === undefined) {
+      // Until their bus delivers (a few ms), the caches read Redis only; start once they trust memory.
+      await Promise.race([Promise.all([menuCaches.ready(), resilientMenus.ready()]), delay(2_000)]);
+    }
+    const menuCache = new MenuCacheService(menuCaches.namespace('item'), menuSource, { monitor });
     const kitchen = new KitchenQueueService(repository, { clock });
     const analytics = new PizzaAnalyticsService(repository, { clock });
     const lockOptions = {
@@ -231,7 +253,7 @@ export class ServiceCollection {
       kitchen,
       analytics,
       segmentation: new CustomerSegmentationService(repository),
-      resilientMenu: new ResilientMenuService(resilientRepository, menuSource, { monitor }),
+      resilientMenu: new ResilientMenuService(resilientMenus, menuSource, { monitor, breaker }),
       connectError,
       health: () => health(repository, backendDescription, breaker, menuSource),
       close: async () => {
@@ -282,6 +304,10 @@ export function metricsSourceOf(repository: CacheRepository): MetricsSource | un
     }
   }
   return undefined;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function isRepository(value: unknown): value is CacheRepository {

@@ -66,7 +66,7 @@ export async function cacheAsideCases(port: number, quick: boolean): Promise<Cas
     return [
       {
         ...result,
-        note: 'Forno has no in-process read cache: every read is a Redis round trip. BentoCache with an L1 answers hot reads from memory, which no Redis client can match; Forno keeps an LRU only as a fallback mirror during outages (ResilientCacheRepository).',
+        note: 'Forno’s repository alone has no in-process read cache: every read is a Redis round trip. BentoCache with an L1 answers hot reads from memory, which no Redis client can match; so does `@forno/cache`’s HybridCache (see “hybrid cache: hot-key getOrSet”).',
       },
     ];
   } finally {

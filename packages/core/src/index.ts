@@ -32,6 +32,7 @@ export {
   type CacheEventSource,
   type CircuitState,
   type ConnectionStatus,
+  type HybridCacheEvent,
   notifySafely,
   type OperationOutcome,
 } from './instrumentation.js';

@@ -46,6 +46,37 @@ export type CacheEvent =
       readonly key: string;
       /** Time spent waiting (acquired/timeout) or holding (released), when known. */
       readonly durationMs?: number;
+    }
+  | HybridCacheEvent;
+
+/**
+ * What a hybrid cache (`@forno/cache`) reports: how each lookup was answered, each factory run,
+ * each invalidation message sent or received, and each reset of its in-process layer (messages
+ * may have been lost). `cache` is the root namespace of the cache, never a key, so metrics stay
+ * bounded however many keys or child namespaces there are.
+ */
+export type HybridCacheEvent =
+  | {
+      readonly type: 'hybrid-cache';
+      readonly action: 'lookup';
+      readonly cache: string;
+      /** `l1-hit` (in-process), `l2-hit` (repository), `miss`, or `stale` (a stale value served). */
+      readonly result: 'l1-hit' | 'l2-hit' | 'miss' | 'stale';
+    }
+  | {
+      readonly type: 'hybrid-cache';
+      readonly action: 'factory';
+      readonly cache: string;
+      /** `ok`, `error` (it threw) or `timeout` (abandoned at the hard timeout). */
+      readonly result: 'ok' | 'error' | 'timeout';
+      readonly durationMs: number;
+    }
+  | {
+      readonly type: 'hybrid-cache';
+      readonly action: 'bus';
+      readonly cache: string;
+      /** `out`: an invalidation published; `in`: one received from another process; `reset`: the in-process layer was cleared because messages may have been lost. */
+      readonly direction: 'in' | 'out' | 'reset';
     };
 
 /**

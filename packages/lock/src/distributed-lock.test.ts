@@ -168,5 +168,9 @@ describe('DistributedLock on the in-memory fake', () => {
     expect(() => new DistributedLock(redis, 'k', { driftFactor: 2 })).toThrow(InvalidConfigError);
     expect(() => new DistributedLock(redis, 'k', { ttl: 5 } as never)).toThrow(InvalidConfigError);
     expect(() => new DistributedLock(redis, 'k', { autoExtend: 'yes' } as never)).toThrow(InvalidConfigError);
+    expect(() => new DistributedLock(redis, 'k', { fencing: 'no' } as never)).toThrow(
+      expect.objectContaining({ argument: 'fencing' }),
+    );
+    expect(() => new DistributedLock(redis, 'k', null as never)).toThrow(InvalidConfigError);
   });
 });

@@ -1,4 +1,10 @@
-import { assertKey, type CacheRepository, InvalidArgumentError } from '@forno/core';
+import {
+  assertKey,
+  type CacheRepository,
+  describe,
+  InvalidArgumentError,
+  InvalidConfigError,
+} from '@forno/core';
 import type { GrantedLease } from './acquire-lease.js';
 import type { LeaseInit } from './lease.js';
 import { LeaseSource } from './lease-source.js';
@@ -40,11 +46,16 @@ export class DistributedLock extends LeaseSource<Lock> {
     if (new Set(repositories).size !== repositories.length) {
       throw new InvalidArgumentError('repository', 'the same repository was given twice');
     }
-    const resolved = resolveLockOptions(options);
+    if (options === null || typeof options !== 'object') resolveLockOptions(options); // throws
+    const { fencing = true, ...lockOptions } = options;
+    if (typeof fencing !== 'boolean') {
+      throw new InvalidConfigError('fencing', `expected a boolean, got ${describe(fencing)}`);
+    }
+    const resolved = resolveLockOptions(lockOptions);
     super(
       repositories.length === 1
-        ? new SingleLockStore(repositories[0]!, key)
-        : new QuorumLockStore(repositories, key),
+        ? new SingleLockStore(repositories[0]!, key, fencing)
+        : new QuorumLockStore(repositories, key, fencing),
       resolved,
     );
     this.instances = repositories.length;

@@ -36,6 +36,13 @@ export interface DistributedLockOptions {
   readonly clock?: Clock;
   /** Emitter that receives `lock` events; share one between locks to observe them all. */
   readonly events?: CacheEventEmitter;
+  /**
+   * Issue a fencing token with each grant (`DistributedLock` only). Default `true`. The counter
+   * behind it is a key that never expires, one per lock key: turn fencing off for locks over an
+   * unbounded key space (one lock per cache key, as `@forno/cache`'s stampede protection does),
+   * where the lock only saves work and protects no resource. `fencingToken` is then `0`.
+   */
+  readonly fencing?: boolean;
 }
 
 /** Options with defaults applied and durations in ms. */

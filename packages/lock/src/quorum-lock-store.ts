@@ -24,8 +24,12 @@ export class QuorumLockStore implements LeaseStore {
   /** Tokens currently held, so a grant that arrives late can tell whether to undo itself. */
   readonly #held = new Set<string>();
 
-  constructor(repositories: readonly CacheRepository[], key: string) {
+  readonly #acquireOptions: typeof FENCED | undefined;
+
+  /** `fencing: false` takes the lock without touching the fencing counters (no permanent keys). */
+  constructor(repositories: readonly CacheRepository[], key: string, fencing = true) {
     this.#repositories = repositories;
+    this.#acquireOptions = fencing ? FENCED : undefined;
     this.key = key;
     this.quorum = Math.floor(repositories.length / 2) + 1;
     this.watches = repositories.map((repository) => ({ repository, fullKey: repository.keyPrefix + key }));
@@ -51,7 +55,7 @@ export class QuorumLockStore implements LeaseStore {
         }
       };
       this.#repositories.forEach((repository, i) => {
-        repository.setIfAbsent(this.key, token, leaseMs, FENCED).then(
+        repository.setIfAbsent(this.key, token, leaseMs, this.#acquireOptions).then(
           (grant) => {
             votes[i] = { ok: true, value: grant };
             if (grant.acquired) granted++;
@@ -126,7 +130,8 @@ export class QuorumLockStore implements LeaseStore {
     const fencingTokens = votes.map((vote) =>
       vote?.ok && vote.value.acquired ? vote.value.fencingToken : null,
     );
-    const fencingToken = Math.max(...fencingTokens.map((t) => t ?? Number.NEGATIVE_INFINITY));
+    const granted = fencingTokens.filter((t): t is number => t !== null);
+    const fencingToken = granted.length === 0 ? null : Math.max(...granted);
     return { acquired: true, fencingToken, fencingTokens };
   }
 

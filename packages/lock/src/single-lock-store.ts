@@ -13,15 +13,18 @@ export class SingleLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
   readonly #repository: CacheRepository;
+  readonly #acquireOptions: typeof FENCED | undefined;
 
-  constructor(repository: CacheRepository, key: string) {
+  /** `fencing: false` takes the lock without touching a fencing counter (no permanent key). */
+  constructor(repository: CacheRepository, key: string, fencing = true) {
     this.#repository = repository;
     this.key = key;
+    this.#acquireOptions = fencing ? FENCED : undefined;
     this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
   }
 
   async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
-    const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, FENCED);
+    const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, this.#acquireOptions);
     if (!grant.acquired) return { acquired: false, retryAfter: grant.remainingTtl };
     return { acquired: true, fencingToken: grant.fencingToken, fencingTokens: [grant.fencingToken] };
   }

@@ -231,6 +231,38 @@ describe('CacheMetrics: resilience, lock and connection events', () => {
     expect(metrics.getHistogram(INSTRUMENTS.lockHold.name)).toMatchObject({ count: 1, sum: 0.7 });
     expect(metrics.summary().totalOperations).toBe(0);
   });
+
+  it('counts hybrid-cache lookups by layer, factory runs with their durations, bus messages and resets', () => {
+    const metrics = recorded([
+      { type: 'hybrid-cache', action: 'lookup', cache: 'menu', result: 'l1-hit' },
+      { type: 'hybrid-cache', action: 'lookup', cache: 'menu', result: 'l1-hit' },
+      { type: 'hybrid-cache', action: 'lookup', cache: 'menu', result: 'l2-hit' },
+      { type: 'hybrid-cache', action: 'lookup', cache: 'menu', result: 'miss' },
+      { type: 'hybrid-cache', action: 'lookup', cache: 'users', result: 'stale' },
+      { type: 'hybrid-cache', action: 'factory', cache: 'menu', result: 'ok', durationMs: 40 },
+      { type: 'hybrid-cache', action: 'factory', cache: 'menu', result: 'error', durationMs: 10 },
+      { type: 'hybrid-cache', action: 'bus', cache: 'menu', direction: 'out' },
+      { type: 'hybrid-cache', action: 'bus', cache: 'menu', direction: 'in' },
+      { type: 'hybrid-cache', action: 'bus', cache: 'menu', direction: 'in' },
+      { type: 'hybrid-cache', action: 'bus', cache: 'menu', direction: 'reset' },
+    ]);
+    const requests = INSTRUMENTS.hybridRequests.name;
+    expect(metrics.getCounter(requests, { cache: 'menu', result: 'l1_hit' })).toBe(2);
+    expect(metrics.getCounter(requests, { cache: 'menu', result: 'l2_hit' })).toBe(1);
+    expect(metrics.getCounter(requests, { cache: 'menu', result: 'miss' })).toBe(1);
+    expect(metrics.getCounter(requests, { result: 'stale' })).toBe(1);
+    expect(metrics.getCounter(INSTRUMENTS.hybridFactoryCalls.name, { result: 'ok' })).toBe(1);
+    expect(metrics.getCounter(INSTRUMENTS.hybridFactoryCalls.name, { result: 'error' })).toBe(1);
+    expect(metrics.getHistogram(INSTRUMENTS.hybridFactoryDuration.name, { cache: 'menu' })).toMatchObject({
+      count: 2,
+      sum: 0.05,
+    });
+    expect(metrics.getCounter(INSTRUMENTS.hybridBusMessages.name, { direction: 'in' })).toBe(2);
+    expect(metrics.getCounter(INSTRUMENTS.hybridBusMessages.name, { direction: 'out' })).toBe(1);
+    expect(metrics.getCounter(INSTRUMENTS.hybridBusResets.name, { cache: 'menu' })).toBe(1);
+    // Not repository traffic: the repository's summary and hit ratio are untouched.
+    expect(metrics.summary()).toMatchObject({ totalOperations: 0, cacheHits: 0 });
+  });
 });
 
 describe('CacheMetrics: wiring', () => {

@@ -77,6 +77,9 @@ export class EventRecorder {
       case 'lock':
         this.#lock(event);
         break;
+      case 'hybrid-cache':
+        this.#hybrid(event);
+        break;
     }
   }
 
@@ -182,6 +185,25 @@ export class EventRecorder {
     } else if (event.action === 'released') {
       const { name, help } = INSTRUMENTS.lockHold;
       this.#registry.histogram(name, help, this.#buckets).observe(seconds);
+    }
+  }
+
+  #hybrid(event: EventOf<'hybrid-cache'>): void {
+    const cache = String(event.cache);
+    switch (event.action) {
+      case 'lookup':
+        this.#counter(INSTRUMENTS.hybridRequests, { cache, result: event.result.replace('-', '_') }).value++;
+        break;
+      case 'factory': {
+        this.#counter(INSTRUMENTS.hybridFactoryCalls, { cache, result: String(event.result) }).value++;
+        const { name, help } = INSTRUMENTS.hybridFactoryDuration;
+        this.#registry.histogram(name, help, this.#buckets, { cache }).observe(event.durationMs / 1_000);
+        break;
+      }
+      case 'bus':
+        if (event.direction === 'reset') this.#counter(INSTRUMENTS.hybridBusResets, { cache }).value++;
+        else this.#counter(INSTRUMENTS.hybridBusMessages, { cache, direction: event.direction }).value++;
+        break;
     }
   }
 

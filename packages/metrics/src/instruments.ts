@@ -115,6 +115,41 @@ export const INSTRUMENTS = Object.freeze({
     labels: [],
     help: 'Time a distributed lock was held until released, in seconds.',
   }),
+  /** Hybrid-cache lookups by cache and how they were answered: `l1_hit`, `l2_hit`, `miss`, `stale`. */
+  hybridRequests: define({
+    name: 'hybrid_cache_requests_total',
+    type: 'counter',
+    labels: ['cache', 'result'],
+    help: 'Hybrid cache lookups by cache (root namespace) and result: l1_hit, l2_hit, miss, stale (a stale value served).',
+  }),
+  /** Hybrid-cache factory runs by cache and result: `ok`, `error`, `timeout`. */
+  hybridFactoryCalls: define({
+    name: 'hybrid_cache_factory_calls_total',
+    type: 'counter',
+    labels: ['cache', 'result'],
+    help: 'Hybrid cache factory runs by cache and result: ok, error, timeout (abandoned at the hard timeout).',
+  }),
+  /** How long hybrid-cache factories ran, in seconds. */
+  hybridFactoryDuration: define({
+    name: 'hybrid_cache_factory_duration_seconds',
+    type: 'histogram',
+    labels: ['cache'],
+    help: 'Duration of hybrid cache factory runs in seconds, failures included.',
+  }),
+  /** Invalidation messages of the hybrid cache's bus by direction: `in`, `out`. */
+  hybridBusMessages: define({
+    name: 'hybrid_cache_bus_messages_total',
+    type: 'counter',
+    labels: ['cache', 'direction'],
+    help: 'Hybrid cache invalidation messages by cache and direction: out (published), in (received from another process).',
+  }),
+  /** Times the in-process layer was cleared because bus messages may have been lost. */
+  hybridBusResets: define({
+    name: 'hybrid_cache_bus_resets_total',
+    type: 'counter',
+    labels: ['cache'],
+    help: 'Times a hybrid cache cleared its in-process layer because invalidation messages may have been lost.',
+  }),
 });
 
 /** The value `circuit_breaker_state` reports for each state. */

@@ -142,24 +142,25 @@ describe('HTTP API', () => {
     await app.inject('/menu/margherita');
     await app.inject('/menu/margherita');
     const stats = (await app.inject('/stats')).json();
-    // The seed's summary counts every repository call; `lookups` the menu reads of the service.
+    // The seed's summary counts every repository call; `lookups` the menu reads of the service;
+    // `caches` where the hybrid cache answered them: the repeat from memory (L1), not Redis.
     expect(stats).toMatchObject({
       metricsEnabled: true,
-      cacheHits: 1,
-      cacheMisses: 1,
-      hitRatio: 0.5,
+      cacheHits: 0,
       activeConnections: 1,
       status: 'ready',
       lookups: { hits: 1, misses: 1, hitRatio: 0.5, byOperation: { 'menu.get': 2 } },
       circuitState: 'closed',
+      caches: { menu: { l1Hits: 1, l2Hits: 0, misses: 1, l1HitRatio: 0.5, bus: { state: 'healthy' } } },
     });
-    expect(stats.totalOperations).toBeGreaterThanOrEqual(3); // get, set, get
+    expect(stats.cacheMisses).toBeGreaterThanOrEqual(1); // L2 was asked once, then again under the stampede lock
+    expect(stats.totalOperations).toBeGreaterThanOrEqual(3); // get, set, lock...
     expect(stats.memoryUsage).toBeGreaterThan(0);
     const metrics = await app.inject('/metrics');
     expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.body).toContain('# TYPE mario_pizzeria_redis_cache_requests_total counter');
     expect(metrics.body).toContain(
-      'mario_pizzeria_redis_cache_requests_total{operation="get",result="hit"} 1',
+      'mario_pizzeria_redis_hybrid_cache_requests_total{cache="menu",result="l1_hit"} 1',
     );
     expect(metrics.body).toContain(
       'mario_pizzeria_redis_service_lookups_total{operation="menu.get",result="miss"} 1',

@@ -1,3 +1,4 @@
+import type { HybridCache, HybridCacheStats } from '@forno/cache';
 import type { CacheEventSource, CacheRepository, CircuitState, ConnectionStatus } from '@forno/core';
 import {
   CacheMetrics,
@@ -44,6 +45,11 @@ export interface PerformanceSummary extends Omit<RepositorySummary, 'memoryUsage
   /** Reads answered from the resilient repository's fallback during an outage. */
   readonly fallbackReads: number;
   readonly locks: LockCounters;
+  /**
+   * The hybrid caches (`@forno/cache`) by name: L1 (in-process) and L2 (Redis) hits with their
+   * ratios, misses, stale values served, factory calls, L1 size and the invalidation bus.
+   */
+  readonly caches: Readonly<Record<string, HybridCacheStats>>;
 }
 
 /** A repository that records metrics (`enableMetrics: true` on `RedisRepository` or the fake). */
@@ -78,6 +84,7 @@ export class CachePerformanceMonitor {
   readonly #repository: CacheRepository;
   readonly #options: CachePerformanceMonitorOptions;
   readonly #registry = new Registry();
+  readonly #caches = new Map<string, HybridCache>();
 
   constructor(repository: CacheRepository, options: CachePerformanceMonitorOptions = {}) {
     this.#repository = repository;
@@ -95,6 +102,16 @@ export class CachePerformanceMonitor {
   /** Records every event of `source` (lock events, a circuit breaker); returns a function that stops. */
   observe(source: CacheEventSource): () => void {
     return this.metrics.attach(source);
+  }
+
+  /** Reports a hybrid cache in the summary (`caches.<name>`) and its `hybrid_cache_*` metrics. */
+  observeCache(name: string, cache: HybridCache): () => void {
+    this.#caches.set(name, cache);
+    const detach = this.metrics.attach(cache);
+    return () => {
+      detach();
+      this.#caches.delete(name);
+    };
   }
 
   /**
@@ -153,6 +170,7 @@ export class CachePerformanceMonitor {
       },
       fallbackReads: this.metrics.getCounter(INSTRUMENTS.fallbacks.name, { result: 'hit' }),
       locks: this.locks,
+      caches: Object.fromEntries([...this.#caches].map(([name, cache]) => [name, cache.stats()])),
     };
   }
 

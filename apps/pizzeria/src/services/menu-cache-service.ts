@@ -1,4 +1,5 @@
-import type { CacheRepository, Duration } from '@forno/core';
+import type { HybridCache } from '@forno/cache';
+import type { Duration } from '@forno/core';
 import type { MenuSource } from '../db/ports.js';
 import type { MenuItem } from '../domain/types.js';
 import type { CachePerformanceMonitor } from './cache-performance-monitor.js';
@@ -11,78 +12,75 @@ export interface MenuCacheServiceOptions {
   readonly monitor?: CachePerformanceMonitor;
 }
 
-const ITEM_PREFIX = 'menu:item:';
+const ITEM_NAMESPACE = 'menu:item';
 
 /**
- * The seed's `MenuCacheService`: cache-aside over the SQL menu. Reads go to the cache first and,
- * on a miss, to the database, writing what they found back with a TTL; invalidation drops one
- * item or every item (SCAN + UNLINK, on every Cluster primary). Values are objects: the
- * repository's serializer does the `json.dumps`.
+ * The seed's `MenuCacheService`: cache-aside over the SQL menu, on a `HybridCache` (`@forno/cache`):
+ * the menu is the hot read, so items are answered from memory (L1) and Redis (L2), and a miss
+ * runs one database query however many requests wait for it. Writes to the menu invalidate the
+ * item in every process's L1 through the cache's bus. Items live under `menu:item:<id>`.
  */
 export class MenuCacheService {
-  readonly #cache: CacheRepository;
+  readonly #items: HybridCache;
   readonly #menu: MenuSource;
   readonly #ttl: Duration;
-  readonly #monitor: CachePerformanceMonitor | undefined;
+  readonly #monitor: MenuCacheServiceOptions['monitor'];
 
-  constructor(cache: CacheRepository, menu: MenuSource, options: MenuCacheServiceOptions = {}) {
-    this.#cache = cache;
+  /** `items`: the hybrid cache of the `menu:item` namespace (see the composition root). */
+  constructor(items: HybridCache, menu: MenuSource, options: MenuCacheServiceOptions = {}) {
+    this.#items = items;
     this.#menu = menu;
     this.#ttl = options.ttl ?? '24h';
     this.#monitor = options.monitor;
   }
 
+  /** The namespace of the items' cache. */
+  static readonly namespace = ITEM_NAMESPACE;
+
   /** The cache key of an item, relative to the repository's prefix (`mario_pizzeria:`). */
   static keyOf(itemId: string): string {
-    return ITEM_PREFIX + itemId;
+    return `${ITEM_NAMESPACE}:${itemId}`;
   }
 
-  /** Caches an item (the seed's `cache_menu_item`). */
+  /** Caches an item (the seed's `cache_menu_item`), in every process. */
   async cacheMenuItem(itemId: string, item: MenuItem, ttl: Duration = this.#ttl): Promise<void> {
-    await this.#cache.set(MenuCacheService.keyOf(itemId), item, { ttl });
+    await this.#items.set(itemId, item, { ttl });
   }
 
-  /** The cached item, or on a miss the database's (then cached); `null` when it does not exist. */
+  /** The cached item, or on a miss the database's (then cached); `null` when it does not exist (not cached). */
   async getMenuItem(itemId: string): Promise<MenuItem | null> {
-    const cached = await this.#cache.get<MenuItem>(MenuCacheService.keyOf(itemId));
-    this.#monitor?.trackCacheOperation('menu.get', cached !== null);
-    if (cached !== null) return cached;
-    const item = await this.#menu.getMenuItem(itemId);
-    if (item !== null) await this.cacheMenuItem(itemId, item);
-    return item;
+    const { value, source } = await this.#items.getOrSetWithSource<MenuItem | null>(
+      itemId,
+      async ({ skip }) => (await this.#menu.getMenuItem(itemId)) ?? skip(null),
+      { ttl: this.#ttl },
+    );
+    this.#monitor?.trackCacheOperation('menu.get', source !== 'factory');
+    return value;
   }
 
-  /**
-   * The whole menu: one MGET for every item (split by slot on Cluster), one database read for the
-   * misses, one MSET with the TTL to put them back.
-   */
+  /** The whole menu: every item from L1/L2, one database read for the misses, in id order. */
   async getMenu(): Promise<MenuItem[]> {
     const ids = await this.#menu.listMenuItemIds();
     if (ids.length === 0) return [];
-    const cached = await this.#cache.mget<MenuItem>(ids.map((id) => MenuCacheService.keyOf(id)));
-    const missing = ids.filter((_, i) => cached[i] === null);
-    for (const item of cached) this.#monitor?.trackCacheOperation('menu.get', item !== null);
-    const loaded = missing.length === 0 ? [] : await this.#menu.getMenuItems(missing);
-    const found = new Map<string, MenuItem>();
-    for (const item of loaded) if (item !== null) found.set(item.id, item);
-    if (found.size > 0) {
-      await this.#cache.mset(
-        [...found].map(([id, item]) => [MenuCacheService.keyOf(id), item] as const),
-        { ttl: this.#ttl },
-      );
-    }
-    return ids.flatMap((id, i) => {
-      const item = cached[i] ?? found.get(id);
-      return item === undefined ? [] : [item];
-    });
+    const missed = new Set<string>();
+    const items = await this.#items.getOrSetMany<MenuItem | null>(
+      ids,
+      async (missing) => {
+        for (const id of missing) missed.add(id);
+        return this.#menu.getMenuItems(missing);
+      },
+      { ttl: this.#ttl },
+    );
+    for (const id of ids) this.#monitor?.trackCacheOperation('menu.get', !missed.has(id));
+    return items.filter((item): item is MenuItem => item !== null);
   }
 
   /**
    * Drops one item from the cache, or every item when `itemId` is omitted (the seed's
-   * `invalidate_menu_cache`). Returns how many keys were deleted.
+   * `invalidate_menu_cache`), in Redis and in every process's memory. Returns how many keys Redis
+   * deleted.
    */
   async invalidateMenuCache(itemId?: string): Promise<number> {
-    if (itemId !== undefined) return this.#cache.delete(MenuCacheService.keyOf(itemId));
-    return this.#cache.deletePattern(`${ITEM_PREFIX}*`);
+    return itemId === undefined ? this.#items.clear() : this.#items.delete(itemId);
   }
 }

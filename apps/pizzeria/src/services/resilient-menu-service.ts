@@ -1,5 +1,6 @@
+import type { HybridCache } from '@forno/cache';
 import type { CircuitState, Duration } from '@forno/core';
-import { isOutageError, type ResilientCacheRepository } from '@forno/resilience';
+import { isOutageError } from '@forno/resilience';
 import type { MenuSource } from '../db/ports.js';
 import type { MenuItem } from '../domain/types.js';
 import type { CachePerformanceMonitor } from './cache-performance-monitor.js';
@@ -18,71 +19,73 @@ export interface ResilientMenuServiceOptions {
   /** Lifetime of a cached menu (default `'6h'`, as the seed). */
   readonly ttl?: Duration;
   readonly monitor?: CachePerformanceMonitor;
+  /** The circuit breaker guarding Redis, reported by `circuitState`. */
+  readonly breaker?: { readonly state: CircuitState };
 }
 
 /** The seed's popular menus, pre-loaded by {@link ResilientMenuService.warmFallbackCache}. */
 export const POPULAR_MENUS: readonly string[] = ['margherita', 'pepperoni', 'quattro_stagioni'];
 
 /**
- * The seed's `ResilientMenuService`, on `ResilientCacheRepository` instead of hand-written
- * try/except: the repository runs every call through retry → circuit breaker → timeout and keeps an
- * LRU mirror of what it read and wrote, from which it answers reads while Redis is unavailable or
- * the circuit is open (the seed's `fallback_cache` dict, bounded). What is left here is the
- * cache-aside logic and the last resort, the database.
+ * The seed's `ResilientMenuService`, on a `HybridCache` whose L2 is a `ResilientCacheRepository`
+ * (retry → circuit breaker → timeout): the hybrid cache's fail-safe replaces the seed's hand-written
+ * try/except and `fallback_cache` dict. A menu is answered from memory or Redis (`cache`); when
+ * Redis is down, from memory; when the database fails too (or is slow), from the last value kept
+ * for the grace period (`fallback`); otherwise from the database, once however many requests wait
+ * (`database`). Menus live under `resilient_menu:<id>`.
  */
 export class ResilientMenuService {
-  readonly #cache: ResilientCacheRepository;
+  readonly #cache: HybridCache;
   readonly #menu: MenuSource;
   readonly #ttl: Duration;
   readonly #monitor: CachePerformanceMonitor | undefined;
+  readonly #breaker: ResilientMenuServiceOptions['breaker'];
 
-  constructor(cache: ResilientCacheRepository, menu: MenuSource, options: ResilientMenuServiceOptions = {}) {
+  /** `cache`: a hybrid cache of the `resilient_menu` namespace, with grace (see the composition root). */
+  constructor(cache: HybridCache, menu: MenuSource, options: ResilientMenuServiceOptions = {}) {
     this.#cache = cache;
     this.#menu = menu;
     this.#ttl = options.ttl ?? '6h';
     this.#monitor = options.monitor;
+    this.#breaker = options.breaker;
   }
 
-  /** The cache key of a menu: `menu:<id>` (the seed's `mario_pizzeria:menu:<id>`). */
+  /** The namespace of the menus' cache. */
+  static readonly namespace = 'resilient_menu';
+
+  /** The cache key of a menu, relative to the repository's prefix. */
   static keyOf(menuId: string): string {
-    return `menu:${menuId}`;
+    return `${ResilientMenuService.namespace}:${menuId}`;
   }
 
   /** State of the circuit breaker guarding Redis (for `/health`). */
   get circuitState(): CircuitState {
-    return this.#cache.breaker?.state ?? 'closed';
+    return this.#breaker?.state ?? 'closed';
   }
 
   /**
-   * The menu from Redis; while Redis is unavailable, from the fallback mirror; on a miss, or when
-   * Redis is down and nothing was mirrored, from the database. `null` when it does not exist.
-   * Only outages degrade: a bug (a bad key, a wrong type) still throws.
+   * The menu from the cache; when Redis is unavailable, from memory; when the database fails too,
+   * the last value within grace; on a miss, from the database. `null` when it does not exist.
+   * Only outages degrade: a bug (a bad key) still throws.
    */
   async getMenuWithFallback(menuId: string): Promise<SourcedMenuItem | null> {
-    const key = ResilientMenuService.keyOf(menuId);
-    try {
-      const { value, source } = await this.#cache.getWithSource<MenuItem>(key);
-      this.#monitor?.trackCacheOperation('menu.resilient.get', value !== null);
-      if (value !== null) return { item: value, source: source === 'fallback' ? 'fallback' : 'cache' };
-    } catch (error) {
-      if (!isOutageError(error)) throw error;
-      this.#monitor?.trackCacheOperation('menu.resilient.get', false);
-    }
-    const item = await this.#menu.getMenuItem(menuId);
-    if (item === null) return null;
-    try {
-      await this.#cache.set(key, item, { ttl: this.#ttl });
-    } catch (error) {
-      // Not cached this time; the database answered, which is what matters.
-      if (!isOutageError(error)) throw error;
-    }
-    return { item, source: 'database' };
+    const { value, source } = await this.#cache.getOrSetWithSource<MenuItem | null>(
+      menuId,
+      async ({ skip }) => (await this.#menu.getMenuItem(menuId)) ?? skip(null),
+      { ttl: this.#ttl },
+    );
+    this.#monitor?.trackCacheOperation('menu.resilient.get', source !== 'factory');
+    if (value === null) return null;
+    return {
+      item: value,
+      source: source === 'stale' ? 'fallback' : source === 'factory' ? 'database' : 'cache',
+    };
   }
 
-  /** Drops a cached menu, e.g. after its price changed. */
+  /** Drops a cached menu, e.g. after its price changed (in every process). */
   async invalidate(menuId: string): Promise<void> {
     try {
-      await this.#cache.delete(ResilientMenuService.keyOf(menuId));
+      await this.#cache.delete(menuId);
     } catch (error) {
       if (!isOutageError(error)) throw error;
     }

@@ -55,6 +55,21 @@ export function lockSuite(ctx: LockSuiteContext): void {
     }
   });
 
+  it('fencing: false takes the lock without a fencing counter: no key is left behind', async () => {
+    const redis = ctx.repo();
+    const mutex = new DistributedLock(redis, 'cache_lock:1', { fencing: false });
+    {
+      await using lock = await mutex.acquire();
+      expect(lock.fencingToken).toBe(0);
+      expect(lock.fencingTokens).toEqual([null]);
+      expect(await mutex.tryAcquire()).toBeNull();
+    }
+    expect(await redis.exists('cache_lock:1')).toBe(false);
+    const keys: string[] = [];
+    for await (const key of redis.scan('*')) keys.push(key);
+    expect(keys).toEqual([]);
+  });
+
   it('excludes concurrent holders: 8 workers × 5 read-modify-write increments lose nothing', async () => {
     const redis = ctx.repo();
     await redis.set('counter', 0);

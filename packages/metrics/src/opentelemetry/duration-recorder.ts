@@ -5,12 +5,14 @@ import { DB_CLIENT_OPERATION_DURATION, OTHER_ERROR_TYPE, otelNameOf } from './ot
 
 type OperationEvent = Extract<CacheEvent, { type: 'operation' }>;
 type LockEvent = Extract<CacheEvent, { type: 'lock' }>;
+type FactoryEvent = Extract<CacheEvent, { type: 'hybrid-cache'; action: 'factory' }>;
 
 /** Records operation and lock durations as they happen, with attributes cached per operation. */
 export class DurationRecorder {
   readonly #operations: Histogram;
   readonly #lockWait: Histogram;
   readonly #lockHold: Histogram;
+  readonly #factory: Histogram;
   readonly #base: Attributes;
   readonly #attributes = new Map<string, Attributes>();
 
@@ -33,13 +35,24 @@ export class DurationRecorder {
       description: lockHold.help,
       advice,
     });
+    const { hybridFactoryDuration } = INSTRUMENTS;
+    this.#factory = meter.createHistogram(otelNameOf(prefix, hybridFactoryDuration), {
+      unit: 's',
+      description: hybridFactoryDuration.help,
+      advice,
+    });
     this.#base = base;
   }
 
-  /** Records an operation's or a lock's duration; ignores other events. */
+  /** Records an operation's, a lock's or a hybrid-cache factory's duration; ignores other events. */
   record(event: CacheEvent): void {
     if (event.type === 'operation') this.#operation(event);
     else if (event.type === 'lock') this.#lock(event);
+    else if (event.type === 'hybrid-cache' && event.action === 'factory') this.#factoryRun(event);
+  }
+
+  #factoryRun(event: FactoryEvent): void {
+    this.#factory.record(event.durationMs / 1_000, { ...this.#base, cache: event.cache });
   }
 
   #operation(event: OperationEvent): void {

@@ -140,6 +140,23 @@ describe('registerOpenTelemetryMetrics', () => {
     );
   });
 
+  it('records hybrid-cache factory durations, and its counters by cache', async () => {
+    const { meter, collect } = setUp();
+    const metrics = new CacheMetrics();
+    registerOpenTelemetryMetrics(metrics, { meter });
+    metrics.record({ type: 'hybrid-cache', action: 'factory', cache: 'menu', result: 'ok', durationMs: 25 });
+    metrics.record({ type: 'hybrid-cache', action: 'lookup', cache: 'menu', result: 'l1-hit' });
+    const collected = await collect();
+    const factory = byName(collected, 'forno.hybrid_cache_factory_duration');
+    expect(factory.descriptor.unit).toBe('s');
+    expect(factory.dataPoints[0]?.attributes).toEqual({ 'db.system.name': 'redis', cache: 'menu' });
+    expect((factory.dataPoints[0]?.value as Histogram | undefined)?.sum).toBe(0.025);
+    expect(byName(collected, 'forno.hybrid_cache_requests').dataPoints[0]).toMatchObject({
+      attributes: { cache: 'menu', result: 'l1_hit' },
+      value: 1,
+    });
+  });
+
   it('does not double count when registered twice on the same meter, and stops when unregistered', async () => {
     const { meter, collect } = setUp();
     const metrics = new CacheMetrics();

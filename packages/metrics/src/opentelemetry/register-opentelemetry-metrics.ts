@@ -27,7 +27,8 @@ const registrations = new WeakMap<object, Map<string, () => void>>();
  *   e.g. `E_CACHE_TIMEOUT`) on failures, following the database client semantic conventions;
  * - every counter and gauge of `metrics`, built-in or your own, as an observable instrument read at
  *   collection time, named `<prefix>.<name>` without `_total` (`forno.cache_requests`);
- * - lock wait and hold durations as histograms `<prefix>.lock_wait` and `<prefix>.lock_hold` (s).
+ * - lock wait and hold durations as histograms `<prefix>.lock_wait` and `<prefix>.lock_hold` (s),
+ *   and hybrid-cache factory durations as `<prefix>.hybrid_cache_factory_duration` (s).
  *
  * Histograms you record yourself with `observeHistogram` are not bridged (OpenTelemetry has no
  * observable histogram): record those on your meter directly. Registering again on the same meter

@@ -128,7 +128,7 @@ describe('registerPrometheusMetrics', () => {
     const second = new CacheMetrics({ prefix: 'mario_pizzeria_redis' });
     expect(() => registerPrometheusMetrics(second, { registry })).not.toThrow();
     const { find, types } = parse(await registry.metrics());
-    expect([...types.keys()].filter((name) => name.endsWith('cache_requests_total'))).toHaveLength(1);
+    expect([...types.keys()].filter((name) => name.endsWith('redis_cache_requests_total'))).toHaveLength(1);
     expect(find('mario_pizzeria_redis_cache_requests_total')).toEqual([]);
   });
 

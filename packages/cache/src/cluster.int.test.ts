@@ -1,0 +1,26 @@
+import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { coherenceSuite } from './test-support/coherence-suite.js';
+import { loadSuite } from './test-support/load-suite.js';
+import { redisWorld } from './test-support/redis-world.js';
+
+let cluster: RedisCluster;
+const world = redisWorld(() => ({ cluster: { nodes: cluster.startupNodes } }));
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ primaries: 3, replicasPerPrimary: 1 });
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+// Entries, tag sets and stampede locks hash to different slots: only single-key commands (and
+// MGET, split by slot) cross them; pub/sub reaches every node.
+describe('HybridCache on a 3-primary/3-replica Redis Cluster: getOrSet, distributed stampede', () => {
+  loadSuite(world);
+});
+
+describe('HybridCache on a 3-primary/3-replica Redis Cluster: coherence, tags, namespaces', () => {
+  coherenceSuite(world);
+});
