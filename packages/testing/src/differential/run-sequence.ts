@@ -22,6 +22,14 @@ export interface Divergence {
 }
 
 const TYPES: readonly KeyType[] = ['string', 'hash', 'list', 'set', 'zset'];
+/**
+ * Steps that score a semaphore lease by its expiry time. Each lets a few ms pass on both sides:
+ * without that, two leases of one duration taken in a row share a score on the fake (its clock
+ * stands still) and are read back in member order, while on a server they usually get two scores
+ * and come back in the order they were taken.
+ */
+const LEASE_STEPS = new Set(['acquireSemaphore', 'extendSemaphore']);
+const LEASE_SPACING_MS = 3;
 /** How long the subject may take to deliver the messages the reference delivered. */
 const DELIVERY_DEADLINE_MS = 5_000;
 
@@ -39,7 +47,8 @@ class SideRun {
 
   async execute(command: DifferentialCommand, step: number): Promise<Observation> {
     const observation = await this.#run(command, step);
-    if (command.settle !== undefined) await this.side.advance(command.settle);
+    const settle = command.settle ?? (LEASE_STEPS.has(command.op) ? LEASE_SPACING_MS : undefined);
+    if (settle !== undefined) await this.side.advance(settle);
     return observation;
   }
 
