@@ -22,6 +22,7 @@ export {
   isCacheError,
   PayloadTooLargeError,
   SerializationError,
+  toSerializationError,
   WrongTypeError,
 } from './errors.js';
 export { compileGlob, escapeGlob, matchGlob } from './glob.js';
