@@ -38,6 +38,7 @@ export {
   type OperationOutcome,
 } from './instrumentation.js';
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export { parseInfo } from './parse-info.js';
 export { hideSecrets, REDACTED, redactUrl } from './redaction.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
@@ -91,6 +92,7 @@ export type {
 } from './repository/raw-commands.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export { seededRandom } from './seeded-random.js';
 export type { Serializer } from './serializer.js';
 export {
   assertInteger,

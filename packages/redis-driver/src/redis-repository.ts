@@ -6,6 +6,7 @@ import {
   type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
+  parseInfo,
   type RawCommands,
   type Serializer,
 } from '@forno/core';
@@ -308,13 +309,4 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...keySpaceCommands(context),
     ...lockCommands(context),
   };
-}
-
-function parseInfo(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
-  }
-  return fields;
 }

@@ -3,7 +3,6 @@ export {
   type ChaosErrorFactory,
   type ChaosLatency,
   type ChaosOptions,
-  seededRandom,
 } from './chaos/index.js';
 export {
   InMemoryCacheRepository,

@@ -4,11 +4,11 @@ import {
   CacheUnavailableError,
   REPOSITORY_COMMANDS as COMMAND_NAMES,
   isCacheError,
+  seededRandom,
 } from '@forno/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InMemoryCacheRepository } from '../in-memory/in-memory-cache-repository.js';
 import { ChaosCacheRepository } from './chaos-cache-repository.js';
-import { seededRandom } from './seeded-random.js';
 
 afterEach(() => {
   vi.useRealTimers();

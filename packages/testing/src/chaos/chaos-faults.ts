@@ -5,8 +5,8 @@ import {
   describe,
   InvalidConfigError,
   parseDuration,
+  seededRandom,
 } from '@forno/core';
-import { seededRandom } from './seeded-random.js';
 
 /** A latency range: each affected call waits a uniformly drawn time between `min` and `max`. */
 export interface ChaosLatency {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RedisServerStartError } from './errors.js';
 import { onProcessExit } from './exit-cleanup.js';
-import { parseInfo } from './info.js';
+import { parseInfo } from '@forno/core';
 import type { RedisServer } from './redis-server.js';
 import { type RespReply, sendCommand } from './resp.js';
 import { ServerProcess } from './server-process.js';
