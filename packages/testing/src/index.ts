@@ -8,6 +8,9 @@ export {
   InMemoryCacheRepository,
   type InMemoryCacheRepositoryOptions,
 } from './in-memory/in-memory-cache-repository.js';
-export { InMemoryRepository, type InMemoryRepositoryOptions } from './in-memory/in-memory-repository.js';
+export {
+  InMemoryEntityRepository,
+  type InMemoryEntityRepositoryOptions,
+} from './in-memory/in-memory-entity-repository.js';
 export { InMemoryStore, type InMemoryStoreOptions } from './in-memory/in-memory-store.js';
 export { ManualClock } from './in-memory/manual-clock.js';
