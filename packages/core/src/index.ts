@@ -1,5 +1,5 @@
 export { type Clock, systemClock } from './clock.js';
-export { type Duration, type DurationUnit, describe, parseDuration, parseTtl } from './duration.js';
+export { type Duration, type DurationUnit, describeValue, parseDuration, parseTtl } from './duration.js';
 export {
   CacheEntityRepository,
   type CacheEntityRepositoryOptions,

@@ -1,4 +1,4 @@
-import { describe } from './duration.js';
+import { describeValue } from './duration.js';
 import { InvalidArgumentError } from './errors.js';
 import { assertWellFormed } from './validation.js';
 
@@ -9,7 +9,7 @@ import { assertWellFormed } from './validation.js';
  */
 export function assertKey(key: unknown, argument = 'key'): asserts key is string {
   if (typeof key !== 'string' || key.length === 0) {
-    throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describe(key)}`);
+    throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describeValue(key)}`);
   }
   assertWellFormed(key, argument);
 }

@@ -6,7 +6,7 @@ import {
   type CacheRepository,
   CacheRepositoryDecorator,
   type Duration,
-  describe,
+  describeValue,
   InvalidConfigError,
 } from '@forno/core';
 import type { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
@@ -203,7 +203,7 @@ function fallbackOption(fallback: FallbackOptions | false | undefined): Fallback
   if (fallback !== undefined && (typeof fallback !== 'object' || fallback === null)) {
     throw new InvalidConfigError(
       'options.fallback',
-      `${OWNER} needs an options object or false, got ${describe(fallback)}`,
+      `${OWNER} needs an options object or false, got ${describeValue(fallback)}`,
     );
   }
   return new FallbackMirror(fallback);
