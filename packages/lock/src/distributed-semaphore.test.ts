@@ -1,11 +1,11 @@
 import { InvalidConfigError } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeRepository } from '../test/fake.js';
 import { DistributedSemaphore } from './distributed-semaphore.js';
 import { LockLostError, LockTimeoutError } from './errors.js';
 import { renewalScheduler } from './renewal-scheduler.js';
 import { SemaphorePermit } from './semaphore-permit.js';
-import { fakeRepository } from './test-support/fake.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

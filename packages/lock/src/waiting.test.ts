@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeRepository, recordActions } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockTimeoutError } from './errors.js';
 import type { Lock } from './lock.js';
-import { fakeRepository, recordActions } from './test-support/fake.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -13,10 +13,10 @@ import {
   WrongTypeError,
 } from '@forno/core';
 import { describe, expect, it } from 'vitest';
+import { manualClock } from '../test/test-helpers.js';
 import { isBackendFailure, isCacheOutage } from './backend-failure.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import { CircuitBreakerPolicy, type CircuitBreakerPolicyOptions } from './circuit-breaker-policy.js';
-import { manualClock } from './test-helpers.js';
 
 /** What the issue's user wrote, porting the Neuroglia page: the seed's numbers, the default `isFailure`. */
 function seedBreaker(options: CircuitBreakerPolicyOptions = {}): CircuitBreakerPolicy {

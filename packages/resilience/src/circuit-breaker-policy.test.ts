@@ -10,11 +10,11 @@ import {
   WrongTypeError,
 } from '@forno/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { deferred, manualClock } from '../test/test-helpers.js';
 import type { Breaker } from './breaker.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import { CircuitBreakerPolicy, type CircuitBreakerPolicyOptions } from './circuit-breaker-policy.js';
 import { SamplingBreaker } from './sampling-breaker.js';
-import { deferred, manualClock } from './test-helpers.js';
 
 const down = () => new CacheUnavailableError('connection refused');
 const fail = async () => {

@@ -1,10 +1,10 @@
 import { type CacheEvent, CacheEventEmitter, CacheUnavailableError } from '@forno/core';
 import { InMemoryCacheRepository } from '@forno/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resilientFixture } from '../test/resilient-fixture.js';
 import { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
 import { COMMAND_NAMES, COMMANDS, type CommandName, policyOf } from './command-table.js';
 import { ResilientCacheRepository } from './resilient-cache-repository.js';
-import { resilientFixture } from './resilient-fixture.js';
 import { RetryPolicy } from './retry-policy.js';
 
 afterEach(() => {

@@ -8,11 +8,11 @@ import {
   WrongTypeError,
 } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushMicrotasks, sequenceRandom } from '../test/test-helpers.js';
 import { isBackendFailure } from './backend-failure.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import type { GiveUpEvent } from './retry-policy.js';
 import { RetryPolicy } from './retry-policy.js';
-import { flushMicrotasks, sequenceRandom } from './test-helpers.js';
 
 const down = () => new CacheUnavailableError('connection refused');
 

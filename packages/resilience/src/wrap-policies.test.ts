@@ -1,10 +1,10 @@
 import { CacheTimeoutError, CacheUnavailableError, InvalidConfigError } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { manualClock } from '../test/test-helpers.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
 import type { Policy, PolicyContext } from './policy.js';
 import { type GiveUpEvent, RetryPolicy } from './retry-policy.js';
-import { manualClock } from './test-helpers.js';
 import { TimeoutPolicy } from './timeout-policy.js';
 import { wrapPolicies } from './wrap-policies.js';
 
