@@ -12,8 +12,8 @@ import {
   SerializationError,
   WrongTypeError,
 } from '@forno/core';
+import { ManualClock } from '@forno/testing';
 import { describe, expect, it } from 'vitest';
-import { manualClock } from '../test/test-helpers.js';
 import { isBackendFailure, isCacheOutage } from './backend-failure.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import { CircuitBreakerPolicy, type CircuitBreakerPolicyOptions } from './circuit-breaker-policy.js';
@@ -24,7 +24,7 @@ function seedBreaker(options: CircuitBreakerPolicyOptions = {}): CircuitBreakerP
     failureThreshold: 5,
     recoveryTimeout: '30s',
     successThreshold: 3,
-    clock: manualClock(),
+    clock: new ManualClock(),
     ...options,
   });
 }
