@@ -1,10 +1,5 @@
-import {
-  CacheError,
-  CacheTimeoutError,
-  CacheUnavailableError,
-  REPOSITORY_COMMANDS as COMMAND_NAMES,
-  isCacheError,
-} from '@forno/core';
+import { CacheError, CacheTimeoutError, CacheUnavailableError, isCacheError } from '@forno/core';
+import { REPOSITORY_COMMANDS as COMMAND_NAMES } from '@forno/core/backend';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InMemoryCacheRepository } from '../in-memory/in-memory-cache-repository.js';
 import { ChaosCacheRepository } from './chaos-cache-repository.js';
