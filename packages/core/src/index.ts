@@ -40,25 +40,8 @@ export {
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
 export { parseInfo } from './parse-info.js';
 export { hideSecrets, REDACTED, redactUrl } from './redaction.js';
-export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
-export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
-export {
-  type CommandInvoker,
-  callCommand,
-  type ForwardedCommands,
-  ForwardingCommands,
-  REPOSITORY_COMMANDS,
-  type RepositoryCommand,
-} from './repository/forwarding-commands.js';
 export type { HashCommands } from './repository/hash-commands.js';
-export {
-  INSTRUMENTED_OPERATIONS,
-  type InstrumentedOperation,
-  type InstrumentRepositoryOptions,
-  instrumentRepository,
-  type OperationKind,
-} from './repository/instrument-repository.js';
 export type { EntriesInput, KeyValueCommands } from './repository/key-value-commands.js';
 export type { ListCommands } from './repository/list-commands.js';
 export type { LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
@@ -78,18 +61,6 @@ export type {
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
-export type {
-  RawCommands,
-  RawKey,
-  RawKeySpaceCommands,
-  RawLimit,
-  RawLockCommands,
-  RawMultiKeyCommands,
-  RawScored,
-  RawSetOptions,
-  RawSingleKeyCommands,
-  RawValue,
-} from './repository/raw-commands.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
 export { seededRandom } from './seeded-random.js';

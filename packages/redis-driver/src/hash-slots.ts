@@ -40,3 +40,29 @@ export function assertSameSlot(command: string, keys: readonly string[]): void {
       "Put the same hash tag in every key name, e.g. '{segments}:vip' and '{segments}:campaign:42'.",
   );
 }
+
+/**
+ * How many of the commands a split multi-key operation sends are in flight at once. Each command
+ * has its own `commandTimeout` deadline from the moment it is issued; issuing thousands at once
+ * (a 20k-key `mset` on Cluster is one command per hash slot) would make the last ones wait in the
+ * client's queues past their deadline while Redis is healthy.
+ */
+const SPLIT_COMMANDS_IN_FLIGHT = 256;
+
+/** Runs `send` for each item (a slot group, a key), at most 256 at a time; results in item order. */
+export async function inFlightLimited<T, R>(
+  items: readonly T[],
+  send: (item: T) => Promise<R>,
+): Promise<R[]> {
+  if (items.length <= SPLIT_COMMANDS_IN_FLIGHT) return Promise.all(items.map(send));
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await send(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: SPLIT_COMMANDS_IN_FLIGHT }, worker));
+  return results;
+}

@@ -1,14 +1,13 @@
 import {
-  assertCacheRepository,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type CacheRepository,
-  CacheRepositoryDecorator,
   type Duration,
   describeValue,
   InvalidConfigError,
 } from '@forno/core';
+import { assertCacheRepository, CacheRepositoryDecorator } from '@forno/core/backend';
 import type { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
 import { assertKnownOptions, strategyOption } from './config.js';
 import { FallbackMirror, type FallbackOptions } from './fallback-mirror.js';
