@@ -1,5 +1,5 @@
 import {
-  assertOptions,
+  assertKnownOptions,
   type CacheEvent,
   CacheEventEmitter,
   type CacheEventListener,
@@ -68,7 +68,7 @@ export class CacheMetrics implements CacheEventSource {
   readonly #help: Readonly<Record<string, string>>;
 
   constructor(options: CacheMetricsOptions = {}) {
-    assertOptions(options, { prefix: 'string', buckets: 'any', help: 'any' });
+    assertKnownOptions(options, { prefix: 'string', buckets: 'any', help: 'any' });
     const prefix = options.prefix ?? 'forno';
     if (!PREFIX.test(prefix)) {
       throw new InvalidConfigError('prefix', 'expected letters, digits and _, starting with a letter');

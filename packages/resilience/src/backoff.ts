@@ -1,6 +1,12 @@
 import type { Duration } from '@forno/core';
-import { describeValue, InvalidConfigError } from '@forno/core';
-import { assertKnownOptions, durationOption, integerOption, numberOption } from './config.js';
+import {
+  assertKnownOptions,
+  describeValue,
+  durationOption,
+  InvalidConfigError,
+  integerOption,
+  numberOption,
+} from '@forno/core';
 
 /**
  * How much randomness spreads the retry delays of many clients, so they do not all hit a

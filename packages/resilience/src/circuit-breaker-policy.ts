@@ -1,24 +1,22 @@
 import {
+  assertKnownOptions,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type CircuitState,
   type Clock,
   type Duration,
+  durationOption,
+  functionOption,
   InvalidArgumentError,
   InvalidConfigError,
+  integerOption,
+  strategyOption,
   systemClock,
 } from '@forno/core';
 import { isBackendFailure, wasCancelled } from './backend-failure.js';
 import type { Breaker } from './breaker.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
-import {
-  assertKnownOptions,
-  durationOption,
-  functionOption,
-  integerOption,
-  strategyOption,
-} from './config.js';
 import { ConsecutiveBreaker } from './consecutive-breaker.js';
 import type { Policy, PolicyFunction } from './policy.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';

@@ -1,10 +1,13 @@
 import {
+  assertKnownOptions,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type Clock,
+  functionOption,
   InvalidArgumentError,
   notifySafely,
+  strategyOption,
   systemClock,
 } from '@forno/core';
 import {
@@ -14,7 +17,6 @@ import {
   type ResolvedBackoff,
   resolveBackoff,
 } from './backoff.js';
-import { assertKnownOptions, functionOption, strategyOption } from './config.js';
 import type { Policy, PolicyFunction } from './policy.js';
 import { sleep } from './sleep.js';
 import { isTransientError } from './transient-error.js';
