@@ -43,7 +43,7 @@ const PREFIX = /^([a-zA-Z][a-zA-Z0-9_]*)?$/;
 const NO_LABELS: Labels = Object.freeze({});
 
 /**
- * The seed's `CacheMetrics`, production-grade: counters, gauges and histograms keyed by name and
+ * Cache metrics, production-grade: counters, gauges and histograms keyed by name and
  * labels (never by cache key), plus built-in instruments fed by {@link CacheEvent}s — requests by
  * operation and result, errors by code, latency per operation, connections, circuit breaker state,
  * retries, fallbacks, locks and the hit ratio (see `INSTRUMENTS`). Exporters for Prometheus

@@ -1,5 +1,5 @@
 /**
- * The seed's `ResilientMenuService`, with `ResilientCacheRepository` doing the resilience. In your
+ * A menu service whose cache calls survive Redis outages, with `ResilientCacheRepository` doing the resilience. In your
  * app import from '@forno/resilience'; this example imports the sources so it is type-checked and
  * tested with the package (test/readme-example.test.ts).
  */
@@ -34,7 +34,7 @@ export class ResilientMenuService {
   }
 }
 
-/** The seed's breaker, retry and timeout around any repository (Redis, or the in-memory fake). */
+/** A breaker, a retry and a timeout around any repository (Redis, or the in-memory fake). */
 export function resilientCache(redis: CacheRepository): ResilientCacheRepository {
   return new ResilientCacheRepository(redis, {
     breaker: new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 }),

@@ -20,7 +20,7 @@ import {
  */
 export type Jitter = 'none' | 'equal' | 'full' | number;
 
-/** The backoff fields of the seed's `retry_policy`, shared by `RetryPolicy` and {@link backoffDelays}. */
+/** The backoff fields (`retries`, `retryDelay`, `backoffFactor`, `maxRetryDelay`, `jitter`), shared by `RetryPolicy` and {@link backoffDelays}. */
 export interface BackoffOptions {
   /** Retries after the first attempt (so at most `retries + 1` calls). Default 3. */
   readonly retries?: number | undefined;
@@ -98,7 +98,7 @@ export function backoffDelay(backoff: ResolvedBackoff, retry: number, random: ()
  * ```
  *
  * Pure for a pure `random`: pass a seeded generator to show or test an exact schedule.
- * `backoffDelays({ jitter: 'none' })` is `[100, 200, 400]`, the seed's `retry_policy`.
+ * `backoffDelays({ jitter: 'none' })` is `[100, 200, 400]`: the defaults, three retries doubling from 100 ms.
  *
  * Accepts a whole `RetryPolicyOptions` object too; non-backoff fields are ignored.
  */

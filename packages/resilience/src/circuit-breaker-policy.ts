@@ -21,7 +21,7 @@ import { ConsecutiveBreaker } from './consecutive-breaker.js';
 import type { Policy, PolicyFunction } from './policy.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 
-/** Options of {@link CircuitBreakerPolicy}, the seed's `CircuitBreakerPolicy` fields and more. */
+/** Options of {@link CircuitBreakerPolicy}: thresholds, recovery timeout, what counts as a failure, and an injectable clock. */
 export interface CircuitBreakerPolicyOptions {
   /**
    * Consecutive failures that open the circuit (builds a {@link ConsecutiveBreaker}). Default 5.
@@ -179,7 +179,7 @@ export class CircuitBreakerPolicy implements Policy, CacheEventSource {
 
   /**
    * Returns `fn` with every call run through {@link CircuitBreakerPolicy.execute}, keeping its
-   * parameters and `this` — the seed's `@circuit_breaker.apply` decorator as a function.
+   * parameters and `this` — a decorator as a plain function.
    */
   wrap<F extends (...args: never[]) => unknown>(fn: F): WrappedFunction<F> {
     return wrapFunction(this, fn);

@@ -22,7 +22,7 @@ import { sleep } from './sleep.js';
 import { isTransientError } from './transient-error.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 
-/** Options of {@link RetryPolicy}: the seed's `retry_policy` fields plus injectable randomness and clock. */
+/** Options of {@link RetryPolicy}: the backoff fields, which errors to retry, and injectable randomness and clock. */
 export interface RetryPolicyOptions extends BackoffOptions {
   /**
    * Whether a failed attempt may be retried. Default {@link isTransientError}: **only** Forno's
