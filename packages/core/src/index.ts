@@ -1,5 +1,5 @@
 export { type Clock, systemClock } from './clock.js';
-export { type Duration, type DurationUnit, describe, parseDuration, parseTtl } from './duration.js';
+export { type Duration, type DurationUnit, describeValue, parseDuration, parseTtl } from './duration.js';
 export {
   CacheEntityRepository,
   type CacheEntityRepositoryOptions,
@@ -22,6 +22,7 @@ export {
   isCacheError,
   PayloadTooLargeError,
   SerializationError,
+  toSerializationError,
   WrongTypeError,
 } from './errors.js';
 export { compileGlob, escapeGlob, matchGlob } from './glob.js';
@@ -37,6 +38,7 @@ export {
   type OperationOutcome,
 } from './instrumentation.js';
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export { parseInfo } from './parse-info.js';
 export { hideSecrets, REDACTED, redactUrl } from './redaction.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
 export type { HashCommands } from './repository/hash-commands.js';
@@ -61,6 +63,7 @@ export type {
 } from './repository/options.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export { seededRandom } from './seeded-random.js';
 export type { Serializer } from './serializer.js';
 export {
   assertInteger,

@@ -1,5 +1,4 @@
-import { CrossSlotError } from '@forno/core';
-import calculateSlot from 'cluster-key-slot';
+import { CrossSlotError, hashSlotOf } from '@forno/core';
 
 /** Keys of one Cluster hash slot, with their positions in the caller's list. */
 export interface SlotGroup<K extends string | Buffer = string> {
@@ -14,7 +13,7 @@ export interface SlotGroup<K extends string | Buffer = string> {
 export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): SlotGroup<K>[] {
   const groups = new Map<number, SlotGroup<K>>();
   keys.forEach((key, position) => {
-    const slot = calculateSlot(key);
+    const slot = hashSlotOf(key);
     let group = groups.get(slot);
     if (group === undefined) {
       group = { keys: [], positions: [] };
@@ -28,7 +27,9 @@ export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): Slot
 
 /** Whether every key lives in the same hash slot. */
 export function sameSlot(keys: readonly string[]): boolean {
-  return calculateSlot.generateMulti([...keys]) !== -1;
+  if (keys.length === 0) return true;
+  const slot = hashSlotOf(keys[0] as string);
+  return keys.every((key) => hashSlotOf(key) === slot);
 }
 
 /** Throws a `CrossSlotError` telling the user to use a hash tag, unless all keys share a slot. */

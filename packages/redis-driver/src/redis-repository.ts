@@ -5,6 +5,7 @@ import {
   type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
+  parseInfo,
   type Serializer,
 } from '@forno/core';
 import { BaseCacheRepository, type RawCommands } from '@forno/core/backend';
@@ -313,13 +314,4 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...lockCommands(context),
     ...serverCommands(context),
   };
-}
-
-function parseInfo(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
-  }
-  return fields;
 }

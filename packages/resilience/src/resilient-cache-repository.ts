@@ -4,7 +4,7 @@ import {
   type CacheEventSource,
   type CacheRepository,
   type Duration,
-  describe,
+  describeValue,
   InvalidConfigError,
 } from '@forno/core';
 import { assertCacheRepository, CacheRepositoryDecorator } from '@forno/core/backend';
@@ -190,7 +190,7 @@ function fallbackOption(fallback: FallbackOptions | false | undefined): Fallback
   if (fallback !== undefined && (typeof fallback !== 'object' || fallback === null)) {
     throw new InvalidConfigError(
       'options.fallback',
-      `${OWNER} needs an options object or false, got ${describe(fallback)}`,
+      `${OWNER} needs an options object or false, got ${describeValue(fallback)}`,
     );
   }
   return new FallbackMirror(fallback);
