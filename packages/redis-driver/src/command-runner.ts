@@ -64,24 +64,12 @@ export class CommandRunner {
 
   /** Sends a command that must not be repeated (`incrby`, `lpush`, `zpopmin`...). */
   once<T>(command: Command<T>): Promise<T> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    const client = this.client();
-    return this.#track(this.#withinBudget(attempt(client, command), client));
+    return this.#run(command, false);
   }
 
   /** Sends a command that is safe to repeat, retrying it on connection failures within budget. */
   idempotent<T>(command: Command<T>): Promise<T> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    const client = this.client();
-    const first = attempt(client, command);
-    if (this.#retry.retries === 0) return this.#track(this.#withinBudget(first, client));
-    const started = performance.now();
-    return this.#track(
-      this.#withinBudget(
-        first.catch((error) => this.#retryAfter(error, command, started)),
-        client,
-      ),
-    );
+    return this.#run(command, this.#retry.retries > 0);
   }
 
   /**
@@ -118,51 +106,66 @@ export class CommandRunner {
     return this.#failure;
   }
 
-  #track<T>(operation: Promise<T>): Promise<T> {
+  /**
+   * One operation as one promise (the hot path: no `Promise.race`, no extra chained promises): the
+   * first attempt, retries while `retrying` allows and the budget lasts, and the budget's timer.
+   * Whatever settles first wins; once settled, no further attempt is sent.
+   */
+  #run<T>(command: Command<T>, retrying: boolean): Promise<T> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const client = this.client();
+    const started = retrying ? performance.now() : 0;
     this.#inFlight += 1;
-    return operation.finally(() => {
-      this.#inFlight -= 1;
-      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
-    });
-  }
-
-  async #retryAfter<T>(first: unknown, command: Command<T>, started: number): Promise<T> {
-    const deadline = started + this.#retry.budgetMs;
-    let error = toCacheError(first);
-    for (let retry = 1; retry <= this.#retry.retries && CacheUnavailableError.is(error); retry++) {
-      const delay = this.#retry.delay(retry);
-      if (deadline - performance.now() - delay <= 0) break;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      try {
-        return await attempt(this.client(), command);
-      } catch (next) {
-        error = toCacheError(next);
-      }
-    }
-    throw error;
-  }
-
-  /** `promise`, rejected with a `CacheError`, and with a `CacheTimeoutError` once the budget is spent. */
-  #withinBudget<T>(promise: Promise<T>, client: RedisClient): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new CacheTimeoutError('Redis did not answer within commandTimeout')),
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let retry = 0;
+      const finish = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        this.#operationSettled();
+        return true;
+      };
+      const succeed = (value: T) => {
+        if (finish()) resolve(value);
+      };
+      const fail = (error: unknown, used: RedisClient) => {
+        if (!finish()) return;
+        const cacheError = toCacheError(error);
+        if (CacheTimeoutError.is(cacheError)) this.#retry.onTimeout?.(used);
+        reject(cacheError);
+      };
+      const failed = (error: unknown) => {
+        if (settled) return;
+        const cacheError = toCacheError(error);
+        const delay =
+          retrying && CacheUnavailableError.is(cacheError) ? this.#retryDelay(++retry, started) : -1;
+        if (delay < 0) {
+          fail(cacheError, client);
+          return;
+        }
+        setTimeout(() => {
+          if (!settled) attempt(this.client(), command).then(succeed, failed);
+        }, delay);
+      };
+      const timer = setTimeout(
+        () => fail(new CacheTimeoutError('Redis did not answer within commandTimeout'), client),
         this.#retry.budgetMs,
       );
+      attempt(client, command).then(succeed, failed);
     });
-    return Promise.race([promise, timeout]).then(
-      (value) => {
-        clearTimeout(timer);
-        return value;
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        const cacheError = toCacheError(error);
-        if (CacheTimeoutError.is(cacheError)) this.#retry.onTimeout?.(client);
-        throw cacheError;
-      },
-    );
+  }
+
+  /** The delay before retry `retry`, or -1 when retries are used up or it would not fit the budget. */
+  #retryDelay(retry: number, started: number): number {
+    if (retry > this.#retry.retries) return -1;
+    const delay = this.#retry.delay(retry);
+    return started + this.#retry.budgetMs - performance.now() - delay <= 0 ? -1 : delay;
+  }
+
+  #operationSettled(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 }
 
