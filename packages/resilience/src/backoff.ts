@@ -111,5 +111,5 @@ export const RETRY_OPTION_KEYS: readonly string[] = [
   'jitter',
   'retryOn',
   'random',
-  'timers',
+  'clock',
 ];

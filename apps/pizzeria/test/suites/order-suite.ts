@@ -7,9 +7,9 @@ import {
   OrderExistsError,
   StaleFencingTokenError,
   UnknownMenuItemError,
-} from '../../domain/errors.js';
-import { InventoryService } from '../../services/inventory-service.js';
-import { OrderStateError } from '../../services/order-processing-service.js';
+} from '../../src/domain/errors.js';
+import { InventoryService } from '../../src/services/inventory-service.js';
+import { OrderStateError } from '../../src/services/order-processing-service.js';
 import type { PizzeriaFixture, SuiteContext } from '../pizzeria-fixture.js';
 import { rejectionOf } from './expectations.js';
 

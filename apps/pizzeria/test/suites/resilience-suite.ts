@@ -1,6 +1,6 @@
 import { CircuitBreakerPolicy } from '@forno/resilience';
 import { describe, expect, it, vi } from 'vitest';
-import { ResilientMenuService } from '../../services/resilient-menu-service.js';
+import { ResilientMenuService } from '../../src/services/resilient-menu-service.js';
 import type { SuiteContext } from '../pizzeria-fixture.js';
 import { expectTtlNear, ms } from './expectations.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { PizzeriaOptions } from '../composition-root.js';
-import { type BuildServerOptions, buildServer } from '../http/build-server.js';
+import type { PizzeriaOptions } from '../src/composition-root.js';
+import { type BuildServerOptions, buildServer } from '../src/http/build-server.js';
 import { createFixture, inMemoryBackend, type PizzeriaFixture } from './pizzeria-fixture.js';
 
 /** The admin token of the test servers. */

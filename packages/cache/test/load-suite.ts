@@ -1,7 +1,7 @@
 import { MsgpackSerializer } from '@forno/serialization/msgpack';
 import { expect, it } from 'vitest';
-import type { StaleReason } from '../cache-events.js';
-import type { HybridCache } from '../hybrid-cache.js';
+import type { StaleReason } from '../src/cache-events.js';
+import type { HybridCache } from '../src/hybrid-cache.js';
 import { deferred, until, type World, worldPerTest } from './world.js';
 
 const MARGHERITA = { id: 'margherita', name: 'Margherita', price: 12.5, toppings: ['tomato', 'mozzarella'] };

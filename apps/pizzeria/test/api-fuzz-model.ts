@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { SEED_INGREDIENTS, SEED_MENU } from '../db/seed-data.js';
+import { SEED_INGREDIENTS, SEED_MENU } from '../src/db/seed-data.js';
 
 /**
  * What the HTTP API fuzz test sends: every route of the API with arbitraries for its path

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MenuCacheService } from '../../services/menu-cache-service.js';
+import { MenuCacheService } from '../../src/services/menu-cache-service.js';
 import type { SuiteContext } from '../pizzeria-fixture.js';
 import { expectTtlNear, ms } from './expectations.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SessionNotFoundError, UnknownMenuItemError } from '../../domain/errors.js';
-import { CustomerSessionService } from '../../services/customer-session-service.js';
+import { SessionNotFoundError, UnknownMenuItemError } from '../../src/domain/errors.js';
+import { CustomerSessionService } from '../../src/services/customer-session-service.js';
 import type { SuiteContext } from '../pizzeria-fixture.js';
 import { expectTtlNear, ms, rejectionOf } from './expectations.js';
 

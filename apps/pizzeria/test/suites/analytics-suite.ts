@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PizzaAnalyticsService } from '../../services/pizza-analytics-service.js';
+import { PizzaAnalyticsService } from '../../src/services/pizza-analytics-service.js';
 import type { SuiteContext } from '../pizzeria-fixture.js';
 import { expectTtlNear, ms } from './expectations.js';
 

@@ -1,4 +1,4 @@
-import { seededRandom } from '../seeded-random.js';
+import { seededRandom } from '../src/seeded-random.js';
 
 /** Integers, picks and strings drawn from `seededRandom`, for property-style tests: same seed, same cases, every run. */
 export class SeededRandom {

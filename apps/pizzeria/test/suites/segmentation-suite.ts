@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CustomerSegmentationService } from '../../services/customer-segmentation-service.js';
+import { CustomerSegmentationService } from '../../src/services/customer-segmentation-service.js';
 import type { SuiteContext } from '../pizzeria-fixture.js';
 import { expectTtlNear, ms } from './expectations.js';
 

@@ -1,9 +1,9 @@
 import { type CacheRepository, CacheUnavailableError } from '@forno/core';
 import { ChaosCacheRepository, InMemoryCacheRepository, ManualClock } from '@forno/testing';
-import { KEY_PREFIX } from '../backend-config.js';
-import { type PizzeriaOptions, type PizzeriaServices, ServiceCollection } from '../composition-root.js';
-import { PizzeriaDatabase } from '../db/pizzeria-database.js';
-import { METRICS_PREFIX } from '../services/cache-performance-monitor.js';
+import { KEY_PREFIX } from '../src/backend-config.js';
+import { type PizzeriaOptions, type PizzeriaServices, ServiceCollection } from '../src/composition-root.js';
+import { PizzeriaDatabase } from '../src/db/pizzeria-database.js';
+import { METRICS_PREFIX } from '../src/services/cache-performance-monitor.js';
 
 /** A fresh, empty cache repository for one test, and how time passes for its TTLs. */
 export interface BackendHandle {

@@ -12,7 +12,7 @@ import {
 import {
   ResilientCacheRepository,
   type ResilientCacheRepositoryOptions,
-} from './resilient-cache-repository.js';
+} from '../src/resilient-cache-repository.js';
 
 /** Everything a resilience unit test pokes at. */
 export interface ResilientFixture {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The app's directory, where `tsx` resolves. */
-export const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
+export const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /** The environment of a fresh shell: no Redis configured, no admin token chosen. */
 export function envWithoutRedis(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

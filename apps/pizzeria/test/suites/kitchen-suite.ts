@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KitchenQueueService } from '../../services/kitchen-queue-service.js';
+import { KitchenQueueService } from '../../src/services/kitchen-queue-service.js';
 import type { SuiteContext } from '../pizzeria-fixture.js';
 
 /** KitchenQueueService: sorted-set priority queue, atomic pop, processing hash. */

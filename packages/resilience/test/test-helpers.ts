@@ -1,26 +1,7 @@
 /**
- * Test-only helpers (not exported from the package): a manual clock, deterministic random
- * sources and a deferred promise.
+ * Test-only helpers (not exported from the package): deterministic random sources and a deferred
+ * promise.
  */
-import type { Clock } from '@forno/core';
-
-/** A {@link Clock} that only moves when told to. */
-export interface ManualClock extends Clock {
-  /** Moves both wall and monotonic time forward by `ms`. */
-  advance(ms: number): void;
-}
-
-/** A manual clock starting at monotonic 0 and wall time 2024-01-01. */
-export function manualClock(): ManualClock {
-  let t = 0;
-  return {
-    now: () => 1_704_067_200_000 + t,
-    monotonic: () => t,
-    advance: (ms) => {
-      t += ms;
-    },
-  };
-}
 
 /** A random source returning `values` in order (cycling), for hand-computable schedules. */
 export function sequenceRandom(...values: number[]): () => number {

@@ -1,9 +1,9 @@
 import type { CacheRepository } from '@forno/core';
 import { expect, it, vi } from 'vitest';
-import { DistributedLock } from '../distributed-lock.js';
-import { DistributedSemaphore } from '../distributed-semaphore.js';
-import { LockLostError } from '../errors.js';
-import { RELEASE_CHANNEL } from '../lease-store.js';
+import { DistributedLock } from '../src/distributed-lock.js';
+import { DistributedSemaphore } from '../src/distributed-semaphore.js';
+import { LockLostError } from '../src/errors.js';
+import { RELEASE_CHANNEL } from '../src/lease-store.js';
 
 /** A backend for the lock suite: each call returns a repository with a fresh key prefix. */
 export interface LockSuiteContext {

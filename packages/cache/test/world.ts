@@ -1,8 +1,8 @@
 import type { CacheRepository, Serializer } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
 import { afterEach } from 'vitest';
-import { HybridCache } from '../hybrid-cache.js';
-import type { HybridCacheOptions } from '../options.js';
+import { HybridCache } from '../src/hybrid-cache.js';
+import type { HybridCacheOptions } from '../src/options.js';
 
 /**
  * What the shared suites run on: "processes" (each a repository of its own, on one shared fake store

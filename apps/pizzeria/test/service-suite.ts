@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe } from 'vitest';
-import type { PizzeriaOptions } from '../composition-root.js';
+import type { PizzeriaOptions } from '../src/composition-root.js';
 import {
   type BackendFactory,
   createFixture,
