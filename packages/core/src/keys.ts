@@ -57,10 +57,24 @@ function crc16Ascii(text: string): number {
 
 /**
  * The Redis Cluster hash slot (0-16383) of `key`, as `CLUSTER KEYSLOT` computes it: CRC16 of the
- * key's UTF-8 bytes, or of its hash tag when it has one, modulo 16384.
+ * key's UTF-8 bytes, or of its hash tag when it has one, modulo 16384. A key may be given as its
+ * bytes (a key that is not valid UTF-8, as `scan` yields it).
  */
-export function hashSlotOf(key: string): number {
-  return crc16(encoder.encode(hashTagOf(key) ?? key)) % SLOTS;
+export function hashSlotOf(key: string | Uint8Array): number {
+  if (typeof key === 'string') return crc16(encoder.encode(hashTagOf(key) ?? key)) % SLOTS;
+  return crc16(hashTagBytesOf(key) ?? key) % SLOTS;
+}
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** {@link hashTagOf} for a key given as bytes. */
+function hashTagBytesOf(key: Uint8Array): Uint8Array | undefined {
+  const open = key.indexOf(OPEN_BRACE);
+  if (open === -1) return undefined;
+  const close = key.indexOf(CLOSE_BRACE, open + 1);
+  if (close === -1 || close === open + 1) return undefined;
+  return key.subarray(open + 1, close);
 }
 
 let slotTags: string[] | undefined;

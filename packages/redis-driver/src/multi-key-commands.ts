@@ -1,7 +1,7 @@
 import type { RawMultiKeyCommands } from '@forno/core';
+import { assertSameSlot, groupBySlot, sameSlot } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-import { assertSameSlot, groupBySlot, sameSlot } from './hash-slots.js';
 import { toArgument, type ValueReply } from './replies.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
 

@@ -1,20 +1,21 @@
-import { CrossSlotError } from '@forno/core';
-import calculateSlot from 'cluster-key-slot';
+import { CrossSlotError } from '../errors.js';
+import { hashSlotOf } from '../keys.js';
 
 /** Keys of one Cluster hash slot, with their positions in the caller's list. */
-export interface SlotGroup<K extends string | Buffer = string> {
+export interface SlotGroup<K extends string | Uint8Array = string> {
   readonly keys: K[];
   readonly positions: number[];
 }
 
 /**
- * Groups keys by Cluster hash slot, so a multi-key command can be split into one per slot. A key
+ * Groups keys by Cluster hash slot, so a multi-key command can be split into one per slot (both
+ * drivers split `mget`, `mset`, `unlink` and set algebra this way on Cluster). A key
  * may be given as its bytes (a key that is not valid UTF-8, as `scan` yields it).
  */
-export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): SlotGroup<K>[] {
+export function groupBySlot<K extends string | Uint8Array>(keys: readonly K[]): SlotGroup<K>[] {
   const groups = new Map<number, SlotGroup<K>>();
   keys.forEach((key, position) => {
-    const slot = calculateSlot(key);
+    const slot = hashSlotOf(key);
     let group = groups.get(slot);
     if (group === undefined) {
       group = { keys: [], positions: [] };
@@ -28,7 +29,9 @@ export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): Slot
 
 /** Whether every key lives in the same hash slot. */
 export function sameSlot(keys: readonly string[]): boolean {
-  return calculateSlot.generateMulti([...keys]) !== -1;
+  if (keys.length === 0) return true;
+  const slot = hashSlotOf(keys[0]!);
+  return keys.every((key) => hashSlotOf(key) === slot);
 }
 
 /** Throws a `CrossSlotError` telling the user to use a hash tag, unless all keys share a slot. */
