@@ -1,8 +1,7 @@
 import type { RawMultiKeyCommands } from '@forno/core';
-import { assertSameSlot, groupBySlot, sameSlot } from '@forno/core/backend';
+import { assertSameSlot, groupBySlot, sameSlot, toArgument, type ValueReply } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-import { toArgument, type ValueReply } from './replies.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
 
 type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';

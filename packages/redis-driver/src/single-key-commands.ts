@@ -1,7 +1,7 @@
 import { formatScore, type RawSingleKeyCommands } from '@forno/core';
+import { toArgument, toScore, toScored, type ValueReply } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-import { toArgument, toScore, toScored, type ValueReply } from './replies.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
 
 type Arg = CommandArgument;

@@ -12,6 +12,12 @@ export {
   type ResolvedBackoff,
   resolveBackoff,
 } from './backoff.js';
+export {
+  type Command,
+  type CommandRetry,
+  CommandRunner,
+  type CommandRunnerDriver,
+} from './command-runner.js';
 export { connectionFailureOf, type FailureContext } from './connection-failure.js';
 export {
   parseNodeAddress,
@@ -36,4 +42,5 @@ export {
   SET_IF_ABSENT,
   SET_IF_ABSENT_FENCED,
 } from './lua-scripts.js';
+export { toArgument, toScore, toScored, type ValueReply } from './replies.js';
 export { cacheErrorOfReply } from './reply-errors.js';
