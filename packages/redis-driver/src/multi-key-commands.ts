@@ -1,37 +1,19 @@
 import type { RawMultiKeyCommands } from '@forno/core';
-import { assertSameSlot, groupBySlot, sameSlot, toArgument, type ValueReply } from '@forno/core/backend';
+import {
+  assertSameSlot,
+  combineSets,
+  groupBySlot,
+  inFlightLimited,
+  SPLIT_COMMANDS_IN_FLIGHT,
+  type SetOperation,
+  sameSlot,
+  toArgument,
+  type ValueReply,
+} from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
 
-type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
-
-/**
- * How many of the commands a split multi-key operation sends are in flight at once. Each command
- * has its own `commandTimeout` deadline from the moment it is issued; issuing thousands at once
- * (a 20k-key `mset` on Cluster is one command per hash slot) would make the last ones wait in the
- * client's queues past their deadline while Redis is healthy.
- */
-const SPLIT_COMMANDS_IN_FLIGHT = 256;
-
-/** Runs `send` for each item, at most `limit` at a time; results in item order. */
-async function inFlightLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  send: (item: T) => Promise<R>,
-): Promise<R[]> {
-  if (items.length <= limit) return Promise.all(items.map(send));
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await send(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  return results;
-}
 
 /**
  * Commands over several keys. On standalone Redis (and Sentinel) they are single commands. On
@@ -51,17 +33,7 @@ export function multiKeyCommands(ctx: DriverContext): RawMultiKeyCommands {
     const sets = await inFlightLimited(keys, SPLIT_COMMANDS_IN_FLIGHT, (key) =>
       runner.idempotent((c) => c.smembersBuffer(key)),
     );
-    const asSets = sets.map((members) => new Map(members.map((m) => [m.toString('latin1'), m] as const)));
-    const [first = new Map<string, Buffer>(), ...rest] = asSets;
-    const result =
-      operation === 'SUNION'
-        ? new Map(asSets.flatMap((set) => [...set]))
-        : new Map(
-            [...first].filter(([id]) =>
-              operation === 'SINTER' ? rest.every((set) => set.has(id)) : !rest.some((set) => set.has(id)),
-            ),
-          );
-    return [...result.values()].map((member) => (binary ? member : member.toString('utf8')));
+    return combineSets(operation, sets).map((member) => (binary ? member : member.toString('utf8')));
   }
 
   function setOperation(operation: SetOperation, keys: readonly string[]) {

@@ -42,3 +42,52 @@ export function assertSameSlot(command: string, keys: readonly string[]): void {
       "Put the same hash tag in every key name, e.g. '{segments}:vip' and '{segments}:campaign:42'.",
   );
 }
+
+/**
+ * How many of the commands a split multi-key operation sends are in flight at once. Each command
+ * has its own `commandTimeout` deadline from the moment it is issued; issuing thousands at once
+ * (a 20k-key `mset` on Cluster is one command per hash slot) would make the last ones wait in the
+ * client's queues past their deadline while Redis is healthy.
+ */
+export const SPLIT_COMMANDS_IN_FLIGHT = 256;
+
+/** Runs `send` for each item, at most `limit` at a time; results in item order. */
+export async function inFlightLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  send: (item: T) => Promise<R>,
+): Promise<R[]> {
+  if (items.length <= limit) return Promise.all(items.map(send));
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await send(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  return results;
+}
+
+/** A set-algebra command that a Cluster driver may compute client-side. */
+export type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
+
+/**
+ * SINTER, SUNION or SDIFF computed from each set's members, compared as bytes, in first-seen
+ * order: what a Cluster driver returns for sets in different hash slots, which no single node
+ * can combine.
+ */
+export function combineSets<M extends Uint8Array>(operation: SetOperation, sets: ReadonlyArray<readonly M[]>): M[] {
+  const asSets = sets.map((members) => new Map(members.map((m) => [Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString('latin1'), m] as const)));
+  const [first = new Map<string, M>(), ...rest] = asSets;
+  const result =
+    operation === 'SUNION'
+      ? new Map(asSets.flatMap((set) => [...set]))
+      : new Map(
+          [...first].filter(([id]) =>
+            operation === 'SINTER' ? rest.every((set) => set.has(id)) : !rest.some((set) => set.has(id)),
+          ),
+        );
+  return [...result.values()];
+}

@@ -30,7 +30,16 @@ export {
   type ResolvedRedisConfig,
   resolveRedisConfig,
 } from './driver-config.js';
-export { assertSameSlot, groupBySlot, type SlotGroup, sameSlot } from './hash-slots.js';
+export {
+  assertSameSlot,
+  combineSets,
+  groupBySlot,
+  inFlightLimited,
+  SPLIT_COMMANDS_IN_FLIGHT,
+  type SetOperation,
+  type SlotGroup,
+  sameSlot,
+} from './hash-slots.js';
 export {
   ACQUIRE_SEMAPHORE,
   COMPARE_AND_DELETE,
