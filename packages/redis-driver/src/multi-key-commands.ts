@@ -4,8 +4,8 @@ import {
   combineSets,
   groupBySlot,
   inFlightLimited,
-  SPLIT_COMMANDS_IN_FLIGHT,
   type SetOperation,
+  SPLIT_COMMANDS_IN_FLIGHT,
   sameSlot,
   toArgument,
   type ValueReply,
@@ -13,7 +13,6 @@ import {
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
-
 
 /**
  * Commands over several keys. On standalone Redis (and Sentinel) they are single commands. On

@@ -78,8 +78,18 @@ export type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
  * order: what a Cluster driver returns for sets in different hash slots, which no single node
  * can combine.
  */
-export function combineSets<M extends Uint8Array>(operation: SetOperation, sets: ReadonlyArray<readonly M[]>): M[] {
-  const asSets = sets.map((members) => new Map(members.map((m) => [Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString('latin1'), m] as const)));
+export function combineSets<M extends Uint8Array>(
+  operation: SetOperation,
+  sets: ReadonlyArray<readonly M[]>,
+): M[] {
+  const asSets = sets.map(
+    (members) =>
+      new Map(
+        members.map(
+          (m) => [Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString('latin1'), m] as const,
+        ),
+      ),
+  );
   const [first = new Map<string, M>(), ...rest] = asSets;
   const result =
     operation === 'SUNION'

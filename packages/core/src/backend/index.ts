@@ -35,9 +35,9 @@ export {
   combineSets,
   groupBySlot,
   inFlightLimited,
-  SPLIT_COMMANDS_IN_FLIGHT,
   type SetOperation,
   type SlotGroup,
+  SPLIT_COMMANDS_IN_FLIGHT,
   sameSlot,
 } from './hash-slots.js';
 export {
