@@ -72,7 +72,9 @@ export interface ExistingClientOptions {
 export class NodeRedisRepository extends BaseCacheRepository {
   /** The resolved configuration (defaults applied). */
   readonly config: ResolvedRedisConfig;
-  readonly #clients: readonly NodeRedisClient[];
+  /** The pool; the runner reads it too. Owned clients are replaced by new ones on `connect()` after `disconnect()`. */
+  readonly #clients: NodeRedisClient[];
+  readonly #createClient: (() => NodeRedisClient) | undefined;
   readonly #kind: NodeRedisKind;
   readonly #ownsClients: boolean;
   readonly #runner: CommandRunner<NodeRedisClient>;
@@ -103,14 +105,20 @@ export class NodeRedisRepository extends BaseCacheRepository {
     const config = existing
       ? resolveRedisConfig({ ...options, healthCheckInterval: false })
       : resolveNodeRedisConfig(configOrClient as RedisRepositoryConfig);
-    const clients = existing
-      ? [existing]
-      : Array.from({ length: config.connectionPoolSize }, () =>
-          createNodeRedisClient(config, {
+    const createClient = existing
+      ? undefined
+      : () => {
+          const client = createNodeRedisClient(config, {
             tracking: false,
-            reconnect: (attempt, cause) => this!.#reconnectDelay(attempt, cause),
-          }),
-        );
+            reconnect: (attempt, cause) => this.#reconnectDelay(attempt, cause),
+          });
+          // node-redis emits `error` for every failed (re)connection: with no listener, Node would throw.
+          (client as unknown as NodeJS.EventEmitter).on('error', () => {});
+          return client;
+        };
+    const clients = createClient
+      ? Array.from({ length: config.connectionPoolSize }, createClient)
+      : [existing!];
     const kind = kindOf(clients[0]!);
     const runner = new CommandRunner<NodeRedisClient>(clients, {
       retries: config.retryPolicy.retries,
@@ -119,7 +127,7 @@ export class NodeRedisRepository extends BaseCacheRepository {
       toCacheError,
       // A command before `connect()` opens the connections first (as ioredis' lazy connect does).
       attempt: (client, command) =>
-        this!.#opened ? command(client) : this!.connect().then(() => command(client)),
+        this.#opened ? command(client) : this.connect().then(() => command(client)),
     });
     const subscriber = new Subscriber({
       open: async () => {
@@ -155,13 +163,15 @@ export class NodeRedisRepository extends BaseCacheRepository {
     });
     this.config = config;
     this.#clients = clients;
+    this.#createClient = createClient;
     this.#kind = kind;
     this.#ownsClients = existing === undefined;
     this.#runner = runner;
     this.#subscriber = subscriber;
-    // node-redis emits `error` for every failed (re)connection: with no listener, Node would throw.
-    for (const client of clients) (client as unknown as NodeJS.EventEmitter).on('error', () => {});
-    if (existing) this.#opened = (existing as unknown as { isOpen: boolean }).isOpen;
+    if (existing) {
+      (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
+      this.#opened = (existing as unknown as { isOpen: boolean }).isOpen;
+    }
   }
 
   /** Connection state, the worst over the pool. */
@@ -207,6 +217,10 @@ export class NodeRedisRepository extends BaseCacheRepository {
   }
 
   async #open(): Promise<void> {
+    if (this.#closed && this.#createClient !== undefined) {
+      // A closed node-redis Sentinel cannot be opened again: every closed connection is replaced.
+      for (let i = 0; i < this.#clients.length; i++) this.#clients[i] = this.#createClient();
+    }
     this.#failure = undefined;
     this.#runner.stopWith(undefined);
     this.#closed = false;
