@@ -1,4 +1,4 @@
-import type { CommandRunner } from '@forno/core/backend';
+import type { CommandRunner, RawCommandName } from '@forno/core/backend';
 import type { RedisArgument } from '@redis/client';
 import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
 import type { Subscriber } from './subscriber.js';
@@ -18,45 +18,49 @@ export interface DriverContext {
   subscriber(): Subscriber;
 }
 
+/** How a raw command is sent by {@link Senders}. */
+export interface SendOptions {
+  /** Its reply carries stored values: read them as Buffers under a binary serializer. */
+  readonly values?: boolean;
+  /**
+   * The raw command's own arguments, when its options decide whether it is idempotent (`set` with
+   * `nx`/`xx` is not): core's command table reads them.
+   */
+  readonly call?: readonly unknown[];
+}
+
 /**
- * The four ways a command is sent, each routed by its first key (`args[1]`): `read` and `write`
- * are retried when idempotent, `once` never is; `values` reads value replies as Buffers under a
- * binary serializer. The reply comes back as node-redis decoded it (no command-specific transform).
+ * The two ways a raw command is sent, routed by its first key (`args[1]`): a read (which a Cluster
+ * configured with `scaleReads` may send to a replica) or a write. Whether it is retried is decided
+ * by core's command table (`CommandRunner.send`), never here. The reply comes back as node-redis
+ * decoded it (no command-specific transform).
  */
 export interface Senders {
-  /** An idempotent read whose reply is an integer, status or key names. */
-  read<T = number>(args: readonly Argument[]): Promise<T>;
-  /** An idempotent read whose reply carries stored values. */
-  values<T>(args: readonly Argument[]): Promise<T>;
-  /** An idempotent write. */
-  write<T = number>(args: readonly Argument[]): Promise<T>;
-  /** A write that must not be repeated (increments, pushes, pops, conditional sets). */
-  once<T = number>(args: readonly Argument[], options?: { readonly values?: boolean }): Promise<T>;
+  read<T = number>(name: RawCommandName, args: readonly Argument[], options?: SendOptions): Promise<T>;
+  write<T = number>(name: RawCommandName, args: readonly Argument[], options?: SendOptions): Promise<T>;
 }
 
 /** {@link Senders} over `ctx`. */
 export function sendersOf(ctx: DriverContext): Senders {
   const { runner, kind, binary } = ctx;
-  return {
-    read: <T>(args: readonly Argument[]) =>
-      runner.idempotent((c) =>
-        sendCommand(c, kind, args, { key: args[1], readonly: true, binary: false }),
-      ) as Promise<T>,
-    values: <T>(args: readonly Argument[]) =>
-      runner.idempotent((c) =>
-        sendCommand(c, kind, args, { key: args[1], readonly: true, binary }),
-      ) as Promise<T>,
-    write: <T>(args: readonly Argument[]) =>
-      runner.idempotent((c) =>
-        sendCommand(c, kind, args, { key: args[1], readonly: false, binary: false }),
-      ) as Promise<T>,
-    once: <T>(args: readonly Argument[], options?: { readonly values?: boolean }) =>
-      runner.once((c) =>
+  const send = <T>(
+    readonly: boolean,
+    name: RawCommandName,
+    args: readonly Argument[],
+    options?: SendOptions,
+  ) =>
+    runner.send(
+      name,
+      (c) =>
         sendCommand(c, kind, args, {
           key: args[1],
-          readonly: false,
+          readonly,
           binary: binary && options?.values === true,
-        }),
-      ) as Promise<T>,
+        }) as Promise<T>,
+      options?.call,
+    );
+  return {
+    read: (name, args, options) => send(true, name, args, options),
+    write: (name, args, options) => send(false, name, args, options),
   };
 }

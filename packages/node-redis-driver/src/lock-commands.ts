@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { LeaseGrant, RawLockCommands } from '@forno/core';
-import { LOCK_SCRIPTS, type LockScriptName } from '@forno/core/backend';
+import type { LeaseGrant } from '@forno/core';
+import { LOCK_SCRIPTS, type LockScriptName, type RawLockCommands } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
 import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
 
@@ -45,7 +45,8 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
   return {
     async setIfAbsent(key, token, px, fenceKey): Promise<LeaseGrant> {
-      const [granted, value] = await runner.once(
+      const [granted, value] = await runner.send(
+        'setIfAbsent',
         fenceKey === undefined
           ? script<[number, number]>('fornoSetIfAbsent', [key], [token, px])
           : script<[number, number]>('fornoSetIfAbsentFenced', [key, fenceKey], [token, px]),
@@ -56,14 +57,20 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     compareAndDelete: (key, token, notifyChannel) =>
       runner
-        .idempotent(script<number>('fornoCompareAndDelete', [key], [token, notifyChannel ?? '']))
+        .send(
+          'compareAndDelete',
+          script<number>('fornoCompareAndDelete', [key], [token, notifyChannel ?? '']),
+        )
         .then((n) => n === 1),
 
     compareAndExpire: (key, token, px) =>
-      runner.once(script<number>('fornoCompareAndExpire', [key], [token, px])).then((n) => n === 1),
+      runner
+        .send('compareAndExpire', script<number>('fornoCompareAndExpire', [key], [token, px]))
+        .then((n) => n === 1),
 
     async acquireSemaphore(key, token, limit, px) {
-      const [granted, holders, retryAfter] = await runner.once(
+      const [granted, holders, retryAfter] = await runner.send(
+        'acquireSemaphore',
         script<[number, number, number]>('fornoAcquireSemaphore', [key], [token, limit, px]),
       );
       return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
@@ -71,14 +78,20 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     releaseSemaphore: (key, token, notifyChannel) =>
       runner
-        .idempotent(script<number>('fornoReleaseSemaphore', [key], [token, notifyChannel ?? '']))
+        .send(
+          'releaseSemaphore',
+          script<number>('fornoReleaseSemaphore', [key], [token, notifyChannel ?? '']),
+        )
         .then((n) => n === 1),
 
     extendSemaphore: (key, token, px) =>
-      runner.once(script<number>('fornoExtendSemaphore', [key], [token, px])).then((n) => n === 1),
+      runner
+        .send('extendSemaphore', script<number>('fornoExtendSemaphore', [key], [token, px]))
+        .then((n) => n === 1),
 
     publish: (channel, message) =>
-      runner.once(
+      runner.send(
+        'publish',
         (c) =>
           sendCommand(c, kind, ['PUBLISH', channel, message], {
             readonly: false,

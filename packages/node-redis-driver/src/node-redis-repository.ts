@@ -1,15 +1,10 @@
+import { type CacheError, type ConnectionStatus, InvalidConfigError, type Serializer } from '@forno/core';
 import {
   BaseCacheRepository,
-  type CacheError,
-  type ConnectionStatus,
-  InvalidConfigError,
-  type RawCommands,
-  type Serializer,
-} from '@forno/core';
-import {
   backoffDelay,
   CommandRunner,
   connectionFailureOf,
+  type RawCommands,
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
   resolveRedisConfig,
@@ -17,9 +12,9 @@ import {
 import { JsonSerializer } from '@forno/serialization';
 import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
 import type { DriverContext } from './driver-context.js';
-import { keySpaceCommands } from './key-space-commands.js';
+import { hashCommands } from './hash-commands.js';
+import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
-import { multiKeyCommands } from './multi-key-commands.js';
 import {
   createNodeRedisClient,
   isNodeRedisClient,
@@ -28,7 +23,10 @@ import {
   type NodeRedisKind,
   type NodeRedisSingleClient,
 } from './node-redis-client.js';
-import { singleKeyCommands } from './single-key-commands.js';
+import { serverCommands } from './server-commands.js';
+import { setCommands } from './set-commands.js';
+import { sortedSetCommands } from './sorted-set-commands.js';
+import { stringCommands } from './string-commands.js';
 import { type PubSubConnection, Subscriber } from './subscriber.js';
 import { toCacheError } from './to-cache-error.js';
 
@@ -275,9 +273,12 @@ function resolveNodeRedisConfig(config: RedisRepositoryConfig): ResolvedRedisCon
 
 function createRawCommands(context: DriverContext): RawCommands {
   return {
-    ...singleKeyCommands(context),
-    ...multiKeyCommands(context),
-    ...keySpaceCommands(context),
+    ...stringCommands(context),
+    ...hashCommands(context),
+    ...listCommands(context),
+    ...setCommands(context),
+    ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...serverCommands(context),
   };
 }

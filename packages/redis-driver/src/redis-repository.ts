@@ -1,16 +1,17 @@
 import {
   assertKey,
-  BaseCacheRepository,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
-  type RawCommands,
+  parseInfo,
   type Serializer,
 } from '@forno/core';
 import {
+  BaseCacheRepository,
   backoffDelay,
+  type RawCommands,
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
   resolveRedisConfig,
@@ -31,13 +32,16 @@ import { CommandRunner } from './command-runner.js';
 import { ConnectionSupervisor } from './connection-supervisor.js';
 import { createClient, isCluster, type RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
+import { hashCommands } from './hash-commands.js';
 import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
-import { keySpaceCommands } from './key-space-commands.js';
+import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
-import { multiKeyCommands } from './multi-key-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
-import { singleKeyCommands } from './single-key-commands.js';
+import { serverCommands } from './server-commands.js';
+import { setCommands } from './set-commands.js';
 import { refreshSlotMapOnTimeout } from './slot-map-refresh.js';
+import { sortedSetCommands } from './sorted-set-commands.js';
+import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
 
@@ -308,18 +312,12 @@ export function createRedisRepository(config: RedisRepositoryConfig = {}): Redis
 
 function createRawCommands(context: DriverContext): RawCommands {
   return {
-    ...singleKeyCommands(context),
-    ...multiKeyCommands(context),
-    ...keySpaceCommands(context),
+    ...stringCommands(context),
+    ...hashCommands(context),
+    ...listCommands(context),
+    ...setCommands(context),
+    ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...serverCommands(context),
   };
-}
-
-function parseInfo(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
-  }
-  return fields;
 }

@@ -1,4 +1,4 @@
-import { type Duration, describe, parseDuration } from '../duration.js';
+import { type Duration, describeValue, parseDuration } from '../duration.js';
 import { InvalidConfigError } from '../errors.js';
 
 /**
@@ -94,7 +94,7 @@ function durationField(value: unknown, name: string, fallback: Duration, who: Ba
   } catch (cause) {
     throw new InvalidConfigError(
       `${who.field}.${name}`,
-      `${who.owner} needs milliseconds or a string like '100ms' or '60s', got ${describe(value)}`,
+      `${who.owner} needs milliseconds or a string like '100ms' or '60s', got ${describeValue(value)}`,
       { cause },
     );
   }
@@ -105,7 +105,7 @@ function retriesField(value: unknown, who: BackoffOwner): number {
   if (!Number.isSafeInteger(value) || (value as number) < 0) {
     throw new InvalidConfigError(
       `${who.field}.retries`,
-      `${who.owner} needs an integer >= 0, got ${describe(value)}`,
+      `${who.owner} needs an integer >= 0, got ${describeValue(value)}`,
     );
   }
   return value as number;
@@ -116,7 +116,7 @@ function backoffFactorField(value: unknown, who: BackoffOwner): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
     throw new InvalidConfigError(
       `${who.field}.backoffFactor`,
-      `${who.owner} needs a number >= 1, got ${describe(value)}`,
+      `${who.owner} needs a number >= 1, got ${describeValue(value)}`,
     );
   }
   return value;
@@ -128,6 +128,6 @@ function jitterField(jitter: unknown, who: BackoffOwner): number {
   if (typeof jitter === 'number' && jitter >= 0 && jitter <= 1) return jitter;
   throw new InvalidConfigError(
     `${who.field}.jitter`,
-    `${who.owner} needs 'none', 'equal', 'full' or a fraction in [0, 1], got ${describe(jitter)}`,
+    `${who.owner} needs 'none', 'equal', 'full' or a fraction in [0, 1], got ${describeValue(jitter)}`,
   );
 }

@@ -1,4 +1,8 @@
 import { type CacheError, CacheTimeoutError, CacheUnavailableError } from '../errors.js';
+import { isIdempotent } from '../repository/command-table.js';
+import type { RawCommandName } from '../repository/raw-commands.js';
+
+const NO_ARGUMENTS: readonly unknown[] = [];
 
 /** How idempotent commands are retried: at most `retries` times, within `budgetMs` in total. */
 export interface CommandRetry<C> {
@@ -61,6 +65,15 @@ export class CommandRunner<C> {
     const client = this.#clients[this.#next]!;
     this.#next = (this.#next + 1) % this.#clients.length;
     return client;
+  }
+
+  /**
+   * Sends the raw command `name` (called with `args`): retried like {@link idempotent} when core's
+   * command table says it is idempotent for these arguments (`isIdempotent`), sent {@link once}
+   * otherwise. Every raw command goes through here, so the choice is never restated per command.
+   */
+  send<T>(name: RawCommandName, command: Command<C, T>, args: readonly unknown[] = NO_ARGUMENTS): Promise<T> {
+    return isIdempotent(name, args) ? this.idempotent(command) : this.once(command);
   }
 
   /** Sends a command that must not be repeated (`incrby`, `lpush`, `zpopmin`...). */

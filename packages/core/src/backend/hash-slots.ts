@@ -49,15 +49,14 @@ export function assertSameSlot(command: string, keys: readonly string[]): void {
  * (a 20k-key `mset` on Cluster is one command per hash slot) would make the last ones wait in the
  * client's queues past their deadline while Redis is healthy.
  */
-export const SPLIT_COMMANDS_IN_FLIGHT = 256;
+const SPLIT_COMMANDS_IN_FLIGHT = 256;
 
-/** Runs `send` for each item, at most `limit` at a time; results in item order. */
+/** Runs `send` for each item (a slot group, a key), at most 256 at a time; results in item order. */
 export async function inFlightLimited<T, R>(
   items: readonly T[],
-  limit: number,
   send: (item: T) => Promise<R>,
 ): Promise<R[]> {
-  if (items.length <= limit) return Promise.all(items.map(send));
+  if (items.length <= SPLIT_COMMANDS_IN_FLIGHT) return Promise.all(items.map(send));
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -66,12 +65,12 @@ export async function inFlightLimited<T, R>(
       results[index] = await send(items[index]!);
     }
   };
-  await Promise.all(Array.from({ length: limit }, worker));
+  await Promise.all(Array.from({ length: SPLIT_COMMANDS_IN_FLIGHT }, worker));
   return results;
 }
 
 /** A set-algebra command that a Cluster driver may compute client-side. */
-export type SetOperation = 'SINTER' | 'SUNION' | 'SDIFF';
+export type SetOperation = 'sinter' | 'sunion' | 'sdiff';
 
 /**
  * SINTER, SUNION or SDIFF computed from each set's members, compared as bytes, in first-seen
@@ -92,11 +91,11 @@ export function combineSets<M extends Uint8Array>(
   );
   const [first = new Map<string, M>(), ...rest] = asSets;
   const result =
-    operation === 'SUNION'
+    operation === 'sunion'
       ? new Map(asSets.flatMap((set) => [...set]))
       : new Map(
           [...first].filter(([id]) =>
-            operation === 'SINTER' ? rest.every((set) => set.has(id)) : !rest.some((set) => set.has(id)),
+            operation === 'sinter' ? rest.every((set) => set.has(id)) : !rest.some((set) => set.has(id)),
           ),
         );
   return [...result.values()];

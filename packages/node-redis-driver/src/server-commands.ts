@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { RawKey, RawKeySpaceCommands } from '@forno/core';
+import type { RawKey, RawServerCommands } from '@forno/core/backend';
 import { type DriverContext, sendersOf } from './driver-context.js';
 import { type NodeRedisClient, type NodeRedisClusterClient, sendCommand } from './node-redis-client.js';
 
@@ -10,7 +10,7 @@ type NodeSender = (args: readonly string[], binary: boolean) => Promise<unknown>
  * SCAN, PING and FLUSHDB. On Cluster, SCAN and FLUSHDB visit every primary, since each holds its
  * own slots; SCAN never uses KEYS.
  */
-export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
+export function serverCommands(ctx: DriverContext): RawServerCommands {
   const { runner, kind } = ctx;
   const { read } = sendersOf(ctx);
 
@@ -37,7 +37,7 @@ export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
       if (type !== undefined) args.push('TYPE', type);
       // Keys are read as bytes: decoded as UTF-8, a key that is not valid UTF-8 would come back
       // mangled (U+FFFD), and UNLINK of the mangled name would delete nothing.
-      const [next, keys] = (await runner.idempotent(() => node(args, true))) as [Buffer, Buffer[]];
+      const [next, keys] = (await runner.send('scan', () => node(args, true))) as [Buffer, Buffer[]];
       cursor = next.toString('latin1');
       yield keys.map(toRawKey);
     } while (cursor !== '0');
@@ -49,11 +49,11 @@ export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
     },
 
     async ping() {
-      await read<unknown>(['PING']);
+      await read<unknown>('ping', ['PING']);
     },
 
     async flushdb() {
-      await Promise.all(nodes().map((node) => runner.once(() => node(['FLUSHDB'], false))));
+      await Promise.all(nodes().map((node) => runner.send('flushdb', () => node(['FLUSHDB'], false))));
     },
   };
 }
