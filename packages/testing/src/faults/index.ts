@@ -28,6 +28,11 @@ export {
   type SentinelFailoverOptions,
   type SentinelRepositoryOptions,
 } from './describe-sentinel-failover.js';
+export {
+  describeStandaloneFaultSuite,
+  type StandaloneFaultRepositoryOptions,
+  type StandaloneFaultSuiteOptions,
+} from './describe-standalone-fault-suite.js';
 export { KeyValueLoad, type KeyValueLoadOptions, type WriteCheck } from './key-value-load.js';
 export {
   answered,
