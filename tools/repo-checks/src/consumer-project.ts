@@ -28,17 +28,19 @@ export interface ConsumerProject {
 /**
  * Packs every publishable package with `pnpm pack` (which rewrites `workspace:*` the way a
  * publish does) and installs the tarballs with npm into a scratch project, with every optional
- * peer dependency a user may add. The project is cached under the tarballs' content hash: an
+ * peer dependency a user may add, and `extraDependencies` (what the README examples import). The project is cached under the tarballs' content hash: an
  * unchanged build reuses it, any change to a package's packed files makes a new one.
  */
-export function prepareConsumerProject(): ConsumerProject {
+export function prepareConsumerProject(extraDependencies: Record<string, string> = {}): ConsumerProject {
   const packages = publishablePackages();
   const staging = join(CACHE_ROOT, `staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   for (const pkg of packages) run('pnpm', ['pack', '--pack-destination', staging], pkg.directory);
 
-  const fingerprint = createHash('sha256').update(PROJECT_LAYOUT_VERSION);
+  const fingerprint = createHash('sha256')
+    .update(PROJECT_LAYOUT_VERSION)
+    .update(JSON.stringify(extraDependencies));
   for (const file of readdirSync(staging).sort())
     fingerprint.update(file).update(readFileSync(join(staging, file)));
   const directory = join(CACHE_ROOT, `consumer-${fingerprint.digest('hex').slice(0, 16)}`);
@@ -54,7 +56,7 @@ export function prepareConsumerProject(): ConsumerProject {
   }
   mkdirSync(directory, { recursive: true });
   renameSync(staging, join(directory, 'tarballs'));
-  const dependencies: Record<string, string> = { '@types/node': NODE_TYPES_RANGE };
+  const dependencies: Record<string, string> = { ...extraDependencies, '@types/node': NODE_TYPES_RANGE };
   for (const pkg of packages) {
     dependencies[pkg.name] = `file:${tarballs[pkg.name]}`;
     // Every peer is optional here (serializers, metrics bridges, the test runner): a user adds them.
