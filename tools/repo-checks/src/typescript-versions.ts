@@ -27,12 +27,11 @@ function compiler(alias: string, why: string): TypeScriptVersion {
 
 /**
  * The TypeScript versions a consumer may use: the oldest the packages claim (5.2, the first
- * with `await using`, which the lock README relies on), the newest 5.x (the workspace's own),
- * 6.0, and 7 (the native compiler). Bumping one is a change to tools/repo-checks/package.json.
+ * with `await using`, which the lock README relies on), the newest 5.x (the workspace's own)
+ * and the newest 7 (the native compiler). Bumping one is a change to tools/repo-checks/package.json.
  */
 export const TYPESCRIPT_VERSIONS: TypeScriptVersion[] = [
   compiler('typescript-oldest', 'oldest claimed'),
   compiler('typescript', 'newest 5.x'),
-  compiler('typescript-6', 'newest 6.x'),
   compiler('typescript-7', 'newest 7.x'),
 ];
