@@ -1,7 +1,12 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /** Integration tests that assert timings under injected faults (frozen, killed, failed-over servers). */
-const FAULT_TESTS = ['src/**/*faults.int.test.ts', 'src/**/*outage.int.test.ts'];
+const FAULT_TESTS = [
+  'src/**/*faults.int.test.ts',
+  'src/**/*outage.int.test.ts',
+  'test/**/*faults.int.test.ts',
+  'test/**/*outage.int.test.ts',
+];
 
 /**
  * Test layout shared by every package: `*.test.ts` are unit tests (no servers, fake timers);

@@ -7,7 +7,7 @@
  *   cd benchmarks && npx tsx src/serialization.ts [--quick]
  */
 import { pathToFileURL } from 'node:url';
-import type { Serializer } from '@forno/core';
+import { type Serializer, seededRandom } from '@forno/core';
 import { compressed, JsonSerializer } from '@forno/serialization';
 import { MsgpackSerializer } from '@forno/serialization/msgpack';
 import { Bench } from 'tinybench';
@@ -149,17 +149,6 @@ function assertRoundTrip(
 
 // --- fixtures -----------------------------------------------------------------------------------
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same data. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const PIZZAS = [
   'Margherita',
   'Marinara',
@@ -194,7 +183,7 @@ function sentence(next: () => number, words: number): string {
 
 /** A realistic order: customer, address, payment, and 20 line items with toppings and extras. */
 export function pizzeriaOrder(): unknown {
-  const next = random(42);
+  const next = seededRandom(42);
   const createdAt = Date.UTC(2026, 0, 27, 19, 30);
   return {
     id: 'ord_01J9Z3K6W8Q2R5T7Y9B1C3D5F7',
@@ -234,7 +223,7 @@ export function pizzeriaOrder(): unknown {
 
 /** A menu of categories and items with descriptions, prices per size and allergens, ~`bytes` as JSON. */
 export function menu(bytes: number): unknown {
-  const next = random(7);
+  const next = seededRandom(7);
   const categories: Array<{ id: string; name: string; items: unknown[] }> = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {

@@ -1,16 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CacheRepository } from '@forno/core';
+import { type CacheRepository, seededRandom } from '@forno/core';
 import { createBackend, type PizzeriaServices, ServiceCollection } from './composition-root.js';
 import type { PizzeriaStore, StockWrite } from './db/ports.js';
 import { hasCode } from './domain/errors.js';
 import type { OrderLine } from './domain/types.js';
-import {
-  MAX_LINES,
-  MAX_QUANTITY,
-  SIM_KEYS,
-  type SimulationConfig,
-  seededRandom,
-} from './simulation/sim-config.js';
+import { MAX_LINES, MAX_QUANTITY, SIM_KEYS, type SimulationConfig } from './simulation/sim-config.js';
 import { emptyStats, type WorkerReport, type WorkerStats } from './simulation/sim-stats.js';
 import { RemoteStore } from './simulation/store-rpc.js';
 

@@ -2,7 +2,7 @@ import {
   assertKey,
   type CacheEventListener,
   type CacheEventSource,
-  describe,
+  describeValue,
   InvalidArgumentError,
 } from '@forno/core';
 import type {
@@ -136,7 +136,7 @@ export class HybridCache implements CacheEventSource {
   ): Promise<Answer> {
     assertKey(key);
     if (typeof factory !== 'function') {
-      throw new InvalidArgumentError('factory', `expected a function, got ${describe(factory)}`);
+      throw new InvalidArgumentError('factory', `expected a function, got ${describeValue(factory)}`);
     }
     const resolved = resolveEntryOptions(options, this.#defaults, 'argument');
     const root = this.#open();
@@ -165,10 +165,10 @@ export class HybridCache implements CacheEventSource {
     options?: EntryOptions,
   ): Promise<T[]> {
     if (!Array.isArray(keys))
-      throw new InvalidArgumentError('keys', `expected an array of keys, got ${describe(keys)}`);
+      throw new InvalidArgumentError('keys', `expected an array of keys, got ${describeValue(keys)}`);
     for (const [i, key] of keys.entries()) assertKey(key, `keys[${i}]`);
     if (typeof factory !== 'function') {
-      throw new InvalidArgumentError('factory', `expected a function, got ${describe(factory)}`);
+      throw new InvalidArgumentError('factory', `expected a function, got ${describeValue(factory)}`);
     }
     const resolved = resolveEntryOptions(options, this.#defaults, 'argument');
     const root = this.#open();
@@ -384,7 +384,7 @@ export class HybridCache implements CacheEventSource {
     if (!Array.isArray(keys) || keys.length === 0) {
       throw new InvalidArgumentError(
         'key',
-        `expected a key or a non-empty array of keys, got ${describe(key)}`,
+        `expected a key or a non-empty array of keys, got ${describeValue(key)}`,
       );
     }
     return keys.map((k, i) => {

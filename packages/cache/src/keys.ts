@@ -1,4 +1,4 @@
-import { describe, InvalidArgumentError, InvalidConfigError, isWellFormedText } from '@forno/core';
+import { describeValue, InvalidArgumentError, InvalidConfigError, isWellFormedText } from '@forno/core';
 
 /**
  * Where a hybrid cache keeps things, relative to the repository's `keyPrefix`:
@@ -20,7 +20,7 @@ export function assertNamespace(
   kind: 'config' | 'argument',
 ): asserts name is string {
   if (typeof name !== 'string' || !NAMESPACE.test(name) || !isWellFormedText(name)) {
-    const message = `expected a non-empty name without ':', '#', whitespace or glob characters, got ${describe(name)}`;
+    const message = `expected a non-empty name without ':', '#', whitespace or glob characters, got ${describeValue(name)}`;
     throw kind === 'config'
       ? new InvalidConfigError(argument, message)
       : new InvalidArgumentError(argument, message);

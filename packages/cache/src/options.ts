@@ -2,7 +2,7 @@ import {
   type CacheRepository,
   type Clock,
   type Duration,
-  describe,
+  describeValue,
   InvalidArgumentError,
   InvalidConfigError,
   parseDuration,
@@ -137,7 +137,7 @@ export function durationOf(value: unknown, argument: string, kind: Kind, positiv
     throw error(
       kind,
       argument,
-      `expected ${positive ? 'a positive' : 'a'} duration (milliseconds, or a string like '500ms', '30s', '10m'), got ${describe(value)}`,
+      `expected ${positive ? 'a positive' : 'a'} duration (milliseconds, or a string like '500ms', '30s', '10m'), got ${describeValue(value)}`,
       cause,
     );
   }
@@ -148,7 +148,7 @@ function ratio(value: unknown, argument: string, kind: Kind, min: number, inclus
     throw error(
       kind,
       argument,
-      `expected a number ${inclusive ? '>=' : '>'} ${min} and < 1, got ${describe(value)}`,
+      `expected a number ${inclusive ? '>=' : '>'} ${min} and < 1, got ${describeValue(value)}`,
     );
   }
   return value;
@@ -156,10 +156,11 @@ function ratio(value: unknown, argument: string, kind: Kind, min: number, inclus
 
 /** Validates tags: an array of non-empty strings, without duplicates. */
 export function tagsOf(value: unknown, argument: string, kind: Kind): readonly string[] {
-  if (!Array.isArray(value)) throw error(kind, argument, `expected an array of tags, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw error(kind, argument, `expected an array of tags, got ${describeValue(value)}`);
   for (const [i, tag] of value.entries()) {
     if (typeof tag !== 'string' || tag.length === 0) {
-      throw error(kind, `${argument}[${i}]`, `expected a non-empty string, got ${describe(tag)}`);
+      throw error(kind, `${argument}[${i}]`, `expected a non-empty string, got ${describeValue(tag)}`);
     }
   }
   return value.length === 0 ? ENTRY_DEFAULTS.tags : Object.freeze([...new Set(value as string[])]);
@@ -182,7 +183,7 @@ export function resolveEntryOptions(
     throw error(
       kind,
       kind === 'config' ? 'options' : 'options',
-      `expected an object, got ${describe(input)}`,
+      `expected an object, got ${describeValue(input)}`,
     );
   }
   const out = { ...base } as { -readonly [K in keyof ResolvedEntryOptions]: ResolvedEntryOptions[K] };
@@ -215,7 +216,7 @@ export function resolveEntryOptions(
         break;
       case 'stampede':
         if (value !== 'local' && value !== 'distributed') {
-          throw error(kind, at(name), `expected 'local' or 'distributed', got ${describe(value)}`);
+          throw error(kind, at(name), `expected 'local' or 'distributed', got ${describeValue(value)}`);
         }
         out.stampede = value;
         break;

@@ -1,4 +1,4 @@
-import { describe, InvalidConfigError, systemClock } from '@forno/core';
+import { describeValue, InvalidConfigError, systemClock } from '@forno/core';
 import type { RootSettings } from './cache-root.js';
 import { assertNamespace } from './keys.js';
 import { serializerCodec } from './l1/handout.js';
@@ -21,7 +21,7 @@ export function resolveCacheOptions(options: HybridCacheOptions): {
   readonly defaults: ResolvedEntryOptions;
 } {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidConfigError('options', `expected an object, got ${describe(options)}`);
+    throw new InvalidConfigError('options', `expected an object, got ${describeValue(options)}`);
   }
   const defaults = resolveEntryOptions(options, ENTRY_DEFAULTS, 'config', CONSTRUCTOR_NAMES);
   const namespace = options.namespace ?? 'cache';
@@ -34,7 +34,10 @@ export function resolveCacheOptions(options: HybridCacheOptions): {
       typeof repo.set !== 'function' ||
       typeof repo.mget !== 'function'
     ) {
-      throw new InvalidConfigError('repository', `expected a CacheRepository, got ${describe(repository)}`);
+      throw new InvalidConfigError(
+        'repository',
+        `expected a CacheRepository, got ${describeValue(repository)}`,
+      );
     }
     try {
       serializerCodec(repository.serializer).encode({ v: [1], c: 0 });
@@ -76,7 +79,7 @@ function resolveL1(l1: HybridCacheOptions['l1']): RootSettings['l1'] {
   if (l1 === false) return undefined;
   if (l1 === undefined) return L1_DEFAULTS;
   if (l1 === null || typeof l1 !== 'object') {
-    throw new InvalidConfigError('l1', `expected an object or false, got ${describe(l1)}`);
+    throw new InvalidConfigError('l1', `expected an object or false, got ${describeValue(l1)}`);
   }
   for (const name of Object.keys(l1)) {
     if (name !== 'maxEntries' && name !== 'maxTtl')
@@ -84,7 +87,10 @@ function resolveL1(l1: HybridCacheOptions['l1']): RootSettings['l1'] {
   }
   const maxEntries = l1.maxEntries ?? L1_DEFAULTS.maxEntries;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-    throw new InvalidConfigError('l1.maxEntries', `expected an integer >= 1, got ${describe(maxEntries)}`);
+    throw new InvalidConfigError(
+      'l1.maxEntries',
+      `expected an integer >= 1, got ${describeValue(maxEntries)}`,
+    );
   }
   const maxTtlMs =
     l1.maxTtl === undefined ? L1_DEFAULTS.maxTtlMs : durationOf(l1.maxTtl, 'l1.maxTtl', 'config', true);
@@ -97,7 +103,7 @@ function resolveBus(
 ): number | undefined {
   if (bus === false) return undefined;
   if (bus !== undefined && (bus === null || typeof bus !== 'object')) {
-    throw new InvalidConfigError('bus', `expected an object or false, got ${describe(bus)}`);
+    throw new InvalidConfigError('bus', `expected an object or false, got ${describeValue(bus)}`);
   }
   for (const name of Object.keys(bus ?? {})) {
     if (name !== 'heartbeat') throw new InvalidConfigError(`bus.${name}`, 'unknown option');

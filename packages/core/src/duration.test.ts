@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Duration, describe as describeValue, parseDuration, parseTtl } from './duration.js';
+import { type Duration, describeValue, parseDuration, parseTtl } from './duration.js';
 import { InvalidArgumentError } from './errors.js';
 import { SeededRandom } from './test-support/random.js';
 
@@ -181,7 +181,7 @@ describe('parseTtl', () => {
   });
 });
 
-describe('describe', () => {
+describe('describeValue', () => {
   it.each([
     ['abc', '"abc"'],
     ['', '""'],

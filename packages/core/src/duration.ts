@@ -31,9 +31,12 @@ const MAX_TTL_MS = Number.MAX_SAFE_INTEGER;
 export function parseTtl(ttl: Duration, argument = 'ttl'): number {
   const ms = toMilliseconds(ttl, argument).ceil;
   if (ms <= 0)
-    throw new InvalidArgumentError(argument, `a TTL must be greater than zero, got ${describe(ttl)}`);
+    throw new InvalidArgumentError(argument, `a TTL must be greater than zero, got ${describeValue(ttl)}`);
   if (ms > MAX_TTL_MS) {
-    throw new InvalidArgumentError(argument, `a TTL must be at most ${MAX_TTL_MS} ms, got ${describe(ttl)}`);
+    throw new InvalidArgumentError(
+      argument,
+      `a TTL must be at most ${MAX_TTL_MS} ms, got ${describeValue(ttl)}`,
+    );
   }
   return ms;
 }
@@ -60,13 +63,13 @@ function toMilliseconds(duration: Duration, argument: string): { ms: number; cei
       const remainder = total % scale;
       const ms = Number(whole) + Number((remainder * FRACTION_DIGITS) / scale) / Number(FRACTION_DIGITS);
       if (!Number.isFinite(ms))
-        throw new InvalidArgumentError(argument, `too large, got ${describe(duration)}`);
+        throw new InvalidArgumentError(argument, `too large, got ${describeValue(duration)}`);
       return { ms, ceil: Number(remainder === 0n ? whole : whole + 1n) };
     }
   }
   throw new InvalidArgumentError(
     argument,
-    `expected milliseconds or a string like '500ms', '30s', '4h' or '7d', got ${describe(duration)}`,
+    `expected milliseconds or a string like '500ms', '30s', '4h' or '7d', got ${describeValue(duration)}`,
   );
 }
 
@@ -74,7 +77,7 @@ function toMilliseconds(duration: Duration, argument: string): { ms: number; cei
 const FRACTION_DIGITS = 10n ** 15n;
 
 /** Short, safe description of an arbitrary value for error messages. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);

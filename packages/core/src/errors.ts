@@ -139,6 +139,23 @@ export class PayloadTooLargeError extends SerializationError {
   static override readonly code: string = 'E_PAYLOAD_TOO_LARGE';
 }
 
+/**
+ * The `SerializationError` to throw when an encode or decode step failed, so serializers and the
+ * repository report failures one way. A `SerializationError` (or a subclass such as
+ * `PayloadTooLargeError`) keeps its class and gets `key` added when it names none; any other error
+ * is wrapped as `<context>: <its message>`, with the original as `cause`. Serializers call it
+ * without a key; the repository calls it again with the key it was working on.
+ */
+export function toSerializationError(error: unknown, context: string, key?: string): SerializationError {
+  if (SerializationError.is(error)) {
+    if (error.key !== undefined || key === undefined) return error;
+    const ErrorClass = error.constructor as typeof SerializationError;
+    return new ErrorClass(error.message, { key, cause: error.cause ?? error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new SerializationError(`${context}: ${message}`, { key, cause: error });
+}
+
 /** The operation targets a key holding another data type (Redis `WRONGTYPE`). */
 export class WrongTypeError extends CacheError {
   static override readonly code: string = 'E_WRONG_TYPE';

@@ -1,5 +1,5 @@
 export { type Clock, systemClock } from './clock.js';
-export { type Duration, type DurationUnit, describe, parseDuration, parseTtl } from './duration.js';
+export { type Duration, type DurationUnit, describeValue, parseDuration, parseTtl } from './duration.js';
 export {
   CacheEntityRepository,
   type CacheEntityRepositoryOptions,
@@ -22,6 +22,7 @@ export {
   isCacheError,
   PayloadTooLargeError,
   SerializationError,
+  toSerializationError,
   WrongTypeError,
 } from './errors.js';
 export { compileGlob, escapeGlob, matchGlob } from './glob.js';
@@ -37,26 +38,10 @@ export {
   type OperationOutcome,
 } from './instrumentation.js';
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export { parseInfo } from './parse-info.js';
 export { hideSecrets, REDACTED, redactUrl } from './redaction.js';
-export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
-export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
-export {
-  type CommandInvoker,
-  callCommand,
-  type ForwardedCommands,
-  ForwardingCommands,
-  REPOSITORY_COMMANDS,
-  type RepositoryCommand,
-} from './repository/forwarding-commands.js';
 export type { HashCommands } from './repository/hash-commands.js';
-export {
-  INSTRUMENTED_OPERATIONS,
-  type InstrumentedOperation,
-  type InstrumentRepositoryOptions,
-  instrumentRepository,
-  type OperationKind,
-} from './repository/instrument-repository.js';
 export type { EntriesInput, KeyValueCommands } from './repository/key-value-commands.js';
 export type { ListCommands } from './repository/list-commands.js';
 export type { LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
@@ -76,20 +61,9 @@ export type {
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
-export type {
-  RawCommands,
-  RawKey,
-  RawKeySpaceCommands,
-  RawLimit,
-  RawLockCommands,
-  RawMultiKeyCommands,
-  RawScored,
-  RawSetOptions,
-  RawSingleKeyCommands,
-  RawValue,
-} from './repository/raw-commands.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export { seededRandom } from './seeded-random.js';
 export type { Serializer } from './serializer.js';
 export {
   assertInteger,

@@ -118,6 +118,14 @@ describe('hashSlotOf', () => {
       expect(hashSlotOf(key), key).toBe(slotOf(key));
     }
   });
+
+  it('gives a key given as its bytes the slot of the same key as a string, invalid UTF-8 included', () => {
+    for (const key of ['foo', '{user1000}.following', 'foo{}{bar}', 'é{😀}x']) {
+      expect(hashSlotOf(Buffer.from(key)), key).toBe(hashSlotOf(key));
+    }
+    const invalidUtf8 = Buffer.from([0xff, 0x7b, 0xfe, 0x7d, 0x41]); // \xff{\xfe}A
+    expect(hashSlotOf(invalidUtf8)).toBe(crc16(Buffer.from([0xfe])) % 16_384);
+  });
 });
 
 describe('fenceKeyOf', () => {

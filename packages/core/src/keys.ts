@@ -1,4 +1,4 @@
-import { describe } from './duration.js';
+import { describeValue } from './duration.js';
 import { InvalidArgumentError } from './errors.js';
 import { assertWellFormed } from './validation.js';
 
@@ -9,7 +9,7 @@ import { assertWellFormed } from './validation.js';
  */
 export function assertKey(key: unknown, argument = 'key'): asserts key is string {
   if (typeof key !== 'string' || key.length === 0) {
-    throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describe(key)}`);
+    throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describeValue(key)}`);
   }
   assertWellFormed(key, argument);
 }
@@ -57,10 +57,22 @@ function crc16Ascii(text: string): number {
 
 /**
  * The Redis Cluster hash slot (0-16383) of `key`, as `CLUSTER KEYSLOT` computes it: CRC16 of the
- * key's UTF-8 bytes, or of its hash tag when it has one, modulo 16384.
+ * key's UTF-8 bytes, or of its hash tag when it has one, modulo 16384. A key may be given as its
+ * bytes (a key that is not valid UTF-8, as `scan` yields it). The one slot function of Forno: the
+ * drivers group multi-key commands with it, the fence key and the fault helpers use it too.
  */
-export function hashSlotOf(key: string): number {
-  return crc16(encoder.encode(hashTagOf(key) ?? key)) % SLOTS;
+export function hashSlotOf(key: string | Uint8Array): number {
+  const bytes = typeof key === 'string' ? encoder.encode(key) : key;
+  return crc16(hashedPartOf(bytes)) % SLOTS;
+}
+
+/** The bytes Redis hashes for a key: those of its hash tag (see {@link hashTagOf}) when it has one, else all. */
+function hashedPartOf(bytes: Uint8Array): Uint8Array {
+  const open = bytes.indexOf(0x7b); // '{'
+  if (open === -1) return bytes;
+  const close = bytes.indexOf(0x7d, open + 1); // '}'
+  if (close === -1 || close === open + 1) return bytes;
+  return bytes.subarray(open + 1, close);
 }
 
 let slotTags: string[] | undefined;

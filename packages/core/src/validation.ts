@@ -1,4 +1,4 @@
-import { describe } from './duration.js';
+import { describeValue } from './duration.js';
 import { InvalidArgumentError, SerializationError } from './errors.js';
 import type { ScoreBound } from './repository/options.js';
 
@@ -10,7 +10,7 @@ import type { ScoreBound } from './repository/options.js';
 /** Throws unless `value` is a safe integer. */
 export function assertInteger(value: unknown, argument: string): asserts value is number {
   if (!Number.isSafeInteger(value)) {
-    throw new InvalidArgumentError(argument, `expected an integer, got ${describe(value)}`);
+    throw new InvalidArgumentError(argument, `expected an integer, got ${describeValue(value)}`);
   }
 }
 
@@ -45,7 +45,7 @@ export function assertWellFormed(text: string, argument: string): void {
 /** Throws unless `value` is a non-empty, well-formed string (sent to Redis as it is). */
 export function assertNonEmptyString(value: unknown, argument: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describe(value)}`);
+    throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describeValue(value)}`);
   }
   assertWellFormed(value, argument);
 }
@@ -53,7 +53,7 @@ export function assertNonEmptyString(value: unknown, argument: string): asserts 
 /** Throws unless `value` is a number other than NaN (±Infinity are valid Redis scores). */
 export function assertScore(value: unknown, argument: string): asserts value is number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new InvalidArgumentError(argument, `expected a number, got ${describe(value)}`);
+    throw new InvalidArgumentError(argument, `expected a number, got ${describeValue(value)}`);
   }
 }
 
@@ -73,7 +73,7 @@ export function assertOptions(
 ): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidArgumentError(argument, `expected an object, got ${describe(options)}`);
+    throw new InvalidArgumentError(argument, `expected an object, got ${describeValue(options)}`);
   }
   for (const [name, value] of Object.entries(options)) {
     // Own keys only: `allowed.toString`, `allowed.constructor`... are not options.
@@ -86,7 +86,10 @@ export function assertOptions(
     }
     if (value === undefined || expected === 'any' || expected === 'duration') continue;
     if (typeof value !== expected) {
-      throw new InvalidArgumentError(`${argument}.${name}`, `expected a ${expected}, got ${describe(value)}`);
+      throw new InvalidArgumentError(
+        `${argument}.${name}`,
+        `expected a ${expected}, got ${describeValue(value)}`,
+      );
     }
   }
 }
@@ -125,7 +128,7 @@ export function formatScoreBound(bound: ScoreBound, argument: string): string {
   if (typeof bound === 'string' && EXCLUSIVE_BOUND.test(bound)) return bound;
   throw new InvalidArgumentError(
     argument,
-    `expected a number, '-inf', '+inf' or an exclusive bound like '(5', got ${describe(bound)}`,
+    `expected a number, '-inf', '+inf' or an exclusive bound like '(5', got ${describeValue(bound)}`,
   );
 }
 

@@ -1,10 +1,5 @@
-import {
-  assertCacheRepository,
-  assertOptions,
-  type CacheRepository,
-  escapeGlob,
-  ForbiddenOperationError,
-} from '@forno/core';
+import { assertOptions, type CacheRepository, escapeGlob, ForbiddenOperationError } from '@forno/core';
+import { assertCacheRepository } from '@forno/core/backend';
 import { KeyvStoreError, type KeyvStoreOperation } from './keyv-store-error.js';
 import { StoreEvents, type StoreListener } from './store-events.js';
 

@@ -1,7 +1,7 @@
 import {
   assertKey,
   type CacheRepository,
-  describe,
+  describeValue,
   InvalidArgumentError,
   InvalidConfigError,
 } from '@forno/core';
@@ -49,7 +49,7 @@ export class DistributedLock extends LeaseSource<Lock> {
     if (options === null || typeof options !== 'object') resolveLockOptions(options); // throws
     const { fencing = true, ...lockOptions } = options;
     if (typeof fencing !== 'boolean') {
-      throw new InvalidConfigError('fencing', `expected a boolean, got ${describe(fencing)}`);
+      throw new InvalidConfigError('fencing', `expected a boolean, got ${describeValue(fencing)}`);
     }
     const resolved = resolveLockOptions(lockOptions);
     super(

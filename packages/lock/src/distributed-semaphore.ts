@@ -1,4 +1,4 @@
-import { assertKey, type CacheRepository, describe, InvalidConfigError } from '@forno/core';
+import { assertKey, type CacheRepository, describeValue, InvalidConfigError } from '@forno/core';
 import { assertRepository } from './distributed-lock.js';
 import type { LeaseInit } from './lease.js';
 import { LeaseSource } from './lease-source.js';
@@ -33,7 +33,7 @@ export class DistributedSemaphore extends LeaseSource<SemaphorePermit> {
     assertKey(key);
     const { limit, ...lockOptions } = options ?? ({} as DistributedSemaphoreOptions);
     if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new InvalidConfigError('limit', `expected an integer ≥ 1, got ${describe(limit)}`);
+      throw new InvalidConfigError('limit', `expected an integer ≥ 1, got ${describeValue(limit)}`);
     }
     super(new SemaphoreStore(repository, key, limit), resolveLockOptions(lockOptions));
     this.limit = limit;

@@ -2,7 +2,7 @@ import {
   type CacheEventEmitter,
   type Clock,
   type Duration,
-  describe,
+  describeValue,
   InvalidConfigError,
   parseDuration,
   parseTtl,
@@ -76,7 +76,7 @@ export function resolveLockOptions(
   extra: ReadonlySet<string> = new Set(),
 ): ResolvedLockOptions {
   if (options === null || typeof options !== 'object') {
-    throw new InvalidConfigError('options', `expected an object, got ${describe(options)}`);
+    throw new InvalidConfigError('options', `expected an object, got ${describeValue(options)}`);
   }
   for (const name of Object.keys(options)) {
     if (!KNOWN.has(name) && !extra.has(name)) throw new InvalidConfigError(name, 'unknown option');
@@ -86,14 +86,17 @@ export function resolveLockOptions(
   if (typeof driftFactor !== 'number' || !(driftFactor >= 0 && driftFactor < 0.5)) {
     throw new InvalidConfigError(
       'driftFactor',
-      `expected a number in [0, 0.5), got ${describe(driftFactor)}`,
+      `expected a number in [0, 0.5), got ${describeValue(driftFactor)}`,
     );
   }
   if (options.autoExtend !== undefined && typeof options.autoExtend !== 'boolean') {
-    throw new InvalidConfigError('autoExtend', `expected a boolean, got ${describe(options.autoExtend)}`);
+    throw new InvalidConfigError(
+      'autoExtend',
+      `expected a boolean, got ${describeValue(options.autoExtend)}`,
+    );
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new InvalidConfigError('signal', `expected an AbortSignal, got ${describe(options.signal)}`);
+    throw new InvalidConfigError('signal', `expected an AbortSignal, got ${describeValue(options.signal)}`);
   }
   if (leaseMs <= driftOf(leaseMs, driftFactor)) {
     throw new InvalidConfigError(

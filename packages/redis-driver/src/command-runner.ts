@@ -1,4 +1,5 @@
 import { type CacheError, CacheTimeoutError, CacheUnavailableError } from '@forno/core';
+import { isIdempotent, type RawCommandName } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import { toCacheError } from './to-cache-error.js';
 
@@ -14,6 +15,8 @@ export interface CommandRetry {
 }
 
 type Command<T> = (client: RedisClient) => Promise<T>;
+
+const NO_ARGUMENTS: readonly unknown[] = [];
 
 /**
  * Sends commands over the pool: round-robin over the command connections, errors translated to
@@ -48,6 +51,15 @@ export class CommandRunner {
     const client = this.#clients[this.#next]!;
     this.#next = (this.#next + 1) % this.#clients.length;
     return client;
+  }
+
+  /**
+   * Sends the raw command `name` (called with `args`): retried like {@link idempotent} when core's
+   * command table says it is idempotent for these arguments (`isIdempotent`), sent {@link once}
+   * otherwise. Every raw command goes through here, so the choice is never restated per command.
+   */
+  send<T>(name: RawCommandName, command: Command<T>, args: readonly unknown[] = NO_ARGUMENTS): Promise<T> {
+    return isIdempotent(name, args) ? this.idempotent(command) : this.once(command);
   }
 
   /** Sends a command that must not be repeated (`incrby`, `lpush`, `zpopmin`...). */

@@ -1,5 +1,4 @@
-import { CrossSlotError } from '@forno/core';
-import calculateSlot from 'cluster-key-slot';
+import { CrossSlotError, hashSlotOf } from '@forno/core';
 
 /** Keys of one Cluster hash slot, with their positions in the caller's list. */
 export interface SlotGroup<K extends string | Buffer = string> {
@@ -14,7 +13,7 @@ export interface SlotGroup<K extends string | Buffer = string> {
 export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): SlotGroup<K>[] {
   const groups = new Map<number, SlotGroup<K>>();
   keys.forEach((key, position) => {
-    const slot = calculateSlot(key);
+    const slot = hashSlotOf(key);
     let group = groups.get(slot);
     if (group === undefined) {
       group = { keys: [], positions: [] };
@@ -28,7 +27,9 @@ export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): Slot
 
 /** Whether every key lives in the same hash slot. */
 export function sameSlot(keys: readonly string[]): boolean {
-  return calculateSlot.generateMulti([...keys]) !== -1;
+  if (keys.length === 0) return true;
+  const slot = hashSlotOf(keys[0] as string);
+  return keys.every((key) => hashSlotOf(key) === slot);
 }
 
 /** Throws a `CrossSlotError` telling the user to use a hash tag, unless all keys share a slot. */
@@ -38,4 +39,30 @@ export function assertSameSlot(command: string, keys: readonly string[]): void {
     `${command} on Redis Cluster needs all its keys in one hash slot, got ${keys.map((k) => JSON.stringify(k)).join(', ')}. ` +
       "Put the same hash tag in every key name, e.g. '{segments}:vip' and '{segments}:campaign:42'.",
   );
+}
+
+/**
+ * How many of the commands a split multi-key operation sends are in flight at once. Each command
+ * has its own `commandTimeout` deadline from the moment it is issued; issuing thousands at once
+ * (a 20k-key `mset` on Cluster is one command per hash slot) would make the last ones wait in the
+ * client's queues past their deadline while Redis is healthy.
+ */
+const SPLIT_COMMANDS_IN_FLIGHT = 256;
+
+/** Runs `send` for each item (a slot group, a key), at most 256 at a time; results in item order. */
+export async function inFlightLimited<T, R>(
+  items: readonly T[],
+  send: (item: T) => Promise<R>,
+): Promise<R[]> {
+  if (items.length <= SPLIT_COMMANDS_IN_FLIGHT) return Promise.all(items.map(send));
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await send(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: SPLIT_COMMANDS_IN_FLIGHT }, worker));
+  return results;
 }

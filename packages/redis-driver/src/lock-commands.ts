@@ -1,4 +1,5 @@
-import type { LeaseGrant, RawLockCommands } from '@forno/core';
+import type { LeaseGrant } from '@forno/core';
+import type { RawLockCommands } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 
@@ -23,14 +24,13 @@ const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
 /**
  * The lock primitives as Lua scripts (one round trip, atomic on the server) and pub/sub. The
  * fencing counter shares the lock key's hash slot, so the fenced script also runs on Cluster.
- * Acquisition and extension are sent once (never retried: a retry could report a lock this very
- * client already took as taken by someone else); release is idempotent.
+ * Acquisition and extension are sent once, release is retried: the command table says which.
  */
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
   return {
     async setIfAbsent(key, token, px, fenceKey): Promise<LeaseGrant> {
-      const [granted, value] = await runner.once((c) =>
+      const [granted, value] = await runner.send('setIfAbsent', (c) =>
         fenceKey === undefined
           ? scripts(c).fornoSetIfAbsent(key, token, px)
           : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, token, px),
@@ -41,14 +41,16 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     compareAndDelete: (key, token, notifyChannel) =>
       runner
-        .idempotent((c) => scripts(c).fornoCompareAndDelete(key, token, notifyChannel ?? ''))
+        .send('compareAndDelete', (c) => scripts(c).fornoCompareAndDelete(key, token, notifyChannel ?? ''))
         .then((n) => n === 1),
 
     compareAndExpire: (key, token, px) =>
-      runner.once((c) => scripts(c).fornoCompareAndExpire(key, token, px)).then((n) => n === 1),
+      runner
+        .send('compareAndExpire', (c) => scripts(c).fornoCompareAndExpire(key, token, px))
+        .then((n) => n === 1),
 
     async acquireSemaphore(key, token, limit, px) {
-      const [granted, holders, retryAfter] = await runner.once((c) =>
+      const [granted, holders, retryAfter] = await runner.send('acquireSemaphore', (c) =>
         scripts(c).fornoAcquireSemaphore(key, token, limit, px),
       );
       return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
@@ -56,13 +58,15 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     releaseSemaphore: (key, token, notifyChannel) =>
       runner
-        .idempotent((c) => scripts(c).fornoReleaseSemaphore(key, token, notifyChannel ?? ''))
+        .send('releaseSemaphore', (c) => scripts(c).fornoReleaseSemaphore(key, token, notifyChannel ?? ''))
         .then((n) => n === 1),
 
     extendSemaphore: (key, token, px) =>
-      runner.once((c) => scripts(c).fornoExtendSemaphore(key, token, px)).then((n) => n === 1),
+      runner
+        .send('extendSemaphore', (c) => scripts(c).fornoExtendSemaphore(key, token, px))
+        .then((n) => n === 1),
 
-    publish: (channel, message) => runner.once((c) => c.publish(channel, message)),
+    publish: (channel, message) => runner.send('publish', (c) => c.publish(channel, message)),
 
     subscribe: (channel, listener) => ctx.subscriber().subscribe(channel, listener),
   };

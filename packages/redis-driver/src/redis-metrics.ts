@@ -1,9 +1,5 @@
-import {
-  type CacheEventEmitter,
-  type CacheRepository,
-  InvalidConfigError,
-  instrumentRepository,
-} from '@forno/core';
+import { type CacheEventEmitter, type CacheRepository, InvalidConfigError } from '@forno/core';
+import { instrumentRepository } from '@forno/core/backend';
 import { buildPerformanceSummary, CacheMetrics, INSTRUMENTS, type PerformanceSummary } from '@forno/metrics';
 import { isCluster, type RedisClient } from './create-client.js';
 

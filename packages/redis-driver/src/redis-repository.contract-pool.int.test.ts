@@ -1,3 +1,3 @@
-import { describeStandaloneContract } from './test-support/standalone-contract.js';
+import { describeStandaloneContract } from '../test/standalone-contract.js';
 
 describeStandaloneContract('a pool of 3 connections', { connectionPoolSize: 3 });

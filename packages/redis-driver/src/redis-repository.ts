@@ -1,14 +1,14 @@
 import {
   assertKey,
-  BaseCacheRepository,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
-  type RawCommands,
+  parseInfo,
   type Serializer,
 } from '@forno/core';
+import { BaseCacheRepository, type RawCommands } from '@forno/core/backend';
 import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import {
@@ -26,13 +26,16 @@ import { type RedisRepositoryConfig, type ResolvedRedisConfig, resolveConfig } f
 import { ConnectionSupervisor } from './connection-supervisor.js';
 import { createClient, isCluster, type RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
+import { hashCommands } from './hash-commands.js';
 import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
-import { keySpaceCommands } from './key-space-commands.js';
+import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
-import { multiKeyCommands } from './multi-key-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
-import { singleKeyCommands } from './single-key-commands.js';
+import { serverCommands } from './server-commands.js';
+import { setCommands } from './set-commands.js';
 import { refreshSlotMapOnTimeout } from './slot-map-refresh.js';
+import { sortedSetCommands } from './sorted-set-commands.js';
+import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
 
@@ -303,18 +306,12 @@ export function createRedisRepository(config: RedisRepositoryConfig = {}): Redis
 
 function createRawCommands(context: DriverContext): RawCommands {
   return {
-    ...singleKeyCommands(context),
-    ...multiKeyCommands(context),
-    ...keySpaceCommands(context),
+    ...stringCommands(context),
+    ...hashCommands(context),
+    ...listCommands(context),
+    ...setCommands(context),
+    ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...serverCommands(context),
   };
-}
-
-function parseInfo(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
-  }
-  return fields;
 }

@@ -1,4 +1,5 @@
-import { parseScore, type RawScored, type RawValue } from '@forno/core';
+import { parseScore } from '@forno/core';
+import type { RawScored, RawValue } from '@forno/core/backend';
 
 /** A value reply, as ioredis gives it: a string (text mode) or a Buffer (binary mode). */
 export type ValueReply = string | Buffer;

@@ -1,5 +1,5 @@
 import type { Duration } from '@forno/core';
-import { describe, InvalidConfigError } from '@forno/core';
+import { describeValue, InvalidConfigError } from '@forno/core';
 import { assertKnownOptions, durationOption, integerOption, numberOption } from './config.js';
 
 /**
@@ -65,7 +65,7 @@ function jitterOption(jitter: unknown, owner: string): number {
   if (typeof jitter === 'number' && jitter >= 0 && jitter <= 1) return jitter;
   throw new InvalidConfigError(
     'options.jitter',
-    `${owner} needs 'none', 'equal', 'full' or a fraction in [0, 1], got ${describe(jitter)}`,
+    `${owner} needs 'none', 'equal', 'full' or a fraction in [0, 1], got ${describeValue(jitter)}`,
   );
 }
 

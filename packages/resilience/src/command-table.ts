@@ -1,4 +1,5 @@
-import { type Duration, parseTtl, type RepositoryCommand } from '@forno/core';
+import { type Duration, parseTtl } from '@forno/core';
+import type { RepositoryCommand } from '@forno/core/backend';
 
 /** A command the table classifies: every `CacheRepository` command (see `RepositoryCommand`). */
 export type CommandName = RepositoryCommand;

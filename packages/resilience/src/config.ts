@@ -1,4 +1,4 @@
-import { type Duration, describe, InvalidConfigError, parseDuration } from '@forno/core';
+import { type Duration, describeValue, InvalidConfigError, parseDuration } from '@forno/core';
 
 /**
  * Option checks shared by the policies' constructors (internal, not exported from the package).
@@ -10,7 +10,10 @@ import { type Duration, describe, InvalidConfigError, parseDuration } from '@for
 export function assertKnownOptions(options: unknown, known: readonly string[], owner: string): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidConfigError('options', `${owner} expects an options object, got ${describe(options)}`);
+    throw new InvalidConfigError(
+      'options',
+      `${owner} expects an options object, got ${describeValue(options)}`,
+    );
   }
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {
@@ -31,7 +34,7 @@ export function integerOption(
   if (!Number.isSafeInteger(value) || (value as number) < min) {
     throw new InvalidConfigError(
       `options.${name}`,
-      `${owner} needs an integer >= ${min}, got ${describe(value)}`,
+      `${owner} needs an integer >= ${min}, got ${describeValue(value)}`,
     );
   }
   return value as number;
@@ -53,7 +56,7 @@ export function numberOption(
     const bounds = range.max === undefined ? lower : `${lower} and <= ${range.max}`;
     throw new InvalidConfigError(
       `options.${name}`,
-      `${owner} needs a number ${bounds}, got ${describe(value)}`,
+      `${owner} needs a number ${bounds}, got ${describeValue(value)}`,
     );
   }
   return value;
@@ -66,7 +69,7 @@ export function durationOption(value: unknown, name: string, fallback: Duration,
   } catch (cause) {
     throw new InvalidConfigError(
       `options.${name}`,
-      `${owner} needs milliseconds or a string like '100ms' or '60s', got ${describe(value)}`,
+      `${owner} needs milliseconds or a string like '100ms' or '60s', got ${describeValue(value)}`,
       { cause },
     );
   }
@@ -82,7 +85,7 @@ export function functionOption<F>(
 ): F {
   if (value === undefined) return fallback;
   if (typeof value !== 'function') {
-    const message = `${owner} needs a function, got ${describe(value)}`;
+    const message = `${owner} needs a function, got ${describeValue(value)}`;
     throw new InvalidConfigError(`options.${name}`, hint === undefined ? message : `${message}. ${hint}`);
   }
   return value as F;
@@ -103,7 +106,7 @@ export function strategyOption<S>(
   if (missing.length > 0) {
     throw new InvalidConfigError(
       `options.${name}`,
-      `${owner} needs an object with ${methods.join(', ')} methods, got ${describe(value)}`,
+      `${owner} needs an object with ${methods.join(', ')} methods, got ${describeValue(value)}`,
     );
   }
   return value as S;

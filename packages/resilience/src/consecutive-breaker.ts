@@ -1,4 +1,4 @@
-import { describe, InvalidConfigError } from '@forno/core';
+import { describeValue, InvalidConfigError } from '@forno/core';
 import type { Breaker } from './breaker.js';
 
 /**
@@ -16,7 +16,7 @@ export class ConsecutiveBreaker implements Breaker {
     if (!Number.isSafeInteger(threshold) || threshold < 1) {
       throw new InvalidConfigError(
         'threshold',
-        `ConsecutiveBreaker needs an integer >= 1, got ${describe(threshold)}`,
+        `ConsecutiveBreaker needs an integer >= 1, got ${describeValue(threshold)}`,
       );
     }
     this.threshold = threshold;

@@ -1,14 +1,13 @@
 import {
-  assertCacheRepository,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type CacheRepository,
-  CacheRepositoryDecorator,
   type Duration,
-  describe,
+  describeValue,
   InvalidConfigError,
 } from '@forno/core';
+import { assertCacheRepository, CacheRepositoryDecorator } from '@forno/core/backend';
 import type { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
 import { assertKnownOptions, strategyOption } from './config.js';
 import { FallbackMirror, type FallbackOptions } from './fallback-mirror.js';
@@ -203,7 +202,7 @@ function fallbackOption(fallback: FallbackOptions | false | undefined): Fallback
   if (fallback !== undefined && (typeof fallback !== 'object' || fallback === null)) {
     throw new InvalidConfigError(
       'options.fallback',
-      `${OWNER} needs an options object or false, got ${describe(fallback)}`,
+      `${OWNER} needs an options object or false, got ${describeValue(fallback)}`,
     );
   }
   return new FallbackMirror(fallback);

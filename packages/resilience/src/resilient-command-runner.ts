@@ -1,4 +1,5 @@
-import { type CacheEventEmitter, type CacheRepository, callCommand, compileGlob } from '@forno/core';
+import { type CacheEventEmitter, type CacheRepository, compileGlob } from '@forno/core';
+import { callCommand } from '@forno/core/backend';
 import {
   COMMANDS,
   type CommandName,

@@ -1,5 +1,4 @@
-import { CacheTimeoutError, isCacheError } from '@forno/core';
-import { seededRandom } from '@forno/testing';
+import { CacheTimeoutError, isCacheError, seededRandom } from '@forno/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resilientFixture } from './resilient-fixture.js';
 import { TimeoutPolicy } from './timeout-policy.js';

@@ -22,9 +22,6 @@ export function manualClock(): ManualClock {
   };
 }
 
-/** Seeded randomness (mulberry32), so jittered schedules are reproducible. */
-export { seededRandom } from '@forno/testing';
-
 /** A random source returning `values` in order (cycling), for hand-computable schedules. */
 export function sequenceRandom(...values: number[]): () => number {
   let i = 0;

@@ -1,7 +1,7 @@
 import {
   CacheTimeoutError,
   type Duration,
-  describe,
+  describeValue,
   InvalidArgumentError,
   InvalidConfigError,
   parseDuration,
@@ -55,7 +55,7 @@ export class TimeoutPolicy implements Policy {
     if (!(ms > 0)) {
       throw new InvalidConfigError(
         'timeout',
-        `${OWNER} needs a duration greater than zero, like '250ms' or 1000, got ${describe(timeout)}`,
+        `${OWNER} needs a duration greater than zero, like '250ms' or 1000, got ${describeValue(timeout)}`,
       );
     }
     this.timeoutMs = ms;

@@ -1,4 +1,4 @@
-import { describe, InvalidConfigError } from '@forno/core';
+import { describeValue, InvalidConfigError } from '@forno/core';
 import type { Policy, PolicyContext, PolicyFunction } from './policy.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 
@@ -15,7 +15,7 @@ export class PolicyChain implements Policy {
       if (typeof (policy as Partial<Policy> | null | undefined)?.execute !== 'function') {
         throw new InvalidConfigError(
           `policies[${i}]`,
-          `expected a policy with an execute method, got ${describe(policy)}`,
+          `expected a policy with an execute method, got ${describeValue(policy)}`,
         );
       }
     });

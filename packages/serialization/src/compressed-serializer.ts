@@ -1,9 +1,8 @@
-import { InvalidConfigError, type Serializer } from '@forno/core';
+import { InvalidConfigError, type Serializer, toSerializationError } from '@forno/core';
 import { type Codec, type CodecSerializer, isCodecSerializer } from './codec.js';
 import { type CompressionAlgorithm, type Compressor, compressorFor } from './compression.js';
 import { assertConfig, integerOption } from './options.js';
 import { assertPayloadSize, maxPayloadBytesOption } from './payload-size.js';
-import { toSerializationError } from './serialization-error.js';
 import { HEADER_LENGTH, uncompressedForm, writeFrame } from './wire-format.js';
 import { WireReader } from './wire-reader.js';
 
@@ -111,7 +110,7 @@ export class CompressedSerializer implements Serializer {
       if (HEADER_LENGTH + packed.byteLength >= plainLength) return plain;
       return writeFrame(this.#codec.id, this.#compressor.id, packed);
     } catch (error) {
-      throw toSerializationError(error, this.name, 'serialize');
+      throw toSerializationError(error, `${this.name} cannot serialize`);
     }
   }
 
@@ -120,7 +119,7 @@ export class CompressedSerializer implements Serializer {
     try {
       return this.#reader.read(payload);
     } catch (error) {
-      throw toSerializationError(error, this.name, 'deserialize');
+      throw toSerializationError(error, `${this.name} cannot deserialize`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { describe } from '@forno/core';
+import { describeValue } from '@forno/core';
 import type { Codec } from './codec.js';
 import { assertJsonFaithful } from './json-fidelity.js';
 import { assertNoPrototypeKeys, PROTO_KEY } from './prototype-guard.js';
@@ -21,7 +21,7 @@ export function createJsonCodec(strict: boolean): Codec {
 /** `JSON.stringify` that throws a `TypeError` instead of returning `undefined` or losing data. */
 export function encodeJson(value: unknown, strict: boolean): string {
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
-    throw new TypeError(`JSON cannot represent ${describe(value)}`);
+    throw new TypeError(`JSON cannot represent ${describeValue(value)}`);
   }
   let text: string | undefined;
   try {
@@ -30,7 +30,7 @@ export function encodeJson(value: unknown, strict: boolean): string {
     throw new TypeError(`JSON cannot represent this value: ${(error as Error).message}`, { cause: error });
   }
   if (text === undefined)
-    throw new TypeError(`JSON cannot represent ${describe(value)} (toJSON returned nothing)`);
+    throw new TypeError(`JSON cannot represent ${describeValue(value)} (toJSON returned nothing)`);
   if (strict) assertJsonFaithful(value);
   if (mayHidePrototypeKey(text)) assertNoPrototypeKeys(JSON.parse(text));
   return text;

@@ -1,4 +1,4 @@
-import { describe } from '@forno/core';
+import { describeValue } from '@forno/core';
 
 /**
  * Strict JSON: finds what `JSON.stringify` would silently drop or change. Without this check a
@@ -106,7 +106,7 @@ function lossOf(value: unknown): string | undefined {
     case 'function':
     case 'symbol':
     case 'bigint':
-      return describe(value);
+      return describeValue(value);
     case 'number':
       return Number.isFinite(value) ? undefined : String(value);
     case 'object': {

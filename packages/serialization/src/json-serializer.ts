@@ -1,8 +1,8 @@
+import { toSerializationError } from '@forno/core';
 import type { Codec, CodecSerializer } from './codec.js';
 import { createJsonCodec, parseJson } from './json-codec.js';
 import { assertConfig } from './options.js';
 import { assertPayloadSize, maxPayloadBytesOption } from './payload-size.js';
-import { toSerializationError } from './serialization-error.js';
 import { asBuffer, WIRE_MAGIC } from './wire-format.js';
 
 /** Options of {@link JsonSerializer}. */
@@ -52,7 +52,7 @@ export class JsonSerializer implements CodecSerializer {
       assertPayloadSize(text, this.maxPayloadBytes, this.name);
       return text;
     } catch (error) {
-      throw toSerializationError(error, this.name, 'serialize');
+      throw toSerializationError(error, `${this.name} cannot serialize`);
     }
   }
 
@@ -71,7 +71,7 @@ export class JsonSerializer implements CodecSerializer {
         );
       }
     } catch (error) {
-      throw toSerializationError(error, this.name, 'deserialize');
+      throw toSerializationError(error, `${this.name} cannot deserialize`);
     }
   }
 }

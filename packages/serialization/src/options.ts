@@ -1,4 +1,4 @@
-import { describe, InvalidConfigError } from '@forno/core';
+import { describeValue, InvalidConfigError } from '@forno/core';
 
 type OptionType = 'boolean' | 'number' | 'string' | 'object';
 
@@ -10,7 +10,7 @@ type OptionType = 'boolean' | 'number' | 'string' | 'object';
 export function assertConfig(options: unknown, allowed: Readonly<Record<string, OptionType>>): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidConfigError('options', `expected an object, got ${describe(options)}`);
+    throw new InvalidConfigError('options', `expected an object, got ${describeValue(options)}`);
   }
   for (const [name, value] of Object.entries(options)) {
     const expected = Object.hasOwn(allowed, name) ? allowed[name] : undefined;
@@ -21,7 +21,7 @@ export function assertConfig(options: unknown, allowed: Readonly<Record<string, 
       );
     }
     if (value !== undefined && typeof value !== expected) {
-      throw new InvalidConfigError(`options.${name}`, `expected a ${expected}, got ${describe(value)}`);
+      throw new InvalidConfigError(`options.${name}`, `expected a ${expected}, got ${describeValue(value)}`);
     }
   }
 }
@@ -30,7 +30,10 @@ export function assertConfig(options: unknown, allowed: Readonly<Record<string, 
 export function integerOption(value: unknown, name: string, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new InvalidConfigError(`options.${name}`, `expected an integer ${range}, got ${describe(value)}`);
+    throw new InvalidConfigError(
+      `options.${name}`,
+      `expected an integer ${range}, got ${describeValue(value)}`,
+    );
   }
   return value as number;
 }
@@ -40,7 +43,7 @@ export function choiceOption<T extends string>(value: unknown, name: string, cho
   if (!choices.includes(value as T)) {
     throw new InvalidConfigError(
       `options.${name}`,
-      `expected one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}`,
+      `expected one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describeValue(value)}`,
     );
   }
   return value as T;

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { describe, isWellFormedText } from '@forno/core';
+import { describeValue, isWellFormedText } from '@forno/core';
 import type { Codec } from './codec.js';
 import { CODEC_IDS } from './wire-format.js';
 
@@ -26,7 +26,7 @@ export function encodeRaw(value: unknown): string | Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (typeof value !== 'string') {
     throw new TypeError(
-      `the raw serializer stores strings and Buffers as they are, got ${describe(value)}; use JsonSerializer or MsgpackSerializer for other values`,
+      `the raw serializer stores strings and Buffers as they are, got ${describeValue(value)}; use JsonSerializer or MsgpackSerializer for other values`,
     );
   }
   if (!isWellFormedText(value)) {

@@ -1,8 +1,8 @@
+import { toSerializationError } from '@forno/core';
 import type { Codec, CodecSerializer } from './codec.js';
 import { assertConfig, choiceOption } from './options.js';
 import { assertPayloadSize, maxPayloadBytesOption } from './payload-size.js';
 import { createRawCodec } from './raw-codec.js';
-import { toSerializationError } from './serialization-error.js';
 import { asBuffer } from './wire-format.js';
 
 /** Options of {@link RawSerializer}. */
@@ -50,7 +50,7 @@ export class RawSerializer implements CodecSerializer {
       assertPayloadSize(raw, this.maxPayloadBytes, this.name);
       return raw;
     } catch (error) {
-      throw toSerializationError(error, this.name, 'serialize');
+      throw toSerializationError(error, `${this.name} cannot serialize`);
     }
   }
 
@@ -61,7 +61,7 @@ export class RawSerializer implements CodecSerializer {
         return typeof payload === 'string' ? Buffer.from(payload, 'utf8') : asBuffer(payload);
       return typeof payload === 'string' ? payload : asBuffer(payload).toString('utf8');
     } catch (error) {
-      throw toSerializationError(error, this.name, 'deserialize');
+      throw toSerializationError(error, `${this.name} cannot deserialize`);
     }
   }
 }

@@ -3,12 +3,14 @@ export {
   type ChaosErrorFactory,
   type ChaosLatency,
   type ChaosOptions,
-  seededRandom,
 } from './chaos/index.js';
 export {
   InMemoryCacheRepository,
   type InMemoryCacheRepositoryOptions,
 } from './in-memory/in-memory-cache-repository.js';
-export { InMemoryRepository, type InMemoryRepositoryOptions } from './in-memory/in-memory-repository.js';
+export {
+  InMemoryEntityRepository,
+  type InMemoryEntityRepositoryOptions,
+} from './in-memory/in-memory-entity-repository.js';
 export { InMemoryStore, type InMemoryStoreOptions } from './in-memory/in-memory-store.js';
 export { ManualClock } from './in-memory/manual-clock.js';

@@ -1,6 +1,7 @@
+import { seededRandom } from '@forno/core';
 import { describe, expect, it } from 'vitest';
 import { SEED_INGREDIENTS, SEED_MENU } from '../db/seed-data.js';
-import { parseSimulationArgs, seededRandom, simulationStock } from './sim-config.js';
+import { parseSimulationArgs, simulationStock } from './sim-config.js';
 import { emptyStats, formatResult, type SimulationResult, sumStats } from './sim-stats.js';
 
 describe('simulation options', () => {

@@ -83,9 +83,6 @@ export function simulationStock(
   });
 }
 
-/** Seeded randomness (mulberry32), so a run can be repeated with `--seed`. */
-export { seededRandom } from '@forno/testing';
-
 /** Keys the simulation itself uses, beside the services' own (relative to the run's prefix). */
 export const SIM_KEYS = {
   /** Counter handing out order numbers to the workers. */

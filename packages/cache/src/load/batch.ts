@@ -1,4 +1,4 @@
-import { describe, InvalidArgumentError } from '@forno/core';
+import { describeValue, InvalidArgumentError } from '@forno/core';
 import type { StaleReason } from '../cache-events.js';
 import type { CacheRoot } from '../cache-root.js';
 import { type CacheEntry, stateOf } from '../entry.js';
@@ -221,7 +221,7 @@ async function produce(
     if (!Array.isArray(values) && !(values instanceof Map)) {
       throw new InvalidArgumentError(
         'factory',
-        `expected an array or a Map of values, got ${describe(values)}`,
+        `expected an array or a Map of values, got ${describeValue(values)}`,
       );
     }
     if (Array.isArray(values) && values.length !== keys.length) {
@@ -282,7 +282,7 @@ function valueFor(
   if (value === undefined) {
     throw new InvalidArgumentError(
       'factory',
-      `returned no value (undefined) for key ${describe(key)}: return null to cache an absence`,
+      `returned no value (undefined) for key ${describeValue(key)}: return null to cache an absence`,
     );
   }
   return value;

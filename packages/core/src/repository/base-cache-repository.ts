@@ -1,5 +1,10 @@
 import { type Duration, parseTtl } from '../duration.js';
-import { ForbiddenOperationError, InvalidArgumentError, SerializationError } from '../errors.js';
+import {
+  ForbiddenOperationError,
+  InvalidArgumentError,
+  SerializationError,
+  toSerializationError,
+} from '../errors.js';
 import { escapeGlob } from '../glob.js';
 import type { ConnectionStatus } from '../instrumentation.js';
 import { assertKey, fenceKeyOf } from '../keys.js';
@@ -673,21 +678,4 @@ export abstract class BaseCacheRepository implements CacheRepository {
   #decodeScored<T>(entries: readonly RawScored[], key: string): ScoredMember<T>[] {
     return entries.map(([member, score]) => ({ member: this.#decode(member, key) as T, score }));
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * A `SerializationError` naming `key`: a serializer's own `SerializationError` (or subclass, such as
- * `PayloadTooLargeError`) gets the key added, keeping its class; any other error is wrapped.
- */
-function toSerializationError(error: unknown, context: string, key: string | undefined): SerializationError {
-  if (SerializationError.is(error)) {
-    if (error.key !== undefined || key === undefined) return error;
-    const ErrorClass = error.constructor as typeof SerializationError;
-    return new ErrorClass(error.message, { key, cause: error.cause ?? error });
-  }
-  return new SerializationError(`${context}: ${messageOf(error)}`, { key, cause: error });
 }

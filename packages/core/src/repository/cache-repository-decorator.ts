@@ -1,4 +1,4 @@
-import { describe } from '../duration.js';
+import { describeValue } from '../duration.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ConnectionStatus } from '../instrumentation.js';
 import type { Serializer } from '../serializer.js';
@@ -9,7 +9,7 @@ import type { ScanOptions } from './options.js';
 /** Throws `InvalidArgumentError` (naming `argument`) unless `value` looks like a `CacheRepository`. */
 export function assertCacheRepository(value: unknown, argument = 'inner'): asserts value is CacheRepository {
   if (typeof (value as Partial<CacheRepository> | null)?.get !== 'function') {
-    throw new InvalidArgumentError(argument, `expected a CacheRepository, got ${describe(value)}`);
+    throw new InvalidArgumentError(argument, `expected a CacheRepository, got ${describeValue(value)}`);
   }
 }
 

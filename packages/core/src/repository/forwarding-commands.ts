@@ -1,13 +1,12 @@
 import type { CacheRepository } from './cache-repository.js';
 
+import { COMMAND_NAMES, type CommandName } from './command-table.js';
+
 /**
- * Every `CacheRepository` method that returns a promise, except `connect` and `disconnect` (which
- * change a wrapper's own state and are written by hand): what a forwarding wrapper intercepts.
+ * Every command of the table except `scan` (an iterator, not a promise, which a wrapper hands to
+ * the inner repository as it is): what a forwarding wrapper intercepts.
  */
-export type RepositoryCommand = Exclude<
-  keyof CacheRepository,
-  'keyPrefix' | 'serializer' | 'status' | 'scan' | 'connect' | 'disconnect'
->;
+export type RepositoryCommand = Exclude<CommandName, 'scan'>;
 
 /** The intercepted methods, with their exact `CacheRepository` signatures (overloads included). */
 export type ForwardedCommands = Pick<CacheRepository, RepositoryCommand>;
@@ -15,69 +14,8 @@ export type ForwardedCommands = Pick<CacheRepository, RepositoryCommand>;
 /** Receives every intercepted call: the method name and its arguments, untouched. */
 export type CommandInvoker = (name: RepositoryCommand, args: unknown[]) => Promise<unknown>;
 
-// `satisfies` makes the compiler reject a missing or unknown name when the interface changes.
-const COMMANDS = {
-  get: true,
-  set: true,
-  mget: true,
-  mset: true,
-  delete: true,
-  deletePattern: true,
-  exists: true,
-  expire: true,
-  ttl: true,
-  persist: true,
-  incrby: true,
-  hset: true,
-  hget: true,
-  hgetall: true,
-  hdel: true,
-  hincrby: true,
-  hexists: true,
-  hkeys: true,
-  hlen: true,
-  lpush: true,
-  rpush: true,
-  lpop: true,
-  rpop: true,
-  lrange: true,
-  llen: true,
-  ltrim: true,
-  sadd: true,
-  srem: true,
-  smembers: true,
-  sismember: true,
-  scard: true,
-  sinter: true,
-  sunion: true,
-  sdiff: true,
-  sinterstore: true,
-  sunionstore: true,
-  zadd: true,
-  zrange: true,
-  zrevrange: true,
-  zrangebyscore: true,
-  zrem: true,
-  zincrby: true,
-  zremrangebyrank: true,
-  zscore: true,
-  zcard: true,
-  zpopmin: true,
-  zpopmax: true,
-  setIfAbsent: true,
-  compareAndDelete: true,
-  compareAndExpire: true,
-  acquireSemaphore: true,
-  releaseSemaphore: true,
-  extendSemaphore: true,
-  publish: true,
-  subscribe: true,
-  ping: true,
-  flushdb: true,
-} satisfies Record<RepositoryCommand, true>;
-
-/** Names of every {@link RepositoryCommand}. */
-export const REPOSITORY_COMMANDS = Object.keys(COMMANDS) as readonly RepositoryCommand[];
+/** Names of every {@link RepositoryCommand}, read from the command table. */
+export const REPOSITORY_COMMANDS = COMMAND_NAMES.filter((name): name is RepositoryCommand => name !== 'scan');
 
 /** Calls `repository[name](...args)`. */
 export function callCommand(

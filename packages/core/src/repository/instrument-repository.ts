@@ -1,87 +1,26 @@
 import { InvalidArgumentError, isCacheError } from '../errors.js';
 import type { CacheEvent, CacheEventEmitter } from '../instrumentation.js';
-import type { CacheRepository, Lifecycle } from './cache-repository.js';
+import type { CacheRepository } from './cache-repository.js';
+import { COMMAND_NAMES, type CommandName, commandRow, type MetricKind } from './command-table.js';
 
-/** Every data operation of a {@link CacheRepository}: its methods except the connection lifecycle. */
-export type InstrumentedOperation = Exclude<
-  keyof CacheRepository,
-  keyof Lifecycle | 'keyPrefix' | 'serializer'
->;
+/** Every data operation of a {@link CacheRepository}: the commands the table reports on. */
+export type InstrumentedOperation = Exclude<CommandName, 'ping' | 'flushdb'>;
 
-/**
- * How an instrumented operation reports its outcome:
- * - `read`: a single-key read; `hit` when it returns a value, `miss` when it returns `null`;
- * - `hashRead`: `hgetall`; `hit` for a non-empty record, `miss` for `{}` (a missing hash);
- * - `multiRead`: `mget`; `ok`, with `hits` and `misses` counted per key;
- * - `iterate`: `scan`; one `ok` (or `error`) event when the iteration ends, timed over all of it;
- * - `command`: anything else; `ok`.
- * Every kind reports `error` (with the `CacheError`) when the operation fails.
- */
-export type OperationKind = 'read' | 'hashRead' | 'multiRead' | 'iterate' | 'command';
+/** How an instrumented operation reports its outcome: a reported {@link MetricKind}. */
+export type OperationKind = Exclude<MetricKind, 'none'>;
 
 /**
- * The operations {@link instrumentRepository} times, and how each reports its outcome. Connection
- * lifecycle (`connect`, `disconnect`, `ping`, `flushdb`) is not a cache operation and is left out,
- * so periodic health checks do not count as traffic.
+ * The operations {@link instrumentRepository} times, and how each reports its outcome, read from
+ * the command table. Server commands (`ping`, `flushdb`) are not cache operations and are left
+ * out, so periodic health checks do not count as traffic.
  */
-export const INSTRUMENTED_OPERATIONS = {
-  get: 'read',
-  set: 'command',
-  mget: 'multiRead',
-  mset: 'command',
-  delete: 'command',
-  deletePattern: 'command',
-  scan: 'iterate',
-  exists: 'command',
-  expire: 'command',
-  ttl: 'command',
-  persist: 'command',
-  incrby: 'command',
-  hset: 'command',
-  hget: 'read',
-  hgetall: 'hashRead',
-  hdel: 'command',
-  hincrby: 'command',
-  hexists: 'command',
-  hkeys: 'command',
-  hlen: 'command',
-  lpush: 'command',
-  rpush: 'command',
-  lpop: 'command',
-  rpop: 'command',
-  lrange: 'command',
-  llen: 'command',
-  ltrim: 'command',
-  sadd: 'command',
-  srem: 'command',
-  smembers: 'command',
-  sismember: 'command',
-  scard: 'command',
-  sinter: 'command',
-  sunion: 'command',
-  sdiff: 'command',
-  sinterstore: 'command',
-  sunionstore: 'command',
-  zadd: 'command',
-  zrange: 'command',
-  zrevrange: 'command',
-  zrangebyscore: 'command',
-  zrem: 'command',
-  zincrby: 'command',
-  zremrangebyrank: 'command',
-  zscore: 'command',
-  zcard: 'command',
-  zpopmin: 'command',
-  zpopmax: 'command',
-  setIfAbsent: 'command',
-  compareAndDelete: 'command',
-  compareAndExpire: 'command',
-  acquireSemaphore: 'command',
-  releaseSemaphore: 'command',
-  extendSemaphore: 'command',
-  publish: 'command',
-  subscribe: 'command',
-} as const satisfies Record<InstrumentedOperation, OperationKind>;
+export const INSTRUMENTED_OPERATIONS: Readonly<Record<InstrumentedOperation, OperationKind>> =
+  Object.fromEntries(
+    COMMAND_NAMES.flatMap((name) => {
+      const { metric } = commandRow(name);
+      return metric === 'none' ? [] : [[name, metric]];
+    }),
+  ) as Record<InstrumentedOperation, OperationKind>;
 
 /** Options of {@link instrumentRepository}. */
 export interface InstrumentRepositoryOptions {

@@ -29,27 +29,45 @@ export interface RawLimit {
 /**
  * The backend seam: Redis commands over full keys (prefix included) and raw values, with Redis
  * semantics and nothing else. `BaseCacheRepository` adds validation, prefixes and serialization on
- * top, once for every backend; a backend (ioredis, the in-memory fake) implements only this.
+ * top, once for every backend; a backend (ioredis, node-redis, the in-memory fake) implements only
+ * this, one group per Redis data type, each group in a file of its own.
  *
  * Implementations throw `CacheError`s: `WrongTypeError`, `CacheUnavailableError`, and so on.
  * Arguments are validated before they arrive here: counts are positive, lists are non-empty.
+ * Whether a command may be sent twice (retried) is not the backend's guess: it reads
+ * `isIdempotent(name, args)` of the command table (`@forno/core/backend`).
  */
-export interface RawCommands {
+export interface RawCommands
+  extends RawStringCommands,
+    RawHashCommands,
+    RawListCommands,
+    RawSetCommands,
+    RawSortedSetCommands,
+    RawLockCommands,
+    RawServerCommands {}
+
+/** The name of a raw command: what a backend implements and the command table classifies. */
+export type RawCommandName = keyof RawCommands;
+
+/** Strings and the commands on any key (existence, expiry, deletion). */
+export interface RawStringCommands {
   get(key: string): Promise<RawValue | null>;
   set(key: string, value: RawValue, options: RawSetOptions): Promise<boolean>;
+  /** On Cluster, keys may span slots (split by slot client-side). */
   mget(keys: readonly string[]): Promise<(RawValue | null)[]>;
   /** Writes every entry; with `px`, each key gets that TTL. Need not be atomic across keys. */
   mset(entries: ReadonlyArray<readonly [string, RawValue]>, px: number | undefined): Promise<void>;
   /** `UNLINK`; on Cluster, keys may span slots. Takes the keys `scan` yields, bytes included. */
   unlink(keys: readonly RawKey[]): Promise<number>;
-  /** `SCAN` over every primary, yielding batches of full keys (see {@link RawKey}). */
-  scan(match: string, count: number, type: KeyType | undefined): AsyncIterable<readonly RawKey[]>;
   exists(key: string): Promise<boolean>;
   pexpire(key: string, ms: number): Promise<boolean>;
   pttl(key: string): Promise<number>;
   persist(key: string): Promise<boolean>;
   incrby(key: string, increment: number): Promise<number>;
+}
 
+/** Hashes. */
+export interface RawHashCommands {
   hset(key: string, entries: ReadonlyArray<readonly [string, RawValue]>): Promise<number>;
   hget(key: string, field: string): Promise<RawValue | null>;
   hgetall(key: string): Promise<ReadonlyArray<readonly [string, RawValue]>>;
@@ -58,7 +76,10 @@ export interface RawCommands {
   hexists(key: string, field: string): Promise<boolean>;
   hkeys(key: string): Promise<string[]>;
   hlen(key: string): Promise<number>;
+}
 
+/** Lists. */
+export interface RawListCommands {
   lpush(key: string, values: readonly RawValue[]): Promise<number>;
   rpush(key: string, values: readonly RawValue[]): Promise<number>;
   lpop(key: string): Promise<RawValue | null>;
@@ -66,7 +87,10 @@ export interface RawCommands {
   lrange(key: string, start: number, stop: number): Promise<RawValue[]>;
   llen(key: string): Promise<number>;
   ltrim(key: string, start: number, stop: number): Promise<void>;
+}
 
+/** Sets. */
+export interface RawSetCommands {
   sadd(key: string, members: readonly RawValue[]): Promise<number>;
   srem(key: string, members: readonly RawValue[]): Promise<number>;
   smembers(key: string): Promise<RawValue[]>;
@@ -79,7 +103,10 @@ export interface RawCommands {
   /** On Cluster, throws `CrossSlotError` when the keys span slots. */
   sinterstore(destination: string, keys: readonly string[]): Promise<number>;
   sunionstore(destination: string, keys: readonly string[]): Promise<number>;
+}
 
+/** Sorted sets. */
+export interface RawSortedSetCommands {
   zadd(
     key: string,
     entries: ReadonlyArray<readonly [score: number, member: RawValue]>,
@@ -102,7 +129,13 @@ export interface RawCommands {
   zcard(key: string): Promise<number>;
   zpopmin(key: string, count: number): Promise<RawScored[]>;
   zpopmax(key: string, count: number): Promise<RawScored[]>;
+}
 
+/**
+ * The lock primitives and pub/sub: atomic scripts on Redis, native code in the fake. What
+ * `@forno/lock` builds locks and semaphores from.
+ */
+export interface RawLockCommands {
   /** `SET key token NX PX ms`, plus `INCR fenceKey` in the same atomic step when `fenceKey` is given. */
   setIfAbsent(key: string, token: string, px: number, fenceKey: string | undefined): Promise<LeaseGrant>;
   /** Deletes `key` if it holds `token`; then publishes the key on `notifyChannel` when given. */
@@ -116,35 +149,12 @@ export interface RawCommands {
 
   publish(channel: string, message: string): Promise<number>;
   subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe>;
+}
 
+/** Commands over the whole keyspace or server: `SCAN` over every primary, `PING`, `FLUSHDB`. */
+export interface RawServerCommands {
+  /** `SCAN` over every primary, yielding batches of full keys (see {@link RawKey}). */
+  scan(match: string, count: number, type: KeyType | undefined): AsyncIterable<readonly RawKey[]>;
   ping(): Promise<void>;
   flushdb(): Promise<void>;
 }
-
-/** The lock primitives and pub/sub: what a backend implements natively or as scripts. */
-export type RawLockCommands = Pick<
-  RawCommands,
-  | 'setIfAbsent'
-  | 'compareAndDelete'
-  | 'compareAndExpire'
-  | 'acquireSemaphore'
-  | 'releaseSemaphore'
-  | 'extendSemaphore'
-  | 'publish'
-  | 'subscribe'
->;
-
-/** Commands over several keys, which a Cluster backend has to split or check by hash slot. */
-export type RawMultiKeyCommands = Pick<
-  RawCommands,
-  'mget' | 'mset' | 'unlink' | 'sinter' | 'sunion' | 'sdiff' | 'sinterstore' | 'sunionstore'
->;
-
-/** Commands over the whole keyspace or server. */
-export type RawKeySpaceCommands = Pick<RawCommands, 'scan' | 'ping' | 'flushdb'>;
-
-/** Every other command: each touches exactly one key. */
-export type RawSingleKeyCommands = Omit<
-  RawCommands,
-  keyof RawLockCommands | keyof RawMultiKeyCommands | keyof RawKeySpaceCommands
->;

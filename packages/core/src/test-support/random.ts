@@ -1,18 +1,16 @@
-/** A small seeded PRNG (mulberry32) for property-style tests: same seed, same cases, every run. */
+import { seededRandom } from '../seeded-random.js';
+
+/** Integers, picks and strings drawn from `seededRandom`, for property-style tests: same seed, same cases, every run. */
 export class SeededRandom {
-  #state: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = seededRandom(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    return this.#next();
   }
 
   /** An integer in [min, max]. */

@@ -1,4 +1,4 @@
-import { describe } from '@forno/core';
+import { describeValue } from '@forno/core';
 import { Packr } from 'msgpackr';
 import type { Codec } from '../codec.js';
 import { assertNoReplacedSurrogates } from '../lone-surrogates.js';
@@ -46,7 +46,7 @@ export function createMsgpackCodec(): Codec {
     alwaysFramed: true,
     encode(value) {
       if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
-        throw new TypeError(`MessagePack cannot represent ${describe(value)}`);
+        throw new TypeError(`MessagePack cannot represent ${describeValue(value)}`);
       }
       let body: Buffer;
       try {

@@ -1,8 +1,8 @@
+import { toSerializationError } from '@forno/core';
 import type { Codec, CodecSerializer } from '../codec.js';
 import { assertConfig } from '../options.js';
 import { assertPayloadSize, maxPayloadBytesOption } from '../payload-size.js';
 import { decodeJsonOrRaw } from '../plain-fallback.js';
-import { toSerializationError } from '../serialization-error.js';
 import { COMPRESSION_IDS, writeFrame } from '../wire-format.js';
 import { WireReader } from '../wire-reader.js';
 import { createMsgpackCodec } from './msgpack-codec.js';
@@ -59,7 +59,7 @@ export class MsgpackSerializer implements CodecSerializer {
       assertPayloadSize(framed, this.maxPayloadBytes, this.name);
       return framed;
     } catch (error) {
-      throw toSerializationError(error, this.name, 'serialize');
+      throw toSerializationError(error, `${this.name} cannot serialize`);
     }
   }
 
@@ -68,7 +68,7 @@ export class MsgpackSerializer implements CodecSerializer {
     try {
       return this.#reader.read(payload);
     } catch (error) {
-      throw toSerializationError(error, this.name, 'deserialize');
+      throw toSerializationError(error, `${this.name} cannot deserialize`);
     }
   }
 }

@@ -1,4 +1,5 @@
-import { BaseCacheRepository, type ConnectionStatus, type RawCommands, type Serializer } from '@forno/core';
+import type { ConnectionStatus, Serializer } from '@forno/core';
+import { BaseCacheRepository, type RawCommands } from '@forno/core/backend';
 
 /**
  * Test support: a real `BaseCacheRepository` over an in-memory byte store that implements `get`

@@ -2,13 +2,13 @@ import {
   CacheError,
   CacheTimeoutError,
   CacheUnavailableError,
-  REPOSITORY_COMMANDS as COMMAND_NAMES,
   isCacheError,
+  seededRandom,
 } from '@forno/core';
+import { REPOSITORY_COMMANDS as COMMAND_NAMES } from '@forno/core/backend';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InMemoryCacheRepository } from '../in-memory/in-memory-cache-repository.js';
 import { ChaosCacheRepository } from './chaos-cache-repository.js';
-import { seededRandom } from './seeded-random.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,11 +1,5 @@
-import {
-  assertCacheRepository,
-  type CacheRepository,
-  CacheRepositoryDecorator,
-  callCommand,
-  type Duration,
-  type ScanOptions,
-} from '@forno/core';
+import type { CacheRepository, Duration, ScanOptions } from '@forno/core';
+import { assertCacheRepository, CacheRepositoryDecorator, callCommand } from '@forno/core/backend';
 import { ChaosFaults, type ChaosLatency, type ChaosOptions } from './chaos-faults.js';
 
 /**

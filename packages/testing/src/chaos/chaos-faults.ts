@@ -2,11 +2,11 @@ import {
   CacheTimeoutError,
   CacheUnavailableError,
   type Duration,
-  describe,
+  describeValue,
   InvalidConfigError,
   parseDuration,
+  seededRandom,
 } from '@forno/core';
-import { seededRandom } from './seeded-random.js';
 
 /** A latency range: each affected call waits a uniformly drawn time between `min` and `max`. */
 export interface ChaosLatency {
@@ -75,13 +75,16 @@ export class ChaosFaults {
   /** Validates `options`, throwing `InvalidConfigError` naming the field. */
   constructor(options: ChaosOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new InvalidConfigError('options', `expected an options object, got ${describe(options)}`);
+      throw new InvalidConfigError('options', `expected an options object, got ${describeValue(options)}`);
     }
     for (const name of Object.keys(options)) {
       if (!KNOWN_OPTIONS.has(name)) throw new InvalidConfigError(`options.${name}`, 'unknown option');
     }
     if (!Number.isFinite(options.seed)) {
-      throw new InvalidConfigError('options.seed', `expected a finite number, got ${describe(options.seed)}`);
+      throw new InvalidConfigError(
+        'options.seed',
+        `expected a finite number, got ${describeValue(options.seed)}`,
+      );
     }
     this.#random = seededRandom(options.seed);
     this.failureRate = options.failureRate ?? 0;
@@ -173,7 +176,7 @@ export class ChaosFaults {
 
 function probability(value: number, name: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new InvalidConfigError(name, `expected a probability between 0 and 1, got ${describe(value)}`);
+    throw new InvalidConfigError(name, `expected a probability between 0 and 1, got ${describeValue(value)}`);
   }
   return value;
 }

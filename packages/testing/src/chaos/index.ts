@@ -1,3 +1,2 @@
 export { ChaosCacheRepository } from './chaos-cache-repository.js';
 export type { ChaosErrorFactory, ChaosLatency, ChaosOptions } from './chaos-faults.js';
-export { seededRandom } from './seeded-random.js';

@@ -3,8 +3,7 @@
  * operation: the engine of the fault tests (outages behind a circuit breaker, Cluster failovers).
  * What each operation does is the caller's choice (`next`); this only paces, runs and records.
  */
-import { type CircuitState, isCacheError } from '@forno/core';
-import { seededRandom } from '../chaos/seeded-random.js';
+import { type CircuitState, isCacheError, seededRandom } from '@forno/core';
 
 /** How one operation ended. */
 export type OpOutcome =

@@ -1,4 +1,4 @@
-import type { RawValue } from '@forno/core';
+import type { RawValue } from '@forno/core/backend';
 
 /**
  * The fake stores every value as a "byte string": one UTF-16 code unit per byte (latin1), exactly

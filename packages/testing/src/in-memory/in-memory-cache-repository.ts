@@ -1,5 +1,4 @@
 import {
-  BaseCacheRepository,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
@@ -9,6 +8,7 @@ import {
   InvalidConfigError,
   type Serializer,
 } from '@forno/core';
+import { BaseCacheRepository } from '@forno/core/backend';
 import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import { createContext } from './in-memory-context.js';

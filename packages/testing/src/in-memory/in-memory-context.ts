@@ -1,4 +1,4 @@
-import type { RawValue } from '@forno/core';
+import type { RawValue } from '@forno/core/backend';
 import { fromByteString } from './byte-codec.js';
 import type { InMemoryStore } from './in-memory-store.js';
 

@@ -3,8 +3,8 @@ import {
   type CacheRepository,
   type ConnectionStatus,
   InvalidConfigError,
-  instrumentRepository,
 } from '@forno/core';
+import { instrumentRepository } from '@forno/core/backend';
 import { buildPerformanceSummary, CacheMetrics, INSTRUMENTS, type PerformanceSummary } from '@forno/metrics';
 import type { InMemoryStore } from './in-memory-store.js';
 

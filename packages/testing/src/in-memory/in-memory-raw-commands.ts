@@ -1,8 +1,8 @@
-import type { RawCommands } from '@forno/core';
+import type { RawCommands } from '@forno/core/backend';
 import { hashCommands } from './commands/hash-commands.js';
-import { keySpaceCommands } from './commands/key-space-commands.js';
 import { listCommands } from './commands/list-commands.js';
 import { lockCommands } from './commands/lock-commands.js';
+import { serverCommands } from './commands/server-commands.js';
 import { setCommands } from './commands/set-commands.js';
 import { sortedSetCommands } from './commands/sorted-set-commands.js';
 import { stringCommands } from './commands/string-commands.js';
@@ -12,7 +12,7 @@ import type { InMemoryContext } from './in-memory-context.js';
 export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
   return {
     ...stringCommands(ctx),
-    ...keySpaceCommands(ctx),
+    ...serverCommands(ctx),
     ...hashCommands(ctx),
     ...listCommands(ctx),
     ...setCommands(ctx),

@@ -1,5 +1,5 @@
+import { parseInfo } from '@forno/core';
 import { type ClusterNodeEntry, parseClusterNodes } from './cluster-nodes.js';
-import { parseInfo } from './info.js';
 import type { RedisServer } from './redis-server.js';
 
 const SLOT_COUNT = 16_384;

@@ -10,7 +10,6 @@ export {
 export type { FindFreePortOptions } from './free-port.js';
 export { CLUSTER_BUS_PORT_OFFSET, findFreePort } from './free-port.js';
 export type { HostAndPort } from './host-and-port.js';
-export { parseInfo } from './info.js';
 export type { RedisCluster, RedisClusterOptions } from './redis-cluster.js';
 export { startRedisCluster } from './redis-cluster.js';
 export type { FailoverOptions, RedisSentinel, RedisSentinelOptions } from './redis-sentinel.js';

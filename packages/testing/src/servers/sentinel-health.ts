@@ -1,5 +1,5 @@
+import { parseInfo } from '@forno/core';
 import type { HostAndPort } from './host-and-port.js';
-import { parseInfo } from './info.js';
 import type { RedisServer } from './redis-server.js';
 import type { RespReply } from './resp.js';
 

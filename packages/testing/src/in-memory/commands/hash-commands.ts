@@ -1,17 +1,12 @@
-import type { RawCommands } from '@forno/core';
+import type { RawHashCommands } from '@forno/core/backend';
 import { asRedisText, toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import { addInteger, parseStoredInteger } from './integer.js';
 
-type HashCommands = Pick<
-  RawCommands,
-  'hset' | 'hget' | 'hgetall' | 'hdel' | 'hincrby' | 'hexists' | 'hkeys' | 'hlen'
->;
-
 const newHash = () => new Map<string, string>();
 
 /** Hash commands, with Redis semantics (an emptied hash is deleted). */
-export function hashCommands(ctx: InMemoryContext): HashCommands {
+export function hashCommands(ctx: InMemoryContext): RawHashCommands {
   return {
     async hset(key, entries) {
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;

@@ -1,13 +1,11 @@
-import type { RawCommands } from '@forno/core';
+import type { RawListCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import { type InMemoryContext, rankRange } from '../in-memory-context.js';
-
-type ListCommands = Pick<RawCommands, 'lpush' | 'rpush' | 'lpop' | 'rpop' | 'lrange' | 'llen' | 'ltrim'>;
 
 const newList = (): string[] => [];
 
 /** List commands, with Redis semantics (an emptied list is deleted). */
-export function listCommands(ctx: InMemoryContext): ListCommands {
+export function listCommands(ctx: InMemoryContext): RawListCommands {
   function pop(key: string, end: 'head' | 'tail') {
     const store = ctx.store();
     const entry = store.read(key, 'list');

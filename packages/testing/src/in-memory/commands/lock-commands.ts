@@ -1,4 +1,5 @@
-import { CommandError, type RawLockCommands } from '@forno/core';
+import { CommandError } from '@forno/core';
+import type { RawLockCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import type { Entry, InMemoryStore } from '../in-memory-store.js';

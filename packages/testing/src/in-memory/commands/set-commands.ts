@@ -1,26 +1,12 @@
-import type { RawCommands } from '@forno/core';
+import type { RawSetCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import type { InMemoryStore } from '../in-memory-store.js';
 
-type SetCommands = Pick<
-  RawCommands,
-  | 'sadd'
-  | 'srem'
-  | 'smembers'
-  | 'sismember'
-  | 'scard'
-  | 'sinter'
-  | 'sunion'
-  | 'sdiff'
-  | 'sinterstore'
-  | 'sunionstore'
->;
-
 const newSet = () => new Set<string>();
 
 /** Set commands, with Redis semantics (an emptied set is deleted; missing keys are empty sets). */
-export function setCommands(ctx: InMemoryContext): SetCommands {
+export function setCommands(ctx: InMemoryContext): RawSetCommands {
   const membersOf = (store: InMemoryStore, keys: readonly string[]) =>
     keys.map((key) => store.read(key, 'set')?.value ?? newSet());
 

@@ -1,22 +1,7 @@
-import { CommandError, parseScore, type RawCommands, type RawScored } from '@forno/core';
+import { CommandError, parseScore } from '@forno/core';
+import type { RawScored, RawSortedSetCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import { type InMemoryContext, rankRange } from '../in-memory-context.js';
-
-type SortedSetCommands = Pick<
-  RawCommands,
-  | 'zadd'
-  | 'zrange'
-  | 'zrangeWithScores'
-  | 'zrangebyscore'
-  | 'zrangebyscoreWithScores'
-  | 'zrem'
-  | 'zincrby'
-  | 'zremrangebyrank'
-  | 'zscore'
-  | 'zcard'
-  | 'zpopmin'
-  | 'zpopmax'
->;
 
 type Member = readonly [member: string, score: number];
 
@@ -38,7 +23,7 @@ function bound(text: string, side: 'min' | 'max'): (score: number) => boolean {
 }
 
 /** Sorted-set commands, with Redis semantics (an emptied sorted set is deleted). */
-export function sortedSetCommands(ctx: InMemoryContext): SortedSetCommands {
+export function sortedSetCommands(ctx: InMemoryContext): RawSortedSetCommands {
   const scored = (members: readonly Member[]): RawScored[] =>
     members.map(([m, s]) => [ctx.reply(m), s] as const);
 

@@ -1,15 +1,10 @@
-import type { RawCommands } from '@forno/core';
+import type { RawStringCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import { addInteger, parseStoredInteger } from './integer.js';
 
-type StringCommands = Pick<
-  RawCommands,
-  'get' | 'set' | 'mget' | 'mset' | 'unlink' | 'exists' | 'pexpire' | 'pttl' | 'persist' | 'incrby'
->;
-
 /** Strings and key expiry, with Redis semantics. */
-export function stringCommands(ctx: InMemoryContext): StringCommands {
+export function stringCommands(ctx: InMemoryContext): RawStringCommands {
   return {
     async get(key) {
       const entry = ctx.store().read(key, 'string');

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { RawKey, RawKeySpaceCommands } from '@forno/core';
+import type { RawKey, RawServerCommands } from '@forno/core/backend';
 import type { Redis } from 'ioredis';
 import { isCluster } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
@@ -8,7 +8,7 @@ import type { DriverContext } from './driver-context.js';
  * SCAN, PING and FLUSHDB. On Cluster, SCAN and FLUSHDB visit every primary, since each holds
  * its own slots; SCAN never uses KEYS.
  */
-export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
+export function serverCommands(ctx: DriverContext): RawServerCommands {
   const { runner, cluster } = ctx;
 
   /** The connections to scan: the server, or each Cluster primary. */
@@ -24,7 +24,7 @@ export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
       if (type !== undefined) args.push('TYPE', type);
       // Keys are read as bytes: decoded as UTF-8 by ioredis, a key that is not valid UTF-8 would
       // come back mangled (U+FFFD), and UNLINK of the mangled name would delete nothing.
-      const [next, keys] = (await runner.idempotent(() =>
+      const [next, keys] = (await runner.send('scan', () =>
         (node.scanBuffer as (...args: unknown[]) => Promise<[Buffer, Buffer[]]>)(cursor, ...args),
       )) as [Buffer, Buffer[]];
       cursor = next.toString('latin1');
@@ -38,15 +38,15 @@ export function keySpaceCommands(ctx: DriverContext): RawKeySpaceCommands {
     },
 
     async ping() {
-      await runner.idempotent((c) => c.ping());
+      await runner.send('ping', (c) => c.ping());
     },
 
     async flushdb() {
       if (!cluster) {
-        await runner.once((c) => c.flushdb());
+        await runner.send('flushdb', (c) => c.flushdb());
         return;
       }
-      await Promise.all(nodes().map((node) => runner.once(() => node.flushdb())));
+      await Promise.all(nodes().map((node) => runner.send('flushdb', () => node.flushdb())));
     },
   };
 }

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryCacheRepository } from './in-memory-cache-repository.js';
-import { InMemoryRepository } from './in-memory-repository.js';
+import { InMemoryEntityRepository } from './in-memory-entity-repository.js';
 
 interface Pizza {
   name: string;
   price: number;
 }
 
-describe('InMemoryRepository', () => {
+describe('InMemoryEntityRepository', () => {
   it('stores entities by a custom id in its own cache', async () => {
-    const pizzas = new InMemoryRepository<Pizza>({ entityName: 'pizza', getId: (pizza) => pizza.name });
+    const pizzas = new InMemoryEntityRepository<Pizza>({ entityName: 'pizza', getId: (pizza) => pizza.name });
     await pizzas.add({ name: 'margherita', price: 12.99 });
     await pizzas.add({ name: 'diavola', price: 14.5 });
     expect(await pizzas.get('margherita')).toEqual({ name: 'margherita', price: 12.99 });
@@ -21,7 +21,7 @@ describe('InMemoryRepository', () => {
 
   it('can share a cache (and its prefix) with other services, with numeric ids', async () => {
     const cache = new InMemoryCacheRepository({ keyPrefix: 'mario_pizzeria:' });
-    const tables = new InMemoryRepository<{ id: number; seats: number }, number>({
+    const tables = new InMemoryEntityRepository<{ id: number; seats: number }, number>({
       entityName: 'table',
       cache,
     });

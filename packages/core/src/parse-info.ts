@@ -1,6 +1,7 @@
 /**
- * Parses the `field:value` text of `INFO` and `CLUSTER INFO` into a record. Section headers
- * (`# Replication`) and blank lines are skipped; a field that appears twice keeps its last value.
+ * Parses the `field:value` text of `INFO` and `CLUSTER INFO` into a record, for the drivers'
+ * `info()` and the test server helpers. Section headers (`# Replication`) and blank lines are
+ * skipped; a field that appears twice keeps its last value.
  */
 export function parseInfo(text: string): Record<string, string> {
   const fields: Record<string, string> = {};

@@ -1,6 +1,7 @@
 /**
- * mulberry32: a tiny, fast seeded generator of numbers in [0, 1). The same seed always yields the
- * same sequence, so injected faults are reproducible from a test's seed.
+ * A seeded generator of numbers in [0, 1) (mulberry32): the same seed always yields the same
+ * sequence. Chaos faults, load generators, simulations, benchmarks and property-style tests take
+ * their randomness from it so that a run can be repeated from its seed. Not for secrets.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,8 +1,9 @@
-import { compileGlob, type RawKeySpaceCommands } from '@forno/core';
+import { compileGlob } from '@forno/core';
+import type { RawServerCommands } from '@forno/core/backend';
 import type { InMemoryContext } from '../in-memory-context.js';
 
 /** SCAN, PING and FLUSHDB over the fake's keyspace. */
-export function keySpaceCommands(ctx: InMemoryContext): RawKeySpaceCommands {
+export function serverCommands(ctx: InMemoryContext): RawServerCommands {
   return {
     async *scan(match, count, type) {
       const store = ctx.store();

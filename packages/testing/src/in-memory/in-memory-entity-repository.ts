@@ -4,8 +4,8 @@ import {
   type InMemoryCacheRepositoryOptions,
 } from './in-memory-cache-repository.js';
 
-/** Options of {@link InMemoryRepository}: the entity options plus, optionally, the cache to use. */
-export interface InMemoryRepositoryOptions<TEntity, TKey>
+/** Options of {@link InMemoryEntityRepository}: the entity options plus, optionally, the cache to use. */
+export interface InMemoryEntityRepositoryOptions<TEntity, TKey>
   extends CacheEntityRepositoryOptions<TEntity, TKey> {
   /** The cache the entities live in. Default: a new `InMemoryCacheRepository` with `cacheOptions`. */
   readonly cache?: InMemoryCacheRepository;
@@ -18,14 +18,14 @@ export interface InMemoryRepositoryOptions<TEntity, TKey>
  * depend on a repository. It is the same `CacheEntityRepository` that `RedisEntityRepository`
  * uses, over the in-memory fake, so add/update/find behave exactly as on Redis.
  */
-export class InMemoryRepository<TEntity, TKey extends string | number = string> extends CacheEntityRepository<
+export class InMemoryEntityRepository<
   TEntity,
-  TKey
-> {
+  TKey extends string | number = string,
+> extends CacheEntityRepository<TEntity, TKey> {
   /** The cache the entities live in. */
   readonly cache: InMemoryCacheRepository;
 
-  constructor(options: InMemoryRepositoryOptions<TEntity, TKey>) {
+  constructor(options: InMemoryEntityRepositoryOptions<TEntity, TKey>) {
     const { cache: given, cacheOptions, ...entityOptions } = options;
     const cache = given ?? new InMemoryCacheRepository(cacheOptions);
     super(cache, entityOptions);

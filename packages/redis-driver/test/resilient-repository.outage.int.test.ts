@@ -4,7 +4,7 @@
  * killed and restarted on the same port. They live here rather than in @forno/resilience because
  * that package cannot depend on the Redis driver (the driver depends on it).
  *
- * Run: pnpm --filter @forno/redis-driver exec vitest run src/resilience-outage
+ * Run: pnpm --filter @forno/redis-driver exec vitest run test/resilient-repository.outage.int.test.ts
  * (with OUTAGE_DEBUG=1 it also prints the slowest operations).
  */
 import { CircuitBreakerPolicy, ResilientCacheRepository, RetryPolicy } from '@forno/resilience';
@@ -20,7 +20,7 @@ import {
 } from '@forno/testing/faults';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { describe, expect, it } from 'vitest';
-import { RedisRepository } from '../redis-repository.js';
+import { RedisRepository } from '../src/redis-repository.js';
 import { outageOperations, warmUp } from './outage-operations.js';
 
 const COMMAND_TIMEOUT_MS = 500;

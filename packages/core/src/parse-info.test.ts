@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInfo } from './info.js';
+import { parseInfo } from './parse-info.js';
 
 describe('parseInfo', () => {
   it('reads field:value lines and skips section headers and blank lines', () => {

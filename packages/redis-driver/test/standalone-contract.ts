@@ -1,8 +1,8 @@
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
-import type { RedisRepositoryConfig } from '../config.js';
-import { RedisRepository } from '../redis-repository.js';
+import type { RedisRepositoryConfig } from '../src/config.js';
+import { RedisRepository } from '../src/redis-repository.js';
 
 /**
  * Runs the contract suite with every serializer Forno ships on a standalone redis-server of its

@@ -1,0 +1,34 @@
+import type { RawHashCommands } from '@forno/core/backend';
+import type { DriverContext } from './driver-context.js';
+import { toArgument, type ValueReply } from './replies.js';
+import { sendCommand } from './send-command.js';
+
+const isOne = (reply: number): boolean => reply === 1;
+
+/** Hashes, on ioredis. */
+export function hashCommands(ctx: DriverContext): RawHashCommands {
+  const { runner, binary } = ctx;
+  return {
+    hset: (key, entries) =>
+      runner.send(
+        'hset',
+        (c) =>
+          sendCommand(c, 'HSET', [
+            key,
+            ...entries.flatMap(([f, v]) => [f, toArgument(v)]),
+          ]) as Promise<number>,
+      ),
+    hget: (key, field) =>
+      runner.send<ValueReply | null>('hget', (c) => (binary ? c.hgetBuffer(key, field) : c.hget(key, field))),
+    hgetall: (key) =>
+      runner
+        .send<Record<string, ValueReply>>('hgetall', (c) => (binary ? c.hgetallBuffer(key) : c.hgetall(key)))
+        .then((hash) => Object.entries(hash)),
+    hdel: (key, fields) =>
+      runner.send('hdel', (c) => sendCommand(c, 'HDEL', [key, ...fields]) as Promise<number>),
+    hincrby: (key, field, increment) => runner.send('hincrby', (c) => c.hincrby(key, field, increment)),
+    hexists: (key, field) => runner.send('hexists', (c) => c.hexists(key, field)).then(isOne),
+    hkeys: (key) => runner.send('hkeys', (c) => c.hkeys(key)),
+    hlen: (key) => runner.send('hlen', (c) => c.hlen(key)),
+  };
+}
