@@ -15,15 +15,20 @@ export interface ApiEntryPoint {
 
 /**
  * The source file of every entry point of every publishable package: `.` is `src/index.ts`,
- * `./name` is `src/name/index.ts` (the layout every package's tsup config follows). Throws
+ * `./name` is `src/name/index.ts` or `src/name.ts` (the layouts the packages' tsup configs use). Throws
  * when a package breaks that layout, so a new subpath cannot be left out of the reference.
  */
 export function apiEntryPoints(): ApiEntryPoint[] {
   return publishablePackages().flatMap((pkg) =>
     pkg.entryPoints.map(({ specifier }) => {
       const subpath = specifier.slice(pkg.name.length + 1);
-      const source = join(pkg.directory, 'src', subpath, 'index.ts');
-      if (!existsSync(source)) throw new Error(`${specifier}: expected its source at ${source}`);
+      const candidates =
+        subpath === ''
+          ? [join(pkg.directory, 'src', 'index.ts')]
+          : [join(pkg.directory, 'src', subpath, 'index.ts'), join(pkg.directory, 'src', `${subpath}.ts`)];
+      const source = candidates.find((candidate) => existsSync(candidate));
+      if (source === undefined)
+        throw new Error(`${specifier}: expected its source at ${candidates.join(' or ')}`);
       return { specifier, source };
     }),
   );
