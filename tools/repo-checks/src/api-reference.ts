@@ -4,7 +4,7 @@ import { Application, Converter, type DeclarationReflection, ReflectionKind } fr
 import { publishablePackages } from './publishable-packages.js';
 import { REPOSITORY_ROOT } from './repository-root.js';
 
-/** Where the API reference is written (not committed: `pnpm docs` or the test generates it). */
+/** Where the API reference is written (not committed: `pnpm api-docs` or the test generates it). */
 export const API_REFERENCE_FOLDER = join(REPOSITORY_ROOT, 'docs', 'api');
 
 /** One entry point of the reference: the specifier users import and its source file. */
