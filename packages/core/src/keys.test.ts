@@ -110,6 +110,14 @@ describe('hashSlotOf', () => {
     expect(hashSlotOf('foo{}{bar}')).toBe(crc16(Buffer.from('foo{}{bar}')) % 16_384);
   });
 
+  it('hashes a key given as bytes like the same key as text, tag rules included', () => {
+    for (const key of ['foo', '{user1000}.following', 'foo{}{bar}', 'a{é}b', 'x{', '{}']) {
+      expect(hashSlotOf(Buffer.from(key))).toBe(hashSlotOf(key));
+    }
+    const notUtf8 = Buffer.from([0x7b, 0xff, 0x7d, 0x01]);
+    expect(hashSlotOf(notUtf8)).toBe(crc16(Buffer.from([0xff])) % 16_384);
+  });
+
   it('agrees with an independent implementation on random keys, UTF-8 included', () => {
     const random = new SeededRandom(16_384);
     const alphabet = ['a', 'b', '{', '}', ':', 'é', '😀', '0', '_'];

@@ -69,7 +69,7 @@ const RETRY_ON_HINT =
  * error, and the last one once `retries` are spent, reaches the caller unchanged. Aborting the signal passed to `execute`
  * stops a pending delay at once (rejecting with the signal's reason, no timer left behind).
  *
- * Emits a core `retry` {@link CacheEvent} before each delay (`onEvent`) and a
+ * Emits a core `retry` `CacheEvent` before each delay (`onEvent`) and a
  * {@link GiveUpEvent} when it stops retrying (`onGiveUp`).
  *
  * ```ts

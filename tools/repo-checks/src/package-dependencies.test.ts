@@ -42,13 +42,13 @@ function filesBelow(folder: string): string[] {
 }
 
 /** The module specifiers a built JavaScript or declaration file loads (static, dynamic, require). */
-export function importedSpecifiers(code: string): string[] {
+function importedSpecifiers(code: string): string[] {
   const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s*)(["'])([\w@.:/-]+)\1/gm;
   return [...code.matchAll(pattern)].map((match) => match[2] as string);
 }
 
 /** The package a bare specifier names (`@scope/name/sub` → `@scope/name`), or null for a relative path or a Node built-in. */
-export function packageOfSpecifier(specifier: string): string | null {
+function packageOfSpecifier(specifier: string): string | null {
   if (specifier.startsWith('.') || specifier.startsWith('/')) return null;
   if (specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0] as string)) return null;
   const parts = specifier.split('/');

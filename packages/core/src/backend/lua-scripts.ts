@@ -1,6 +1,7 @@
 /**
- * The lock primitives as Lua scripts. ioredis loads each once and calls it with EVALSHA, falling
- * back to EVAL when the server answers NOSCRIPT (after a restart or a failover).
+ * The lock primitives as Lua scripts, the same text for every driver: each one loads a script once
+ * and calls it with EVALSHA, falling back to EVAL when the server answers NOSCRIPT (after a
+ * restart or a failover). Every key a script touches is in KEYS, all in one hash slot.
  */
 
 /** KEYS[1] lock; ARGV[1] token, ARGV[2] ms → {1, -1} granted, or {0, pttl} held by someone. */
@@ -93,8 +94,8 @@ end
 return 0
 `;
 
-/** The scripts as ioredis `defineCommand` definitions, by command name. */
-export const FORNO_SCRIPTS = {
+/** Each script with the number of KEYS it takes, by the name drivers register it under. */
+export const LOCK_SCRIPTS = {
   fornoSetIfAbsent: { lua: SET_IF_ABSENT, numberOfKeys: 1 },
   fornoSetIfAbsentFenced: { lua: SET_IF_ABSENT_FENCED, numberOfKeys: 2 },
   fornoCompareAndDelete: { lua: COMPARE_AND_DELETE, numberOfKeys: 1 },
@@ -103,3 +104,6 @@ export const FORNO_SCRIPTS = {
   fornoReleaseSemaphore: { lua: RELEASE_SEMAPHORE, numberOfKeys: 1 },
   fornoExtendSemaphore: { lua: EXTEND_SEMAPHORE, numberOfKeys: 1 },
 } as const;
+
+/** The name of one of {@link LOCK_SCRIPTS}. */
+export type LockScriptName = keyof typeof LOCK_SCRIPTS;

@@ -1,5 +1,4 @@
-import { CacheAuthError, CacheTlsError } from '@forno/core';
-import { redactErrorDetails } from './redact-error-details.js';
+import { CacheAuthError, CacheTlsError } from '../errors.js';
 
 /** Node.js codes of a server certificate that does not verify against the configured CAs. */
 const UNTRUSTED_CERTIFICATE = new Set([
@@ -39,17 +38,20 @@ export interface FailureContext {
  *   with plaintext — → `CacheTlsError` with reason `TLS_EXPECTED`. Once a client has been ready,
  *   a reset is treated as transient (a proxy without a backend resets too).
  *
- * The ioredis error becomes the `cause`, with the arguments of its command (`HELLO 3 AUTH user
- * password`) redacted.
+ * `cause` becomes the typed error's cause: the client's error, with whatever it carries of the
+ * failed command (`HELLO 3 AUTH user password`) redacted by the driver (default: `error` itself).
+ * Both drivers classify their clients' errors here; a Cluster client's "all nodes failed" error
+ * is looked into (`lastNodeError`).
  */
 export function connectionFailureOf(
   error: unknown,
   context: FailureContext,
+  cause: unknown = error,
 ): CacheAuthError | CacheTlsError | undefined {
   const nodeError = innermost(error);
   const message = String(nodeError?.message ?? '');
   const code = typeof nodeError?.code === 'string' ? nodeError.code : undefined;
-  const options = { cause: redactErrorDetails(error) };
+  const options = { cause };
   if (/^WRONGPASS\b|invalid password|invalid username-password/i.test(message)) {
     return new CacheAuthError(
       'WRONGPASS',

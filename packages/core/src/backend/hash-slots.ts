@@ -1,16 +1,18 @@
-import { CrossSlotError, hashSlotOf } from '@forno/core';
+import { CrossSlotError } from '../errors.js';
+import { hashSlotOf } from '../keys.js';
 
 /** Keys of one Cluster hash slot, with their positions in the caller's list. */
-export interface SlotGroup<K extends string | Buffer = string> {
+export interface SlotGroup<K extends string | Uint8Array = string> {
   readonly keys: K[];
   readonly positions: number[];
 }
 
 /**
- * Groups keys by Cluster hash slot, so a multi-key command can be split into one per slot. A key
+ * Groups keys by Cluster hash slot, so a multi-key command can be split into one per slot (both
+ * drivers split `mget`, `mset`, `unlink` and set algebra this way on Cluster). A key
  * may be given as its bytes (a key that is not valid UTF-8, as `scan` yields it).
  */
-export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): SlotGroup<K>[] {
+export function groupBySlot<K extends string | Uint8Array>(keys: readonly K[]): SlotGroup<K>[] {
   const groups = new Map<number, SlotGroup<K>>();
   keys.forEach((key, position) => {
     const slot = hashSlotOf(key);
@@ -28,7 +30,7 @@ export function groupBySlot<K extends string | Buffer>(keys: readonly K[]): Slot
 /** Whether every key lives in the same hash slot. */
 export function sameSlot(keys: readonly string[]): boolean {
   if (keys.length === 0) return true;
-  const slot = hashSlotOf(keys[0] as string);
+  const slot = hashSlotOf(keys[0]!);
   return keys.every((key) => hashSlotOf(key) === slot);
 }
 
@@ -65,4 +67,36 @@ export async function inFlightLimited<T, R>(
   };
   await Promise.all(Array.from({ length: SPLIT_COMMANDS_IN_FLIGHT }, worker));
   return results;
+}
+
+/** A set-algebra command that a Cluster driver may compute client-side. */
+export type SetOperation = 'sinter' | 'sunion' | 'sdiff';
+
+/**
+ * SINTER, SUNION or SDIFF computed from each set's members, compared as bytes, in first-seen
+ * order: what a Cluster driver returns for sets in different hash slots, which no single node
+ * can combine.
+ */
+export function combineSets<M extends Uint8Array>(
+  operation: SetOperation,
+  sets: ReadonlyArray<readonly M[]>,
+): M[] {
+  const asSets = sets.map(
+    (members) =>
+      new Map(
+        members.map(
+          (m) => [Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString('latin1'), m] as const,
+        ),
+      ),
+  );
+  const [first = new Map<string, M>(), ...rest] = asSets;
+  const result =
+    operation === 'sunion'
+      ? new Map(asSets.flatMap((set) => [...set]))
+      : new Map(
+          [...first].filter(([id]) =>
+            operation === 'sinter' ? rest.every((set) => set.has(id)) : !rest.some((set) => set.has(id)),
+          ),
+        );
+  return [...result.values()];
 }

@@ -1,11 +1,11 @@
-import { parseScore } from '@forno/core';
-import type { RawScored, RawValue } from '@forno/core/backend';
+import type { RawScored, RawValue } from '../repository/raw-commands.js';
+import { parseScore } from '../validation.js';
 
-/** A value reply, as ioredis gives it: a string (text mode) or a Buffer (binary mode). */
+/** A value reply, as a Redis client gives it: a string (text mode) or a Buffer (binary mode). */
 export type ValueReply = string | Buffer;
 
 /**
- * Member/score pairs from `ZRANGE ... WITHSCORES`, `ZPOPMIN` and friends, whether ioredis returns
+ * Member/score pairs from `ZRANGE ... WITHSCORES`, `ZPOPMIN` and friends, whether the client returns
  * them flat (`[m1, s1, m2, s2]`, RESP2 and the legacy RESP3 mapping) or nested (`[[m1, s1], ...]`).
  */
 export function toScored(reply: unknown): RawScored[] {

@@ -1,12 +1,14 @@
-import {
-  type Duration,
-  hideSecrets,
-  InvalidConfigError,
-  parseDuration,
-  redactUrl,
-  type Serializer,
-} from '@forno/core';
-import { RetryPolicy } from '@forno/resilience';
+import { type Duration, parseDuration } from '../duration.js';
+import { InvalidConfigError } from '../errors.js';
+import { hideSecrets, redactUrl } from '../redaction.js';
+import type { Serializer } from '../serializer.js';
+import { type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff.js';
+
+/**
+ * The configuration both Redis drivers take (`@forno/redis-driver` on ioredis,
+ * `@forno/node-redis-driver` on node-redis), validated once here so switching drivers is a
+ * one-line change and a bad field gets the same `InvalidConfigError` from either.
+ */
 
 /** TLS settings for `rediss://` or `tls: { ... }`; passed to Node's `tls.connect`. */
 export interface RedisTlsConfig {
@@ -19,10 +21,10 @@ export interface RedisTlsConfig {
 }
 
 /**
- * The seed's `retry_policy`. It drives the reconnect backoff, and retries of idempotent commands
+ * The driver's retry policy. It drives the reconnect backoff, and retries of idempotent commands
  * only (never `incrby`, `lpush`, `zpopmin`...), always within the command's `commandTimeout` budget.
  */
-export interface RedisRetryPolicyConfig {
+export interface RedisRetryPolicyConfig extends BackoffOptions {
   /** Retries of an idempotent command after the first attempt (default 3). */
   readonly retries?: number;
   /** First delay (default `'100ms'`). */
@@ -69,7 +71,8 @@ export interface RedisSentinelConfig {
 }
 
 /**
- * Configuration of a `RedisRepository`: the seed's `RedisConfig` in TypeScript. Every field is
+ * Configuration of a Redis driver's repository (`RedisRepository`, `NodeRedisRepository`): host,
+ * credentials, timeouts, pool, retry policy, metrics, serializer, Cluster or Sentinel. Every field is
  * validated before connecting; a bad field gets an `InvalidConfigError` naming it.
  */
 export interface RedisRepositoryConfig {
@@ -129,8 +132,8 @@ export interface ResolvedRedisConfig {
   readonly healthCheckIntervalMs: number | false;
   readonly commandTimeoutMs: number;
   readonly connectTimeoutMs: number;
-  /** The retry policy (its `delayFor` also paces reconnects). */
-  readonly retryPolicy: RetryPolicy;
+  /** The backoff of retries of idempotent commands, which also paces reconnects (see `backoffDelay`). */
+  readonly retryPolicy: ResolvedBackoff;
   readonly serializer: Serializer | undefined;
   readonly enableMetrics: boolean;
   readonly metricsPrefix: string;
@@ -270,19 +273,13 @@ function resolveTls(tls: unknown, fromUrl: boolean): RedisTlsConfig | undefined 
   return hideSecrets({ ...(tls as RedisTlsConfig) }, ['key']);
 }
 
-function resolveRetryPolicy(options: RedisRetryPolicyConfig | undefined): RetryPolicy {
+function resolveRetryPolicy(options: RedisRetryPolicyConfig | undefined): ResolvedBackoff {
   if (options !== undefined && (options === null || typeof options !== 'object'))
     fail('retryPolicy', 'expected an object');
   for (const field of Object.keys(options ?? {})) {
     if (!RETRY_FIELDS.has(field)) fail(`retryPolicy.${field}`, 'unknown option');
   }
-  try {
-    return new RetryPolicy(options);
-  } catch (error) {
-    const { argument, message } = error as InvalidConfigError;
-    const field = `retryPolicy.${String(argument).replace(/^options\./, '')}`;
-    throw new InvalidConfigError(field, message.replace(/^Invalid [^:]+: /, ''), { cause: error });
-  }
+  return resolveBackoff(options, { owner: 'retryPolicy', field: 'retryPolicy' });
 }
 
 function resolveCluster(config: RedisClusterConfig): NonNullable<ResolvedRedisConfig['cluster']> {
@@ -318,7 +315,7 @@ function resolveCluster(config: RedisClusterConfig): NonNullable<ResolvedRedisCo
  * `sentinel.sentinelUsername` and `sentinel.sentinelPassword` are readable but non-enumerable and
  * shown as `[redacted]` by `JSON.stringify` and `util.inspect` (see `hideSecrets` of `@forno/core`).
  */
-export function resolveConfig(config: RedisRepositoryConfig = {}): ResolvedRedisConfig {
+export function resolveRedisConfig(config: RedisRepositoryConfig = {}): ResolvedRedisConfig {
   if (config === null || typeof config !== 'object') fail('config', 'expected an object');
   for (const field of Object.keys(config)) if (!KNOWN_FIELDS.has(field)) fail(field, 'unknown option');
   if (config.cluster && config.sentinel) fail('cluster', 'cluster and sentinel are exclusive');

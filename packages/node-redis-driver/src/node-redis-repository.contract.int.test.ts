@@ -1,0 +1,3 @@
+import { describeStandaloneContract } from '../test/standalone-contract.js';
+
+describeStandaloneContract('default options', {});
