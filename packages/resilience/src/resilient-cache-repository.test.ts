@@ -1,9 +1,9 @@
 import { CacheTimeoutError, CacheUnavailableError, WrongTypeError } from '@forno/core';
 import { InMemoryCacheRepository } from '@forno/testing';
 import { describe, expect, it, vi } from 'vitest';
+import { resilientFixture } from '../test/resilient-fixture.js';
+import { deferred } from '../test/test-helpers.js';
 import { ResilientCacheRepository } from './resilient-cache-repository.js';
-import { resilientFixture } from './resilient-fixture.js';
-import { deferred } from './test-helpers.js';
 
 describe('ResilientCacheRepository: fallback reads', () => {
   it('serves reads from the mirror during an outage, and says so', async () => {
