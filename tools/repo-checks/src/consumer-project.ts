@@ -34,8 +34,9 @@ export interface ConsumerProject {
 /**
  * Packs every publishable package with `pnpm pack` (which rewrites `workspace:*` the way a
  * publish does) and installs the tarballs with npm into a scratch project, with every optional
- * peer dependency a user may add, and `extraDependencies` (what the README examples import). The project is cached under the tarballs' content hash: an
- * unchanged build reuses it, any change to a package's packed files makes a new one.
+ * peer dependency a user may add and `extraDependencies` (what the README examples import).
+ * The project is cached under the tarballs' content hash: an unchanged build reuses it, any
+ * change to a package's packed files makes a new one.
  */
 export function prepareConsumerProject(extraDependencies: Record<string, string> = {}): ConsumerProject {
   const packages = publishablePackages();
