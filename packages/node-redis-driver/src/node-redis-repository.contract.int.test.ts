@@ -1,3 +1,8 @@
-import { describeStandaloneContract } from '../test/standalone-contract.js';
+import { describeStandaloneServerContract } from '@forno/testing/contract';
+import { NodeRedisRepository } from './node-redis-repository.js';
 
-describeStandaloneContract('default options', {});
+describeStandaloneServerContract('NodeRedisRepository, default options', async (server, options) => {
+  const repo = new NodeRedisRepository({ port: server.port, healthCheckInterval: false, ...options });
+  await repo.connect();
+  return repo;
+});

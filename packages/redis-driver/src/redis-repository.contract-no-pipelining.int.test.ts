@@ -1,3 +1,13 @@
-import { describeStandaloneContract } from '../test/standalone-contract.js';
+import { describeStandaloneServerContract } from '@forno/testing/contract';
+import { RedisRepository } from './redis-repository.js';
 
-describeStandaloneContract('auto-pipelining off', { autoPipelining: false });
+describeStandaloneServerContract('RedisRepository, auto-pipelining off', async (server, options) => {
+  const repo = new RedisRepository({
+    autoPipelining: false,
+    port: server.port,
+    healthCheckInterval: false,
+    ...options,
+  });
+  await repo.connect();
+  return repo;
+});

@@ -1,3 +1,13 @@
-import { describeStandaloneContract } from '../test/standalone-contract.js';
+import { describeStandaloneServerContract } from '@forno/testing/contract';
+import { RedisRepository } from './redis-repository.js';
 
-describeStandaloneContract('a pool of 3 connections', { connectionPoolSize: 3 });
+describeStandaloneServerContract('RedisRepository, a pool of 3 connections', async (server, options) => {
+  const repo = new RedisRepository({
+    connectionPoolSize: 3,
+    port: server.port,
+    healthCheckInterval: false,
+    ...options,
+  });
+  await repo.connect();
+  return repo;
+});

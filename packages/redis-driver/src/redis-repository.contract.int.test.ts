@@ -1,3 +1,8 @@
-import { describeStandaloneContract } from '../test/standalone-contract.js';
+import { describeStandaloneServerContract } from '@forno/testing/contract';
+import { RedisRepository } from './redis-repository.js';
 
-describeStandaloneContract('default options', {});
+describeStandaloneServerContract('RedisRepository, default options', async (server, options) => {
+  const repo = new RedisRepository({ port: server.port, healthCheckInterval: false, ...options });
+  await repo.connect();
+  return repo;
+});

@@ -8,3 +8,4 @@ export {
   type CacheRepositoryContractOptions,
   describeCacheRepositoryContract,
 } from './describe-cache-repository-contract.js';
+export { describeStandaloneServerContract } from './describe-standalone-server-contract.js';
