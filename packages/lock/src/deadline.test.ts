@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DistributedLock } from './distributed-lock.js';
 import { LockLostError } from './errors.js';
-import { renewalScheduler } from './renewal-scheduler.js';
+import { renewalScheduler } from './lease.js';
 import { fakeRepository, recordActions } from './test-support/fake.js';
 
 beforeEach(() => {

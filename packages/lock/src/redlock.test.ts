@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DistributedLock } from './distributed-lock.js';
 import { LockTimeoutError } from './errors.js';
-import { renewalScheduler } from './renewal-scheduler.js';
+import { renewalScheduler } from './lease.js';
 import { fakeRepository } from './test-support/fake.js';
 
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Lock } from './distributed-lock.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockTimeoutError } from './errors.js';
-import type { Lock } from './lock.js';
 import { fakeRepository, recordActions } from './test-support/fake.js';
 
 beforeEach(() => {
