@@ -8,9 +8,63 @@
  * - {@link COMMAND_TABLE}: one row per command (read or write, idempotent or not, keys, fallback
  *   mirror treatment, metric kind); retries, instrumentation, the mirror and forwarding read it.
  * - {@link CacheRepositoryDecorator}: the base of a wrapper that intercepts every command.
+ * - What both Redis drivers share (`backend/`): their configuration and its validation
+ *   ({@link resolveRedisConfig}), a plain backoff description ({@link backoffDelay}), the
+ *   {@link CommandRunner} that gives every operation its deadline and retries idempotent commands,
+ *   the lock scripts ({@link LOCK_SCRIPTS}), hash-slot grouping, reply decoding, and the mapping of
+ *   server replies and connection failures to typed errors.
  *
  * @module
  */
+
+export {
+  type BackoffOptions,
+  type BackoffOwner,
+  backoffDelay,
+  type Jitter,
+  type ResolvedBackoff,
+  resolveBackoff,
+} from './backend/backoff.js';
+export {
+  type Command,
+  type CommandRetry,
+  CommandRunner,
+  type CommandRunnerDriver,
+} from './backend/command-runner.js';
+export { connectionFailureOf, type FailureContext } from './backend/connection-failure.js';
+export {
+  parseNodeAddress,
+  type RedisClusterConfig,
+  type RedisNodeAddress,
+  type RedisRepositoryConfig,
+  type RedisRetryPolicyConfig,
+  type RedisSentinelConfig,
+  type RedisTlsConfig,
+  type ResolvedRedisConfig,
+  resolveRedisConfig,
+} from './backend/driver-config.js';
+export {
+  assertSameSlot,
+  combineSets,
+  groupBySlot,
+  inFlightLimited,
+  type SetOperation,
+  type SlotGroup,
+  sameSlot,
+} from './backend/hash-slots.js';
+export {
+  ACQUIRE_SEMAPHORE,
+  COMPARE_AND_DELETE,
+  COMPARE_AND_EXPIRE,
+  EXTEND_SEMAPHORE,
+  LOCK_SCRIPTS,
+  type LockScriptName,
+  RELEASE_SEMAPHORE,
+  SET_IF_ABSENT,
+  SET_IF_ABSENT_FENCED,
+} from './backend/lua-scripts.js';
+export { toArgument, toScore, toScored, type ValueReply } from './backend/replies.js';
+export { cacheErrorOfReply } from './backend/reply-errors.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
 export {

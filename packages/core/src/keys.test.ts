@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../test/random.js';
 import { isCacheError } from './errors.js';
 import { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
-import { SeededRandom } from './test-support/random.js';
 
 /** CRC16-CCITT (XMODEM), bit by bit, written independently of the table-driven one in keys.ts. */
 function crc16(bytes: Uint8Array): number {
@@ -108,6 +108,14 @@ describe('hashSlotOf', () => {
     expect(hashSlotOf('{user1000}.following')).toBe(hashSlotOf('{user1000}.followers'));
     expect(hashSlotOf('{user1000}.following')).toBe(hashSlotOf('user1000'));
     expect(hashSlotOf('foo{}{bar}')).toBe(crc16(Buffer.from('foo{}{bar}')) % 16_384);
+  });
+
+  it('hashes a key given as bytes like the same key as text, tag rules included', () => {
+    for (const key of ['foo', '{user1000}.following', 'foo{}{bar}', 'a{é}b', 'x{', '{}']) {
+      expect(hashSlotOf(Buffer.from(key))).toBe(hashSlotOf(key));
+    }
+    const notUtf8 = Buffer.from([0x7b, 0xff, 0x7d, 0x01]);
+    expect(hashSlotOf(notUtf8)).toBe(crc16(Buffer.from([0xff])) % 16_384);
   });
 
   it('agrees with an independent implementation on random keys, UTF-8 included', () => {

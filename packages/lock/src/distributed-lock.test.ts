@@ -1,9 +1,9 @@
 import { CacheError, InvalidArgumentError, InvalidConfigError } from '@forno/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeRepository, recordActions } from '../test/fake.js';
 import { DistributedLock, Lock } from './distributed-lock.js';
 import { LockLostError, LockTimeoutError } from './errors.js';
 import { renewalScheduler } from './lease.js';
-import { fakeRepository, recordActions } from './test-support/fake.js';
 
 afterEach(() => {
   expect(renewalScheduler.size).toBe(0);

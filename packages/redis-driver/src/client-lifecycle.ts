@@ -1,6 +1,6 @@
 import { CacheUnavailableError, type ConnectionStatus } from '@forno/core';
+import { LOCK_SCRIPTS } from '@forno/core/backend';
 import { isCluster, type RedisClient } from './create-client.js';
-import { FORNO_SCRIPTS } from './lua-scripts.js';
 
 /**
  * What `RedisRepository` does to its ioredis connections: connect with a deadline, close
@@ -104,7 +104,7 @@ export function duplicate(client: RedisClient): RedisClient {
 
 /** Defines Forno's Lua scripts on a client that was not created by Forno. */
 export function withScripts<T extends RedisClient>(client: T): T {
-  for (const [name, definition] of Object.entries(FORNO_SCRIPTS)) {
+  for (const [name, definition] of Object.entries(LOCK_SCRIPTS)) {
     if (typeof (client as unknown as Record<string, unknown>)[name] !== 'function') {
       client.defineCommand(name, definition);
     }

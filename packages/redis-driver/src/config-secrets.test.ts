@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
+import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { describe, expect, it } from 'vitest';
-import type { RedisRepositoryConfig } from './config.js';
 import { RedisRepository } from './redis-repository.js';
 
 const PASSWORD = 'pw-Secret-One';

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { RedisRepositoryConfig } from '@forno/core/backend';
 import {
   findFreePort,
   generateTlsCertificates,
@@ -10,7 +11,6 @@ import {
 } from '@forno/testing/servers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisRepositoryConfig } from './config.js';
 import { RedisRepository } from './redis-repository.js';
 
 /**

@@ -1,9 +1,10 @@
 import { type CacheError, CacheUnavailableError } from '@forno/core';
+import { connectionFailureOf } from '@forno/core/backend';
 import { disableOfflineQueue } from './client-lifecycle.js';
 import type { CommandRunner } from './command-runner.js';
-import { connectionFailureOf } from './connection-failure.js';
 import { isCluster, type RedisClient } from './create-client.js';
 import type { HealthMonitor } from './health-monitor.js';
+import { redactErrorDetails } from './redact-error-details.js';
 
 /** What a {@link ConnectionSupervisor} acts on; owned by `RedisRepository`. */
 export interface SupervisedParts {
@@ -94,11 +95,15 @@ export class ConnectionSupervisor {
 
   #onError(client: RedisClient, error: unknown): void {
     if (this.#failure !== undefined) return;
-    const failure = connectionFailureOf(error, {
-      tls: this.#parts.tls,
-      handshaking: !isCluster(client) && client.status === 'connect',
-      connectedBefore: this.#connectedBefore.has(client),
-    });
+    const failure = connectionFailureOf(
+      error,
+      {
+        tls: this.#parts.tls,
+        handshaking: !isCluster(client) && client.status === 'connect',
+        connectedBefore: this.#connectedBefore.has(client),
+      },
+      redactErrorDetails(error),
+    );
     if (failure === undefined) return;
     this.#parts.health.markUnhealthy(failure);
     if (!this.#parts.owned) return;

@@ -1,6 +1,6 @@
+import type { ResolvedRedisConfig } from '@forno/core/backend';
+import { LOCK_SCRIPTS } from '@forno/core/backend';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { ResolvedRedisConfig } from './config.js';
-import { FORNO_SCRIPTS } from './lua-scripts.js';
 import { ReplicaReadFallback } from './replica-read-fallback.js';
 
 /** A connection as ioredis models it: one server (standalone or via Sentinel) or a whole Cluster. */
@@ -56,7 +56,7 @@ export function createClient(
     const clusterOptions = {
       lazyConnect: true,
       redisOptions,
-      scripts: FORNO_SCRIPTS,
+      scripts: LOCK_SCRIPTS,
       enableOfflineQueue: true,
       enableAutoPipelining: config.autoPipelining,
       scaleReads: readFallback?.select ?? config.cluster.scaleReads,
@@ -89,11 +89,11 @@ export function createClient(
       ...(sentinelUsername === undefined ? {} : { sentinelUsername }),
       ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
       sentinelRetryStrategy: (attempt: number) => reconnectDelay(attempt),
-      scripts: FORNO_SCRIPTS,
+      scripts: LOCK_SCRIPTS,
       failoverDetector: true,
     } as never);
   }
-  return new Redis({ ...options, host: config.host, port: config.port, scripts: FORNO_SCRIPTS } as never);
+  return new Redis({ ...options, host: config.host, port: config.port, scripts: LOCK_SCRIPTS } as never);
 }
 
 /** Whether a client is a Cluster client (by ioredis' own flag, so it works across ioredis copies). */

@@ -1,6 +1,6 @@
+import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisRepositoryConfig } from './config.js';
 import { RedisRepository } from './redis-repository.js';
 
 let server: RedisServer;

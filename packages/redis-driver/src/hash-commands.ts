@@ -1,6 +1,6 @@
 import type { RawHashCommands } from '@forno/core/backend';
+import { toArgument, type ValueReply } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
-import { toArgument, type ValueReply } from './replies.js';
 import { sendCommand } from './send-command.js';
 
 const isOne = (reply: number): boolean => reply === 1;

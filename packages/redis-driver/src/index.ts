@@ -6,7 +6,7 @@ export type {
   RedisSentinelConfig,
   RedisTlsConfig,
   ResolvedRedisConfig,
-} from './config.js';
+} from '@forno/core/backend';
 export type { RedisClient } from './create-client.js';
 export type { HealthListener, HealthState } from './health-monitor.js';
 export { RedisEntityRepository } from './redis-entity-repository.js';

@@ -1,6 +1,6 @@
 import type { RawListCommands } from '@forno/core/backend';
+import { toArgument, type ValueReply } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
-import { toArgument, type ValueReply } from './replies.js';
 import { sendCommand } from './send-command.js';
 
 /** Lists, on ioredis. */

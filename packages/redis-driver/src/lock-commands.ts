@@ -3,7 +3,7 @@ import type { RawLockCommands } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 
-/** The commands ioredis defines from `FORNO_SCRIPTS` (see lua-scripts.ts). */
+/** The commands ioredis defines from `LOCK_SCRIPTS` of `@forno/core/backend`. */
 interface ScriptCommands {
   fornoSetIfAbsent(key: string, token: string, px: number): Promise<[number, number]>;
   fornoSetIfAbsentFenced(key: string, fenceKey: string, token: string, px: number): Promise<[number, number]>;

@@ -1,9 +1,9 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { CacheRepository } from '@forno/core';
+import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { JsonSerializer } from '@forno/serialization';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisRepositoryConfig } from './config.js';
 import { RedisRepository } from './redis-repository.js';
 
 let server: RedisServer;

@@ -1,7 +1,7 @@
+import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
 import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
-import type { RedisRepositoryConfig } from './config.js';
 import { RedisRepository } from './redis-repository.js';
 
 let cluster: RedisCluster;

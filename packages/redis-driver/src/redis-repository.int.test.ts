@@ -51,34 +51,6 @@ describe('RedisRepository on a real server', () => {
     expect(repo.status).toBe('closed');
   });
 
-  it('commands with 100k arguments work (ioredis auto-pipelining alone would crash the process)', async () => {
-    // Writing 100k entries legitimately takes longer than the default 1 s on a busy machine.
-    const repo = new RedisRepository({
-      port: server.port,
-      keyPrefix: 'huge:',
-      healthCheckInterval: false,
-      commandTimeout: '20s',
-    });
-    await repo.connect();
-    const size = 100_000;
-    const keys = Array.from({ length: size }, (_, i) => `k${i}`);
-    await repo.mset(keys.map((key, i) => [key, i] as const));
-    const values = await repo.mget<number>(keys);
-    expect(values.length).toBe(size);
-    expect(values[size - 1]).toBe(size - 1);
-    expect(await repo.hset('hash', Object.fromEntries(keys.map((key, i) => [key, i])))).toBe(size);
-    expect(
-      await repo.zadd(
-        'board',
-        keys.map((member, score) => ({ member, score })),
-      ),
-    ).toBe(size);
-    expect(await repo.zcard('board')).toBe(size);
-    expect(await repo.delete(keys)).toBe(size);
-    expect(await repo.deletePattern('*')).toBe(2);
-    await repo.disconnect();
-  });
-
   it('a first command auto-connects without connect()', async () => {
     const repo = new RedisRepository({ port: server.port, keyPrefix: 'auto:', healthCheckInterval: false });
     expect(await repo.set('k', 1)).toBe(true);

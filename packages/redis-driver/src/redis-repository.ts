@@ -8,7 +8,14 @@ import {
   parseInfo,
   type Serializer,
 } from '@forno/core';
-import { BaseCacheRepository, type RawCommands } from '@forno/core/backend';
+import {
+  BaseCacheRepository,
+  backoffDelay,
+  type RawCommands,
+  type RedisRepositoryConfig,
+  type ResolvedRedisConfig,
+  resolveRedisConfig,
+} from '@forno/core/backend';
 import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import {
@@ -22,7 +29,6 @@ import {
   withScripts,
 } from './client-lifecycle.js';
 import { CommandRunner } from './command-runner.js';
-import { type RedisRepositoryConfig, type ResolvedRedisConfig, resolveConfig } from './config.js';
 import { ConnectionSupervisor } from './connection-supervisor.js';
 import { createClient, isCluster, type RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
@@ -96,7 +102,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   constructor(configOrClient: RedisRepositoryConfig | RedisClient = {}, options: ExistingClientOptions = {}) {
     const existing = isClient(configOrClient) ? configOrClient : undefined;
     const config = existing
-      ? resolveConfig({
+      ? resolveRedisConfig({
           ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
           ...(options.serializer === undefined ? {} : { serializer: options.serializer }),
           ...(options.allowFlush === undefined ? {} : { allowFlush: options.allowFlush }),
@@ -105,11 +111,11 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
           ...(options.metricsPrefix === undefined ? {} : { metricsPrefix: options.metricsPrefix }),
           healthCheckInterval: false,
         })
-      : resolveConfig(configOrClient as RedisRepositoryConfig);
+      : resolveRedisConfig(configOrClient as RedisRepositoryConfig);
     if (!existing && Object.keys(options).length > 0) {
       throw new InvalidConfigError('options', 'only used when wrapping an existing ioredis client');
     }
-    const reconnectDelay = (attempt: number) => config.retryPolicy.delayFor(attempt);
+    const reconnectDelay = (attempt: number) => backoffDelay(config.retryPolicy, attempt, Math.random);
     const clients = existing
       ? [withScripts(existing)]
       : Array.from({ length: config.connectionPoolSize }, () => createClient(config, reconnectDelay));

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { redactUrl } from '@forno/core';
+import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { registerPrometheusMetrics } from '@forno/metrics/prometheus';
 import { CircuitBreakerPolicy, ResilientCacheRepository } from '@forno/resilience';
 import {
@@ -11,7 +12,6 @@ import {
 } from '@forno/testing/servers';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RedisRepositoryConfig } from './config.js';
 import { RedisRepository } from './redis-repository.js';
 
 /**

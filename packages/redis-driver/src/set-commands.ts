@@ -1,11 +1,16 @@
-import type { RawSetCommands } from '@forno/core/backend';
+import {
+  assertSameSlot,
+  combineSets,
+  inFlightLimited,
+  type RawSetCommands,
+  type SetOperation,
+  sameSlot,
+  toArgument,
+  type ValueReply,
+} from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-import { assertSameSlot, inFlightLimited, sameSlot } from './hash-slots.js';
-import { toArgument, type ValueReply } from './replies.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
-
-type SetOperation = 'sinter' | 'sunion' | 'sdiff';
 
 /**
  * Sets, on ioredis. On Cluster, `sinter`/`sunion`/`sdiff` over keys of several slots are computed
@@ -22,17 +27,7 @@ export function setCommands(ctx: DriverContext): RawSetCommands {
   /** Set algebra computed from each set's members, compared as bytes. */
   async function clientSideSetOperation(operation: SetOperation, keys: readonly string[]) {
     const sets = await inFlightLimited(keys, (key) => runner.send(operation, (c) => c.smembersBuffer(key)));
-    const asSets = sets.map((members) => new Map(members.map((m) => [m.toString('latin1'), m] as const)));
-    const [first = new Map<string, Buffer>(), ...rest] = asSets;
-    const result =
-      operation === 'sunion'
-        ? new Map(asSets.flatMap((set) => [...set]))
-        : new Map(
-            [...first].filter(([id]) =>
-              operation === 'sinter' ? rest.every((set) => set.has(id)) : !rest.some((set) => set.has(id)),
-            ),
-          );
-    return [...result.values()].map((member) => (binary ? member : member.toString('utf8')));
+    return combineSets(operation, sets).map((member) => (binary ? member : member.toString('utf8')));
   }
 
   function setOperation(operation: SetOperation, keys: readonly string[]) {

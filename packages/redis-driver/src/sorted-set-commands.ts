@@ -1,8 +1,8 @@
 import { formatScore } from '@forno/core';
 import type { RawSortedSetCommands } from '@forno/core/backend';
+import { toArgument, toScore, toScored, type ValueReply } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-import { toArgument, toScore, toScored, type ValueReply } from './replies.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
 
 type Arg = CommandArgument;

@@ -1,8 +1,7 @@
 import type { RawStringCommands } from '@forno/core/backend';
+import { groupBySlot, inFlightLimited, toArgument, type ValueReply } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-import { groupBySlot, inFlightLimited } from './hash-slots.js';
-import { toArgument, type ValueReply } from './replies.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
 
 const isOk = (reply: unknown): boolean => reply === 'OK';

@@ -1,16 +1,6 @@
-import {
-  type CacheError,
-  CacheTimeoutError,
-  CacheUnavailableError,
-  CommandError,
-  CrossSlotError,
-  isCacheError,
-  WrongTypeError,
-} from '@forno/core';
+import { type CacheError, CacheTimeoutError, CacheUnavailableError, isCacheError } from '@forno/core';
+import { cacheErrorOfReply } from '@forno/core/backend';
 import { redactErrorDetails } from './redact-error-details.js';
-
-/** Reply errors that mean "the server cannot serve right now", not "your command is wrong". */
-const UNAVAILABLE_REPLIES = /^(LOADING|CLUSTERDOWN|MASTERDOWN|READONLY|TRYAGAIN|BUSY|NOREPLICAS|MOVED|ASK)\b/;
 
 /**
  * Translates whatever ioredis rejected with into a typed `CacheError` with the original as
@@ -24,18 +14,7 @@ export function toCacheError(error: unknown): CacheError {
   if (message === 'Command timed out') {
     return new CacheTimeoutError('Redis did not answer within commandTimeout', options);
   }
-  if ((error as { name?: string } | null)?.name === 'ReplyError') {
-    if (message.startsWith('WRONGTYPE')) return new WrongTypeError(message, options);
-    if (message.startsWith('CROSSSLOT')) {
-      return new CrossSlotError(
-        `${message}: the keys must share a hash slot; use a hash tag such as {segments}`,
-        options,
-      );
-    }
-    if (UNAVAILABLE_REPLIES.test(message))
-      return new CacheUnavailableError(`Redis cannot serve: ${message}`, options);
-    return new CommandError(message, options);
-  }
+  if ((error as { name?: string } | null)?.name === 'ReplyError') return cacheErrorOfReply(message, options);
   return new CacheUnavailableError(`Redis is unavailable: ${message}`, options);
 }
 

@@ -1,7 +1,7 @@
+import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
-import type { RedisRepositoryConfig } from '../src/config.js';
 import { RedisRepository } from '../src/redis-repository.js';
 
 /**

@@ -2,10 +2,10 @@ import { type CacheEvent, CacheEventEmitter, CacheUnavailableError } from '@forn
 import { commandRow, REPOSITORY_COMMANDS } from '@forno/core/backend';
 import { InMemoryCacheRepository } from '@forno/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resilientFixture } from '../test/resilient-fixture.js';
 import { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
 import { ResilientCacheRepository } from './resilient-cache-repository.js';
 import { policyOf } from './resilient-command-runner.js';
-import { resilientFixture } from './resilient-fixture.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -23,6 +23,16 @@ export {
   describeClusterFaultSuite,
   runClusterFault,
 } from './describe-cluster-fault-suite.js';
+export {
+  describeSentinelFailover,
+  type SentinelFailoverOptions,
+  type SentinelRepositoryOptions,
+} from './describe-sentinel-failover.js';
+export {
+  describeStandaloneFaultSuite,
+  type StandaloneFaultRepositoryOptions,
+  type StandaloneFaultSuiteOptions,
+} from './describe-standalone-fault-suite.js';
 export { KeyValueLoad, type KeyValueLoadOptions, type WriteCheck } from './key-value-load.js';
 export {
   answered,

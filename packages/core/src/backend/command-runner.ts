@@ -1,0 +1,192 @@
+import { type CacheError, CacheTimeoutError, CacheUnavailableError } from '../errors.js';
+import { isIdempotent } from '../repository/command-table.js';
+import type { RawCommandName } from '../repository/raw-commands.js';
+
+const NO_ARGUMENTS: readonly unknown[] = [];
+
+/** How idempotent commands are retried: at most `retries` times, within `budgetMs` in total. */
+export interface CommandRetry<C> {
+  readonly retries: number;
+  /** Delay before retry `n` (1-based), in ms. */
+  delay(retry: number): number;
+  /** Total time an operation may take, retries included (the `commandTimeout`). */
+  readonly budgetMs: number;
+  /** Called with the connection an operation used when it ran out of time (a driver may refresh its slot map). */
+  readonly onTimeout?: ((client: C) => void) | undefined;
+}
+
+/** One command sent on a client of the pool, as a driver writes it: `(c) => c.get(key)`. */
+export type Command<C, T> = (client: C) => Promise<T>;
+
+/** What a driver tells a {@link CommandRunner} about its client library. */
+export interface CommandRunnerDriver<C> extends CommandRetry<C> {
+  /** Translates whatever the client rejected with into a typed `CacheError`. */
+  toCacheError(error: unknown): CacheError;
+  /**
+   * Sends `command` once on `client` (default: calls it). A driver hooks its client's quirks in
+   * here, such as sending a Cluster redirection again that the client passed on.
+   */
+  readonly attempt?: (<T>(client: C, command: Command<C, T>) => Promise<T>) | undefined;
+}
+
+/**
+ * Sends commands over the pool: round-robin over the command connections, errors translated to
+ * `CacheError`s, and idempotent commands retried on `CacheUnavailableError` while their
+ * `commandTimeout` budget lasts. Non-idempotent commands are sent exactly once.
+ *
+ * Every operation settles within its budget, whatever the client library does meanwhile (ioredis
+ * starts a command's own timer only once the command is written and can queue it behind failover
+ * delays; node-redis has no reply timeout at all): past the budget the caller gets a
+ * `CacheTimeoutError` (the command may still run: a timeout never says it did not). Both Redis
+ * drivers send every command through one of these.
+ *
+ * It counts the operations in flight, so a graceful shutdown can wait for them ({@link drain}),
+ * and after a permanent connection failure ({@link stopWith}) it rejects at once with that error.
+ */
+export class CommandRunner<C> {
+  readonly #clients: readonly C[];
+  readonly #retry: CommandRunnerDriver<C>;
+  readonly #attempt: <T>(client: C, command: Command<C, T>) => Promise<T>;
+  #next = 0;
+  #inFlight = 0;
+  #idle: Array<() => void> = [];
+  #failure: CacheError | undefined;
+
+  /** `clients` is the pool (at least one connection); `driver` says how to send and retry. */
+  constructor(clients: readonly C[], driver: CommandRunnerDriver<C>) {
+    this.#clients = clients;
+    this.#retry = driver;
+    this.#attempt = driver.attempt ?? send;
+  }
+
+  /** The next connection of the pool, round-robin. */
+  client(): C {
+    if (this.#clients.length === 1) return this.#clients[0]!;
+    const client = this.#clients[this.#next]!;
+    this.#next = (this.#next + 1) % this.#clients.length;
+    return client;
+  }
+
+  /**
+   * Sends the raw command `name` (called with `args`): retried like {@link idempotent} when core's
+   * command table says it is idempotent for these arguments (`isIdempotent`), sent {@link once}
+   * otherwise. Every raw command goes through here, so the choice is never restated per command.
+   */
+  send<T>(name: RawCommandName, command: Command<C, T>, args: readonly unknown[] = NO_ARGUMENTS): Promise<T> {
+    return isIdempotent(name, args) ? this.idempotent(command) : this.once(command);
+  }
+
+  /** Sends a command that must not be repeated (`incrby`, `lpush`, `zpopmin`...). */
+  once<T>(command: Command<C, T>): Promise<T> {
+    return this.#run(command, false);
+  }
+
+  /** Sends a command that is safe to repeat, retrying it on connection failures within budget. */
+  idempotent<T>(command: Command<C, T>): Promise<T> {
+    return this.#run(command, this.#retry.retries > 0);
+  }
+
+  /**
+   * Resolves once every command sent so far has settled (auto-pipelined ones included) and no new
+   * one followed within the same turn of the event loop — so an operation made of several commands
+   * in a row (`deletePattern`'s SCAN pages) is waited for as a whole — or after `timeoutMs`.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#inFlight > 0) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.#idle.push(resolve);
+        timer = setTimeout(resolve, remaining);
+      });
+      clearTimeout(timer);
+      // Continuations run as microtasks: give them a turn to send their next command.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * After a permanent connection failure (rejected credentials, an untrusted certificate), every
+   * command rejects at once with `failure` instead of "Connection is closed"; `undefined` resumes.
+   */
+  stopWith(failure: CacheError | undefined): void {
+    this.#failure = failure;
+  }
+
+  /** The permanent failure commands reject with, if any (see {@link stopWith}). */
+  get failure(): CacheError | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * One operation as one promise (the hot path: no `Promise.race`, no extra chained promises): the
+   * first attempt, retries while `retrying` allows and the budget lasts, and the budget's timer.
+   * Whatever settles first wins; once settled, no further attempt is sent.
+   */
+  #run<T>(command: Command<C, T>, retrying: boolean): Promise<T> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const client = this.client();
+    const started = retrying ? performance.now() : 0;
+    this.#inFlight += 1;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let retry = 0;
+      const finish = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        this.#operationSettled();
+        return true;
+      };
+      const succeed = (value: T) => {
+        if (finish()) resolve(value);
+      };
+      const fail = (error: CacheError) => {
+        if (!finish()) return;
+        if (CacheTimeoutError.is(error)) this.#retry.onTimeout?.(client);
+        reject(error);
+      };
+      const failed = (error: unknown) => {
+        if (settled) return;
+        const cacheError = this.#retry.toCacheError(error);
+        const delay =
+          retrying && CacheUnavailableError.is(cacheError) ? this.#retryDelay(++retry, started) : -1;
+        if (delay < 0) {
+          fail(cacheError);
+          return;
+        }
+        setTimeout(() => {
+          if (!settled) this.#attempt(this.client(), command).then(succeed, failed);
+        }, delay);
+      };
+      const timer = setTimeout(
+        () => fail(new CacheTimeoutError('Redis did not answer within commandTimeout')),
+        this.#retry.budgetMs,
+      );
+      this.#attempt(client, command).then(succeed, failed);
+    });
+  }
+
+  /** The delay before retry `retry`, or -1 when retries are used up or it would not fit the budget. */
+  #retryDelay(retry: number, started: number): number {
+    if (retry > this.#retry.retries) return -1;
+    const delay = this.#retry.delay(retry);
+    return started + this.#retry.budgetMs - performance.now() - delay <= 0 ? -1 : delay;
+  }
+
+  #operationSettled(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+}
+
+/** Calls `command` on `client`, turning a synchronous throw into a rejection. */
+function send<C, T>(client: C, command: Command<C, T>): Promise<T> {
+  try {
+    return command(client);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The lock primitives as Lua scripts, the same text for every driver: each one loads a script once
+ * and calls it with EVALSHA, falling back to EVAL when the server answers NOSCRIPT (after a
+ * restart or a failover). Every key a script touches is in KEYS, all in one hash slot.
+ */
+
+/** KEYS[1] lock; ARGV[1] token, ARGV[2] ms → {1, -1} granted, or {0, pttl} held by someone. */
+export const SET_IF_ABSENT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, -1}
+end
+return {0, redis.call('PTTL', KEYS[1])}
+`;
+
+/**
+ * KEYS[1] lock, KEYS[2] fencing counter (same slot); ARGV as above → {1, fence} or {0, pttl}.
+ * The counter is incremented before the lock is written, so a failing INCR leaves nothing behind.
+ */
+export const SET_IF_ABSENT_FENCED = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, redis.call('PTTL', KEYS[1])}
+end
+local fence = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {1, fence}
+`;
+
+/** KEYS[1] lock; ARGV[1] token, ARGV[2] channel or '' → 1 deleted (and published) or 0. */
+export const COMPARE_AND_DELETE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  if ARGV[2] ~= '' then
+    redis.call('PUBLISH', ARGV[2], KEYS[1])
+  end
+  return 1
+end
+return 0
+`;
+
+/** KEYS[1] lock; ARGV[1] token, ARGV[2] ms → 1 extended or 0. */
+export const COMPARE_AND_EXPIRE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`;
+
+/**
+ * Server time in ms and the semaphore at KEYS[1] with ended leases pruned (score = expiry in ms).
+ * Scripts are replicated by their effects (Redis ≥ 5), so reading TIME before writing is allowed.
+ */
+const SEMAPHORE_PRELUDE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local function expireWithLastLease()
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) - now))
+end
+`;
+
+/**
+ * KEYS[1] semaphore; ARGV[1] token, ARGV[2] limit, ARGV[3] ms → {1, holders, 0} granted, or
+ * {0, holders, ms until the soonest lease ends}. A token that already holds a live lease is renewed.
+ */
+export const ACQUIRE_SEMAPHORE = `${SEMAPHORE_PRELUDE}
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+  expireWithLastLease()
+  return {1, redis.call('ZCARD', KEYS[1]), 0}
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, redis.call('ZCARD', KEYS[1]), tonumber(first[2]) - now}
+`;
+
+/** KEYS[1] semaphore; ARGV[1] token, ARGV[2] channel or '' → 1 removed a live lease (and published) or 0. */
+export const RELEASE_SEMAPHORE = `${SEMAPHORE_PRELUDE}
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  if ARGV[2] ~= '' then
+    redis.call('PUBLISH', ARGV[2], KEYS[1])
+  end
+  return 1
+end
+return 0
+`;
+
+/** KEYS[1] semaphore; ARGV[1] token, ARGV[2] ms → 1 extended a live lease or 0. */
+export const EXTEND_SEMAPHORE = `${SEMAPHORE_PRELUDE}
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+  expireWithLastLease()
+  return 1
+end
+return 0
+`;
+
+/** Each script with the number of KEYS it takes, by the name drivers register it under. */
+export const LOCK_SCRIPTS = {
+  fornoSetIfAbsent: { lua: SET_IF_ABSENT, numberOfKeys: 1 },
+  fornoSetIfAbsentFenced: { lua: SET_IF_ABSENT_FENCED, numberOfKeys: 2 },
+  fornoCompareAndDelete: { lua: COMPARE_AND_DELETE, numberOfKeys: 1 },
+  fornoCompareAndExpire: { lua: COMPARE_AND_EXPIRE, numberOfKeys: 1 },
+  fornoAcquireSemaphore: { lua: ACQUIRE_SEMAPHORE, numberOfKeys: 1 },
+  fornoReleaseSemaphore: { lua: RELEASE_SEMAPHORE, numberOfKeys: 1 },
+  fornoExtendSemaphore: { lua: EXTEND_SEMAPHORE, numberOfKeys: 1 },
+} as const;
+
+/** The name of one of {@link LOCK_SCRIPTS}. */
+export type LockScriptName = keyof typeof LOCK_SCRIPTS;

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { LeaseGrant } from '@forno/core';
+import { LOCK_SCRIPTS, type LockScriptName, type RawLockCommands } from '@forno/core/backend';
+import type { DriverContext } from './driver-context.js';
+import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
+
+/** SHA1 of each lock script, for EVALSHA. */
+const SHAS = Object.fromEntries(
+  Object.entries(LOCK_SCRIPTS).map(([name, { lua }]) => [name, createHash('sha1').update(lua).digest('hex')]),
+) as Record<LockScriptName, string>;
+
+/**
+ * Runs one of the lock scripts of `@forno/core/backend` with EVALSHA, and with EVAL when the
+ * server does not know it yet (`NOSCRIPT`: first use, after a restart or a failover). Routed by
+ * its first key, as every key a script touches shares that key's hash slot.
+ */
+function evalScript(
+  client: NodeRedisClient,
+  kind: NodeRedisKind,
+  name: LockScriptName,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  const { lua, numberOfKeys } = LOCK_SCRIPTS[name];
+  const tail = [String(numberOfKeys), ...keys, ...args.map(String)];
+  const route = { key: keys[0], readonly: false, binary: false };
+  return sendCommand(client, kind, ['EVALSHA', SHAS[name], ...tail], route).catch((error: unknown) => {
+    if (!String((error as Error | null)?.message).startsWith('NOSCRIPT')) throw error;
+    return sendCommand(client, kind, ['EVAL', lua, ...tail], route);
+  });
+}
+
+/**
+ * The lock primitives as Lua scripts (one round trip, atomic on the server) and pub/sub. The
+ * fencing counter shares the lock key's hash slot, so the fenced script also runs on Cluster.
+ * Acquisition and extension are sent once (never retried: a retry could report a lock this very
+ * client already took as taken by someone else); release is idempotent.
+ */
+export function lockCommands(ctx: DriverContext): RawLockCommands {
+  const { runner, kind } = ctx;
+  const script =
+    <T>(name: LockScriptName, keys: readonly string[], args: readonly (string | number)[]) =>
+    (c: NodeRedisClient) =>
+      evalScript(c, kind, name, keys, args) as Promise<T>;
+
+  return {
+    async setIfAbsent(key, token, px, fenceKey): Promise<LeaseGrant> {
+      const [granted, value] = await runner.send(
+        'setIfAbsent',
+        fenceKey === undefined
+          ? script<[number, number]>('fornoSetIfAbsent', [key], [token, px])
+          : script<[number, number]>('fornoSetIfAbsentFenced', [key, fenceKey], [token, px]),
+      );
+      if (granted === 1) return { acquired: true, fencingToken: fenceKey === undefined ? null : value };
+      return { acquired: false, remainingTtl: value };
+    },
+
+    compareAndDelete: (key, token, notifyChannel) =>
+      runner
+        .send(
+          'compareAndDelete',
+          script<number>('fornoCompareAndDelete', [key], [token, notifyChannel ?? '']),
+        )
+        .then((n) => n === 1),
+
+    compareAndExpire: (key, token, px) =>
+      runner
+        .send('compareAndExpire', script<number>('fornoCompareAndExpire', [key], [token, px]))
+        .then((n) => n === 1),
+
+    async acquireSemaphore(key, token, limit, px) {
+      const [granted, holders, retryAfter] = await runner.send(
+        'acquireSemaphore',
+        script<[number, number, number]>('fornoAcquireSemaphore', [key], [token, limit, px]),
+      );
+      return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
+    },
+
+    releaseSemaphore: (key, token, notifyChannel) =>
+      runner
+        .send(
+          'releaseSemaphore',
+          script<number>('fornoReleaseSemaphore', [key], [token, notifyChannel ?? '']),
+        )
+        .then((n) => n === 1),
+
+    extendSemaphore: (key, token, px) =>
+      runner
+        .send('extendSemaphore', script<number>('fornoExtendSemaphore', [key], [token, px]))
+        .then((n) => n === 1),
+
+    publish: (channel, message) =>
+      runner.send(
+        'publish',
+        (c) =>
+          sendCommand(c, kind, ['PUBLISH', channel, message], {
+            readonly: false,
+            binary: false,
+          }) as Promise<number>,
+      ),
+
+    subscribe: (channel, listener) => ctx.subscriber().subscribe(channel, listener),
+  };
+}

@@ -1,0 +1,3 @@
+import { describeStandaloneContract } from './test-support/standalone-contract.js';
+
+describeStandaloneContract('default options', {});

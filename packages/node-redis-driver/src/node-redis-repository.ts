@@ -1,0 +1,284 @@
+import { type CacheError, type ConnectionStatus, InvalidConfigError, type Serializer } from '@forno/core';
+import {
+  BaseCacheRepository,
+  backoffDelay,
+  CommandRunner,
+  connectionFailureOf,
+  type RawCommands,
+  type RedisRepositoryConfig,
+  type ResolvedRedisConfig,
+  resolveRedisConfig,
+} from '@forno/core/backend';
+import { JsonSerializer } from '@forno/serialization';
+import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
+import type { DriverContext } from './driver-context.js';
+import { hashCommands } from './hash-commands.js';
+import { listCommands } from './list-commands.js';
+import { lockCommands } from './lock-commands.js';
+import {
+  createNodeRedisClient,
+  isNodeRedisClient,
+  kindOf,
+  type NodeRedisClient,
+  type NodeRedisKind,
+  type NodeRedisSingleClient,
+} from './node-redis-client.js';
+import { serverCommands } from './server-commands.js';
+import { setCommands } from './set-commands.js';
+import { sortedSetCommands } from './sorted-set-commands.js';
+import { stringCommands } from './string-commands.js';
+import { type PubSubConnection, Subscriber } from './subscriber.js';
+import { toCacheError } from './to-cache-error.js';
+
+/** How bad each status is: a pool reports its worst connection's. */
+const STATUS_RANK: Record<ConnectionStatus, number> = {
+  ready: 0,
+  connecting: 1,
+  disconnected: 2,
+  reconnecting: 3,
+  closed: 4,
+};
+
+const EXISTING_CLIENT_OPTIONS = new Set(['keyPrefix', 'serializer', 'allowFlush', 'commandTimeout']);
+
+/** Options when wrapping a node-redis client, Cluster or Sentinel you created yourself. */
+export interface ExistingClientOptions {
+  readonly keyPrefix?: string;
+  readonly serializer?: Serializer;
+  readonly allowFlush?: boolean;
+  /** Deadline of every operation, retries included (default 1s). */
+  readonly commandTimeout?: NonNullable<RedisRepositoryConfig['commandTimeout']>;
+}
+
+/**
+ * `RedisRepository` on node-redis v5: every `CacheRepository` operation on Redis through
+ * `@redis/client`, for a standalone server, a Sentinel-managed primary or a Cluster, with the same
+ * configuration and the same failure contract as the ioredis driver — so switching is one line.
+ *
+ * Failing fast: node-redis queues commands while disconnected unless told otherwise; every
+ * connection Forno creates has `disableOfflineQueue: true`, so a command issued while Redis is
+ * down rejects at once with `CacheUnavailableError` (idempotent ones are retried within
+ * `commandTimeout`), and every operation — on a client you pass in too — settles within
+ * `commandTimeout` with a typed error, even when the server is frozen and answers nothing.
+ *
+ * ```ts
+ * const redis = new NodeRedisRepository({ host: 'localhost', port: 6379, keyPrefix: 'mario_pizzeria:' });
+ * await redis.connect();
+ * await redis.set('menu:item:margherita', item, { ttl: '24h' });
+ * ```
+ */
+export class NodeRedisRepository extends BaseCacheRepository {
+  /** The resolved configuration (defaults applied). */
+  readonly config: ResolvedRedisConfig;
+  /** The pool; the runner reads it too. Owned clients are replaced by new ones on `connect()` after `disconnect()`. */
+  readonly #clients: NodeRedisClient[];
+  readonly #createClient: (() => NodeRedisClient) | undefined;
+  readonly #kind: NodeRedisKind;
+  readonly #ownsClients: boolean;
+  readonly #runner: CommandRunner<NodeRedisClient>;
+  readonly #subscriber: Subscriber;
+  #opened = false;
+  #closed = false;
+  #failure: CacheError | undefined;
+  #connecting: Promise<void> | undefined;
+
+  /**
+   * `new NodeRedisRepository(config)` creates and owns its connections (the same configuration as
+   * `createRedisRepository`). `new NodeRedisRepository(client, options)` wraps a node-redis client,
+   * Cluster or Sentinel you configured yourself: it is not closed by `disconnect()`, and its own
+   * offline-queue and reconnect options apply (Forno's `commandTimeout` deadline still does).
+   */
+  constructor(
+    configOrClient: RedisRepositoryConfig | NodeRedisClient = {},
+    options: ExistingClientOptions = {},
+  ) {
+    const existing = isNodeRedisClient(configOrClient) ? configOrClient : undefined;
+    if (!existing && Object.keys(options).length > 0) {
+      throw new InvalidConfigError('options', 'only used when wrapping an existing node-redis client');
+    }
+    for (const field of Object.keys(options)) {
+      if (!EXISTING_CLIENT_OPTIONS.has(field))
+        throw new InvalidConfigError(`options.${field}`, 'unknown option');
+    }
+    const config = existing
+      ? resolveRedisConfig({ ...options, healthCheckInterval: false })
+      : resolveNodeRedisConfig(configOrClient as RedisRepositoryConfig);
+    const createClient = existing
+      ? undefined
+      : () => {
+          const client = createNodeRedisClient(config, {
+            tracking: false,
+            reconnect: (attempt, cause) => this.#reconnectDelay(attempt, cause),
+          });
+          // node-redis emits `error` for every failed (re)connection: with no listener, Node would throw.
+          (client as unknown as NodeJS.EventEmitter).on('error', () => {});
+          return client;
+        };
+    const clients = createClient
+      ? Array.from({ length: config.connectionPoolSize }, createClient)
+      : [existing!];
+    const kind = kindOf(clients[0]!);
+    const runner = new CommandRunner<NodeRedisClient>(clients, {
+      retries: config.retryPolicy.retries,
+      delay: (retry) => backoffDelay(config.retryPolicy, retry, Math.random),
+      budgetMs: config.commandTimeoutMs,
+      toCacheError,
+      // A command before `connect()` opens the connections first (as ioredis' lazy connect does).
+      attempt: (client, command) =>
+        this.#opened ? command(client) : this.connect().then(() => command(client)),
+    });
+    const subscriber = new Subscriber({
+      open: async () => {
+        if (runner.failure !== undefined) throw runner.failure;
+        const client = clients[0]!;
+        if (kind !== 'standalone') return client as unknown as PubSubConnection;
+        const connection = (client as NodeRedisSingleClient).duplicate();
+        connection.on('error', () => {});
+        try {
+          await connectClient(connection, config.connectTimeoutMs);
+        } catch (error) {
+          await connection.destroy();
+          throw runner.failure ?? error;
+        }
+        return connection as unknown as PubSubConnection;
+      },
+      close: async (connection) => {
+        if (kind === 'standalone')
+          await closeClient(connection as unknown as NodeRedisClient, config.commandTimeoutMs);
+      },
+    });
+    const serializer = config.serializer ?? new JsonSerializer();
+    const context: DriverContext = {
+      runner,
+      kind,
+      binary: serializer.format === 'binary',
+      subscriber: () => subscriber,
+    };
+    super(createRawCommands(context), {
+      serializer,
+      keyPrefix: config.keyPrefix,
+      allowFlush: config.allowFlush,
+    });
+    this.config = config;
+    this.#clients = clients;
+    this.#createClient = createClient;
+    this.#kind = kind;
+    this.#ownsClients = existing === undefined;
+    this.#runner = runner;
+    this.#subscriber = subscriber;
+    if (existing) {
+      (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
+      this.#opened = (existing as unknown as { isOpen: boolean }).isOpen;
+    }
+  }
+
+  /** Connection state, the worst over the pool. */
+  get status(): ConnectionStatus {
+    let worst: ConnectionStatus = 'ready';
+    for (const client of this.#clients) {
+      const status = statusOf(client, this.#opened, this.#closed);
+      if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
+    }
+    return worst;
+  }
+
+  /** Whether this repository talks to a Redis Cluster. */
+  get isCluster(): boolean {
+    return this.#kind === 'cluster';
+  }
+
+  /**
+   * Connects every pooled connection; resolves when all are ready. Rejects with
+   * `CacheUnavailableError` if Redis cannot be reached within `connectTimeout` (reconnecting goes
+   * on in the background, so the repository recovers by itself once Redis is back), or with
+   * `CacheAuthError` / `CacheTlsError` when it can never connect as configured (no reconnect
+   * loop then; calling `connect()` again tries once more).
+   */
+  async connect(): Promise<void> {
+    if (this.#opened && this.#failure === undefined && this.status === 'ready') return;
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  /**
+   * A graceful shutdown: waits until every operation already called has settled (at most
+   * `commandTimeout`), then closes every connection it owns and the pub/sub connection.
+   */
+  async disconnect(): Promise<void> {
+    await this.#runner.drain(this.config.commandTimeoutMs);
+    await this.#subscriber.close();
+    if (!this.#ownsClients) return;
+    this.#closed = true;
+    await Promise.all(this.#clients.map((client) => closeClient(client, this.config.commandTimeoutMs)));
+  }
+
+  async #open(): Promise<void> {
+    if (this.#closed && this.#createClient !== undefined) {
+      // A closed node-redis Sentinel cannot be opened again: every closed connection is replaced.
+      for (let i = 0; i < this.#clients.length; i++) this.#clients[i] = this.#createClient();
+    }
+    this.#failure = undefined;
+    this.#runner.stopWith(undefined);
+    this.#closed = false;
+    this.#opened = true;
+    try {
+      await Promise.all(this.#clients.map((client) => connectClient(client, this.config.connectTimeoutMs)));
+    } catch (error) {
+      throw this.#failure ?? error;
+    }
+  }
+
+  /**
+   * node-redis' reconnect strategy: the configured backoff, unless the failure is one retrying
+   * cannot fix (rejected credentials, an untrusted certificate) — then reconnecting stops and
+   * every command rejects at once with that typed error until `connect()` is called again.
+   */
+  #reconnectDelay(attempt: number, cause: Error): number | Error {
+    const failure = connectionFailureOf(cause, {
+      tls: this.config.tls !== undefined,
+      handshaking: false,
+      connectedBefore: false,
+    });
+    if (failure !== undefined) {
+      this.#failure = failure;
+      this.#runner.stopWith(failure);
+      return failure;
+    }
+    return backoffDelay(this.config.retryPolicy, attempt + 1, Math.random);
+  }
+}
+
+/** `createNodeRedisRepository(config)` is `new NodeRedisRepository(config)`. */
+export function createNodeRedisRepository(config: RedisRepositoryConfig = {}): NodeRedisRepository {
+  return new NodeRedisRepository(config);
+}
+
+/**
+ * {@link resolveRedisConfig}, plus what node-redis cannot do: `cluster.readFallback: 'replicas'`
+ * (an ioredis-driver feature) is rejected. `autoPipelining` is accepted and has no effect:
+ * node-redis always writes the commands issued in one tick together.
+ */
+function resolveNodeRedisConfig(config: RedisRepositoryConfig): ResolvedRedisConfig {
+  const resolved = resolveRedisConfig(config);
+  if (resolved.cluster?.readFallback === 'replicas') {
+    throw new InvalidConfigError(
+      'cluster.readFallback',
+      "'replicas' is only supported by @forno/redis-driver (ioredis); use scaleReads: 'all' to read replicas",
+    );
+  }
+  return resolved;
+}
+
+function createRawCommands(context: DriverContext): RawCommands {
+  return {
+    ...stringCommands(context),
+    ...hashCommands(context),
+    ...listCommands(context),
+    ...setCommands(context),
+    ...sortedSetCommands(context),
+    ...lockCommands(context),
+    ...serverCommands(context),
+  };
+}

@@ -1,0 +1,3 @@
+import { fornoVitestConfig } from '../../vitest.shared.js';
+
+export default fornoVitestConfig();
