@@ -1,9 +1,9 @@
 import {
   assertKey,
-  type CacheRepository,
   describeValue,
   InvalidArgumentError,
   InvalidConfigError,
+  type LockBackend,
 } from '@forno/core';
 import { Lease, type LeaseInit } from './lease.js';
 import { type GrantedLease, LeaseSource } from './lease-source.js';
@@ -11,7 +11,7 @@ import { QuorumLockStore, SingleLockStore } from './lease-store.js';
 import { type DistributedLockOptions, resolveLockOptions } from './options.js';
 
 /**
- * A distributed mutex on any `CacheRepository` (Redis, Cluster, Sentinel, the in-memory fake):
+ * A distributed mutex on any `LockBackend` — every `CacheRepository` (Redis, Cluster, Sentinel, the in-memory fake):
  *
  * ```ts
  * await using lock = await new DistributedLock(redis, `order_lock:${id}`, { timeout: '30s' }).acquire();
@@ -29,14 +29,14 @@ export class DistributedLock extends LeaseSource<Lock> {
   readonly instances: number;
 
   constructor(
-    repository: CacheRepository | readonly CacheRepository[],
+    repository: LockBackend | readonly LockBackend[],
     key: string,
     options: DistributedLockOptions = {},
   ) {
     assertKey(key);
-    const repositories: readonly CacheRepository[] = Array.isArray(repository)
-      ? (repository as readonly CacheRepository[])
-      : [repository as CacheRepository];
+    const repositories: readonly LockBackend[] = Array.isArray(repository)
+      ? (repository as readonly LockBackend[])
+      : [repository as LockBackend];
     if (repositories.length === 0)
       throw new InvalidArgumentError('repository', 'expected at least one repository');
     repositories.forEach(assertRepository);
@@ -64,11 +64,14 @@ export class DistributedLock extends LeaseSource<Lock> {
   }
 }
 
-/** Throws unless `value` looks like a `CacheRepository` with the lock primitives. */
-export function assertRepository(value: unknown): asserts value is CacheRepository {
-  const repo = value as Partial<CacheRepository> | null | undefined;
+/** Throws unless `value` looks like a `LockBackend` with the lock primitives. */
+export function assertRepository(value: unknown): asserts value is LockBackend {
+  const repo = value as Partial<LockBackend> | null | undefined;
   if (typeof repo?.setIfAbsent !== 'function' || typeof repo.compareAndDelete !== 'function') {
-    throw new InvalidArgumentError('repository', 'expected a CacheRepository');
+    throw new InvalidArgumentError(
+      'repository',
+      'expected a repository with the lock primitives (a LockBackend, as every CacheRepository is)',
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { assertKey, type CacheRepository, describeValue, InvalidConfigError } from '@forno/core';
+import { assertKey, describeValue, InvalidConfigError, type LockBackend } from '@forno/core';
 import { assertRepository } from './distributed-lock.js';
 import { Lease, type LeaseInit } from './lease.js';
 import { LeaseSource } from './lease-source.js';
@@ -27,7 +27,7 @@ export class DistributedSemaphore extends LeaseSource<SemaphorePermit> {
   /** Maximum number of simultaneous holders. */
   readonly limit: number;
 
-  constructor(repository: CacheRepository, key: string, options: DistributedSemaphoreOptions) {
+  constructor(repository: LockBackend, key: string, options: DistributedSemaphoreOptions) {
     assertRepository(repository);
     assertKey(key);
     const { limit, ...lockOptions } = options ?? ({} as DistributedSemaphoreOptions);

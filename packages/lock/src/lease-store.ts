@@ -1,4 +1,4 @@
-import type { CacheRepository, LeaseGrant } from '@forno/core';
+import type { LeaseGrant, LockBackend } from '@forno/core';
 
 /** The pub/sub channel (relative to each repository's `keyPrefix`) on which releases are announced. */
 export const RELEASE_CHANNEL = 'forno:lock-released';
@@ -22,7 +22,7 @@ export type AcquireAttempt =
 
 /** A release announcement to listen for: the repository and the full key (prefix included). */
 export interface ReleaseWatch {
-  readonly repository: CacheRepository;
+  readonly repository: LockBackend;
   readonly fullKey: string;
 }
 
@@ -59,11 +59,11 @@ const FENCED = { fencing: true } as const;
 export class SingleLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
-  readonly #repository: CacheRepository;
+  readonly #repository: LockBackend;
   readonly #acquireOptions: typeof FENCED | undefined;
 
   /** `fencing: false` takes the lock without touching a fencing counter (no permanent key). */
-  constructor(repository: CacheRepository, key: string, fencing = true) {
+  constructor(repository: LockBackend, key: string, fencing = true) {
     this.#repository = repository;
     this.key = key;
     this.#acquireOptions = fencing ? FENCED : undefined;
@@ -101,14 +101,14 @@ export class QuorumLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
   readonly quorum: number;
-  readonly #repositories: readonly CacheRepository[];
+  readonly #repositories: readonly LockBackend[];
   /** Tokens currently held, so a grant that arrives late can tell whether to undo itself. */
   readonly #held = new Set<string>();
 
   readonly #acquireOptions: typeof FENCED | undefined;
 
   /** `fencing: false` takes the lock without touching the fencing counters (no permanent keys). */
-  constructor(repositories: readonly CacheRepository[], key: string, fencing = true) {
+  constructor(repositories: readonly LockBackend[], key: string, fencing = true) {
     this.#repositories = repositories;
     this.#acquireOptions = fencing ? FENCED : undefined;
     this.key = key;
@@ -181,7 +181,7 @@ export class QuorumLockStore implements LeaseStore {
    * said yes, or too many said no or failed. Late answers are ignored (and never rejected).
    */
   #vote(
-    command: (repository: CacheRepository) => Promise<boolean>,
+    command: (repository: LockBackend) => Promise<boolean>,
   ): Promise<{ yes: number; no: number; errors: unknown[] }> {
     const n = this.#repositories.length;
     const tally = { yes: 0, no: 0, errors: [] as unknown[] };
@@ -243,7 +243,7 @@ export class QuorumLockStore implements LeaseStore {
     for (const repository of this.#repositories) this.#undo(repository, token);
   }
 
-  #undo(repository: CacheRepository, token: string): void {
+  #undo(repository: LockBackend, token: string): void {
     repository.compareAndDelete(this.key, token).catch(() => {
       // Best effort: the lease expires by itself.
     });
@@ -259,9 +259,9 @@ export class SemaphoreStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
   readonly limit: number;
-  readonly #repository: CacheRepository;
+  readonly #repository: LockBackend;
 
-  constructor(repository: CacheRepository, key: string, limit: number) {
+  constructor(repository: LockBackend, key: string, limit: number) {
     this.#repository = repository;
     this.key = key;
     this.limit = limit;

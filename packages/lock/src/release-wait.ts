@@ -1,4 +1,4 @@
-import type { CacheRepository, Unsubscribe } from '@forno/core';
+import type { LockBackend, Unsubscribe } from '@forno/core';
 import { RELEASE_CHANNEL, type ReleaseWatch } from './lease-store.js';
 
 /**
@@ -76,7 +76,7 @@ export class ReleaseWait {
 /** How long the subscription outlives its last waiter, so bursts of contention do not resubscribe. */
 const LINGER_MS = 5_000;
 
-const notifiers = new WeakMap<CacheRepository, ReleaseNotifier>();
+const notifiers = new WeakMap<LockBackend, ReleaseNotifier>();
 
 /**
  * One subscription per repository to the release channel, shared by every waiter in the process
@@ -85,18 +85,18 @@ const notifiers = new WeakMap<CacheRepository, ReleaseNotifier>();
  * (bounded by the holder's remaining lease), so a broken subscription costs latency, never safety.
  */
 export class ReleaseNotifier {
-  readonly #repository: CacheRepository;
+  readonly #repository: LockBackend;
   readonly #listeners = new Map<string, Set<() => void>>();
   #watchers = 0;
   #subscription: Promise<Unsubscribe | undefined> | undefined;
   #linger: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(repository: CacheRepository) {
+  private constructor(repository: LockBackend) {
     this.#repository = repository;
   }
 
   /** The notifier of `repository` (created on first use). */
-  static of(repository: CacheRepository): ReleaseNotifier {
+  static of(repository: LockBackend): ReleaseNotifier {
     let notifier = notifiers.get(repository);
     if (notifier === undefined) {
       notifier = new ReleaseNotifier(repository);
@@ -179,7 +179,7 @@ export class ReleaseNotifier {
   }
 }
 
-const queues = new WeakMap<CacheRepository, Map<string, LocalQueue>>();
+const queues = new WeakMap<LockBackend, Map<string, LocalQueue>>();
 
 /** A place in a {@link LocalQueue}. */
 export interface Ticket {
