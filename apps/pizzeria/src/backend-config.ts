@@ -6,7 +6,7 @@ export type BackendConfig =
   | { readonly kind: 'redis'; readonly url: string }
   | { readonly kind: 'cluster'; readonly nodes: readonly string[] };
 
-/** Every key the pizzeria writes starts with this (the seed's `mario_pizzeria:`). */
+/** Every key the pizzeria writes starts with this prefix. */
 export const KEY_PREFIX = 'mario_pizzeria:';
 
 /**

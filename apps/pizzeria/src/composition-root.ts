@@ -75,7 +75,7 @@ export interface PizzeriaServices {
 export interface PizzeriaOptions {
   readonly clock?: Clock;
   readonly lockWaitTimeout?: Duration;
-  /** Circuit breaker of the resilient menu (default: the seed's 5 failures / 60 s / 3 successes). */
+  /** Circuit breaker of the resilient menu (default: open after 5 failures, retry after 60 s, close after 3 successes). */
   readonly breaker?: CircuitBreakerPolicy;
   /** Circuit breaker of the SQL menu source (default: 5 failures / 30 s / 3 successes). */
   readonly menuBreaker?: CircuitBreakerPolicy;
@@ -84,7 +84,7 @@ export interface PizzeriaOptions {
 }
 
 /**
- * The seed's `builder.services.add_redis_repository(config)`, typed: register a backend and a
+ * The composition root: register a backend and a
  * database, then `build()` wires every service by hand, in one place. No container, no lookups by
  * type at run time: if a service needs something, it is in its constructor, and this is the only
  * file that calls the constructors.

@@ -38,6 +38,17 @@ export {
   type OperationOutcome,
 } from './instrumentation.js';
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export {
+  assertKnownOptions,
+  choiceOption,
+  durationOption,
+  functionOption,
+  integerOption,
+  numberOption,
+  type OptionType,
+  strategyOption,
+  ttlOption,
+} from './options.js';
 export { parseInfo } from './parse-info.js';
 export { hideSecrets, REDACTED, redactUrl } from './redaction.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';

@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 describe('DistributedLock on the in-memory fake', () => {
-  it('works as the seed uses it: the key exists while held and is gone after release', async () => {
+  it('holds the key while acquired and removes it on release', async () => {
     const redis = fakeRepository();
     const lockKey = 'test_lock';
     {

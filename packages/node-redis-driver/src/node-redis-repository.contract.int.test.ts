@@ -1,3 +1,3 @@
-import { describeStandaloneContract } from './test-support/standalone-contract.js';
+import { describeStandaloneContract } from '../test/standalone-contract.js';
 
 describeStandaloneContract('default options', {});

@@ -2,7 +2,7 @@ import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
-import { NodeRedisRepository } from '../node-redis-repository.js';
+import { NodeRedisRepository } from '../src/node-redis-repository.js';
 
 /**
  * Runs the contract suite with every serializer Forno ships on a standalone redis-server of its
