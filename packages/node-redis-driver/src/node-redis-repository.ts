@@ -11,6 +11,7 @@ import {
 } from '@forno/core/backend';
 import { JsonSerializer } from '@forno/serialization';
 import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
+import { rediscoverOnFailure } from './cluster-rediscovery.js';
 import type { DriverContext } from './driver-context.js';
 import { hashCommands } from './hash-commands.js';
 import { listCommands } from './list-commands.js';
@@ -29,6 +30,9 @@ import { sortedSetCommands } from './sorted-set-commands.js';
 import { stringCommands } from './string-commands.js';
 import { type PubSubConnection, Subscriber } from './subscriber.js';
 import { toCacheError } from './to-cache-error.js';
+
+/** At most one Cluster slot-map reload per this many ms after failed commands. */
+const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
 
 /** How bad each status is: a pool reports its worst connection's. */
 const STATUS_RANK: Record<ConnectionStatus, number> = {
@@ -118,11 +122,13 @@ export class NodeRedisRepository extends BaseCacheRepository {
       ? Array.from({ length: config.connectionPoolSize }, createClient)
       : [existing!];
     const kind = kindOf(clients[0]!);
+    const rediscover = rediscoverOnFailure(SLOT_MAP_REFRESH_INTERVAL_MS);
     const runner = new CommandRunner<NodeRedisClient>(clients, {
       retries: config.retryPolicy.retries,
       delay: (retry) => backoffDelay(config.retryPolicy, retry, Math.random),
       budgetMs: config.commandTimeoutMs,
       toCacheError,
+      ...(kind === 'cluster' ? { onTimeout: rediscover, onUnavailable: rediscover } : {}),
       // A command before `connect()` opens the connections first (as ioredis' lazy connect does).
       attempt: (client, command) =>
         this.#opened ? command(client) : this.connect().then(() => command(client)),

@@ -13,6 +13,12 @@ export interface CommandRetry<C> {
   readonly budgetMs: number;
   /** Called with the connection an operation used when it ran out of time (a driver may refresh its slot map). */
   readonly onTimeout?: ((client: C) => void) | undefined;
+  /**
+   * Called with the connection an attempt used when it failed with `CacheUnavailableError` (before
+   * any retry): a driver whose client does not notice a dead Cluster node by itself refreshes its
+   * slot map here, so the retry goes to the promoted replica.
+   */
+  readonly onUnavailable?: ((client: C) => void) | undefined;
 }
 
 /** One command sent on a client of the pool, as a driver writes it: `(c) => c.get(key)`. */
@@ -56,7 +62,9 @@ export class CommandRunner<C> {
   constructor(clients: readonly C[], driver: CommandRunnerDriver<C>) {
     this.#clients = clients;
     this.#retry = driver;
-    this.#attempt = driver.attempt ?? send;
+    const attempt = driver.attempt;
+    this.#attempt =
+      attempt === undefined ? send : (client, command) => send(client, (c) => attempt(c, command));
   }
 
   /** The next connection of the pool, round-robin. */
@@ -78,24 +86,12 @@ export class CommandRunner<C> {
 
   /** Sends a command that must not be repeated (`incrby`, `lpush`, `zpopmin`...). */
   once<T>(command: Command<C, T>): Promise<T> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    const client = this.client();
-    return this.#track(this.#withinBudget(this.#attempt(client, command), client));
+    return this.#run(command, false);
   }
 
   /** Sends a command that is safe to repeat, retrying it on connection failures within budget. */
   idempotent<T>(command: Command<C, T>): Promise<T> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    const client = this.client();
-    const first = this.#attempt(client, command);
-    if (this.#retry.retries === 0) return this.#track(this.#withinBudget(first, client));
-    const started = performance.now();
-    return this.#track(
-      this.#withinBudget(
-        first.catch((error) => this.#retryAfter(error, command, started)),
-        client,
-      ),
-    );
+    return this.#run(command, this.#retry.retries > 0);
   }
 
   /**
@@ -132,51 +128,67 @@ export class CommandRunner<C> {
     return this.#failure;
   }
 
-  #track<T>(operation: Promise<T>): Promise<T> {
+  /**
+   * One operation as one promise (the hot path: no `Promise.race`, no extra chained promises): the
+   * first attempt, retries while `retrying` allows and the budget lasts, and the budget's timer.
+   * Whatever settles first wins; once settled, no further attempt is sent.
+   */
+  #run<T>(command: Command<C, T>, retrying: boolean): Promise<T> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const client = this.client();
+    const started = retrying ? performance.now() : 0;
     this.#inFlight += 1;
-    return operation.finally(() => {
-      this.#inFlight -= 1;
-      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
-    });
-  }
-
-  async #retryAfter<T>(first: unknown, command: Command<C, T>, started: number): Promise<T> {
-    const deadline = started + this.#retry.budgetMs;
-    let error = this.#retry.toCacheError(first);
-    for (let retry = 1; retry <= this.#retry.retries && CacheUnavailableError.is(error); retry++) {
-      const delay = this.#retry.delay(retry);
-      if (deadline - performance.now() - delay <= 0) break;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      try {
-        return await this.#attempt(this.client(), command);
-      } catch (next) {
-        error = this.#retry.toCacheError(next);
-      }
-    }
-    throw error;
-  }
-
-  /** `promise`, rejected with a `CacheError`, and with a `CacheTimeoutError` once the budget is spent. */
-  #withinBudget<T>(promise: Promise<T>, client: C): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new CacheTimeoutError('Redis did not answer within commandTimeout')),
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let retry = 0;
+      const finish = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        this.#operationSettled();
+        return true;
+      };
+      const succeed = (value: T) => {
+        if (finish()) resolve(value);
+      };
+      const fail = (error: unknown, used: C) => {
+        if (!finish()) return;
+        const cacheError = this.#retry.toCacheError(error);
+        if (CacheTimeoutError.is(cacheError)) this.#retry.onTimeout?.(used);
+        reject(cacheError);
+      };
+      const failed = (error: unknown) => {
+        if (settled) return;
+        const cacheError = this.#retry.toCacheError(error);
+        if (CacheUnavailableError.is(cacheError)) this.#retry.onUnavailable?.(client);
+        const delay =
+          retrying && CacheUnavailableError.is(cacheError) ? this.#retryDelay(++retry, started) : -1;
+        if (delay < 0) {
+          fail(cacheError, client);
+          return;
+        }
+        setTimeout(() => {
+          if (!settled) this.#attempt(this.client(), command).then(succeed, failed);
+        }, delay);
+      };
+      const timer = setTimeout(
+        () => fail(new CacheTimeoutError('Redis did not answer within commandTimeout'), client),
         this.#retry.budgetMs,
       );
+      this.#attempt(client, command).then(succeed, failed);
     });
-    return Promise.race([promise, timeout]).then(
-      (value) => {
-        clearTimeout(timer);
-        return value;
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        const cacheError = this.#retry.toCacheError(error);
-        if (CacheTimeoutError.is(cacheError)) this.#retry.onTimeout?.(client);
-        throw cacheError;
-      },
-    );
+  }
+
+  /** The delay before retry `retry`, or -1 when retries are used up or it would not fit the budget. */
+  #retryDelay(retry: number, started: number): number {
+    if (retry > this.#retry.retries) return -1;
+    const delay = this.#retry.delay(retry);
+    return started + this.#retry.budgetMs - performance.now() - delay <= 0 ? -1 : delay;
+  }
+
+  #operationSettled(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 }
 
