@@ -14,6 +14,11 @@ const FAULT_TESTS = [
  * loopback ports. Fault tests (`*faults.int.test.ts`, `*outage.int.test.ts`) assert that
  * operations settle within deadlines, so they run last and one file at a time, never beside the
  * CPU-heavy contract matrix. `pnpm test:unit` runs only the first project.
+ *
+ * Unit tests sit beside the code they test (`src/x.test.ts`). Everything else that exists only for
+ * tests — shared fixtures, suites, fakes, server helpers, and tests that span several source files —
+ * lives in the package's `test/` folder, never under `src/`: `src/` holds only what the package
+ * builds and publishes, and its tests.
  */
 export function fornoVitestConfig() {
   const projects: TestProjectInlineConfiguration[] = [

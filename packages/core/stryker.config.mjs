@@ -5,7 +5,6 @@ export default strykerConfig({
   mutate: [
     'src/**/*.ts',
     '!src/**/*.test.ts',
-    '!src/**/test-support/**',
     '!src/**/index.ts',
     // Exercised through every backend by the contract suite of @forno/testing, not by core's unit
     // project: mutating them here would only count "no coverage".

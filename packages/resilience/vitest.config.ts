@@ -4,6 +4,6 @@ import { fornoVitestConfig } from '../../vitest.shared.js';
 export default mergeConfig(fornoVitestConfig(), {
   test: {
     globalSetup: ['../../vitest.fast-check-seed.ts'],
-    setupFiles: ['./src/test-support/fast-check-setup.ts'],
+    setupFiles: ['../../vitest.fast-check-setup.ts'],
   },
 });

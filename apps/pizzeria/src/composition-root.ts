@@ -8,7 +8,7 @@ import {
   systemClock,
 } from '@forno/core';
 import { createRedisRepository } from '@forno/redis-driver';
-import { CircuitBreakerPolicy, ResilientCacheRepository, RetryPolicy } from '@forno/resilience';
+import { CircuitBreakerPolicy, ResilientCacheRepository } from '@forno/resilience';
 import { InMemoryCacheRepository } from '@forno/testing';
 import { type BackendConfig, describeBackend, KEY_PREFIX } from './backend-config.js';
 import { GuardedMenuSource, isMenuSourceFailure } from './db/guarded-menu-source.js';
@@ -175,7 +175,6 @@ export class ServiceCollection {
       new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 });
     const resilientRepository = new ResilientCacheRepository(repository, {
       breaker,
-      retry: new RetryPolicy({ retries: 2, retryDelay: '50ms', maxRetryDelay: '200ms' }),
       timeout: '1s',
       fallback: { max: 1_000, ttl: '1h' },
     });

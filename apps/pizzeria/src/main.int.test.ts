@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findFreePort } from '@forno/testing/servers';
 import { afterEach, expect, it } from 'vitest';
-import { envWithoutRedis, runScript, type ScriptProcess } from './test-support/run-script.js';
+import { envWithoutRedis, runScript, type ScriptProcess } from '../test/run-script.js';
 
 let running: ScriptProcess | undefined;
 let dir: string | undefined;

@@ -5,8 +5,8 @@ import {
   startRedisServer,
 } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envWithoutRedis, runScript } from '../test/run-script.js';
 import { RESULT_MARKER, type SimulationResult } from './simulation/sim-stats.js';
-import { envWithoutRedis, runScript } from './test-support/run-script.js';
 
 const ARGS = ['--workers', '4', '--orders', '300', '--timeout', '100', '--json'];
 /** A run takes 10-30 s on two cores; the margin is for CI machines busy with other packages' tests. */

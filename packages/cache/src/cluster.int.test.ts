@@ -1,8 +1,8 @@
 import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { coherenceSuite } from './test-support/coherence-suite.js';
-import { loadSuite } from './test-support/load-suite.js';
-import { redisWorld } from './test-support/redis-world.js';
+import { coherenceSuite } from '../test/coherence-suite.js';
+import { loadSuite } from '../test/load-suite.js';
+import { redisWorld } from '../test/redis-world.js';
 
 let cluster: RedisCluster;
 const world = redisWorld(() => ({ cluster: { nodes: cluster.startupNodes } }));

@@ -1,10 +1,10 @@
 import { type CacheRepository, CacheUnavailableError } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deferred, until } from '../test/world.js';
 import type { InvalidationListener } from './bus/invalidation-source.js';
 import { HybridCache } from './hybrid-cache.js';
 import type { HybridCacheOptions } from './options.js';
-import { deferred, until } from './test-support/world.js';
 
 const clock = new ManualClock(Date.now());
 const store = new InMemoryStore({ clock, activeExpiry: false });

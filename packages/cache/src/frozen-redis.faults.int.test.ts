@@ -2,9 +2,9 @@ import { RedisRepository } from '@forno/redis-driver';
 import { ManualClock } from '@forno/testing';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../test/world.js';
 import type { StaleReason } from './cache-events.js';
 import { HybridCache } from './hybrid-cache.js';
-import { until } from './test-support/world.js';
 
 const COMMAND_TIMEOUT_MS = 1_000;
 const SOFT_TIMEOUT_MS = 200;

@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
-import { coherenceSuite } from './test-support/coherence-suite.js';
-import { loadSuite } from './test-support/load-suite.js';
-import { fakeWorld } from './test-support/world.js';
+import { coherenceSuite } from '../test/coherence-suite.js';
+import { loadSuite } from '../test/load-suite.js';
+import { fakeWorld } from '../test/world.js';
 
 describe('HybridCache on the in-memory fake: getOrSet', () => {
   loadSuite(fakeWorld);

@@ -5,9 +5,9 @@ import {
   startRedisServer,
 } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../src/test-support/world.js';
 import type { StormResult } from './processes/protocol.js';
 import { startWorkers, type Worker } from './processes/workers.js';
+import { until } from './world.js';
 
 /** 4 worker processes × 250 concurrent callers of one cold key, `stampede: 'distributed'`. */
 async function storm(workers: readonly Worker[], key: string): Promise<StormResult[]> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../test/random.js';
 import { type Duration, describeValue, parseDuration, parseTtl } from './duration.js';
 import { InvalidArgumentError } from './errors.js';
-import { SeededRandom } from './test-support/random.js';
 
 /** Calls `fn` and returns what it threw. */
 function thrown(fn: () => unknown): unknown {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GLOB_CASES, type GlobCase, SIGNED_CHAR_CASES } from '../test/glob-cases.js';
+import { type LocalRedis, type Reply, RespClient, startLocalRedis } from '../test/local-redis.js';
+import { SeededRandom } from '../test/random.js';
 import { escapeGlob, matchGlob } from './glob.js';
-import { GLOB_CASES, type GlobCase, SIGNED_CHAR_CASES } from './test-support/glob-cases.js';
-import { type LocalRedis, type Reply, RespClient, startLocalRedis } from './test-support/local-redis.js';
-import { SeededRandom } from './test-support/random.js';
 
 /**
  * Cross-checks `matchGlob` against a real redis-server: every subject is stored as a key in a

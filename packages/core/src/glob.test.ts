@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { GLOB_CASES, SIGNED_CHAR_CASES } from '../test/glob-cases.js';
+import { SeededRandom } from '../test/random.js';
 import { compileGlob, escapeGlob, matchGlob } from './glob.js';
-import { GLOB_CASES, SIGNED_CHAR_CASES } from './test-support/glob-cases.js';
-import { SeededRandom } from './test-support/random.js';
 
 describe('matchGlob', () => {
   it.each(GLOB_CASES)('%j against %j is %s', (pattern, subject, expected) => {

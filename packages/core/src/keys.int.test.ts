@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRedis, RespClient, startLocalRedis } from '../test/local-redis.js';
+import { SeededRandom } from '../test/random.js';
 import { fenceKeyOf, hashSlotOf } from './keys.js';
-import { type LocalRedis, RespClient, startLocalRedis } from './test-support/local-redis.js';
-import { SeededRandom } from './test-support/random.js';
 
 /** Checks `hashSlotOf` and `fenceKeyOf` against `CLUSTER KEYSLOT` of a cluster-enabled redis-server. */
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../test/random.js';
 import { isCacheError } from './errors.js';
 import { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
-import { SeededRandom } from './test-support/random.js';
 
 /** CRC16-CCITT (XMODEM), bit by bit, written independently of the table-driven one in keys.ts. */
 function crc16(bytes: Uint8Array): number {

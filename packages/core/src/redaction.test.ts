@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../test/random.js';
 import { hideSecrets, REDACTED, redactUrl } from './redaction.js';
-import { SeededRandom } from './test-support/random.js';
 
 describe('redactUrl', () => {
   it.each([

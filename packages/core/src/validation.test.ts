@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../test/random.js';
 import { InvalidArgumentError } from './errors.js';
 import type { ScoreBound } from './repository/options.js';
-import { SeededRandom } from './test-support/random.js';
 import {
   assertInteger,
   assertIntegerAtLeast,

@@ -1,8 +1,8 @@
 import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { lockSuite } from './test-support/lock-suite.js';
-import { RepositoryPool } from './test-support/redis.js';
-import { semaphorePrimitivesContract } from './test-support/semaphore-primitives-contract.js';
+import { lockSuite } from '../test/lock-suite.js';
+import { RepositoryPool } from '../test/redis.js';
+import { semaphorePrimitivesContract } from '../test/semaphore-primitives-contract.js';
 
 let cluster: RedisCluster;
 const pool = new RepositoryPool(() => ({ cluster: { nodes: cluster.startupNodes } }));

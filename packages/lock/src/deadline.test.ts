@@ -1,8 +1,9 @@
+import { systemClock } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeRepository, recordActions } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockLostError } from './errors.js';
 import { renewalScheduler } from './renewal-scheduler.js';
-import { fakeRepository, recordActions } from './test-support/fake.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -48,7 +49,7 @@ describe('local deadlines', () => {
   it('notices a deadline passed during an event-loop stall synchronously, before any timer runs', async () => {
     const redis = fakeRepository();
     let stalled = 0;
-    const clock = { now: () => Date.now(), monotonic: () => performance.now() + stalled };
+    const clock = { ...systemClock, monotonic: () => performance.now() + stalled };
     const lock = await new DistributedLock(redis, 'oven', { timeout: 1_000, clock }).acquire();
     expect(lock.isHeld).toBe(true);
     stalled = 5_000; // the process was frozen for 5 s: no timer has had a chance to run

@@ -1,7 +1,7 @@
 import { InMemoryStore } from '@forno/testing';
 import { afterAll, beforeAll, describe, vi } from 'vitest';
-import { fakeRepository } from './test-support/fake.js';
-import { lockSuite } from './test-support/lock-suite.js';
+import { fakeRepository } from '../test/fake.js';
+import { lockSuite } from '../test/lock-suite.js';
 
 // The unit project runs the real-time lock suite on fake timers: TTLs (the store reads Date.now),
 // lease deadlines, renewals and waits all move only when the suite advances time.

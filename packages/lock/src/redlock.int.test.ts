@@ -1,8 +1,8 @@
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RepositoryPool } from '../test/redis.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockTimeoutError } from './errors.js';
-import { RepositoryPool } from './test-support/redis.js';
 
 let servers: RedisServer[] = [];
 const pool = new RepositoryPool(() => ({}));

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeRepository } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockTimeoutError } from './errors.js';
 import { renewalScheduler } from './renewal-scheduler.js';
-import { fakeRepository } from './test-support/fake.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,9 +1,9 @@
 import { CacheUnavailableError } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeRepository, recordActions } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockLostError } from './errors.js';
 import { renewalScheduler } from './renewal-scheduler.js';
-import { fakeRepository, recordActions } from './test-support/fake.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -1,6 +1,6 @@
 import { InMemoryCacheRepository, ManualClock } from '@forno/testing';
 import { describe } from 'vitest';
-import { semaphorePrimitivesContract } from './test-support/semaphore-primitives-contract.js';
+import { semaphorePrimitivesContract } from '../test/semaphore-primitives-contract.js';
 
 describe('semaphore primitives on the in-memory fake', () => {
   let clock = new ManualClock();

@@ -1,8 +1,9 @@
+import { systemClock } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeRepository, recordActions } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockTimeoutError } from './errors.js';
 import type { Lock } from './lock.js';
-import { fakeRepository, recordActions } from './test-support/fake.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -128,7 +129,7 @@ describe('waiting for a lock', () => {
   it('refuses a grant whose validity is already gone and hands the key back', async () => {
     const redis = fakeRepository();
     let offset = 0;
-    const clock = { now: () => Date.now(), monotonic: () => performance.now() + offset };
+    const clock = { ...systemClock, monotonic: () => performance.now() + offset };
     const slow = vi.spyOn(redis, 'setIfAbsent');
     slow.mockImplementation(async function (this: unknown, ...args) {
       const grant = await (Object.getPrototypeOf(redis).setIfAbsent as typeof redis.setIfAbsent).apply(

@@ -7,7 +7,7 @@
  * Run: pnpm --filter @forno/redis-driver exec vitest run test/resilient-repository.outage.int.test.ts
  * (with OUTAGE_DEBUG=1 it also prints the slowest operations).
  */
-import { CircuitBreakerPolicy, ResilientCacheRepository, RetryPolicy } from '@forno/resilience';
+import { CircuitBreakerPolicy, ResilientCacheRepository } from '@forno/resilience';
 import {
   formatSlowest,
   formatSummary,
@@ -55,7 +55,6 @@ async function runOutage(scenario: Scenario): Promise<{ summary: OutageSummary; 
   });
   const repo = new ResilientCacheRepository(redis, {
     breaker,
-    retry: new RetryPolicy({ retries: 2, retryDelay: '20ms', maxRetryDelay: '50ms' }),
     timeout: `${COMMAND_TIMEOUT_MS}ms`,
     fallback: { max: 1_000 },
   });

@@ -4,7 +4,7 @@
  * tested with the package (test/readme-example.test.ts).
  */
 import type { CacheRepository } from '@forno/core';
-import { CircuitBreakerPolicy, isOutageError, ResilientCacheRepository, RetryPolicy } from '../src/index.js';
+import { CircuitBreakerPolicy, isOutageError, ResilientCacheRepository } from '../src/index.js';
 
 export interface MenuItem {
   readonly id: string;
@@ -34,11 +34,10 @@ export class ResilientMenuService {
   }
 }
 
-/** The seed's breaker, retry and timeout around any repository (Redis, or the in-memory fake). */
+/** A breaker and a timeout around any repository (Redis, or the in-memory fake); Redis retries idempotent commands itself. */
 export function resilientCache(redis: CacheRepository): ResilientCacheRepository {
   return new ResilientCacheRepository(redis, {
     breaker: new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 }),
-    retry: new RetryPolicy({ retries: 3, retryDelay: '100ms', backoffFactor: 2, maxRetryDelay: '1s' }),
     timeout: '500ms',
   });
 }

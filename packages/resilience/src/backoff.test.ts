@@ -1,8 +1,8 @@
 import { InvalidConfigError, seededRandom } from '@forno/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sequenceRandom } from '../test/test-helpers.js';
 import { backoffDelays } from './backoff.js';
-import { sequenceRandom } from './test-helpers.js';
 
 describe('backoffDelays', () => {
   it("is the seed's retry_policy schedule without jitter", () => {

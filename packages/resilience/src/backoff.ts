@@ -42,5 +42,5 @@ export const RETRY_OPTION_KEYS: readonly string[] = [
   'jitter',
   'retryOn',
   'random',
-  'timers',
+  'clock',
 ];

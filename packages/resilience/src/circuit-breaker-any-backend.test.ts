@@ -12,11 +12,11 @@ import {
   SerializationError,
   WrongTypeError,
 } from '@forno/core';
+import { ManualClock } from '@forno/testing';
 import { describe, expect, it } from 'vitest';
 import { isBackendFailure, isCacheOutage } from './backend-failure.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import { CircuitBreakerPolicy, type CircuitBreakerPolicyOptions } from './circuit-breaker-policy.js';
-import { manualClock } from './test-helpers.js';
 
 /** What the issue's user wrote, porting the Neuroglia page: the seed's numbers, the default `isFailure`. */
 function seedBreaker(options: CircuitBreakerPolicyOptions = {}): CircuitBreakerPolicy {
@@ -24,7 +24,7 @@ function seedBreaker(options: CircuitBreakerPolicyOptions = {}): CircuitBreakerP
     failureThreshold: 5,
     recoveryTimeout: '30s',
     successThreshold: 3,
-    clock: manualClock(),
+    clock: new ManualClock(),
     ...options,
   });
 }

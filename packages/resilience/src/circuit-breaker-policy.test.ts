@@ -9,12 +9,13 @@ import {
   SerializationError,
   WrongTypeError,
 } from '@forno/core';
+import { ManualClock } from '@forno/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { deferred } from '../test/test-helpers.js';
 import type { Breaker } from './breaker.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import { CircuitBreakerPolicy, type CircuitBreakerPolicyOptions } from './circuit-breaker-policy.js';
 import { SamplingBreaker } from './sampling-breaker.js';
-import { deferred, manualClock } from './test-helpers.js';
 
 const down = () => new CacheUnavailableError('connection refused');
 const fail = async () => {
@@ -23,7 +24,7 @@ const fail = async () => {
 const ok = async () => 'ok';
 
 function setup(options: CircuitBreakerPolicyOptions = {}) {
-  const clock = manualClock();
+  const clock = new ManualClock();
   const breaker = new CircuitBreakerPolicy({
     failureThreshold: 3,
     recoveryTimeout: '10s',

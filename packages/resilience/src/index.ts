@@ -33,7 +33,6 @@ export {
 } from './retry-policy.js';
 export { SamplingBreaker, type SamplingBreakerOptions } from './sampling-breaker.js';
 export { TimeoutPolicy, type TimeoutPolicyOptions } from './timeout-policy.js';
-export { systemTimers, type Timers } from './timers.js';
 export { isTransientError } from './transient-error.js';
 export type { WrappedFunction } from './wrap-function.js';
 export { PolicyChain, wrapPolicies } from './wrap-policies.js';

@@ -2,7 +2,6 @@ import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/test
 import { describeCacheRepositoryContract } from '@forno/testing/contract';
 import { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
 import { ResilientCacheRepository } from './resilient-cache-repository.js';
-import { RetryPolicy } from './retry-policy.js';
 
 const clock = new ManualClock();
 const store = new InMemoryStore({ clock });
@@ -12,7 +11,6 @@ describeCacheRepositoryContract('ResilientCacheRepository over the in-memory fak
   createRepository: ({ keyPrefix, serializer }) =>
     new ResilientCacheRepository(new InMemoryCacheRepository({ store, keyPrefix, serializer }), {
       breaker: new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '1s', successThreshold: 3 }),
-      retry: new RetryPolicy({ retries: 2, retryDelay: '1ms' }),
       timeout: '2s',
       fallback: { max: 100 },
     }),

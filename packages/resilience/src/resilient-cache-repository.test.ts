@@ -1,9 +1,9 @@
 import { CacheTimeoutError, CacheUnavailableError, WrongTypeError } from '@forno/core';
 import { InMemoryCacheRepository } from '@forno/testing';
 import { describe, expect, it, vi } from 'vitest';
+import { resilientFixture } from '../test/resilient-fixture.js';
+import { deferred } from '../test/test-helpers.js';
 import { ResilientCacheRepository } from './resilient-cache-repository.js';
-import { resilientFixture } from './resilient-fixture.js';
-import { deferred } from './test-helpers.js';
 
 describe('ResilientCacheRepository: fallback reads', () => {
   it('serves reads from the mirror during an outage, and says so', async () => {
@@ -147,7 +147,7 @@ describe('ResilientCacheRepository: fallback reads', () => {
     expect(repo.fallbackBytes).toBeLessThanOrEqual(64 * 1024 * 1024);
     expect(repo.fallbackSize).toBeLessThan(8);
     expect(repo.fallbackSize).toBeGreaterThan(0);
-  });
+  }, 30_000); // ~100 MB through the serializer and the fake: seconds on a loaded 2-core machine
 
   it('measures read results too, whatever their shape (a whole hash)', async () => {
     const { repo } = resilientFixture({ fallback: { maxBytes: 1_000 } });

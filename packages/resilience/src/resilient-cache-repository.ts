@@ -13,7 +13,6 @@ import { assertKnownOptions, strategyOption } from './config.js';
 import { FallbackMirror, type FallbackOptions } from './fallback-mirror.js';
 import { type Sourced, trackSource } from './read-source.js';
 import { ResilientCommandRunner } from './resilient-command-runner.js';
-import type { RetryPolicy } from './retry-policy.js';
 import { TimeoutPolicy } from './timeout-policy.js';
 import { wrapPolicies } from './wrap-policies.js';
 
@@ -28,11 +27,6 @@ export interface ResilientCacheRepositoryOptions {
    */
   readonly breaker?: CircuitBreakerPolicy | undefined;
   /**
-   * Retries reads and idempotent writes; never increments, pushes, pops, `set` with `nx`, lock
-   * acquisition or `publish`, which a timed-out first attempt may already have applied.
-   */
-  readonly retry?: RetryPolicy | undefined;
-  /**
    * Deadline of each attempt (a `TimeoutPolicy` or a duration such as `'500ms'`). Leave it out
    * only if the inner repository enforces its own, like `RedisRepository`'s `commandTimeout`.
    */
@@ -45,27 +39,27 @@ export interface ResilientCacheRepositoryOptions {
 }
 
 const OWNER = 'ResilientCacheRepository';
-const OPTION_KEYS = ['breaker', 'retry', 'timeout', 'fallback'];
+const OPTION_KEYS = ['breaker', 'timeout', 'fallback'];
 
 /**
  * A `CacheRepository` that survives its backend's outages: it wraps any repository (Redis, the
- * in-memory fake) with a circuit breaker, retries with backoff and a timeout, and answers reads
- * from an in-memory mirror of recently read and written values while the backend is unavailable.
+ * in-memory fake) with a circuit breaker and a timeout, and answers reads from an in-memory mirror
+ * of recently read and written values while the backend is unavailable. It does not retry:
+ * retries happen in one layer, the backend (`RedisRepository` retries idempotent commands, as
+ * core's command table classifies them, within its `commandTimeout`).
  *
- * - **Reads** run through `retry → breaker → timeout`. On an outage error (`CacheUnavailableError`,
+ * - **Reads** run through `breaker → timeout`. On an outage error (`CacheUnavailableError`,
  *   `CacheTimeoutError`, `BrokenCircuitError`) they are answered from the mirror when it holds a
  *   copy — flagged by a `fallback` event and by {@link ResilientCacheRepository.withSource} — and
  *   rejected with that error otherwise. Other errors (bad input, `WrongTypeError`) are never hidden.
  * - **Writes** are acknowledged or rejected with a typed error, never dropped and never hanging.
- *   Idempotent ones are retried; increments, pushes, pops, `set` with `nx`, lock acquisition and
- *   `publish` are not. A write drops its keys' mirrored results, and `set`/`mset` keep the value
+ *   A write drops its keys' mirrored results, and `set`/`mset` keep the value
  *   once the backend acknowledged it.
  * - `scan` and `subscribe` are forwarded untouched; `ping` and `flushdb` get the timeout only.
  *
  * ```ts
  * const cache = new ResilientCacheRepository(redis, {
  *   breaker: new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 }),
- *   retry: new RetryPolicy({ retries: 3 }),
  *   timeout: '500ms',
  *   fallback: { max: 1_000, ttl: '1h' },
  * });
@@ -78,8 +72,6 @@ const OPTION_KEYS = ['breaker', 'retry', 'timeout', 'fallback'];
 export class ResilientCacheRepository extends CacheRepositoryDecorator implements CacheEventSource {
   /** The circuit breaker, for health checks (`breaker.state`) and manual `isolate()`. */
   readonly breaker: CircuitBreakerPolicy | undefined;
-  /** The retry policy of reads and idempotent writes. */
-  readonly retry: RetryPolicy | undefined;
   /** The per-attempt timeout. */
   readonly timeout: TimeoutPolicy | undefined;
   readonly #mirror: FallbackMirror | undefined;
@@ -96,19 +88,17 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
       ['execute', 'onEvent'],
       OWNER,
     );
-    const retry = strategyOption<RetryPolicy>(options.retry, 'retry', ['execute', 'onEvent'], OWNER);
     const timeout = timeoutOption(options.timeout);
     const mirror = fallbackOption(options.fallback);
     const events = new CacheEventEmitter();
     const state = { closed: false };
-    const present = (...policies: (TimeoutPolicy | CircuitBreakerPolicy | RetryPolicy | undefined)[]) =>
+    const present = (...policies: (TimeoutPolicy | CircuitBreakerPolicy | undefined)[]) =>
       wrapPolicies(...policies.filter((policy) => policy !== undefined));
     const runner = new ResilientCommandRunner({
       inner,
       chains: {
-        read: present(retry, breaker, timeout),
-        write: present(retry, breaker, timeout),
-        unsafe: present(breaker, timeout),
+        read: present(breaker, timeout),
+        write: present(breaker, timeout),
         breaker: present(breaker),
         timeout: present(timeout),
       },
@@ -118,7 +108,6 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
     });
     super(inner, (name, args) => runner.run(name, args));
     this.breaker = breaker;
-    this.retry = retry;
     this.timeout = timeout;
     this.#mirror = mirror;
     this.#events = events;
@@ -174,7 +163,7 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
   /**
    * Adds a listener for every event that concerns this repository, so metrics subscribe once:
    * `fallback` events (`{ type: 'fallback', operation, key, hit, error }`), the breaker's `circuit`
-   * events, the retry policy's `retry` events, and the inner repository's own events when it has
+   * events, and the inner repository's own events when it has
    * any (`operation`, `connection`). Returns a function that removes the listener everywhere.
    *
    * A breaker shared by several repositories reports its transitions through each of them.
@@ -182,7 +171,6 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
   onEvent(listener: CacheEventListener): () => void {
     const sources: CacheEventSource[] = [this.#events];
     if (this.breaker) sources.push(this.breaker);
-    if (this.retry) sources.push(this.retry);
     if (isEventSource(this.inner)) sources.push(this.inner);
     const subscriptions = sources.map((source) => source.onEvent(listener));
     return () => {

@@ -1,20 +1,47 @@
 import { type CacheEventEmitter, type CacheRepository, compileGlob } from '@forno/core';
-import { callCommand } from '@forno/core/backend';
 import {
-  COMMANDS,
-  type CommandName,
-  type CommandPolicy,
-  type CommandSpec,
-  keysOf,
-  policyOf,
-} from './command-table.js';
+  type CommandRow,
+  callCommand,
+  commandRow,
+  keysOfCall,
+  type RepositoryCommand,
+} from '@forno/core/backend';
 import type { FallbackMirror, FillTicket } from './fallback-mirror.js';
 import { isOutageError } from './outage-error.js';
 import type { Policy } from './policy.js';
 import { markServedFromFallback } from './read-source.js';
 
+/**
+ * How `ResilientCacheRepository` runs a command, read from its row of core's command table:
+ * - `read`: breaker and timeout; on an outage error the fallback mirror answers if it can;
+ * - `write`: breaker and timeout;
+ * - `breaker`: an unbounded command whose duration grows with the data (`deletePattern`): breaker
+ *   only; each of its round trips is bounded by the inner repository's own command timeout;
+ * - `timeout`: server commands (`ping`, `flushdb`): the timeout only, so a health check sees the
+ *   backend as it is rather than the circuit's opinion of it;
+ * - `direct`: forwarded untouched (`subscribe`, whose subscription outlives any single call).
+ *
+ * Nothing is retried here: retries happen in one layer, the backend (the ioredis driver retries
+ * idempotent commands within its `commandTimeout`).
+ */
+export type CommandPolicy = 'read' | 'write' | 'breaker' | 'timeout' | 'direct';
+
 /** The policy chain of each kind of command (`direct` commands run without one). */
 export type PolicyChains = Readonly<Record<Exclude<CommandPolicy, 'direct'>, Policy>>;
+
+/** The policy of a command, from its row of the command table. */
+export function policyOf(row: CommandRow): CommandPolicy {
+  switch (row.access) {
+    case 'read':
+      return 'read';
+    case 'server':
+      return 'timeout';
+    case 'subscription':
+      return 'direct';
+    default:
+      return row.unbounded ? 'breaker' : 'write';
+  }
+}
 
 /** What the runner works with; owned by `ResilientCacheRepository`. */
 export interface RunnerParts {
@@ -29,11 +56,10 @@ export interface RunnerParts {
 }
 
 /**
- * Runs each command of `ResilientCacheRepository` the way the command table says (internal):
- * reads through `retry → breaker → timeout`, answered from the mirror on an outage; idempotent
- * writes through the same chain, unsafe ones without the retry; every write drops the mirrored
- * results of its keys when it is sent and when it settles, and `set`/`mset` then keep the value
- * the backend acknowledged.
+ * Runs each command of `ResilientCacheRepository` the way core's command table says (internal):
+ * reads through `breaker → timeout`, answered from the mirror on an outage; writes through the
+ * same chain; every write drops the mirrored results of its keys when it is sent and when it
+ * settles, and `store` writes (`set`, `mset`) then keep the value the backend acknowledged.
  */
 export class ResilientCommandRunner {
   readonly #parts: RunnerParts;
@@ -44,27 +70,30 @@ export class ResilientCommandRunner {
   }
 
   /** Runs `name(...args)` on the inner repository under its policy. */
-  async run(name: CommandName, rawArgs: unknown[]): Promise<unknown> {
-    const spec: CommandSpec = COMMANDS[name];
+  async run(name: RepositoryCommand, rawArgs: unknown[]): Promise<unknown> {
+    const spec = commandRow(name);
     const args = spec.normalize ? spec.normalize(rawArgs) : rawArgs;
     const call = () => callCommand(this.#parts.inner, name, args);
     // A repository closed on purpose is not an outage: no policies, no fallback, the inner error.
     if (this.#parts.closed()) return call();
-    const policy = policyOf(spec, args);
+    const policy = policyOf(spec);
     if (policy === 'direct') return call();
     if (policy === 'read') return this.#read(name, spec, args, call);
-    return this.#write(spec, policy, args, call);
+    return this.#write(name, spec, policy, args, call);
   }
 
   async #read(
-    name: CommandName,
-    spec: CommandSpec,
+    name: RepositoryCommand,
+    spec: CommandRow,
     args: readonly unknown[],
     call: () => Promise<unknown>,
   ): Promise<unknown> {
     const { mirror } = this.#parts;
-    const keys = keysOf(spec, args);
-    const signature = mirror && (spec.mirrored || spec.perKeyGet) ? signatureOf(name, spec, args) : undefined;
+    const keys = keysOfCall(name, args);
+    const signature =
+      mirror && (spec.mirror === 'keep' || spec.mirror === 'keepPerKey')
+        ? signatureOf(name, spec, args)
+        : undefined;
     const ticket = signature === undefined ? undefined : mirror?.begin(keys);
     let value: unknown;
     try {
@@ -79,14 +108,14 @@ export class ResilientCommandRunner {
 
   #keep(
     ticket: FillTicket,
-    spec: CommandSpec,
+    spec: CommandRow,
     keys: readonly string[],
     signature: string,
     value: unknown,
   ): void {
     const { mirror } = this.#parts;
     if (!mirror?.release(ticket)) return;
-    if (spec.perKeyGet) {
+    if (spec.mirror === 'keepPerKey') {
       if (!Array.isArray(value) || value.length !== keys.length) return;
       for (const [i, key] of keys.entries()) mirror.put(key, signature, value[i]);
     } else if (keys[0] !== undefined) {
@@ -96,8 +125,8 @@ export class ResilientCommandRunner {
 
   /** Serves a failed read from the mirror when the error is an outage and a copy is kept. */
   #fallback(
-    name: CommandName,
-    spec: CommandSpec,
+    name: RepositoryCommand,
+    spec: CommandRow,
     keys: readonly string[],
     signature: string | undefined,
     error: unknown,
@@ -113,10 +142,10 @@ export class ResilientCommandRunner {
     return hit.value;
   }
 
-  #lookup(spec: CommandSpec, keys: readonly string[], signature: string): { value: unknown } | undefined {
+  #lookup(spec: CommandRow, keys: readonly string[], signature: string): { value: unknown } | undefined {
     const { mirror } = this.#parts;
     if (mirror === undefined || keys.length === 0) return undefined;
-    if (!spec.perKeyGet) return mirror.lookup(keys[0]!, signature);
+    if (spec.mirror !== 'keepPerKey') return mirror.lookup(keys[0]!, signature);
     const values: unknown[] = [];
     for (const key of keys) {
       const kept = mirror.lookup(key, signature);
@@ -127,13 +156,14 @@ export class ResilientCommandRunner {
   }
 
   async #write(
-    spec: CommandSpec,
+    name: RepositoryCommand,
+    spec: CommandRow,
     policy: Exclude<CommandPolicy, 'read' | 'direct'>,
     args: readonly unknown[],
     call: () => Promise<unknown>,
   ): Promise<unknown> {
     const { mirror } = this.#parts;
-    const keys = keysOf(spec, args);
+    const keys = keysOfCall(name, args);
     this.#forget(spec, keys, args);
     const ticket = spec.stored && mirror ? mirror.begin(keys) : undefined;
     let result: unknown;
@@ -157,12 +187,12 @@ export class ResilientCommandRunner {
   }
 
   /** Drops the mirrored results a write may change. */
-  #forget(spec: CommandSpec, keys: readonly string[], args: readonly unknown[]): void {
+  #forget(spec: CommandRow, keys: readonly string[], args: readonly unknown[]): void {
     const { mirror } = this.#parts;
     if (mirror === undefined) return;
-    if (spec.everything) {
+    if (spec.mirror === 'forgetAll') {
       mirror.clear();
-    } else if (spec.pattern) {
+    } else if (spec.mirror === 'forgetPattern') {
       if (typeof args[0] !== 'string') return; // rejected by the backend before anything runs
       let matches: (key: string) => boolean;
       try {
@@ -198,8 +228,12 @@ export class ResilientCommandRunner {
  * Identifies a read among the results kept for its key: the command and its other arguments
  * (`hget["price"]`); `undefined` when they cannot be written as JSON. `mget` is kept as `get`s.
  */
-function signatureOf(name: CommandName, spec: CommandSpec, args: readonly unknown[]): string | undefined {
-  if (spec.perKeyGet) return 'get';
+function signatureOf(
+  name: RepositoryCommand,
+  spec: CommandRow,
+  args: readonly unknown[],
+): string | undefined {
+  if (spec.mirror === 'keepPerKey') return 'get';
   let end = args.length;
   while (end > 1 && args[end - 1] === undefined) end -= 1;
   if (end <= 1) return name;

@@ -1,6 +1,6 @@
 import { CacheTimeoutError, isCacheError, seededRandom } from '@forno/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resilientFixture } from './resilient-fixture.js';
+import { resilientFixture } from '../test/resilient-fixture.js';
 import { TimeoutPolicy } from './timeout-policy.js';
 
 afterEach(() => {

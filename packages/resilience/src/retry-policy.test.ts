@@ -5,14 +5,15 @@ import {
   InvalidArgumentError,
   InvalidConfigError,
   SerializationError,
+  systemClock,
   WrongTypeError,
 } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushMicrotasks, sequenceRandom } from '../test/test-helpers.js';
 import { isBackendFailure } from './backend-failure.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import type { GiveUpEvent } from './retry-policy.js';
 import { RetryPolicy } from './retry-policy.js';
-import { flushMicrotasks, sequenceRandom } from './test-helpers.js';
 
 const down = () => new CacheUnavailableError('connection refused');
 
@@ -285,7 +286,7 @@ describe('RetryPolicy', () => {
     [{ retries: -1 }, 'options.retries'],
     [{ retryOn: true }, 'options.retryOn'],
     [{ random: 0.5 }, 'options.random'],
-    [{ timers: {} }, 'options.timers'],
+    [{ clock: {} }, 'options.clock'],
     [{ retryDelay: '-1s' }, 'options.retryDelay'],
     [{ retry: 3 }, 'options.retry'],
   ])('rejects bad options %o naming %s', (options, argument) => {
@@ -297,14 +298,15 @@ describe('RetryPolicy', () => {
     }
   });
 
-  it('uses injected timers', async () => {
+  it('waits on the injected clock', async () => {
     vi.useRealTimers();
     const pending: (() => void)[] = [];
-    const timers = {
+    const clock = {
+      ...systemClock,
       setTimeout: (callback: () => void) => pending.push(callback),
       clearTimeout: () => {},
     };
-    const retry = new RetryPolicy({ retries: 1, timers });
+    const retry = new RetryPolicy({ retries: 1, clock });
     const fn = vi.fn(async ({ attempt }: { attempt: number }) => {
       if (attempt === 1) throw down();
       return 'ok';

@@ -2,8 +2,10 @@ import {
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
+  type Clock,
   InvalidArgumentError,
   notifySafely,
+  systemClock,
 } from '@forno/core';
 import {
   type BackoffOptions,
@@ -15,11 +17,10 @@ import {
 import { assertKnownOptions, functionOption, strategyOption } from './config.js';
 import type { Policy, PolicyFunction } from './policy.js';
 import { sleep } from './sleep.js';
-import { systemTimers, type Timers } from './timers.js';
 import { isTransientError } from './transient-error.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 
-/** Options of {@link RetryPolicy}: the seed's `retry_policy` fields plus injectable randomness and timers. */
+/** Options of {@link RetryPolicy}: the seed's `retry_policy` fields plus injectable randomness and clock. */
 export interface RetryPolicyOptions extends BackoffOptions {
   /**
    * Whether a failed attempt may be retried. Default {@link isTransientError}: **only** Forno's
@@ -32,8 +33,8 @@ export interface RetryPolicyOptions extends BackoffOptions {
   readonly retryOn?: ((error: unknown) => boolean) | undefined;
   /** Source of randomness for jitter, returning [0, 1). Default `Math.random`; seed it in tests. */
   readonly random?: (() => number) | undefined;
-  /** Timers used for the delays. Default {@link systemTimers}. */
-  readonly timers?: Timers | undefined;
+  /** Clock whose `setTimeout` schedules the delays. Default `systemClock` (vitest's fake timers drive it). */
+  readonly clock?: Clock | undefined;
 }
 
 /** Why a {@link RetryPolicy} stopped retrying and let an error through. */
@@ -66,7 +67,7 @@ const RETRY_ON_HINT =
  * error, and the last one once `retries` are spent, reaches the caller unchanged. Aborting the signal passed to `execute`
  * stops a pending delay at once (rejecting with the signal's reason, no timer left behind).
  *
- * Emits a core `retry` {@link CacheEvent} before each delay (`onEvent`) and a
+ * Emits a core `retry` `CacheEvent` before each delay (`onEvent`) and a
  * {@link GiveUpEvent} when it stops retrying (`onGiveUp`).
  *
  * ```ts
@@ -80,7 +81,7 @@ export class RetryPolicy implements Policy, CacheEventSource {
   readonly #backoff: ResolvedBackoff;
   readonly #retryOn: (error: unknown) => boolean;
   readonly #random: () => number;
-  readonly #timers: Timers;
+  readonly #clock: Clock;
   readonly #events = new CacheEventEmitter();
   #giveUpListeners: GiveUpListener[] = [];
 
@@ -91,9 +92,8 @@ export class RetryPolicy implements Policy, CacheEventSource {
     this.retries = this.#backoff.retries;
     this.#retryOn = functionOption(options?.retryOn, 'retryOn', isTransientError, OWNER, RETRY_ON_HINT);
     this.#random = functionOption(options?.random, 'random', Math.random, OWNER);
-    this.#timers =
-      strategyOption<Timers>(options?.timers, 'timers', ['setTimeout', 'clearTimeout'], OWNER) ??
-      systemTimers;
+    this.#clock =
+      strategyOption<Clock>(options?.clock, 'clock', ['setTimeout', 'clearTimeout'], OWNER) ?? systemClock;
   }
 
   /**
@@ -127,7 +127,7 @@ export class RetryPolicy implements Policy, CacheEventSource {
         }
         const delayMs = this.delayFor(attempt);
         if (this.#events.hasListeners) this.#events.emit({ type: 'retry', attempt, delayMs, error });
-        await sleep(delayMs, this.#timers, signal);
+        await sleep(delayMs, this.#clock, signal);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { CacheTimeoutError, InvalidConfigError } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deferred } from './test-helpers.js';
+import { deferred } from '../test/test-helpers.js';
 import { TimeoutPolicy } from './timeout-policy.js';
 
 beforeEach(() => {

@@ -1,20 +1,21 @@
 import {
   CacheTimeoutError,
+  type Clock,
   type Duration,
   describeValue,
   InvalidArgumentError,
   InvalidConfigError,
   parseDuration,
+  systemClock,
 } from '@forno/core';
 import { assertKnownOptions, strategyOption } from './config.js';
 import type { Policy, PolicyFunction } from './policy.js';
-import { systemTimers, type Timers } from './timers.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 
 /** Options of {@link TimeoutPolicy}. */
 export interface TimeoutPolicyOptions {
-  /** Timers used for the deadline. Default {@link systemTimers}. */
-  readonly timers?: Timers | undefined;
+  /** Clock whose `setTimeout` schedules the deadline. Default `systemClock` (vitest's fake timers drive it). */
+  readonly clock?: Clock | undefined;
 }
 
 const OWNER = 'TimeoutPolicy';
@@ -37,14 +38,14 @@ const OWNER = 'TimeoutPolicy';
 export class TimeoutPolicy implements Policy {
   /** The deadline in milliseconds. */
   readonly timeoutMs: number;
-  readonly #timers: Timers;
+  readonly #clock: Clock;
 
   /**
    * @param timeout How long a call may take, e.g. `'250ms'`; must be greater than zero.
-   * @param options Injectable timers.
+   * @param options Injectable clock.
    */
   constructor(timeout: Duration, options?: TimeoutPolicyOptions) {
-    assertKnownOptions(options, ['timers'], OWNER);
+    assertKnownOptions(options, ['clock'], OWNER);
     let ms: number;
     try {
       ms = parseDuration(timeout, 'timeout');
@@ -59,9 +60,8 @@ export class TimeoutPolicy implements Policy {
       );
     }
     this.timeoutMs = ms;
-    this.#timers =
-      strategyOption<Timers>(options?.timers, 'timers', ['setTimeout', 'clearTimeout'], OWNER) ??
-      systemTimers;
+    this.#clock =
+      strategyOption<Clock>(options?.clock, 'clock', ['setTimeout', 'clearTimeout'], OWNER) ?? systemClock;
   }
 
   /** Runs `fn`, rejecting with `CacheTimeoutError` if it has not settled within the timeout. */
@@ -76,7 +76,7 @@ export class TimeoutPolicy implements Policy {
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
-        this.#timers.clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         return true;
       };
@@ -85,7 +85,7 @@ export class TimeoutPolicy implements Policy {
         controller.abort(signal?.reason);
         reject(signal?.reason);
       };
-      const timer = this.#timers.setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         if (!settle()) return;
         const error = new CacheTimeoutError(`Operation timed out after ${this.timeoutMs}ms`);
         controller.abort(error);

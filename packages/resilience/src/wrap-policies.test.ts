@@ -1,10 +1,10 @@
 import { CacheTimeoutError, CacheUnavailableError, InvalidConfigError } from '@forno/core';
+import { ManualClock } from '@forno/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
 import type { Policy, PolicyContext } from './policy.js';
 import { type GiveUpEvent, RetryPolicy } from './retry-policy.js';
-import { manualClock } from './test-helpers.js';
 import { TimeoutPolicy } from './timeout-policy.js';
 import { wrapPolicies } from './wrap-policies.js';
 
@@ -49,7 +49,7 @@ describe('wrapPolicies', () => {
   });
 
   it('wrap(retry, breaker, timeout): retries stop as soon as the breaker opens', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock();
     const retry = new RetryPolicy({ retries: 10, retryDelay: '100ms', jitter: 'none' });
     const breaker = new CircuitBreakerPolicy({ failureThreshold: 3, recoveryTimeout: '30s', clock });
     const giveUps: GiveUpEvent[] = [];
@@ -72,7 +72,7 @@ describe('wrapPolicies', () => {
   });
 
   it('gives each attempt its own timeout, and the breaker counts each timed-out attempt', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock();
     const breaker = new CircuitBreakerPolicy({ failureThreshold: 5, clock });
     const policy = wrapPolicies(
       new RetryPolicy({ retries: 2, retryDelay: '100ms', jitter: 'none' }),

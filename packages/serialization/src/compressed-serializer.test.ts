@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { InvalidConfigError, PayloadTooLargeError, SerializationError } from '@forno/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jsonValue, orderLike, richValue } from '../test/arbitraries.js';
 import type { CodecSerializer } from './codec.js';
 import { compressed } from './compressed-serializer.js';
 import { type CompressionAlgorithm, isZstdSupported } from './compression.js';
@@ -9,7 +10,6 @@ import { describePayload } from './describe-payload.js';
 import { JsonSerializer } from './json-serializer.js';
 import { MsgpackSerializer } from './msgpack/msgpack-serializer.js';
 import { RawSerializer } from './raw-serializer.js';
-import { jsonValue, orderLike, richValue } from './testing/arbitraries.js';
 
 const algorithms: CompressionAlgorithm[] = isZstdSupported()
   ? ['gzip', 'brotli', 'zstd']

@@ -1,8 +1,8 @@
 import { InvalidConfigError, PayloadTooLargeError, SerializationError } from '@forno/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jsonValue, orderLike } from '../test/arbitraries.js';
 import { JsonSerializer } from './json-serializer.js';
-import { jsonValue, orderLike } from './testing/arbitraries.js';
 
 const json = new JsonSerializer();
 

@@ -1,10 +1,10 @@
 import { SerializationError, type Serializer } from '@forno/core';
 import { describe, expect, it } from 'vitest';
+import { HarnessRepository } from '../test/repository-harness.js';
 import { compressed } from './compressed-serializer.js';
 import { JsonSerializer } from './json-serializer.js';
 import { MsgpackSerializer } from './msgpack/msgpack-serializer.js';
 import { RawSerializer } from './raw-serializer.js';
-import { HarnessRepository } from './testing/repository-harness.js';
 
 const order = {
   id: 'ord_42',

@@ -1,12 +1,12 @@
 import { SerializationError } from '@forno/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jsonValue, orderLike } from '../test/arbitraries.js';
 import { compressed } from './compressed-serializer.js';
 import { describePayload } from './describe-payload.js';
 import { JsonSerializer } from './json-serializer.js';
 import { MsgpackSerializer } from './msgpack/msgpack-serializer.js';
 import { RawSerializer } from './raw-serializer.js';
-import { jsonValue, orderLike } from './testing/arbitraries.js';
 import { WIRE_MAGIC } from './wire-format.js';
 
 const reply = (stored: string | Uint8Array) => Buffer.from(stored as Uint8Array);

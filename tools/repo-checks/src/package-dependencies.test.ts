@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from './repository-root.js';
 
@@ -42,13 +42,13 @@ function filesBelow(folder: string): string[] {
 }
 
 /** The module specifiers a built JavaScript or declaration file loads (static, dynamic, require). */
-export function importedSpecifiers(code: string): string[] {
+function importedSpecifiers(code: string): string[] {
   const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s*)(["'])([\w@.:/-]+)\1/gm;
   return [...code.matchAll(pattern)].map((match) => match[2] as string);
 }
 
 /** The package a bare specifier names (`@scope/name/sub` → `@scope/name`), or null for a relative path or a Node built-in. */
-export function packageOfSpecifier(specifier: string): string | null {
+function packageOfSpecifier(specifier: string): string | null {
   if (specifier.startsWith('.') || specifier.startsWith('/')) return null;
   if (specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0] as string)) return null;
   const parts = specifier.split('/');
@@ -125,6 +125,19 @@ describe("every publishable package's manifest declares exactly what its built d
         const imported = packagesImportedByDist(folder, manifest.name);
         const unused = [...dependencies, ...peers].filter((name) => !imported.has(name));
         expect(unused, 'declared but never imported by dist (move it to devDependencies)').toEqual([]);
+      });
+
+      it('keeps test-only code out of src/: only its *.test.ts files import dev dependencies', () => {
+        const offending = filesBelow(join(PACKAGES, folder, 'src'))
+          .filter((file) => /\.ts$/.test(file) && !/\.test\.ts$/.test(file))
+          .flatMap((file) =>
+            importedSpecifiers(readFileSync(file, 'utf8'))
+              .map(packageOfSpecifier)
+              .filter((name): name is string => name !== null && name !== manifest.name)
+              .filter((name) => !dependencies.includes(name) && !peers.includes(name))
+              .map((name) => `${relative(REPOSITORY_ROOT, file)} imports ${name}`),
+          );
+        expect(offending, "test support belongs in the package's test/ folder").toEqual([]);
       });
 
       it('marks every peer optional and names it in the README', () => {

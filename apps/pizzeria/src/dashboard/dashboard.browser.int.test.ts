@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { launchBrowser, type Page, type TestBrowser } from '../test-support/browser.js';
-import { envWithoutRedis, runScript, type ScriptProcess } from '../test-support/run-script.js';
+import { launchBrowser, type Page, type TestBrowser } from '../../test/browser.js';
+import { envWithoutRedis, runScript, type ScriptProcess } from '../../test/run-script.js';
 
 /**
  * Issue #20: the dashboard in a real browser (Debian's Chromium through playwright-core), on the

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpFixture, type HttpFixture } from '../test-support/http-fixture.js';
+import { createHttpFixture, type HttpFixture } from '../../test/http-fixture.js';
 import { percentiles } from './dashboard-sampler.js';
 import type { DashboardSnapshot } from './dashboard-snapshot.js';
 

@@ -1,7 +1,7 @@
 import { InvalidConfigError } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { documentedRoutes } from '../test-support/documented-routes.js';
-import { createHttpFixture, type HttpFixture, TEST_ADMIN_TOKEN } from '../test-support/http-fixture.js';
+import { documentedRoutes } from '../../test/documented-routes.js';
+import { createHttpFixture, type HttpFixture, TEST_ADMIN_TOKEN } from '../../test/http-fixture.js';
 import { adminTokenFromEnv } from './admin-auth.js';
 
 /**

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InventoryService } from '../services/inventory-service.js';
-import { checkAnswer } from '../test-support/api-fuzz-invariants.js';
+import { checkAnswer } from '../../test/api-fuzz-invariants.js';
 import {
   CAMPAIGNS,
   CUSTOMERS,
@@ -11,9 +10,10 @@ import {
   ORDERS,
   requestTo,
   SEGMENTS,
-} from '../test-support/api-fuzz-model.js';
-import { documentedRoutes } from '../test-support/documented-routes.js';
-import { createHttpFixture, type HttpFixture, TEST_ADMIN_TOKEN } from '../test-support/http-fixture.js';
+} from '../../test/api-fuzz-model.js';
+import { documentedRoutes } from '../../test/documented-routes.js';
+import { createHttpFixture, type HttpFixture, TEST_ADMIN_TOKEN } from '../../test/http-fixture.js';
+import { InventoryService } from '../services/inventory-service.js';
 
 /**
  * Property test of the whole HTTP API (issue #13): random sequences of plausible and hostile

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpFixture, type HttpFixture, rawJson } from '../test-support/http-fixture.js';
+import { createHttpFixture, type HttpFixture, rawJson } from '../../test/http-fixture.js';
 
 /** Reproductions of issue #13's items 9, 10 and 16: input a client must not be able to get stored or answered wrongly. */
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpFixture, type HttpFixture, rawJson } from '../test-support/http-fixture.js';
+import { createHttpFixture, type HttpFixture, rawJson } from '../../test/http-fixture.js';
 import { BODY_LIMIT_BYTES, PREFERENCES_MAX_BYTES, PREFERENCES_MAX_DEPTH } from './json-bounds.js';
 
 /** Issue #13 item 11: size bounds on bodies and fields, and a rate limit per client. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHttpFixture, type HttpFixture } from '../test-support/http-fixture.js';
+import { createHttpFixture, type HttpFixture } from '../../test/http-fixture.js';
 
 /**
  * Issue #26, in the app: the SQL menu source is behind its own circuit breaker (default

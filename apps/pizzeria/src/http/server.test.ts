@@ -1,7 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpFixture, type HttpFixture } from '../test-support/http-fixture.js';
-import type { PizzeriaFixture } from '../test-support/pizzeria-fixture.js';
+import { createHttpFixture, type HttpFixture } from '../../test/http-fixture.js';
+import type { PizzeriaFixture } from '../../test/pizzeria-fixture.js';
 
 let http: HttpFixture;
 let fixture: PizzeriaFixture;

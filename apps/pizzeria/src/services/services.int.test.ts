@@ -6,8 +6,8 @@ import {
   startRedisServer,
 } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { BackendFactory } from '../test-support/pizzeria-fixture.js';
-import { describePizzeriaServices } from '../test-support/service-suite.js';
+import type { BackendFactory } from '../../test/pizzeria-fixture.js';
+import { describePizzeriaServices } from '../../test/service-suite.js';
 
 let run = 0;
 

@@ -151,11 +151,10 @@ export class CommandRunner<C> {
       const succeed = (value: T) => {
         if (finish()) resolve(value);
       };
-      const fail = (error: unknown, used: C) => {
+      const fail = (error: CacheError) => {
         if (!finish()) return;
-        const cacheError = this.#retry.toCacheError(error);
-        if (CacheTimeoutError.is(cacheError)) this.#retry.onTimeout?.(used);
-        reject(cacheError);
+        if (CacheTimeoutError.is(error)) this.#retry.onTimeout?.(client);
+        reject(error);
       };
       const failed = (error: unknown) => {
         if (settled) return;
@@ -164,7 +163,7 @@ export class CommandRunner<C> {
         const delay =
           retrying && CacheUnavailableError.is(cacheError) ? this.#retryDelay(++retry, started) : -1;
         if (delay < 0) {
-          fail(cacheError, client);
+          fail(cacheError);
           return;
         }
         setTimeout(() => {
@@ -172,7 +171,7 @@ export class CommandRunner<C> {
         }, delay);
       };
       const timer = setTimeout(
-        () => fail(new CacheTimeoutError('Redis did not answer within commandTimeout'), client),
+        () => fail(new CacheTimeoutError('Redis did not answer within commandTimeout')),
         this.#retry.budgetMs,
       );
       this.#attempt(client, command).then(succeed, failed);

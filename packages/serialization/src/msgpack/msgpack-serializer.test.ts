@@ -1,8 +1,8 @@
 import { InvalidConfigError, PayloadTooLargeError, SerializationError } from '@forno/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jsonValue, orderLike, richValue } from '../../test/arbitraries.js';
 import { JsonSerializer } from '../json-serializer.js';
-import { jsonValue, orderLike, richValue } from '../testing/arbitraries.js';
 import { MsgpackSerializer } from './msgpack-serializer.js';
 
 const msgpack = new MsgpackSerializer();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentedRoutes } from '../../test-support/documented-routes.js';
-import { createHttpFixture, type HttpFixture } from '../../test-support/http-fixture.js';
+import { documentedRoutes } from '../../../test/documented-routes.js';
+import { createHttpFixture, type HttpFixture } from '../../../test/http-fixture.js';
 import { ROUTE_DOCS } from './route-docs.js';
 
 let http: HttpFixture;
