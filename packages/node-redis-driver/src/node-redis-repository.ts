@@ -262,12 +262,18 @@ export function createNodeRedisRepository(config: RedisRepositoryConfig = {}): N
 }
 
 /**
- * {@link resolveRedisConfig}, plus what node-redis cannot do: `cluster.readFallback: 'replicas'`
- * (an ioredis-driver feature) is rejected. `autoPipelining` is accepted and has no effect:
+ * {@link resolveRedisConfig}, plus what this driver cannot do (yet): `enableMetrics: true` and
+ * `cluster.readFallback: 'replicas'` (an ioredis-driver feature) are rejected, never ignored. `autoPipelining` is accepted and has no effect:
  * node-redis always writes the commands issued in one tick together.
  */
 function resolveNodeRedisConfig(config: RedisRepositoryConfig): ResolvedRedisConfig {
   const resolved = resolveRedisConfig(config);
+  if (resolved.enableMetrics) {
+    throw new InvalidConfigError(
+      'enableMetrics',
+      'metrics are not supported by @forno/node-redis-driver yet; use @forno/redis-driver (ioredis) for metrics',
+    );
+  }
   if (resolved.cluster?.readFallback === 'replicas') {
     throw new InvalidConfigError(
       'cluster.readFallback',
