@@ -129,9 +129,12 @@ export class NodeRedisRepository extends BaseCacheRepository {
       budgetMs: config.commandTimeoutMs,
       toCacheError,
       ...(kind === 'cluster' ? { onTimeout: rediscover, onUnavailable: rediscover } : {}),
-      // A command before `connect()` opens the connections first (as ioredis' lazy connect does).
-      attempt: (client, command) =>
-        this.#opened ? command(client) : this.connect().then(() => command(client)),
+      // A command before `connect()` opens the connections first (as ioredis' lazy connect does),
+      // and one issued while `connect()` is under way waits for it (within its own deadline).
+      attempt: (client, command) => {
+        const opening = this.#connecting ?? (this.#opened ? undefined : this.connect());
+        return opening === undefined ? command(client) : opening.then(() => command(client));
+      },
     });
     const subscriber = new Subscriber({
       open: async () => {
