@@ -31,10 +31,27 @@ describe('NodeRedisRepository configuration', () => {
     ).toBe('cluster.readFallback');
   });
 
+  it('offers server-assisted invalidation on a standalone server only, and says how to turn it on', () => {
+    expect(
+      argumentOf(
+        () => new NodeRedisRepository({ sentinel: { sentinels: ['h:1'], name: 'm' } }, { tracking: true }),
+      ),
+    ).toBe('options.tracking');
+    expect(
+      argumentOf(() => new NodeRedisRepository({ cluster: { nodes: ['h:1'] } }, { tracking: true })),
+    ).toBe('options.tracking');
+    expect(argumentOf(() => new NodeRedisRepository({}, { tracking: 'yes' as never }))).toBe(
+      'options.tracking',
+    );
+    expect(argumentOf(() => new NodeRedisRepository({}).onInvalidate(() => {}))).toBe('tracking');
+  });
+
   it('takes only wrapping options next to an existing client', () => {
     const client = { sendCommand() {}, connect() {}, close() {}, on() {}, isOpen: false } as never;
     expect(argumentOf(() => new NodeRedisRepository(client, { host: 'x' } as never))).toBe('options.host');
-    expect(argumentOf(() => new NodeRedisRepository({}, { keyPrefix: 'a:' }))).toBe('options');
+    expect(argumentOf(() => new NodeRedisRepository({}, { keyPrefix: 'a:' } as never))).toBe(
+      'options.keyPrefix',
+    );
     const wrapped = new NodeRedisRepository(client, { keyPrefix: 'app:', commandTimeout: '2s' });
     expect(wrapped.keyPrefix).toBe('app:');
     expect(wrapped.config.commandTimeoutMs).toBe(2_000);

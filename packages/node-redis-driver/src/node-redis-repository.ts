@@ -14,6 +14,7 @@ import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
 import { rediscoverOnFailure } from './cluster-rediscovery.js';
 import type { DriverContext } from './driver-context.js';
 import { hashCommands } from './hash-commands.js';
+import { type InvalidationListener, InvalidationTracker } from './invalidation.js';
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
 import {
@@ -44,6 +45,17 @@ const STATUS_RANK: Record<ConnectionStatus, number> = {
 };
 
 const EXISTING_CLIENT_OPTIONS = new Set(['keyPrefix', 'serializer', 'allowFlush', 'commandTimeout']);
+const OWN_CLIENT_OPTIONS = new Set(['tracking']);
+
+/** Options of a repository that creates its own connections (`new NodeRedisRepository(config, options)`). */
+export interface NodeRedisOptions {
+  /**
+   * Server-assisted invalidation (RESP3 `CLIENT TRACKING`, Redis ≥ 6): the connection speaks RESP3
+   * and the server tells it when any client changes a key this repository read; listen with
+   * {@link NodeRedisRepository.onInvalidate}. Standalone servers only (default false).
+   */
+  readonly tracking?: boolean;
+}
 
 /** Options when wrapping a node-redis client, Cluster or Sentinel you created yourself. */
 export interface ExistingClientOptions {
@@ -81,6 +93,7 @@ export class NodeRedisRepository extends BaseCacheRepository {
   readonly #ownsClients: boolean;
   readonly #runner: CommandRunner<NodeRedisClient>;
   readonly #subscriber: Subscriber;
+  readonly #invalidations: InvalidationTracker | undefined;
   #opened = false;
   #closed = false;
   #failure: CacheError | undefined;
@@ -94,24 +107,27 @@ export class NodeRedisRepository extends BaseCacheRepository {
    */
   constructor(
     configOrClient: RedisRepositoryConfig | NodeRedisClient = {},
-    options: ExistingClientOptions = {},
+    options: ExistingClientOptions | NodeRedisOptions = {},
   ) {
     const existing = isNodeRedisClient(configOrClient) ? configOrClient : undefined;
-    if (!existing && Object.keys(options).length > 0) {
-      throw new InvalidConfigError('options', 'only used when wrapping an existing node-redis client');
-    }
+    const known = existing ? EXISTING_CLIENT_OPTIONS : OWN_CLIENT_OPTIONS;
     for (const field of Object.keys(options)) {
-      if (!EXISTING_CLIENT_OPTIONS.has(field))
-        throw new InvalidConfigError(`options.${field}`, 'unknown option');
+      if (!known.has(field)) {
+        const when = existing
+          ? 'when wrapping a client'
+          : 'with a configuration (wrapping options need a client)';
+        throw new InvalidConfigError(`options.${field}`, `unknown option ${when}`);
+      }
     }
+    const tracking = !existing && (options as NodeRedisOptions).tracking === true;
     const config = existing
-      ? resolveRedisConfig({ ...options, healthCheckInterval: false })
-      : resolveNodeRedisConfig(configOrClient as RedisRepositoryConfig);
+      ? resolveRedisConfig({ ...(options as ExistingClientOptions), healthCheckInterval: false })
+      : resolveNodeRedisConfig(configOrClient as RedisRepositoryConfig, options as NodeRedisOptions);
     const createClient = existing
       ? undefined
       : () => {
           const client = createNodeRedisClient(config, {
-            tracking: false,
+            tracking,
             reconnect: (attempt, cause) => this.#reconnectDelay(attempt, cause),
           });
           // node-redis emits `error` for every failed (re)connection: with no listener, Node would throw.
@@ -175,6 +191,7 @@ export class NodeRedisRepository extends BaseCacheRepository {
     this.#ownsClients = existing === undefined;
     this.#runner = runner;
     this.#subscriber = subscriber;
+    this.#invalidations = tracking ? new InvalidationTracker(clients, config.keyPrefix) : undefined;
     if (existing) {
       (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
       this.#opened = (existing as unknown as { isOpen: boolean }).isOpen;
@@ -189,6 +206,23 @@ export class NodeRedisRepository extends BaseCacheRepository {
       if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
     }
     return worst;
+  }
+
+  /**
+   * Calls `listener` with the keys (relative to `keyPrefix`) that any client changed, expired or
+   * deleted after this repository read them, or with `null` when everything read before must be
+   * forgotten (a flush, or a reconnection). For an L1 cache in front of Redis: drop those entries.
+   * Needs `new NodeRedisRepository(config, { tracking: true })` on a standalone server; returns a
+   * function that removes the listener.
+   */
+  onInvalidate(listener: InvalidationListener): () => void {
+    if (this.#invalidations === undefined) {
+      throw new InvalidConfigError(
+        'tracking',
+        'create the repository with { tracking: true } to receive invalidations',
+      );
+    }
+    return this.#invalidations.onInvalidate(listener);
   }
 
   /** Whether this repository talks to a Redis Cluster. */
@@ -259,9 +293,12 @@ export class NodeRedisRepository extends BaseCacheRepository {
   }
 }
 
-/** `createNodeRedisRepository(config)` is `new NodeRedisRepository(config)`. */
-export function createNodeRedisRepository(config: RedisRepositoryConfig = {}): NodeRedisRepository {
-  return new NodeRedisRepository(config);
+/** `createNodeRedisRepository(config, options)` is `new NodeRedisRepository(config, options)`. */
+export function createNodeRedisRepository(
+  config: RedisRepositoryConfig = {},
+  options: NodeRedisOptions = {},
+): NodeRedisRepository {
+  return new NodeRedisRepository(config, options);
 }
 
 /**
@@ -269,8 +306,20 @@ export function createNodeRedisRepository(config: RedisRepositoryConfig = {}): N
  * `cluster.readFallback: 'replicas'` (an ioredis-driver feature) are rejected, never ignored. `autoPipelining` is accepted and has no effect:
  * node-redis always writes the commands issued in one tick together.
  */
-function resolveNodeRedisConfig(config: RedisRepositoryConfig): ResolvedRedisConfig {
+function resolveNodeRedisConfig(
+  config: RedisRepositoryConfig,
+  options: NodeRedisOptions,
+): ResolvedRedisConfig {
   const resolved = resolveRedisConfig(config);
+  if (options.tracking !== undefined && typeof options.tracking !== 'boolean') {
+    throw new InvalidConfigError('options.tracking', 'expected a boolean');
+  }
+  if (options.tracking === true && resolved.mode !== 'standalone') {
+    throw new InvalidConfigError(
+      'options.tracking',
+      `server-assisted invalidation is supported on a standalone server only, not on ${resolved.mode}`,
+    );
+  }
   if (resolved.enableMetrics) {
     throw new InvalidConfigError(
       'enableMetrics',
