@@ -8,6 +8,7 @@ import {
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
   resolveRedisConfig,
+  worstStatus,
 } from '@forno/core/backend';
 import { JsonSerializer } from '@forno/serialization';
 import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
@@ -34,15 +35,6 @@ import { toCacheError } from './to-cache-error.js';
 
 /** At most one Cluster slot-map reload per this many ms after failed commands. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
-
-/** How bad each status is: a pool reports its worst connection's. */
-const STATUS_RANK: Record<ConnectionStatus, number> = {
-  ready: 0,
-  connecting: 1,
-  disconnected: 2,
-  reconnecting: 3,
-  closed: 4,
-};
 
 const EXISTING_CLIENT_OPTIONS = new Set(['keyPrefix', 'serializer', 'allowFlush', 'commandTimeout']);
 const OWN_CLIENT_OPTIONS = new Set(['tracking']);
@@ -200,12 +192,7 @@ export class NodeRedisRepository extends BaseCacheRepository {
 
   /** Connection state, the worst over the pool. */
   get status(): ConnectionStatus {
-    let worst: ConnectionStatus = 'ready';
-    for (const client of this.#clients) {
-      const status = statusOf(client, this.#opened, this.#closed);
-      if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
-    }
-    return worst;
+    return worstStatus(this.#clients.map((client) => statusOf(client, this.#opened, this.#closed)));
   }
 
   /**
