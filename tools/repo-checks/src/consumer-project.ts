@@ -4,12 +4,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PublishablePackage, publishablePackages } from './publishable-packages.js';
+import { REPOSITORY_ROOT } from './repository-root.js';
 
 /**
  * Where scratch consumer projects live: outside the repository, so that nothing resolves
- * through the workspace's own node_modules. Kept between runs (see {@link prepareConsumerProject}).
+ * through the workspace's own node_modules; one folder per checkout, so that checkouts tested
+ * side by side never remove each other's project. Kept between runs (see {@link prepareConsumerProject}).
  */
-const CACHE_ROOT = join(tmpdir(), 'forno-repo-checks');
+const CACHE_ROOT = join(
+  tmpdir(),
+  'forno-repo-checks',
+  createHash('sha256').update(REPOSITORY_ROOT).digest('hex').slice(0, 12),
+);
 
 /** Bump when the consumer project's shape changes, so a cached project is not reused. */
 const PROJECT_LAYOUT_VERSION = '1';
@@ -28,8 +34,9 @@ export interface ConsumerProject {
 /**
  * Packs every publishable package with `pnpm pack` (which rewrites `workspace:*` the way a
  * publish does) and installs the tarballs with npm into a scratch project, with every optional
- * peer dependency a user may add, and `extraDependencies` (what the README examples import). The project is cached under the tarballs' content hash: an
- * unchanged build reuses it, any change to a package's packed files makes a new one.
+ * peer dependency a user may add and `extraDependencies` (what the README examples import).
+ * The project is cached under the tarballs' content hash: an unchanged build reuses it, any
+ * change to a package's packed files makes a new one.
  */
 export function prepareConsumerProject(extraDependencies: Record<string, string> = {}): ConsumerProject {
   const packages = publishablePackages();

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { installedAlone, readPackedManifest } from './consumer-project.js';
@@ -40,6 +40,16 @@ describe('the packed packages, installed from their tarballs by npm', () => {
   it('every package is checked, with every entry point of its exports map', () => {
     expect(packages.map((pkg) => pkg.name)).toContain('@forno/core');
     for (const pkg of packages) expect(pkg.entryPoints.length, pkg.name).toBeGreaterThan(0);
+  });
+
+  it('are all built before this test: tools/repo-checks lists each as a dev dependency (turbo builds those first)', () => {
+    const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    const missing = packages
+      .map((pkg) => pkg.name)
+      .filter((name) => own.devDependencies[name] !== 'workspace:*');
+    expect(missing, 'add them to tools/repo-checks/package.json as "workspace:*"').toEqual([]);
   });
 
   it('ship no workspace: ranges (pnpm pack rewrote them)', () => {
