@@ -7,6 +7,7 @@ import {
   type Duration,
   systemClock,
 } from '@forno/core';
+import { createNodeRedisRepository } from '@forno/node-redis-driver';
 import { createRedisRepository } from '@forno/redis-driver';
 import { CircuitBreakerPolicy, ResilientCacheRepository } from '@forno/resilience';
 import { InMemoryCacheRepository } from '@forno/testing';
@@ -275,15 +276,17 @@ export function createBackend(
   switch (config.kind) {
     case 'memory':
       return new InMemoryCacheRepository({ keyPrefix, ...metrics });
-    case 'redis':
-      return createRedisRepository({
-        url: config.url,
-        keyPrefix,
-        connectionName: options.metrics === false ? 'mario-pizzeria-observer' : 'mario-pizzeria',
-        ...metrics,
-      });
+    case 'redis': {
+      const connectionName = options.metrics === false ? 'mario-pizzeria-observer' : 'mario-pizzeria';
+      // @forno/node-redis-driver records no metrics yet: on it the app runs without them.
+      return config.client === 'node-redis'
+        ? createNodeRedisRepository({ url: config.url, keyPrefix, connectionName })
+        : createRedisRepository({ url: config.url, keyPrefix, connectionName, ...metrics });
+    }
     case 'cluster':
-      return createRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix, ...metrics });
+      return config.client === 'node-redis'
+        ? createNodeRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix })
+        : createRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix, ...metrics });
   }
 }
 

@@ -1,10 +1,9 @@
 import { CacheError, InvalidArgumentError, InvalidConfigError } from '@forno/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRepository, recordActions } from '../test/fake.js';
-import { DistributedLock } from './distributed-lock.js';
+import { DistributedLock, Lock } from './distributed-lock.js';
 import { LockLostError, LockTimeoutError } from './errors.js';
-import { Lock } from './lock.js';
-import { renewalScheduler } from './renewal-scheduler.js';
+import { renewalScheduler } from './lease.js';
 
 afterEach(() => {
   expect(renewalScheduler.size).toBe(0);

@@ -1,8 +1,10 @@
-import { describeStandaloneServerContract } from '@forno/testing/contract';
+import { describeContractOnRedisServer } from '@forno/testing/contract';
 import { NodeRedisRepository } from './node-redis-repository.js';
 
-describeStandaloneServerContract('NodeRedisRepository, default options', async (server, options) => {
-  const repo = new NodeRedisRepository({ port: server.port, healthCheckInterval: false, ...options });
-  await repo.connect();
-  return repo;
+describeContractOnRedisServer('NodeRedisRepository on a standalone redis-server', {
+  createRepository: async ({ port, keyPrefix, serializer }) => {
+    const repo = new NodeRedisRepository({ port, keyPrefix, serializer, healthCheckInterval: false });
+    await repo.connect();
+    return repo;
+  },
 });

@@ -1,13 +1,3 @@
-import { describeStandaloneServerContract } from '@forno/testing/contract';
-import { RedisRepository } from './redis-repository.js';
+import { describeStandaloneContract } from '../test/standalone-contract.js';
 
-describeStandaloneServerContract('RedisRepository, a pool of 3 connections', async (server, options) => {
-  const repo = new RedisRepository({
-    connectionPoolSize: 3,
-    port: server.port,
-    healthCheckInterval: false,
-    ...options,
-  });
-  await repo.connect();
-  return repo;
-});
+describeStandaloneContract('a pool of 3 connections', { connectionPoolSize: 3 });

@@ -15,6 +15,7 @@ import {
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
   resolveRedisConfig,
+  worstStatus,
 } from '@forno/core/backend';
 import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
@@ -24,7 +25,6 @@ import {
   disableOfflineQueue,
   duplicate,
   isClient,
-  STATUS_RANK,
   statusOf,
   withScripts,
 } from './client-lifecycle.js';
@@ -195,12 +195,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
 
   /** Connection state, the worst over the pool. */
   get status(): ConnectionStatus {
-    let worst: ConnectionStatus = 'ready';
-    for (const client of this.#clients) {
-      const status = statusOf(client);
-      if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
-    }
-    return worst;
+    return worstStatus(this.#clients.map(statusOf));
   }
 
   /** Whether this repository talks to a Redis Cluster. */
