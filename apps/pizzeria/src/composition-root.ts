@@ -278,15 +278,17 @@ export function createBackend(
       return new InMemoryCacheRepository({ keyPrefix, ...metrics });
     case 'redis': {
       const connectionName = options.metrics === false ? 'mario-pizzeria-observer' : 'mario-pizzeria';
-      // @forno/node-redis-driver records no metrics yet: on it the app runs without them.
+      const redisConfig = { url: config.url, keyPrefix, connectionName, ...metrics };
       return config.client === 'node-redis'
-        ? createNodeRedisRepository({ url: config.url, keyPrefix, connectionName })
-        : createRedisRepository({ url: config.url, keyPrefix, connectionName, ...metrics });
+        ? createNodeRedisRepository(redisConfig)
+        : createRedisRepository(redisConfig);
     }
-    case 'cluster':
+    case 'cluster': {
+      const clusterConfig = { cluster: { nodes: config.nodes }, keyPrefix, ...metrics };
       return config.client === 'node-redis'
-        ? createNodeRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix })
-        : createRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix, ...metrics });
+        ? createNodeRedisRepository(clusterConfig)
+        : createRedisRepository(clusterConfig);
+    }
   }
 }
 

@@ -22,8 +22,10 @@ describe('NodeRedisRepository configuration', () => {
     expect(argumentOf(() => new NodeRedisRepository({ bogus: 1 } as never))).toBe('bogus');
   });
 
-  it('rejects what it does not support instead of ignoring it', () => {
-    expect(argumentOf(() => new NodeRedisRepository({ enableMetrics: true }))).toBe('enableMetrics');
+  it('rejects what it does not support instead of ignoring it, and bad metric names', () => {
+    expect(argumentOf(() => new NodeRedisRepository({ enableMetrics: true, metricsPrefix: '9x' }))).toBe(
+      'metricsPrefix',
+    );
     expect(
       argumentOf(
         () => new NodeRedisRepository({ cluster: { nodes: ['127.0.0.1:7000'], readFallback: 'replicas' } }),

@@ -1,4 +1,12 @@
-import { type CacheError, type ConnectionStatus, InvalidConfigError, type Serializer } from '@forno/core';
+import {
+  type CacheError,
+  CacheEventEmitter,
+  type CacheEventListener,
+  type CacheEventSource,
+  type ConnectionStatus,
+  InvalidConfigError,
+  type Serializer,
+} from '@forno/core';
 import {
   BaseCacheRepository,
   backoffDelay,
@@ -10,6 +18,7 @@ import {
   resolveRedisConfig,
   worstStatus,
 } from '@forno/core/backend';
+import { type CacheMetrics, type PerformanceSummary, recordRepositoryMetrics } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
 import { rediscoverOnFailure } from './cluster-rediscovery.js';
@@ -26,6 +35,7 @@ import {
   type NodeRedisKind,
   type NodeRedisSingleClient,
 } from './node-redis-client.js';
+import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
@@ -36,7 +46,14 @@ import { toCacheError } from './to-cache-error.js';
 /** At most one Cluster slot-map reload per this many ms after failed commands. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
 
-const EXISTING_CLIENT_OPTIONS = new Set(['keyPrefix', 'serializer', 'allowFlush', 'commandTimeout']);
+const EXISTING_CLIENT_OPTIONS = new Set([
+  'keyPrefix',
+  'serializer',
+  'allowFlush',
+  'commandTimeout',
+  'enableMetrics',
+  'metricsPrefix',
+]);
 const OWN_CLIENT_OPTIONS = new Set(['tracking']);
 
 /** Options of a repository that creates its own connections (`new NodeRedisRepository(config, options)`). */
@@ -56,6 +73,10 @@ export interface ExistingClientOptions {
   readonly allowFlush?: boolean;
   /** Deadline of every operation, retries included (default 1s). */
   readonly commandTimeout?: NonNullable<RedisRepositoryConfig['commandTimeout']>;
+  /** Record metrics (see `@forno/metrics`), as with a repository that owns its connections. */
+  readonly enableMetrics?: boolean;
+  /** Prefix of metric names (default `'forno'`). */
+  readonly metricsPrefix?: string;
 }
 
 /**
@@ -75,7 +96,7 @@ export interface ExistingClientOptions {
  * await redis.set('menu:item:margherita', item, { ttl: '24h' });
  * ```
  */
-export class NodeRedisRepository extends BaseCacheRepository {
+export class NodeRedisRepository extends BaseCacheRepository implements CacheEventSource {
   /** The resolved configuration (defaults applied). */
   readonly config: ResolvedRedisConfig;
   /** The pool; the runner reads it too. Owned clients are replaced by new ones on `connect()` after `disconnect()`. */
@@ -86,6 +107,8 @@ export class NodeRedisRepository extends BaseCacheRepository {
   readonly #runner: CommandRunner<NodeRedisClient>;
   readonly #subscriber: Subscriber;
   readonly #invalidations: InvalidationTracker | undefined;
+  readonly #events = new CacheEventEmitter();
+  readonly #metrics: CacheMetrics | undefined;
   #opened = false;
   #closed = false;
   #failure: CacheError | undefined;
@@ -184,6 +207,10 @@ export class NodeRedisRepository extends BaseCacheRepository {
     this.#runner = runner;
     this.#subscriber = subscriber;
     this.#invalidations = tracking ? new InvalidationTracker(clients, config.keyPrefix) : undefined;
+    this.#metrics = config.enableMetrics
+      ? recordRepositoryMetrics(this, this.#events, config.metricsPrefix)
+      : undefined;
+    for (const client of clients) this.#reportConnectionEvents(client);
     if (existing) {
       (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
       this.#opened = (existing as unknown as { isOpen: boolean }).isOpen;
@@ -210,6 +237,27 @@ export class NodeRedisRepository extends BaseCacheRepository {
       );
     }
     return this.#invalidations.onInvalidate(listener);
+  }
+
+  /**
+   * The metrics recorded with `enableMetrics: true` (named with `metricsPrefix`), for exporters
+   * such as `registerPrometheusMetrics(redis.metrics, { registry })`; `undefined` otherwise.
+   */
+  get metrics(): CacheMetrics | undefined {
+    return this.#metrics;
+  }
+
+  /**
+   * Operations, hits, misses and hit ratio (all 0, with `metricsEnabled: false`, unless created
+   * with `enableMetrics: true`), ready connections of the pool, and the server's `used_memory`.
+   */
+  getPerformanceSummary(): Promise<PerformanceSummary> {
+    return nodeRedisPerformanceSummary(this.#metrics, this.#clients, this.#kind);
+  }
+
+  /** Receives connection events (and, with metrics, operation events). */
+  onEvent(listener: CacheEventListener): () => void {
+    return this.#events.onEvent(listener);
   }
 
   /** Whether this repository talks to a Redis Cluster. */
@@ -244,10 +292,24 @@ export class NodeRedisRepository extends BaseCacheRepository {
     await Promise.all(this.#clients.map((client) => closeClient(client, this.config.commandTimeoutMs)));
   }
 
+  /** Reports a connection's state changes as `connection` events (for metrics and listeners). */
+  #reportConnectionEvents(client: NodeRedisClient): void {
+    const report = () => {
+      if (this.#events.hasListeners) {
+        this.#events.emit({ type: 'connection', status: this.status, connections: this.#clients.length });
+      }
+    };
+    const events = client as unknown as NodeJS.EventEmitter;
+    for (const name of ['ready', 'reconnecting', 'end']) events.on(name, report);
+  }
+
   async #open(): Promise<void> {
     if (this.#closed && this.#createClient !== undefined) {
       // A closed node-redis Sentinel cannot be opened again: every closed connection is replaced.
-      for (let i = 0; i < this.#clients.length; i++) this.#clients[i] = this.#createClient();
+      for (let i = 0; i < this.#clients.length; i++) {
+        this.#clients[i] = this.#createClient();
+        this.#reportConnectionEvents(this.#clients[i]!);
+      }
     }
     this.#failure = undefined;
     this.#runner.stopWith(undefined);
@@ -289,8 +351,8 @@ export function createNodeRedisRepository(
 }
 
 /**
- * {@link resolveRedisConfig}, plus what this driver cannot do (yet): `enableMetrics: true` and
- * `cluster.readFallback: 'replicas'` (an ioredis-driver feature) are rejected, never ignored. `autoPipelining` is accepted and has no effect:
+ * {@link resolveRedisConfig}, plus what this driver cannot do: `cluster.readFallback: 'replicas'`
+ * (an ioredis-driver feature) is rejected, never ignored, and `tracking` is checked. `autoPipelining` is accepted and has no effect:
  * node-redis always writes the commands issued in one tick together.
  */
 function resolveNodeRedisConfig(
@@ -305,12 +367,6 @@ function resolveNodeRedisConfig(
     throw new InvalidConfigError(
       'options.tracking',
       `server-assisted invalidation is supported on a standalone server only, not on ${resolved.mode}`,
-    );
-  }
-  if (resolved.enableMetrics) {
-    throw new InvalidConfigError(
-      'enableMetrics',
-      'metrics are not supported by @forno/node-redis-driver yet; use @forno/redis-driver (ioredis) for metrics',
     );
   }
   if (resolved.cluster?.readFallback === 'replicas') {
