@@ -26,7 +26,7 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
     tokens.push(await fencingTokenOf(repo.setIfAbsent('lock', 't3', 1_000, { fencing: true })));
     await ctx.advanceTime(1_100);
     expect(await repo.exists('lock')).toBe(false);
-    tokens.push(await fencingTokenOf(repo.setIfAbsent('lock', 't4', 150, { fencing: true })));
+    tokens.push(await fencingTokenOf(repo.setIfAbsent('lock', 't4', 1_000, { fencing: true })));
     // The fencing key is lost (evicted, or a restart without persistence): tokens still increase.
     const unprefixed = await ctx.createSibling('');
     expect(await unprefixed.delete(fenceKeyOf(`${ctx.prefix()}lock`))).toBe(1);
@@ -42,11 +42,11 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
 
   it('the fencing key lives as long as the lease, so fencing keys never accumulate', async () => {
     const repo = ctx.repo();
-    await fencingTokenOf(repo.setIfAbsent('lock', 't1', 1_000, { fencing: true }));
+    await fencingTokenOf(repo.setIfAbsent('lock', 't1', 10_000, { fencing: true }));
     const unprefixed = await ctx.createSibling('');
     const ttl = await unprefixed.ttl(fenceKeyOf(`${ctx.prefix()}lock`));
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(1_000);
+    expect(ttl).toBeLessThanOrEqual(10_000);
   });
 
   it('compareAndDelete deletes only for the holder token', async () => {
