@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { DistributedLock } from '@forno/lock';
+import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository } from '@forno/redis-driver';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { Redlock } from '@sesamecare-oss/redlock';
@@ -40,6 +41,7 @@ class Connections {
   readonly #shared: boolean;
   readonly #open: (() => Promise<unknown>)[] = [];
   #repo: Promise<RedisRepository> | undefined;
+  #nodeRedisRepo: Promise<NodeRedisRepository> | undefined;
   #client: Promise<Redis> | undefined;
 
   constructor(server: RedisServer, shared: boolean) {
@@ -61,6 +63,18 @@ class Connections {
     if (!this.#shared) return open();
     this.#repo ??= open();
     return this.#repo;
+  }
+
+  nodeRedisRepo(): Promise<NodeRedisRepository> {
+    const open = async () => {
+      const repo = new NodeRedisRepository({ port: this.#server.port, healthCheckInterval: false });
+      await repo.connect();
+      this.#open.push(() => repo.disconnect());
+      return repo;
+    };
+    if (!this.#shared) return open();
+    this.#nodeRedisRepo ??= open();
+    return this.#nodeRedisRepo;
   }
 
   client(): Promise<Redis> {
@@ -103,6 +117,18 @@ const forno =
 const factories: Record<string, ContenderFactory> = {
   forno: forno(false),
   'forno-autopipelining': forno(true),
+
+  async 'forno-node-redis'(connections, key) {
+    const repo = await connections.nodeRedisRepo();
+    const mutex = new DistributedLock(repo, key, { timeout: LEASE_MS, waitTimeout: '60s' });
+    return {
+      name: 'forno on node-redis (NodeRedisRepository)',
+      async acquire() {
+        const lock = await mutex.acquire();
+        return () => lock.release();
+      },
+    };
+  },
 
   async 'redis-semaphore'(connections, key) {
     const client = await connections.client();

@@ -8,6 +8,27 @@ describe('backendFromEnv', () => {
     expect(backendFromEnv({ REDIS_URL: ' ', REDIS_CLUSTER_NODES: '' })).toEqual({ kind: 'memory' });
   });
 
+  it('runs on the node-redis driver with REDIS_CLIENT=node-redis, on ioredis by default', () => {
+    expect(backendFromEnv({ REDIS_URL: 'redis://h:1', REDIS_CLIENT: 'node-redis' })).toEqual({
+      kind: 'redis',
+      url: 'redis://h:1',
+      client: 'node-redis',
+    });
+    expect(backendFromEnv({ REDIS_CLUSTER_NODES: 'a:1', REDIS_CLIENT: 'node-redis' })).toEqual({
+      kind: 'cluster',
+      nodes: ['a:1'],
+      client: 'node-redis',
+    });
+    expect(backendFromEnv({ REDIS_URL: 'redis://h:1', REDIS_CLIENT: 'ioredis' })).toEqual({
+      kind: 'redis',
+      url: 'redis://h:1',
+    });
+    expect(() => backendFromEnv({ REDIS_URL: 'redis://h:1', REDIS_CLIENT: 'jedis' })).toThrow(/REDIS_CLIENT/);
+    expect(describeBackend({ kind: 'redis', url: 'redis://h:1', client: 'node-redis' })).toBe(
+      'redis redis://h:1 (node-redis)',
+    );
+  });
+
   it('selects Redis with REDIS_URL and a Cluster with REDIS_CLUSTER_NODES', () => {
     expect(backendFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379/2' })).toEqual({
       kind: 'redis',

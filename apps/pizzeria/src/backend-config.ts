@@ -1,18 +1,26 @@
 import { InvalidConfigError, redactUrl } from '@forno/core';
 
+/**
+ * Which Forno Redis driver talks to Redis: `@forno/redis-driver` (ioredis, the default, left out of
+ * the config) or `@forno/node-redis-driver` (`'node-redis'`).
+ */
+export type RedisClientName = 'node-redis';
+
 /** Which cache backend the pizzeria runs on. */
 export type BackendConfig =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'redis'; readonly url: string }
-  | { readonly kind: 'cluster'; readonly nodes: readonly string[] };
+  | { readonly kind: 'redis'; readonly url: string; readonly client?: RedisClientName }
+  | { readonly kind: 'cluster'; readonly nodes: readonly string[]; readonly client?: RedisClientName };
 
-/** Every key the pizzeria writes starts with this (the seed's `mario_pizzeria:`). */
+/** Every key the pizzeria writes starts with this prefix. */
 export const KEY_PREFIX = 'mario_pizzeria:';
 
 /**
  * The backend from the environment: `REDIS_CLUSTER_NODES=host:port,host:port` selects a Cluster,
  * `REDIS_URL=redis://…` a standalone server, and neither the in-memory fake (so the app runs on a
- * machine without Redis). Setting both is a mistake, not a preference.
+ * machine without Redis). Setting both is a mistake, not a preference. `REDIS_CLIENT=node-redis`
+ * runs on `@forno/node-redis-driver` instead of the ioredis driver (`REDIS_CLIENT=ioredis`, the
+ * default).
  */
 export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConfig {
   const url = env.REDIS_URL?.trim() ?? '';
@@ -20,6 +28,11 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendCon
     .split(',')
     .map((node) => node.trim())
     .filter((node) => node.length > 0);
+  const clientName = env.REDIS_CLIENT?.trim() ?? '';
+  if (!['', 'ioredis', 'node-redis'].includes(clientName)) {
+    throw new InvalidConfigError('REDIS_CLIENT', `expected ioredis or node-redis, got "${clientName}"`);
+  }
+  const client = clientName === 'node-redis' ? ({ client: 'node-redis' } as const) : {};
   if (url !== '' && nodes.length > 0) {
     throw new InvalidConfigError('REDIS_URL', 'set either REDIS_URL or REDIS_CLUSTER_NODES, not both');
   }
@@ -29,7 +42,7 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendCon
         throw new InvalidConfigError(`REDIS_CLUSTER_NODES[${i}]`, `expected host:port, got "${node}"`);
       }
     }
-    return { kind: 'cluster', nodes };
+    return { kind: 'cluster', nodes, ...client };
   }
   if (url !== '') {
     if (!/^rediss?:\/\//.test(url)) {
@@ -38,7 +51,7 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendCon
         `expected redis://host:port or rediss://…, got "${redactUrl(url)}"`,
       );
     }
-    return { kind: 'redis', url };
+    return { kind: 'redis', url, ...client };
   }
   return { kind: 'memory' };
 }
@@ -49,8 +62,12 @@ export function describeBackend(config: BackendConfig): string {
     case 'memory':
       return 'in-memory (set REDIS_URL or REDIS_CLUSTER_NODES to use Redis)';
     case 'redis':
-      return `redis ${redactUrl(config.url)}`;
+      return `redis ${redactUrl(config.url)}${onClient(config.client)}`;
     case 'cluster':
-      return `redis-cluster ${config.nodes.join(',')}`;
+      return `redis-cluster ${config.nodes.join(',')}${onClient(config.client)}`;
   }
+}
+
+function onClient(client: RedisClientName | undefined): string {
+  return client === undefined ? '' : ` (${client})`;
 }

@@ -7,6 +7,7 @@ import {
   type Duration,
   systemClock,
 } from '@forno/core';
+import { createNodeRedisRepository } from '@forno/node-redis-driver';
 import { createRedisRepository } from '@forno/redis-driver';
 import { CircuitBreakerPolicy, ResilientCacheRepository } from '@forno/resilience';
 import { InMemoryCacheRepository } from '@forno/testing';
@@ -75,7 +76,7 @@ export interface PizzeriaServices {
 export interface PizzeriaOptions {
   readonly clock?: Clock;
   readonly lockWaitTimeout?: Duration;
-  /** Circuit breaker of the resilient menu (default: the seed's 5 failures / 60 s / 3 successes). */
+  /** Circuit breaker of the resilient menu (default: open after 5 failures, retry after 60 s, close after 3 successes). */
   readonly breaker?: CircuitBreakerPolicy;
   /** Circuit breaker of the SQL menu source (default: 5 failures / 30 s / 3 successes). */
   readonly menuBreaker?: CircuitBreakerPolicy;
@@ -84,7 +85,7 @@ export interface PizzeriaOptions {
 }
 
 /**
- * The seed's `builder.services.add_redis_repository(config)`, typed: register a backend and a
+ * The composition root: register a backend and a
  * database, then `build()` wires every service by hand, in one place. No container, no lookups by
  * type at run time: if a service needs something, it is in its constructor, and this is the only
  * file that calls the constructors.
@@ -275,15 +276,17 @@ export function createBackend(
   switch (config.kind) {
     case 'memory':
       return new InMemoryCacheRepository({ keyPrefix, ...metrics });
-    case 'redis':
-      return createRedisRepository({
-        url: config.url,
-        keyPrefix,
-        connectionName: options.metrics === false ? 'mario-pizzeria-observer' : 'mario-pizzeria',
-        ...metrics,
-      });
+    case 'redis': {
+      const connectionName = options.metrics === false ? 'mario-pizzeria-observer' : 'mario-pizzeria';
+      // @forno/node-redis-driver records no metrics yet: on it the app runs without them.
+      return config.client === 'node-redis'
+        ? createNodeRedisRepository({ url: config.url, keyPrefix, connectionName })
+        : createRedisRepository({ url: config.url, keyPrefix, connectionName, ...metrics });
+    }
     case 'cluster':
-      return createRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix, ...metrics });
+      return config.client === 'node-redis'
+        ? createNodeRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix })
+        : createRedisRepository({ cluster: { nodes: config.nodes }, keyPrefix, ...metrics });
   }
 }
 

@@ -47,10 +47,10 @@ describe('simulate on a real redis-server', () => {
     await server?.stop();
   });
 
-  it(
-    '4 workers, 300 orders: no duplicate, no negative stock, the stock ledger balances',
-    async () => {
-      const run = await simulate({ REDIS_URL: server.url });
+  it.each(['ioredis', 'node-redis'])(
+    '4 workers, 300 orders on the %s driver: no duplicate, no negative stock, the stock ledger balances',
+    async (client) => {
+      const run = await simulate({ REDIS_URL: server.url, REDIS_CLIENT: client });
       console.log(run.output);
       expectClean(run);
       // Not on a terminal: plain progress lines (no bar drawn in place), ending with all orders done.
@@ -72,11 +72,11 @@ describe('simulate on a 3-primary/3-replica Redis Cluster', () => {
     await cluster?.stop();
   });
 
-  it(
-    '4 workers, 300 orders: no duplicate, no negative stock, the stock ledger balances',
-    async () => {
+  it.each(['ioredis', 'node-redis'])(
+    '4 workers, 300 orders on the %s driver: no duplicate, no negative stock, the stock ledger balances',
+    async (client) => {
       const nodes = cluster.startupNodes.map((node) => `${node.host}:${node.port}`).join(',');
-      const run = await simulate({ REDIS_CLUSTER_NODES: nodes });
+      const run = await simulate({ REDIS_CLUSTER_NODES: nodes, REDIS_CLIENT: client });
       console.log(run.output);
       expectClean(run);
     },

@@ -42,7 +42,7 @@ export function pizzeriaEnv(env: NodeJS.ProcessEnv = process.env): PizzeriaEnv {
 
 /**
  * `CHAOS=1`: the cache behind the "break Redis" switch, and a breaker that tries again after 10 s
- * instead of the seed's 60 s, so a person watching sees it open, half-open and close in a minute.
+ * instead of 60 s, so a person watching sees it open, half-open and close in a minute.
  */
 function chaosOptions(): PizzeriaOptions {
   return {

@@ -9,6 +9,7 @@ export function envWithoutRedis(extra: Record<string, string> = {}): NodeJS.Proc
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.REDIS_URL;
   delete env.REDIS_CLUSTER_NODES;
+  delete env.REDIS_CLIENT;
   delete env.PIZZERIA_ADMIN_TOKEN;
   return { ...env, ...extra };
 }

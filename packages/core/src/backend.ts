@@ -32,6 +32,7 @@ export {
   type CommandRunnerDriver,
 } from './backend/command-runner.js';
 export { connectionFailureOf, type FailureContext } from './backend/connection-failure.js';
+export { worstStatus } from './backend/connection-status.js';
 export {
   parseNodeAddress,
   type RedisClusterConfig,
@@ -48,6 +49,7 @@ export {
   combineSets,
   groupBySlot,
   inFlightLimited,
+  mgetBySlot,
   type SetOperation,
   type SlotGroup,
   sameSlot,

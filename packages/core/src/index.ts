@@ -38,13 +38,24 @@ export {
   type OperationOutcome,
 } from './instrumentation.js';
 export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export {
+  assertKnownOptions,
+  choiceOption,
+  durationOption,
+  functionOption,
+  integerOption,
+  numberOption,
+  type OptionType,
+  strategyOption,
+  ttlOption,
+} from './options.js';
 export { parseInfo } from './parse-info.js';
 export { hideSecrets, REDACTED, redactUrl } from './redaction.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
 export type { HashCommands } from './repository/hash-commands.js';
 export type { EntriesInput, KeyValueCommands } from './repository/key-value-commands.js';
 export type { ListCommands } from './repository/list-commands.js';
-export type { LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
+export type { LockBackend, LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
 export type {
   CompareAndDeleteOptions,
   KeyType,

@@ -1,4 +1,4 @@
-import { assertOptions, type CacheRepository, escapeGlob, ForbiddenOperationError } from '@forno/core';
+import { assertKnownOptions, type CacheRepository, escapeGlob, ForbiddenOperationError } from '@forno/core';
 import { assertCacheRepository } from '@forno/core/backend';
 import { KeyvStoreError, type KeyvStoreOperation } from './keyv-store-error.js';
 import { StoreEvents, type StoreListener } from './store-events.js';
@@ -68,7 +68,7 @@ export class FornoKeyvStore {
   /** Throws `InvalidArgumentError` for a value that is not a repository and for unknown options. */
   constructor(repository: CacheRepository, options: FornoKeyvStoreOptions = {}) {
     assertCacheRepository(repository, 'repository');
-    assertOptions(options, { throwOnErrors: 'boolean', disconnectRepository: 'boolean' });
+    assertKnownOptions(options, { throwOnErrors: 'boolean', disconnectRepository: 'boolean' });
     this.#repository = repository;
     this.#throwOnErrors = options.throwOnErrors ?? false;
     this.#disconnectRepository = options.disconnectRepository ?? true;

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @forno/lock harness [--quick] [--workers N] [--no-persistence]`: runs the
+ * `pnpm --filter @forno/lock harness [--quick] [--workers N] [--no-persistence] [--node-redis]`: runs the
  * lock-safety harness and exits non-zero on any lost update or fence-order violation.
  * `--no-persistence` runs Redis without an append-only file: the crash loses the fencing keys, and
  * the audit shows tokens still increasing (they follow the server clock).
@@ -14,6 +14,7 @@ const workers = workersArg === -1 ? (quick ? 4 : 6) : Number(args[workersArg + 1
 const report = await runSafetyHarness({
   workers,
   persistence: !args.includes('--no-persistence'),
+  driver: args.includes('--node-redis') ? 'node-redis' : 'ioredis',
   phaseMs: quick ? 1_500 : 4_000,
   pauses: quick ? 2 : 4,
   log: (line) => console.log(`· ${line}`),

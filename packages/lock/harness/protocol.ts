@@ -30,6 +30,8 @@ export interface WorkerStats {
 /** Settings passed to each worker (as JSON in argv[2]). */
 export interface WorkerSettings {
   readonly port: number;
+  /** Which Forno Redis driver the worker's repository runs on. */
+  readonly driver: 'ioredis' | 'node-redis';
   readonly leaseMs: number;
   readonly maxSleepMs: number;
 }

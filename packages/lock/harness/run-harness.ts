@@ -25,6 +25,8 @@ export interface SafetyHarnessOptions {
    * `true`; with `false` they are lost, and tokens still increase (they follow the server clock).
    */
   readonly persistence?: boolean;
+  /** The Forno Redis driver the workers run on. Default `'ioredis'` (`@forno/redis-driver`). */
+  readonly driver?: 'ioredis' | 'node-redis';
   /** Reports progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -76,7 +78,12 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
   let redisRestarts = 0;
   const started = performance.now();
   try {
-    const settings: WorkerSettings = { port: server.port, leaseMs, maxSleepMs: options.maxSleepMs ?? 15 };
+    const settings: WorkerSettings = {
+      port: server.port,
+      driver: options.driver ?? 'ioredis',
+      leaseMs,
+      maxSleepMs: options.maxSleepMs ?? 15,
+    };
     const ready: Promise<void>[] = [];
     for (let i = 0; i < workers; i++) {
       const child = fork(join(here, 'worker.ts'), [JSON.stringify(settings)], {

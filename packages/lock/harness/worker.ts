@@ -5,6 +5,7 @@
  * was paused: only fencing stands between that write and a lost update.
  */
 import { CacheError } from '@forno/core';
+import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository } from '@forno/redis-driver';
 import { DistributedLock, LockLostError, LockTimeoutError } from '../src/index.js';
 import type { ParentMessage, WorkerMessage, WorkerSettings } from './protocol.js';
@@ -34,14 +35,16 @@ function call(
   });
 }
 
-const repo = new RedisRepository({
+const repoConfig = {
   port: settings.port,
   keyPrefix: 'harness:',
   commandTimeout: '500ms',
   connectTimeout: '1s',
   healthCheckInterval: false,
   retryPolicy: { retries: 2, retryDelay: '50ms', maxRetryDelay: '200ms' },
-});
+} as const;
+const repo =
+  settings.driver === 'node-redis' ? new NodeRedisRepository(repoConfig) : new RedisRepository(repoConfig);
 const mutex = new DistributedLock(repo, 'counter-lock', {
   timeout: settings.leaseMs,
   waitTimeout: '2s',

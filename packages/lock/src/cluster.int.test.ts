@@ -2,7 +2,6 @@ import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { lockSuite } from '../test/lock-suite.js';
 import { RepositoryPool } from '../test/redis.js';
-import { semaphorePrimitivesContract } from '../test/semaphore-primitives-contract.js';
 
 let cluster: RedisCluster;
 const pool = new RepositoryPool(() => ({ cluster: { nodes: cluster.startupNodes } }));
@@ -18,11 +17,4 @@ afterAll(async () => {
 
 describe('locks on a 3-primary/3-replica Redis Cluster', () => {
   lockSuite({ repo: () => pool.repo(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
-});
-
-describe('semaphore primitives on a 3-primary/3-replica Redis Cluster', () => {
-  semaphorePrimitivesContract({
-    repo: () => pool.repo('sem'),
-    advanceTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  });
 });

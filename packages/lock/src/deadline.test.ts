@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository, recordActions } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockLostError } from './errors.js';
-import { renewalScheduler } from './renewal-scheduler.js';
+import { renewalScheduler } from './lease.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -1,17 +1,16 @@
 import { CacheError, InvalidArgumentError, InvalidConfigError } from '@forno/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRepository, recordActions } from '../test/fake.js';
-import { DistributedLock } from './distributed-lock.js';
+import { DistributedLock, Lock } from './distributed-lock.js';
 import { LockLostError, LockTimeoutError } from './errors.js';
-import { Lock } from './lock.js';
-import { renewalScheduler } from './renewal-scheduler.js';
+import { renewalScheduler } from './lease.js';
 
 afterEach(() => {
   expect(renewalScheduler.size).toBe(0);
 });
 
 describe('DistributedLock on the in-memory fake', () => {
-  it('works as the seed uses it: the key exists while held and is gone after release', async () => {
+  it('holds the key while acquired and removes it on release', async () => {
     const redis = fakeRepository();
     const lockKey = 'test_lock';
     {

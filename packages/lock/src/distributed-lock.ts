@@ -1,20 +1,17 @@
 import {
   assertKey,
-  type CacheRepository,
   describeValue,
   InvalidArgumentError,
   InvalidConfigError,
+  type LockBackend,
 } from '@forno/core';
-import type { GrantedLease } from './acquire-lease.js';
-import type { LeaseInit } from './lease.js';
-import { LeaseSource } from './lease-source.js';
-import { Lock } from './lock.js';
+import { Lease, type LeaseInit } from './lease.js';
+import { type GrantedLease, LeaseSource } from './lease-source.js';
+import { QuorumLockStore, SingleLockStore } from './lease-store.js';
 import { type DistributedLockOptions, resolveLockOptions } from './options.js';
-import { QuorumLockStore } from './quorum-lock-store.js';
-import { SingleLockStore } from './single-lock-store.js';
 
 /**
- * A distributed mutex on any `CacheRepository` (Redis, Cluster, Sentinel, the in-memory fake):
+ * A distributed mutex on any `LockBackend` — every `CacheRepository` (Redis, Cluster, Sentinel, the in-memory fake):
  *
  * ```ts
  * await using lock = await new DistributedLock(redis, `order_lock:${id}`, { timeout: '30s' }).acquire();
@@ -32,14 +29,14 @@ export class DistributedLock extends LeaseSource<Lock> {
   readonly instances: number;
 
   constructor(
-    repository: CacheRepository | readonly CacheRepository[],
+    repository: LockBackend | readonly LockBackend[],
     key: string,
     options: DistributedLockOptions = {},
   ) {
     assertKey(key);
-    const repositories: readonly CacheRepository[] = Array.isArray(repository)
-      ? (repository as readonly CacheRepository[])
-      : [repository as CacheRepository];
+    const repositories: readonly LockBackend[] = Array.isArray(repository)
+      ? (repository as readonly LockBackend[])
+      : [repository as LockBackend];
     if (repositories.length === 0)
       throw new InvalidArgumentError('repository', 'expected at least one repository');
     repositories.forEach(assertRepository);
@@ -67,10 +64,41 @@ export class DistributedLock extends LeaseSource<Lock> {
   }
 }
 
-/** Throws unless `value` looks like a `CacheRepository` with the lock primitives. */
-export function assertRepository(value: unknown): asserts value is CacheRepository {
-  const repo = value as Partial<CacheRepository> | null | undefined;
+/** Throws unless `value` looks like a `LockBackend` with the lock primitives. */
+export function assertRepository(value: unknown): asserts value is LockBackend {
+  const repo = value as Partial<LockBackend> | null | undefined;
   if (typeof repo?.setIfAbsent !== 'function' || typeof repo.compareAndDelete !== 'function') {
-    throw new InvalidArgumentError('repository', 'expected a CacheRepository');
+    throw new InvalidArgumentError(
+      'repository',
+      'expected a repository with the lock primitives (a LockBackend, as every CacheRepository is)',
+    );
+  }
+}
+
+/**
+ * A held distributed lock, returned by `DistributedLock.acquire()`. Release it with `release()` or
+ * let `await using` do it; watch `signal` (or call `throwIfLost()`) while working; pass
+ * `fencingToken` with every write to the resource it guards.
+ */
+export class Lock extends Lease {
+  /**
+   * Strictly increasing per key: issued by the same atomic step that granted the lock, from a
+   * counter kept beside the key (same Cluster slot) that never expires. A resource that remembers
+   * the highest token it has seen and refuses lower ones is safe even when a paused holder wakes
+   * up after its lease ended. In Redlock mode this is the largest per-instance token, which is
+   * NOT a global order: use {@link fencingTokens} (see the README, "Redlock and fencing").
+   */
+  readonly fencingToken: number;
+  /**
+   * The fencing token of each repository, in the order they were given (`null` where this lock
+   * was not granted). With one repository it is `[fencingToken]`.
+   */
+  readonly fencingTokens: readonly (number | null)[];
+
+  /** @internal Created by `DistributedLock`. */
+  constructor(init: LeaseInit, fencingToken: number, fencingTokens: readonly (number | null)[]) {
+    super(init);
+    this.fencingToken = fencingToken;
+    this.fencingTokens = fencingTokens;
   }
 }

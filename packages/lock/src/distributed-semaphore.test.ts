@@ -2,10 +2,9 @@ import { InvalidConfigError, systemClock } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository } from '../test/fake.js';
-import { DistributedSemaphore } from './distributed-semaphore.js';
+import { DistributedSemaphore, SemaphorePermit } from './distributed-semaphore.js';
 import { LockLostError, LockTimeoutError } from './errors.js';
-import { renewalScheduler } from './renewal-scheduler.js';
-import { SemaphorePermit } from './semaphore-permit.js';
+import { renewalScheduler } from './lease.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

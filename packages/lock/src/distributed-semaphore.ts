@@ -1,10 +1,9 @@
-import { assertKey, type CacheRepository, describeValue, InvalidConfigError } from '@forno/core';
+import { assertKey, describeValue, InvalidConfigError, type LockBackend } from '@forno/core';
 import { assertRepository } from './distributed-lock.js';
-import type { LeaseInit } from './lease.js';
+import { Lease, type LeaseInit } from './lease.js';
 import { LeaseSource } from './lease-source.js';
+import { SemaphoreStore } from './lease-store.js';
 import { type DistributedLockOptions, resolveLockOptions } from './options.js';
-import { SemaphorePermit } from './semaphore-permit.js';
-import { SemaphoreStore } from './semaphore-store.js';
 
 /** Options of {@link DistributedSemaphore}: those of a lock, plus how many may hold it at once. */
 export interface DistributedSemaphoreOptions extends Omit<DistributedLockOptions, 'driftFactor'> {
@@ -28,7 +27,7 @@ export class DistributedSemaphore extends LeaseSource<SemaphorePermit> {
   /** Maximum number of simultaneous holders. */
   readonly limit: number;
 
-  constructor(repository: CacheRepository, key: string, options: DistributedSemaphoreOptions) {
+  constructor(repository: LockBackend, key: string, options: DistributedSemaphoreOptions) {
     assertRepository(repository);
     assertKey(key);
     const { limit, ...lockOptions } = options ?? ({} as DistributedSemaphoreOptions);
@@ -47,5 +46,17 @@ export class DistributedSemaphore extends LeaseSource<SemaphorePermit> {
   /** Wraps a grant in a {@link SemaphorePermit} (called by `acquire()` / `tryAcquire()`). */
   protected createHandle(init: LeaseInit): SemaphorePermit {
     return new SemaphorePermit(init);
+  }
+}
+
+/**
+ * One of a semaphore's `limit` permits, returned by `DistributedSemaphore.acquire()`. It behaves
+ * like a {@link Lock} (signal, deadline, renewal, idempotent release, `await using`) without a
+ * fencing token: several holders share a semaphore, so there is no single order to fence by.
+ */
+export class SemaphorePermit extends Lease {
+  /** @internal Created by `DistributedSemaphore`. */
+  constructor(init: LeaseInit) {
+    super(init);
   }
 }

@@ -1,10 +1,9 @@
-export { DistributedLock } from './distributed-lock.js';
-export { DistributedSemaphore, type DistributedSemaphoreOptions } from './distributed-semaphore.js';
+export { DistributedLock, Lock } from './distributed-lock.js';
+export {
+  DistributedSemaphore,
+  type DistributedSemaphoreOptions,
+  SemaphorePermit,
+} from './distributed-semaphore.js';
 export { LockLostError, LockTimeoutError } from './errors.js';
-export { Lease } from './lease.js';
 export type { AcquireOptions } from './lease-source.js';
-export { LeaseSource } from './lease-source.js';
-export { RELEASE_CHANNEL } from './lease-store.js';
-export { Lock } from './lock.js';
 export type { DistributedLockOptions } from './options.js';
-export { SemaphorePermit } from './semaphore-permit.js';

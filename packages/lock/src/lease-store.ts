@@ -1,4 +1,4 @@
-import type { CacheRepository } from '@forno/core';
+import type { LeaseGrant, LockBackend } from '@forno/core';
 
 /** The pub/sub channel (relative to each repository's `keyPrefix`) on which releases are announced. */
 export const RELEASE_CHANNEL = 'forno:lock-released';
@@ -22,7 +22,7 @@ export type AcquireAttempt =
 
 /** A release announcement to listen for: the repository and the full key (prefix included). */
 export interface ReleaseWatch {
-  readonly repository: CacheRepository;
+  readonly repository: LockBackend;
   readonly fullKey: string;
 }
 
@@ -44,4 +44,241 @@ export interface LeaseStore {
   extend(token: string, leaseMs: number): Promise<boolean>;
   /** `true` when this token's lease was live and is now deleted (waiters are notified); may reject. */
   release(token: string): Promise<boolean>;
+}
+
+/** Options of every release: announce it on {@link RELEASE_CHANNEL} so waiters wake. */
+const NOTIFY = { notify: RELEASE_CHANNEL } as const;
+/** Options of a fenced acquisition. */
+const FENCED = { fencing: true } as const;
+
+/**
+ * A lock on one repository: `SET NX PX` and `INCR` of the fencing counter in one atomic step,
+ * compare-and-pexpire to extend, compare-and-delete + `PUBLISH` to release. The lock key is stored
+ * exactly as given, so `repository.exists(key)` tells whether it is held.
+ */
+export class SingleLockStore implements LeaseStore {
+  readonly key: string;
+  readonly watches: readonly ReleaseWatch[];
+  readonly #repository: LockBackend;
+  readonly #acquireOptions: typeof FENCED | undefined;
+
+  /** `fencing: false` takes the lock without touching a fencing counter (no permanent key). */
+  constructor(repository: LockBackend, key: string, fencing = true) {
+    this.#repository = repository;
+    this.key = key;
+    this.#acquireOptions = fencing ? FENCED : undefined;
+    this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
+  }
+
+  async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
+    const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, this.#acquireOptions);
+    if (!grant.acquired) return { acquired: false, retryAfter: grant.remainingTtl };
+    return { acquired: true, fencingToken: grant.fencingToken, fencingTokens: [grant.fencingToken] };
+  }
+
+  extend(token: string, leaseMs: number): Promise<boolean> {
+    return this.#repository.compareAndExpire(this.key, token, leaseMs);
+  }
+
+  release(token: string): Promise<boolean> {
+    return this.#repository.compareAndDelete(this.key, token, NOTIFY);
+  }
+}
+
+type Vote<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Redlock: the same key on N independent repositories, held when a majority (⌊N/2⌋+1) granted
+ * it. A decision is taken as soon as the quorum is reached or has become impossible, so one
+ * frozen instance costs nothing. Every failed attempt is rolled back on every instance, and a
+ * grant that arrives after the decision is deleted if the lock is not held by then.
+ *
+ * Fencing: each instance keeps its own counter, so the tokens are a vector, not one global order.
+ * `fencingToken` is the largest granted token (a hint, see the README); `fencingTokens` holds the
+ * vector that a fenced resource can check safely.
+ */
+export class QuorumLockStore implements LeaseStore {
+  readonly key: string;
+  readonly watches: readonly ReleaseWatch[];
+  readonly quorum: number;
+  readonly #repositories: readonly LockBackend[];
+  /** Tokens currently held, so a grant that arrives late can tell whether to undo itself. */
+  readonly #held = new Set<string>();
+
+  readonly #acquireOptions: typeof FENCED | undefined;
+
+  /** `fencing: false` takes the lock without touching the fencing counters (no permanent keys). */
+  constructor(repositories: readonly LockBackend[], key: string, fencing = true) {
+    this.#repositories = repositories;
+    this.#acquireOptions = fencing ? FENCED : undefined;
+    this.key = key;
+    this.quorum = Math.floor(repositories.length / 2) + 1;
+    this.watches = repositories.map((repository) => ({ repository, fullKey: repository.keyPrefix + key }));
+  }
+
+  tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
+    const n = this.#repositories.length;
+    const votes: (Vote<LeaseGrant> | undefined)[] = new Array(n).fill(undefined);
+    return new Promise((resolve) => {
+      let decided = false;
+      let granted = 0;
+      let refused = 0;
+      const decide = () => {
+        if (decided) return;
+        if (granted >= this.quorum) {
+          decided = true;
+          this.#held.add(token);
+          resolve(this.#granted(votes));
+        } else if (refused > n - this.quorum) {
+          decided = true;
+          this.#rollBack(token);
+          resolve(this.#refused(votes));
+        }
+      };
+      this.#repositories.forEach((repository, i) => {
+        repository.setIfAbsent(this.key, token, leaseMs, this.#acquireOptions).then(
+          (grant) => {
+            votes[i] = { ok: true, value: grant };
+            if (grant.acquired) granted++;
+            else refused++;
+            if (decided && grant.acquired && !this.#held.has(token)) this.#undo(repository, token);
+            decide();
+          },
+          (error: unknown) => {
+            votes[i] = { ok: false, error };
+            refused++;
+            // The command may have been applied before the failure: undo it at once.
+            this.#undo(repository, token);
+            decide();
+          },
+        );
+      });
+    });
+  }
+
+  /** `true` once a quorum extended; `false` once a quorum is impossible because the key is gone. */
+  async extend(token: string, leaseMs: number): Promise<boolean> {
+    const { yes, no, errors } = await this.#vote((repository) =>
+      repository.compareAndExpire(this.key, token, leaseMs),
+    );
+    if (yes >= this.quorum) return true;
+    if (no > this.#repositories.length - this.quorum) return false;
+    throw new AggregateError(
+      errors,
+      `extended on ${yes} of ${this.#repositories.length} instances, quorum is ${this.quorum}`,
+    );
+  }
+
+  /** Deletes everywhere; `true` once a quorum confirmed (the other instances finish in the background). */
+  async release(token: string): Promise<boolean> {
+    this.#held.delete(token);
+    const { yes } = await this.#vote((repository) => repository.compareAndDelete(this.key, token, NOTIFY));
+    return yes >= this.quorum;
+  }
+
+  /**
+   * Sends `command` to every instance and resolves as soon as the outcome is decided: a quorum
+   * said yes, or too many said no or failed. Late answers are ignored (and never rejected).
+   */
+  #vote(
+    command: (repository: LockBackend) => Promise<boolean>,
+  ): Promise<{ yes: number; no: number; errors: unknown[] }> {
+    const n = this.#repositories.length;
+    const tally = { yes: 0, no: 0, errors: [] as unknown[] };
+    return new Promise((resolve) => {
+      const settle = () => {
+        const against = tally.no + tally.errors.length;
+        if (tally.yes >= this.quorum || against > n - this.quorum || tally.yes + against === n)
+          resolve(tally);
+      };
+      for (const repository of this.#repositories) {
+        command(repository).then(
+          (ok) => {
+            if (ok) tally.yes++;
+            else tally.no++;
+            settle();
+          },
+          (error: unknown) => {
+            tally.errors.push(error);
+            settle();
+          },
+        );
+      }
+    });
+  }
+
+  #granted(votes: readonly (Vote<LeaseGrant> | undefined)[]): AcquireAttempt {
+    const fencingTokens = votes.map((vote) =>
+      vote?.ok && vote.value.acquired ? vote.value.fencingToken : null,
+    );
+    const granted = fencingTokens.filter((t): t is number => t !== null);
+    const fencingToken = granted.length === 0 ? null : Math.max(...granted);
+    return { acquired: true, fencingToken, fencingTokens };
+  }
+
+  /**
+   * Refusal, with when to look again: the time at which a quorum of instances may be free (the
+   * quorum-th smallest remaining lease; instances that failed or did not answer never count).
+   */
+  #refused(votes: readonly (Vote<LeaseGrant> | undefined)[]): AcquireAttempt {
+    const freeIn = votes
+      .map((vote) => {
+        if (!vote?.ok) return Number.POSITIVE_INFINITY;
+        if (vote.value.acquired) return 0;
+        return vote.value.remainingTtl < 0 ? Number.POSITIVE_INFINITY : vote.value.remainingTtl;
+      })
+      .sort((a, b) => a - b);
+    const at = freeIn[this.quorum - 1] ?? Number.POSITIVE_INFINITY;
+    const errors = votes.flatMap((vote) => (vote && !vote.ok ? [vote.error] : []));
+    return {
+      acquired: false,
+      retryAfter: Number.isFinite(at) ? at : -1,
+      ...(errors.length === 0
+        ? {}
+        : { error: new AggregateError(errors, `${errors.length} of ${votes.length} instances failed`) }),
+    };
+  }
+
+  #rollBack(token: string): void {
+    for (const repository of this.#repositories) this.#undo(repository, token);
+  }
+
+  #undo(repository: LockBackend, token: string): void {
+    repository.compareAndDelete(this.key, token).catch(() => {
+      // Best effort: the lease expires by itself.
+    });
+  }
+}
+
+/**
+ * A counting semaphore on one repository: a sorted set of holder tokens scored by lease expiry,
+ * computed from the server's clock inside the atomic step (`acquireSemaphore`), so a client whose
+ * clock is off can neither evict other holders early nor keep its own lease too long.
+ */
+export class SemaphoreStore implements LeaseStore {
+  readonly key: string;
+  readonly watches: readonly ReleaseWatch[];
+  readonly limit: number;
+  readonly #repository: LockBackend;
+
+  constructor(repository: LockBackend, key: string, limit: number) {
+    this.#repository = repository;
+    this.key = key;
+    this.limit = limit;
+    this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
+  }
+
+  async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
+    const grant = await this.#repository.acquireSemaphore(this.key, token, this.limit, leaseMs);
+    if (!grant.acquired) return { acquired: false, retryAfter: grant.retryAfter };
+    return { acquired: true, fencingToken: null, fencingTokens: [] };
+  }
+
+  extend(token: string, leaseMs: number): Promise<boolean> {
+    return this.#repository.extendSemaphore(this.key, token, leaseMs);
+  }
+
+  release(token: string): Promise<boolean> {
+    return this.#repository.releaseSemaphore(this.key, token, NOTIFY);
+  }
 }

@@ -1,11 +1,8 @@
-import type { CacheEventEmitter, Clock, Duration } from '@forno/core';
+import type { CacheEvent, CacheEventEmitter, Clock, Duration } from '@forno/core';
 import { parseTtl } from '@forno/core';
 import { LockLostError } from './errors.js';
 import type { LeaseStore } from './lease-store.js';
-import { emitLockEvent } from './lock-events.js';
-import { type Renewable, renewalScheduler } from './renewal-scheduler.js';
-import { timerDelay } from './timer-delay.js';
-import { validUntil } from './validity.js';
+import { timerDelay } from './release-wait.js';
 
 /** What a lease handle is built from; produced by `DistributedLock` / `DistributedSemaphore`. */
 export interface LeaseInit {
@@ -255,4 +252,132 @@ export class Lease implements AsyncDisposable {
   #endReason(): Error {
     return this.#lostError ?? released(this.key);
   }
+}
+
+/** Something the scheduler renews: a held lease with auto-extend on. */
+export interface Renewable {
+  /** Clock that `renewAt` is expressed in (its `monotonic()`). */
+  readonly clock: Clock;
+  /** Monotonic instant of the next renewal; `Infinity` while a renewal is in flight. */
+  readonly renewAt: number;
+  /** How early a renewal may run to join a batch, in ms. */
+  readonly batchWindow: number;
+  /** Renews, then updates `renewAt`. Must never reject. */
+  renew(): Promise<void>;
+}
+
+/**
+ * The process-wide auto-extend timer. One `unref`'d timer is armed for the earliest renewal; when
+ * it fires, every lease due within its batch window is renewed in the same tick, so a process
+ * holding many locks sends one pipelined burst instead of one timer and one round trip each.
+ * Renewals never reject (a lease handles its own failures), so nothing becomes an unhandled
+ * rejection, and a release removes the lease at once.
+ */
+export class RenewalScheduler {
+  readonly #entries = new Set<Renewable>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** `performance.now()` at which the armed timer fires. */
+  #timerAt = Number.POSITIVE_INFINITY;
+
+  /** Number of scheduled leases (for tests and metrics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Schedules `entry` (again, after its `renewAt` changed). */
+  add(entry: Renewable): void {
+    this.#entries.add(entry);
+    const at = performance.now() + Math.max(0, entry.renewAt - entry.clock.monotonic());
+    if (at < this.#timerAt) this.#arm(at);
+  }
+
+  /** Unschedules `entry`; the timer is cleared once nothing is left. */
+  delete(entry: Renewable): void {
+    this.#entries.delete(entry);
+    if (this.#entries.size === 0) this.#disarm();
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#tick(), timerDelay(at - performance.now()));
+    this.#timer.unref?.();
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const due: Renewable[] = [];
+    for (const entry of this.#entries) {
+      if (entry.renewAt - entry.clock.monotonic() <= entry.batchWindow) due.push(entry);
+    }
+    for (const entry of due) {
+      entry.renew().then(
+        () => this.#reschedule(entry),
+        () => this.#reschedule(entry),
+      );
+    }
+    this.#rearm();
+  }
+
+  #reschedule(entry: Renewable): void {
+    if (this.#entries.has(entry)) this.add(entry);
+  }
+
+  /** Arms the timer for the earliest pending renewal (entries in flight have `renewAt = Infinity`). */
+  #rearm(): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const entry of this.#entries) {
+      earliest = Math.min(earliest, performance.now() + (entry.renewAt - entry.clock.monotonic()));
+    }
+    if (Number.isFinite(earliest)) this.#arm(Math.max(earliest, performance.now()));
+  }
+}
+
+/** The scheduler every lock of this process shares. */
+export const renewalScheduler = new RenewalScheduler();
+
+/** Fixed part of the clock-drift allowance, in ms (as Redlock adds for the server's expiry granularity). */
+const DRIFT_FIXED_MS = 2;
+
+/**
+ * How much of a lease is kept back for clock drift between this process and the server:
+ * `lease × driftFactor + 2 ms`, as the Redlock algorithm prescribes.
+ */
+export function driftOf(leaseMs: number, driftFactor: number): number {
+  return leaseMs * driftFactor + DRIFT_FIXED_MS;
+}
+
+/**
+ * The monotonic instant until which a lease granted by a request sent at `sentAt` is valid here:
+ * `sentAt + lease − drift`. Measuring from the send (not the reply) makes the time spent in
+ * flight count against the lease, so validity = lease − elapsed − drift.
+ */
+export function validUntil(sentAt: number, leaseMs: number, driftFactor: number): number {
+  return sentAt + leaseMs - driftOf(leaseMs, driftFactor);
+}
+
+/** The `action` of a `lock` {@link CacheEvent}. */
+export type LockAction = Extract<CacheEvent, { type: 'lock' }>['action'];
+
+/**
+ * Emits a `lock` event, building it only when someone listens, so uninstrumented locks pay one
+ * length check per event.
+ */
+export function emitLockEvent(
+  events: CacheEventEmitter,
+  action: LockAction,
+  key: string,
+  durationMs?: number,
+): void {
+  if (!events.hasListeners) return;
+  events.emit(
+    durationMs === undefined ? { type: 'lock', action, key } : { type: 'lock', action, key, durationMs },
+  );
 }

@@ -8,7 +8,7 @@ import {
   parseTtl,
   systemClock,
 } from '@forno/core';
-import { driftOf } from './validity.js';
+import { driftOf } from './lease.js';
 
 /** Options of {@link DistributedLock} (and, with `limit`, of {@link DistributedSemaphore}). */
 export interface DistributedLockOptions {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockTimeoutError } from './errors.js';
-import { renewalScheduler } from './renewal-scheduler.js';
+import { renewalScheduler } from './lease.js';
 
 afterEach(() => {
   vi.useRealTimers();

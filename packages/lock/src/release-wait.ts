@@ -1,6 +1,5 @@
-import type { ReleaseWatch } from './lease-store.js';
-import { ReleaseNotifier } from './release-notifier.js';
-import { timerDelay } from './timer-delay.js';
+import type { LockBackend, Unsubscribe } from '@forno/core';
+import { RELEASE_CHANNEL, type ReleaseWatch } from './lease-store.js';
 
 /**
  * One waiter's view of release announcements. `arm()` before each attempt, then `sleep()`: it
@@ -72,4 +71,218 @@ export class ReleaseWait {
     this.#released = true;
     this.#wake?.();
   }
+}
+
+/** How long the subscription outlives its last waiter, so bursts of contention do not resubscribe. */
+const LINGER_MS = 5_000;
+
+const notifiers = new WeakMap<LockBackend, ReleaseNotifier>();
+
+/**
+ * One subscription per repository to the release channel, shared by every waiter in the process
+ * and filtered by the full key in each message. It is opened lazily, on the first wait, and closed
+ * a while after the last waiter leaves. If subscribing fails, waiters fall back to re-checking
+ * (bounded by the holder's remaining lease), so a broken subscription costs latency, never safety.
+ */
+export class ReleaseNotifier {
+  readonly #repository: LockBackend;
+  readonly #listeners = new Map<string, Set<() => void>>();
+  #watchers = 0;
+  #subscription: Promise<Unsubscribe | undefined> | undefined;
+  #linger: ReturnType<typeof setTimeout> | undefined;
+
+  private constructor(repository: LockBackend) {
+    this.#repository = repository;
+  }
+
+  /** The notifier of `repository` (created on first use). */
+  static of(repository: LockBackend): ReleaseNotifier {
+    let notifier = notifiers.get(repository);
+    if (notifier === undefined) {
+      notifier = new ReleaseNotifier(repository);
+      notifiers.set(repository, notifier);
+    }
+    return notifier;
+  }
+
+  /** Calls `listener` whenever `fullKey` is announced as released, until the returned function is called. */
+  watch(fullKey: string, listener: () => void): () => void {
+    let listeners = this.#listeners.get(fullKey);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#listeners.set(fullKey, listeners);
+    }
+    const own = () => listener();
+    listeners.add(own);
+    this.#watchers++;
+    if (this.#linger !== undefined) {
+      clearTimeout(this.#linger);
+      this.#linger = undefined;
+    }
+    this.#subscribe();
+    return () => {
+      if (!listeners.delete(own)) return;
+      if (listeners.size === 0 && this.#listeners.get(fullKey) === listeners) this.#listeners.delete(fullKey);
+      if (--this.#watchers === 0) this.#scheduleUnsubscribe();
+    };
+  }
+
+  /**
+   * Opens a fresh subscription. Called when a key was found released without an announcement,
+   * which happens when the old subscription died with its connection (e.g. `disconnect()` and
+   * `connect()` of the repository): waiters would otherwise fall back to re-checks for good.
+   */
+  resubscribe(): void {
+    const old = this.#subscription;
+    if (old === undefined) return;
+    this.#subscription = undefined;
+    old.then((unsubscribe) => unsubscribe?.()).catch(() => {});
+    if (this.#watchers > 0) this.#subscribe();
+  }
+
+  /** Resolves once the subscription is active, or has failed (waiters then rely on re-checks). */
+  async ready(): Promise<void> {
+    await this.#subscription;
+  }
+
+  #subscribe(): void {
+    if (this.#subscription !== undefined) return;
+    const subscription = this.#repository
+      .subscribe(RELEASE_CHANNEL, (message) => this.#dispatch(message))
+      .catch(() => {
+        // Fall back to re-checks; try again on the next wait.
+        if (this.#subscription === subscription) this.#subscription = undefined;
+        return undefined;
+      });
+    this.#subscription = subscription;
+  }
+
+  #scheduleUnsubscribe(): void {
+    this.#linger = setTimeout(() => {
+      this.#linger = undefined;
+      const subscription = this.#subscription;
+      if (this.#watchers > 0 || subscription === undefined) return;
+      this.#subscription = undefined;
+      subscription
+        .then((unsubscribe) => unsubscribe?.())
+        .catch(() => {
+          // The connection may be gone already; nothing to clean up then.
+        });
+    }, LINGER_MS);
+    this.#linger.unref?.();
+  }
+
+  #dispatch(fullKey: string): void {
+    const listeners = this.#listeners.get(fullKey);
+    if (listeners === undefined) return;
+    for (const listener of [...listeners]) listener();
+  }
+}
+
+const queues = new WeakMap<LockBackend, Map<string, LocalQueue>>();
+
+/** A place in a {@link LocalQueue}. */
+export interface Ticket {
+  /**
+   * Resolves `true` once this ticket is at the head (at once if it already is), `false` if `ms`
+   * pass first; rejects with the reason if `signal` aborts.
+   */
+  turn(ms: number, signal: AbortSignal | undefined): Promise<boolean>;
+  /** Leaves the queue, handing the head to the next ticket. Idempotent. */
+  leave(): void;
+}
+
+interface Entry {
+  wake(): void;
+}
+
+/**
+ * The waiters of one key within this process, in arrival order. Only the head of the queue talks
+ * to the server; the others wait their turn locally. So a release wakes one waiter per process
+ * instead of a stampede, waiters of one process are served first come, first served, and a
+ * process that releases and re-acquires at once queues behind its own waiters. Queues exist only
+ * while someone waits, so many distinct keys leave nothing behind.
+ */
+export class LocalQueue {
+  readonly #entries: Entry[] = [];
+  readonly #owner: Map<string, LocalQueue>;
+  readonly #fullKey: string;
+
+  private constructor(owner: Map<string, LocalQueue>, fullKey: string) {
+    this.#owner = owner;
+    this.#fullKey = fullKey;
+  }
+
+  /** True when nobody in this process waits for `watch`'s key. */
+  static idle(watch: ReleaseWatch): boolean {
+    return queues.get(watch.repository)?.get(watch.fullKey) === undefined;
+  }
+
+  /** Joins the queue of `watch.fullKey` on `watch.repository`, at the tail. */
+  static join(watch: ReleaseWatch): Ticket {
+    let owner = queues.get(watch.repository);
+    if (owner === undefined) {
+      owner = new Map();
+      queues.set(watch.repository, owner);
+    }
+    let queue = owner.get(watch.fullKey);
+    if (queue === undefined) {
+      queue = new LocalQueue(owner, watch.fullKey);
+      owner.set(watch.fullKey, queue);
+    }
+    return queue.#join();
+  }
+
+  #join(): Ticket {
+    let wake = () => {};
+    const entry: Entry = { wake: () => wake() };
+    this.#entries.push(entry);
+    let left = false;
+    return {
+      turn: (ms, signal) => {
+        if (this.#entries[0] === entry) return Promise.resolve(true);
+        if (signal?.aborted) return Promise.reject(signal.reason);
+        return new Promise<boolean>((resolve, reject) => {
+          const settle = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', abort);
+            wake = () => {};
+          };
+          const abort = () => {
+            settle();
+            reject(signal?.reason);
+          };
+          const timer = setTimeout(() => {
+            settle();
+            resolve(false);
+          }, timerDelay(ms));
+          wake = () => {
+            settle();
+            resolve(true);
+          };
+          signal?.addEventListener('abort', abort, { once: true });
+        });
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        const index = this.#entries.indexOf(entry);
+        this.#entries.splice(index, 1);
+        if (this.#entries.length === 0) this.#owner.delete(this.#fullKey);
+        else if (index === 0) this.#entries[0]!.wake();
+      },
+    };
+  }
+}
+
+/** Longest delay `setTimeout` honours (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A delay safe to pass to `setTimeout`: whole milliseconds, not negative, and capped so a long
+ * lease or wait does not overflow into an immediate (and then repeating) timer. Callers whose
+ * timer fires before their real deadline look at the clock and arm again.
+ */
+export function timerDelay(ms: number): number {
+  return Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(ms)));
 }

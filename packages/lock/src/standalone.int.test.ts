@@ -2,7 +2,6 @@ import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { lockSuite } from '../test/lock-suite.js';
 import { RepositoryPool } from '../test/redis.js';
-import { semaphorePrimitivesContract } from '../test/semaphore-primitives-contract.js';
 
 let server: RedisServer;
 const pool = new RepositoryPool(() => ({ port: server.port }));
@@ -18,11 +17,4 @@ afterAll(async () => {
 
 describe('locks on a standalone redis-server', () => {
   lockSuite({ repo: () => pool.repo(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
-});
-
-describe('semaphore primitives on a standalone redis-server', () => {
-  semaphorePrimitivesContract({
-    repo: () => pool.repo('sem'),
-    advanceTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  });
 });

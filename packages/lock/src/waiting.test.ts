@@ -1,9 +1,9 @@
 import { systemClock } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository, recordActions } from '../test/fake.js';
+import type { Lock } from './distributed-lock.js';
 import { DistributedLock } from './distributed-lock.js';
 import { LockTimeoutError } from './errors.js';
-import type { Lock } from './lock.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

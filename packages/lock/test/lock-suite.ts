@@ -26,11 +26,11 @@ async function until(
 }
 
 /**
- * Lock behaviour in real time, run on the fake, a standalone server and a Cluster: the seed's
- * usage, fencing, mutual exclusion under contention, fast handoff, loss detection, semaphores.
+ * Lock behaviour in real time, run on the fake, a standalone server and a Cluster: plain
+ * acquire/release, fencing, mutual exclusion under contention, fast handoff, loss detection, semaphores.
  */
 export function lockSuite(ctx: LockSuiteContext): void {
-  it('the seed’s usage: the key exists while held and not after release', async () => {
+  it('acquire and release: the key exists while held and not after release', async () => {
     const redis = ctx.repo();
     const lockKey = 'test_lock';
     {

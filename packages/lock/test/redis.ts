@@ -1,23 +1,35 @@
 import type { CacheRepository } from '@forno/core';
+import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository, type RedisRepositoryConfig } from '@forno/redis-driver';
 
-/** Creates connected `RedisRepository`s with fresh prefixes and disconnects them all at the end. */
+/** Which Forno Redis driver a pool's `repo()` creates. */
+export type LockTestDriver = 'ioredis' | 'node-redis';
+
+/**
+ * Creates connected repositories with fresh prefixes and disconnects them all at the end: `repo()`
+ * on the chosen driver (`RedisRepository` on ioredis by default, or `NodeRedisRepository`),
+ * `connected()` always a `RedisRepository`.
+ */
 export class RepositoryPool {
   readonly #config: () => RedisRepositoryConfig;
-  readonly #open: RedisRepository[] = [];
+  readonly #driver: LockTestDriver;
+  readonly #open: CacheRepository[] = [];
   #n = 0;
 
-  constructor(config: () => RedisRepositoryConfig) {
+  constructor(config: () => RedisRepositoryConfig, driver: LockTestDriver = 'ioredis') {
     this.#config = config;
+    this.#driver = driver;
   }
 
   /** A repository (connecting lazily: commands queue until connected) with a unique key prefix. */
   repo(prefix = 'lock'): CacheRepository {
-    const repo = new RedisRepository({
+    const config = {
       healthCheckInterval: false,
       ...this.#config(),
       keyPrefix: `${prefix}${this.#n++}:`,
-    });
+    } as const;
+    const repo =
+      this.#driver === 'node-redis' ? new NodeRedisRepository(config) : new RedisRepository(config);
     this.#open.push(repo);
     void repo.connect().catch(() => {});
     return repo;

@@ -1,14 +1,18 @@
 import { expect, it } from 'vitest';
 import { formatSafetyReport, runSafetyHarness } from '../harness/run-harness.js';
 
-it('the lock-safety harness (4 processes, SIGSTOPped holders, a redis restart) loses no update', async () => {
-  const report = await runSafetyHarness({ workers: 4, phaseMs: 1_500, pauses: 2 });
-  console.log(formatSafetyReport(report));
-  expect(report.lostUpdates).toBe(0);
-  expect(report.fenceOrderViolations).toBe(0);
-  expect(report.acceptedWrites).toBeGreaterThan(50);
-  expect(report.finalCounter).toBe(report.acceptedWrites);
-  // Each paused holder woke up after its lease and tried to write: fencing refused it.
-  expect(report.refusedStaleWrites + report.refusedStaleReads).toBeGreaterThanOrEqual(report.pausedHolders);
-  expect(report.redisRestarts).toBe(1);
-}, 120_000);
+it.each(['ioredis', 'node-redis'] as const)(
+  'the lock-safety harness on the %s driver (4 processes, SIGSTOPped holders, a redis restart) loses no update',
+  async (driver) => {
+    const report = await runSafetyHarness({ workers: 4, phaseMs: 1_500, pauses: 2, driver });
+    console.log(formatSafetyReport(report));
+    expect(report.lostUpdates).toBe(0);
+    expect(report.fenceOrderViolations).toBe(0);
+    expect(report.acceptedWrites).toBeGreaterThan(50);
+    expect(report.finalCounter).toBe(report.acceptedWrites);
+    // Each paused holder woke up after its lease and tried to write: fencing refused it.
+    expect(report.refusedStaleWrites + report.refusedStaleReads).toBeGreaterThanOrEqual(report.pausedHolders);
+    expect(report.redisRestarts).toBe(1);
+  },
+  120_000,
+);

@@ -35,7 +35,7 @@ function recorded(events: readonly CacheEvent[] = SCRIPT): CacheMetrics {
   return metrics;
 }
 
-describe('CacheMetrics: the seed API', () => {
+describe('CacheMetrics: increment, gauge, timing and summary', () => {
   it('counts, sums over label filters, and reads gauges', () => {
     const metrics = new CacheMetrics();
     metrics.incrementCounter('cache_operations_get');

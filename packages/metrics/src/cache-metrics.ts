@@ -1,5 +1,5 @@
 import {
-  assertOptions,
+  assertKnownOptions,
   type CacheEvent,
   CacheEventEmitter,
   type CacheEventListener,
@@ -43,7 +43,7 @@ const PREFIX = /^([a-zA-Z][a-zA-Z0-9_]*)?$/;
 const NO_LABELS: Labels = Object.freeze({});
 
 /**
- * The seed's `CacheMetrics`, production-grade: counters, gauges and histograms keyed by name and
+ * Cache metrics, production-grade: counters, gauges and histograms keyed by name and
  * labels (never by cache key), plus built-in instruments fed by {@link CacheEvent}s — requests by
  * operation and result, errors by code, latency per operation, connections, circuit breaker state,
  * retries, fallbacks, locks and the hit ratio (see `INSTRUMENTS`). Exporters for Prometheus
@@ -68,7 +68,7 @@ export class CacheMetrics implements CacheEventSource {
   readonly #help: Readonly<Record<string, string>>;
 
   constructor(options: CacheMetricsOptions = {}) {
-    assertOptions(options, { prefix: 'string', buckets: 'any', help: 'any' });
+    assertKnownOptions(options, { prefix: 'string', buckets: 'any', help: 'any' });
     const prefix = options.prefix ?? 'forno';
     if (!PREFIX.test(prefix)) {
       throw new InvalidConfigError('prefix', 'expected letters, digits and _, starting with a letter');

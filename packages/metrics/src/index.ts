@@ -24,3 +24,4 @@ export {
   type PerformanceSummary,
   type RepositoryMeasurements,
 } from './performance-summary.js';
+export { recordRepositoryMetrics } from './repository-metrics.js';

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 const SRC = dirname(fileURLToPath(import.meta.url));
 const IMPORT = /^(import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)';/gms;
 
-/** Every module reachable from `entry` by value imports, with the bare specifiers it loads at runtime. */
+/** The package a bare specifier loads: `@forno/core/backend` is `@forno/core`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** Every module reachable from `entry` by value imports, with the packages it loads at runtime. */
 function runtimeImports(entry: string): { files: string[]; packages: Set<string> } {
   const files: string[] = [];
   const packages = new Set<string>();
@@ -16,7 +22,7 @@ function runtimeImports(entry: string): { files: string[]; packages: Set<string>
     for (const [, , typeOnly, specifier] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
       if (typeOnly !== undefined) continue;
       if (specifier!.startsWith('.')) visit(resolve(dirname(file), specifier!.replace(/\.js$/, '.ts')));
-      else packages.add(specifier!);
+      else packages.add(packageOf(specifier!));
     }
   };
   visit(resolve(SRC, entry));

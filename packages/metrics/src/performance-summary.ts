@@ -11,7 +11,7 @@ export interface OperationSummary {
 }
 
 /**
- * The seed's `get_performance_summary()`: traffic from the metrics plus the repository's own view of
+ * A performance summary: traffic from the metrics plus the repository's own view of
  * its connections and memory.
  */
 export interface PerformanceSummary extends OperationSummary {

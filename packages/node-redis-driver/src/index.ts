@@ -7,6 +7,7 @@ export type {
   RedisTlsConfig,
   ResolvedRedisConfig,
 } from '@forno/core/backend';
+export type { InvalidationListener } from './invalidation.js';
 export type {
   NodeRedisClient,
   NodeRedisClusterClient,
@@ -16,5 +17,6 @@ export type {
 export {
   createNodeRedisRepository,
   type ExistingClientOptions,
+  type NodeRedisOptions,
   NodeRedisRepository,
 } from './node-redis-repository.js';

@@ -1,3 +1,10 @@
-import { describeStandaloneContract } from './test-support/standalone-contract.js';
+import { describeContractOnRedisServer } from '@forno/testing/contract';
+import { NodeRedisRepository } from './node-redis-repository.js';
 
-describeStandaloneContract('default options', {});
+describeContractOnRedisServer('NodeRedisRepository on a standalone redis-server', {
+  createRepository: async ({ port, keyPrefix, serializer }) => {
+    const repo = new NodeRedisRepository({ port, keyPrefix, serializer, healthCheckInterval: false });
+    await repo.connect();
+    return repo;
+  },
+});

@@ -8,11 +8,14 @@ import {
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
   resolveRedisConfig,
+  worstStatus,
 } from '@forno/core/backend';
 import { JsonSerializer } from '@forno/serialization';
 import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
+import { rediscoverOnFailure } from './cluster-rediscovery.js';
 import type { DriverContext } from './driver-context.js';
 import { hashCommands } from './hash-commands.js';
+import { type InvalidationListener, InvalidationTracker } from './invalidation.js';
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
 import {
@@ -30,16 +33,21 @@ import { stringCommands } from './string-commands.js';
 import { type PubSubConnection, Subscriber } from './subscriber.js';
 import { toCacheError } from './to-cache-error.js';
 
-/** How bad each status is: a pool reports its worst connection's. */
-const STATUS_RANK: Record<ConnectionStatus, number> = {
-  ready: 0,
-  connecting: 1,
-  disconnected: 2,
-  reconnecting: 3,
-  closed: 4,
-};
+/** At most one Cluster slot-map reload per this many ms after failed commands. */
+const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
 
 const EXISTING_CLIENT_OPTIONS = new Set(['keyPrefix', 'serializer', 'allowFlush', 'commandTimeout']);
+const OWN_CLIENT_OPTIONS = new Set(['tracking']);
+
+/** Options of a repository that creates its own connections (`new NodeRedisRepository(config, options)`). */
+export interface NodeRedisOptions {
+  /**
+   * Server-assisted invalidation (RESP3 `CLIENT TRACKING`, Redis ≥ 6): the connection speaks RESP3
+   * and the server tells it when any client changes a key this repository read; listen with
+   * {@link NodeRedisRepository.onInvalidate}. Standalone servers only (default false).
+   */
+  readonly tracking?: boolean;
+}
 
 /** Options when wrapping a node-redis client, Cluster or Sentinel you created yourself. */
 export interface ExistingClientOptions {
@@ -77,6 +85,7 @@ export class NodeRedisRepository extends BaseCacheRepository {
   readonly #ownsClients: boolean;
   readonly #runner: CommandRunner<NodeRedisClient>;
   readonly #subscriber: Subscriber;
+  readonly #invalidations: InvalidationTracker | undefined;
   #opened = false;
   #closed = false;
   #failure: CacheError | undefined;
@@ -90,24 +99,27 @@ export class NodeRedisRepository extends BaseCacheRepository {
    */
   constructor(
     configOrClient: RedisRepositoryConfig | NodeRedisClient = {},
-    options: ExistingClientOptions = {},
+    options: ExistingClientOptions | NodeRedisOptions = {},
   ) {
     const existing = isNodeRedisClient(configOrClient) ? configOrClient : undefined;
-    if (!existing && Object.keys(options).length > 0) {
-      throw new InvalidConfigError('options', 'only used when wrapping an existing node-redis client');
-    }
+    const known = existing ? EXISTING_CLIENT_OPTIONS : OWN_CLIENT_OPTIONS;
     for (const field of Object.keys(options)) {
-      if (!EXISTING_CLIENT_OPTIONS.has(field))
-        throw new InvalidConfigError(`options.${field}`, 'unknown option');
+      if (!known.has(field)) {
+        const when = existing
+          ? 'when wrapping a client'
+          : 'with a configuration (wrapping options need a client)';
+        throw new InvalidConfigError(`options.${field}`, `unknown option ${when}`);
+      }
     }
+    const tracking = !existing && (options as NodeRedisOptions).tracking === true;
     const config = existing
-      ? resolveRedisConfig({ ...options, healthCheckInterval: false })
-      : resolveNodeRedisConfig(configOrClient as RedisRepositoryConfig);
+      ? resolveRedisConfig({ ...(options as ExistingClientOptions), healthCheckInterval: false })
+      : resolveNodeRedisConfig(configOrClient as RedisRepositoryConfig, options as NodeRedisOptions);
     const createClient = existing
       ? undefined
       : () => {
           const client = createNodeRedisClient(config, {
-            tracking: false,
+            tracking,
             reconnect: (attempt, cause) => this.#reconnectDelay(attempt, cause),
           });
           // node-redis emits `error` for every failed (re)connection: with no listener, Node would throw.
@@ -118,14 +130,19 @@ export class NodeRedisRepository extends BaseCacheRepository {
       ? Array.from({ length: config.connectionPoolSize }, createClient)
       : [existing!];
     const kind = kindOf(clients[0]!);
+    const rediscover = rediscoverOnFailure(SLOT_MAP_REFRESH_INTERVAL_MS);
     const runner = new CommandRunner<NodeRedisClient>(clients, {
       retries: config.retryPolicy.retries,
       delay: (retry) => backoffDelay(config.retryPolicy, retry, Math.random),
       budgetMs: config.commandTimeoutMs,
       toCacheError,
-      // A command before `connect()` opens the connections first (as ioredis' lazy connect does).
-      attempt: (client, command) =>
-        this.#opened ? command(client) : this.connect().then(() => command(client)),
+      ...(kind === 'cluster' ? { onTimeout: rediscover, onUnavailable: rediscover } : {}),
+      // A command before `connect()` opens the connections first (as ioredis' lazy connect does),
+      // and one issued while `connect()` is under way waits for it (within its own deadline).
+      attempt: (client, command) => {
+        const opening = this.#connecting ?? (this.#opened ? undefined : this.connect());
+        return opening === undefined ? command(client) : opening.then(() => command(client));
+      },
     });
     const subscriber = new Subscriber({
       open: async () => {
@@ -166,6 +183,7 @@ export class NodeRedisRepository extends BaseCacheRepository {
     this.#ownsClients = existing === undefined;
     this.#runner = runner;
     this.#subscriber = subscriber;
+    this.#invalidations = tracking ? new InvalidationTracker(clients, config.keyPrefix) : undefined;
     if (existing) {
       (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
       this.#opened = (existing as unknown as { isOpen: boolean }).isOpen;
@@ -174,12 +192,24 @@ export class NodeRedisRepository extends BaseCacheRepository {
 
   /** Connection state, the worst over the pool. */
   get status(): ConnectionStatus {
-    let worst: ConnectionStatus = 'ready';
-    for (const client of this.#clients) {
-      const status = statusOf(client, this.#opened, this.#closed);
-      if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
+    return worstStatus(this.#clients.map((client) => statusOf(client, this.#opened, this.#closed)));
+  }
+
+  /**
+   * Calls `listener` with the keys (relative to `keyPrefix`) that any client changed, expired or
+   * deleted after this repository read them, or with `null` when everything read before must be
+   * forgotten (a flush, or a reconnection). For an L1 cache in front of Redis: drop those entries.
+   * Needs `new NodeRedisRepository(config, { tracking: true })` on a standalone server; returns a
+   * function that removes the listener.
+   */
+  onInvalidate(listener: InvalidationListener): () => void {
+    if (this.#invalidations === undefined) {
+      throw new InvalidConfigError(
+        'tracking',
+        'create the repository with { tracking: true } to receive invalidations',
+      );
     }
-    return worst;
+    return this.#invalidations.onInvalidate(listener);
   }
 
   /** Whether this repository talks to a Redis Cluster. */
@@ -250,18 +280,39 @@ export class NodeRedisRepository extends BaseCacheRepository {
   }
 }
 
-/** `createNodeRedisRepository(config)` is `new NodeRedisRepository(config)`. */
-export function createNodeRedisRepository(config: RedisRepositoryConfig = {}): NodeRedisRepository {
-  return new NodeRedisRepository(config);
+/** `createNodeRedisRepository(config, options)` is `new NodeRedisRepository(config, options)`. */
+export function createNodeRedisRepository(
+  config: RedisRepositoryConfig = {},
+  options: NodeRedisOptions = {},
+): NodeRedisRepository {
+  return new NodeRedisRepository(config, options);
 }
 
 /**
- * {@link resolveRedisConfig}, plus what node-redis cannot do: `cluster.readFallback: 'replicas'`
- * (an ioredis-driver feature) is rejected. `autoPipelining` is accepted and has no effect:
+ * {@link resolveRedisConfig}, plus what this driver cannot do (yet): `enableMetrics: true` and
+ * `cluster.readFallback: 'replicas'` (an ioredis-driver feature) are rejected, never ignored. `autoPipelining` is accepted and has no effect:
  * node-redis always writes the commands issued in one tick together.
  */
-function resolveNodeRedisConfig(config: RedisRepositoryConfig): ResolvedRedisConfig {
+function resolveNodeRedisConfig(
+  config: RedisRepositoryConfig,
+  options: NodeRedisOptions,
+): ResolvedRedisConfig {
   const resolved = resolveRedisConfig(config);
+  if (options.tracking !== undefined && typeof options.tracking !== 'boolean') {
+    throw new InvalidConfigError('options.tracking', 'expected a boolean');
+  }
+  if (options.tracking === true && resolved.mode !== 'standalone') {
+    throw new InvalidConfigError(
+      'options.tracking',
+      `server-assisted invalidation is supported on a standalone server only, not on ${resolved.mode}`,
+    );
+  }
+  if (resolved.enableMetrics) {
+    throw new InvalidConfigError(
+      'enableMetrics',
+      'metrics are not supported by @forno/node-redis-driver yet; use @forno/redis-driver (ioredis) for metrics',
+    );
+  }
   if (resolved.cluster?.readFallback === 'replicas') {
     throw new InvalidConfigError(
       'cluster.readFallback',

@@ -1,6 +1,7 @@
 import {
   groupBySlot,
   inFlightLimited,
+  mgetBySlot,
   type RawStringCommands,
   toArgument,
   type ValueReply,
@@ -36,15 +37,7 @@ export function stringCommands(ctx: DriverContext): RawStringCommands {
     },
 
     async mget(keys) {
-      if (!cluster) return mget(keys);
-      const out = new Array<ValueReply | null>(keys.length).fill(null);
-      await inFlightLimited(groupBySlot(keys), async ({ keys: group, positions }) => {
-        const replies = await mget(group);
-        replies.forEach((reply, i) => {
-          out[positions[i]!] = reply;
-        });
-      });
-      return out;
+      return cluster ? mgetBySlot(keys, mget) : mget(keys);
     },
 
     async mset(entries, px) {

@@ -7,15 +7,6 @@ import { isCluster, type RedisClient } from './create-client.js';
  * gracefully, read their state, and prepare clients it did not create.
  */
 
-/** How bad each status is: a pool reports its worst connection's. */
-export const STATUS_RANK: Record<ConnectionStatus, number> = {
-  ready: 0,
-  connecting: 1,
-  disconnected: 2,
-  reconnecting: 3,
-  closed: 4,
-};
-
 /** A connection's ioredis status as a Forno {@link ConnectionStatus}. */
 export function statusOf(client: RedisClient): ConnectionStatus {
   switch (client.status) {

@@ -229,7 +229,7 @@ describe('RedisRepository with enableMetrics on a real redis-server', () => {
   });
 });
 
-/** The seed's `CachePerformanceMonitor`, as the README shows it. */
+/** A `CachePerformanceMonitor` that tracks operations by hand, as the README shows it. */
 class CachePerformanceMonitor {
   readonly #redis: RedisRepository;
   readonly #metrics = new CacheMetrics({ prefix: 'mario_pizzeria' });
@@ -265,7 +265,7 @@ class CachePerformanceMonitor {
   }
 }
 
-describe("the seed's CachePerformanceMonitor", () => {
+describe('a hand-written CachePerformanceMonitor', () => {
   it('tracks operations by hand against a real server', async () => {
     const redis = await connected();
     const monitor = new CachePerformanceMonitor(redis);

@@ -1,6 +1,11 @@
-import { type CacheEventEmitter, type CacheRepository, InvalidConfigError } from '@forno/core';
-import { instrumentRepository } from '@forno/core/backend';
-import { buildPerformanceSummary, CacheMetrics, INSTRUMENTS, type PerformanceSummary } from '@forno/metrics';
+import type { CacheEventEmitter, CacheRepository } from '@forno/core';
+import {
+  buildPerformanceSummary,
+  type CacheMetrics,
+  INSTRUMENTS,
+  type PerformanceSummary,
+  recordRepositoryMetrics,
+} from '@forno/metrics';
 import { isCluster, type RedisClient } from './create-client.js';
 
 /**
@@ -19,23 +24,11 @@ export class RedisMetrics {
     clients: readonly RedisClient[],
     prefix: string,
   ) {
-    this.metrics = createMetrics(prefix);
-    instrumentRepository(repository, events);
-    this.metrics.attach(events);
+    this.metrics = recordRepositoryMetrics(repository, events, prefix);
     // After `record` (which can only guess from the event), set the exact count of ready connections.
     const { name } = INSTRUMENTS.activeConnections;
     events.onEvent((event) => {
       if (event.type === 'connection') this.metrics.setGauge(name, countReadyConnections(clients));
-    });
-  }
-}
-
-function createMetrics(prefix: string): CacheMetrics {
-  try {
-    return new CacheMetrics({ prefix });
-  } catch (error) {
-    throw new InvalidConfigError('metricsPrefix', 'expected letters, digits and _, starting with a letter', {
-      cause: error,
     });
   }
 }

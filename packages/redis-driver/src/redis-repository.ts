@@ -15,6 +15,7 @@ import {
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
   resolveRedisConfig,
+  worstStatus,
 } from '@forno/core/backend';
 import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
@@ -24,7 +25,6 @@ import {
   disableOfflineQueue,
   duplicate,
   isClient,
-  STATUS_RANK,
   statusOf,
   withScripts,
 } from './client-lifecycle.js';
@@ -69,7 +69,7 @@ export interface NodeInfo {
 }
 
 /**
- * The seed's `RedisRepository`: every `CacheRepository` operation on Redis through ioredis, for a
+ * Every `CacheRepository` operation on Redis through ioredis, for a
  * standalone server, a Sentinel-managed primary or a Cluster. It fails fast (typed errors within
  * `commandTimeout`, reconnecting in the background), retries idempotent commands only, honours
  * `keyPrefix` everywhere including `scan`/`deletePattern`, and never lets an ioredis `error`
@@ -185,7 +185,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   }
 
   /**
-   * The seed's `get_performance_summary()`: operations, hits, misses and hit ratio (all 0, with
+   * A performance summary: operations, hits, misses and hit ratio (all 0, with
    * `metricsEnabled: false`, unless created with `enableMetrics: true`), ready connections of the
    * pool, and the server's `used_memory`.
    */
@@ -195,12 +195,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
 
   /** Connection state, the worst over the pool. */
   get status(): ConnectionStatus {
-    let worst: ConnectionStatus = 'ready';
-    for (const client of this.#clients) {
-      const status = statusOf(client);
-      if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
-    }
-    return worst;
+    return worstStatus(this.#clients.map(statusOf));
   }
 
   /** Whether this repository talks to a Redis Cluster. */
@@ -305,7 +300,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   }
 }
 
-/** `createRedisRepository(config)` is `new RedisRepository(config)`, as the seed's factory. */
+/** `createRedisRepository(config)` is `new RedisRepository(config)`: a factory function for composition roots. */
 export function createRedisRepository(config: RedisRepositoryConfig = {}): RedisRepository {
   return new RedisRepository(config);
 }

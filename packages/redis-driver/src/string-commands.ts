@@ -1,5 +1,5 @@
 import type { RawStringCommands } from '@forno/core/backend';
-import { groupBySlot, inFlightLimited, toArgument, type ValueReply } from '@forno/core/backend';
+import { groupBySlot, inFlightLimited, mgetBySlot, toArgument, type ValueReply } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
@@ -43,14 +43,7 @@ export function stringCommands(ctx: DriverContext): RawStringCommands {
 
     async mget(keys) {
       if (!cluster) return runner.send('mget', (c) => values(c, keys));
-      const out = new Array<ValueReply | null>(keys.length).fill(null);
-      await inFlightLimited(groupBySlot(keys), async ({ keys: group, positions }) => {
-        const replies = await runner.send('mget', (c) => values(c, group));
-        replies.forEach((reply, i) => {
-          out[positions[i]!] = reply;
-        });
-      });
-      return out;
+      return mgetBySlot(keys, (group) => runner.send('mget', (c) => values(c, group)));
     },
 
     async mset(entries, px) {

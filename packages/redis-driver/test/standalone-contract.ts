@@ -1,7 +1,5 @@
 import type { RedisRepositoryConfig } from '@forno/core/backend';
-import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
-import { type RedisServer, startRedisServer } from '@forno/testing/servers';
-import { afterAll, beforeAll } from 'vitest';
+import { describeContractOnRedisServer } from '@forno/testing/contract';
 import { RedisRepository } from '../src/redis-repository.js';
 
 /**
@@ -10,21 +8,11 @@ import { RedisRepository } from '../src/redis-repository.js';
  * auto-pipelining, pool size).
  */
 export function describeStandaloneContract(label: string, transport: RedisRepositoryConfig): void {
-  let server: RedisServer;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  describeCacheRepositoryContract(`RedisRepository on a standalone redis-server, ${label}`, {
-    createRepository: async ({ keyPrefix, serializer }) => {
+  describeContractOnRedisServer(`RedisRepository on a standalone redis-server, ${label}`, {
+    createRepository: async ({ port, keyPrefix, serializer }) => {
       const repo = new RedisRepository({
         ...transport,
-        port: server.port,
+        port,
         keyPrefix,
         serializer,
         healthCheckInterval: false,
@@ -32,6 +20,5 @@ export function describeStandaloneContract(label: string, transport: RedisReposi
       await repo.connect();
       return repo;
     },
-    serializers: CONTRACT_SERIALIZERS,
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The seed's `ResilientMenuService`, with `ResilientCacheRepository` doing the resilience. In your
+ * A menu service whose cache calls survive Redis outages, with `ResilientCacheRepository` doing the resilience. In your
  * app import from '@forno/resilience'; this example imports the sources so it is type-checked and
  * tested with the package (test/readme-example.test.ts).
  */

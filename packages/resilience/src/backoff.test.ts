@@ -5,7 +5,7 @@ import { sequenceRandom } from '../test/test-helpers.js';
 import { backoffDelays } from './backoff.js';
 
 describe('backoffDelays', () => {
-  it("is the seed's retry_policy schedule without jitter", () => {
+  it('is 100, 200, 400 ms with the defaults and no jitter', () => {
     expect(backoffDelays({ jitter: 'none' })).toEqual([100, 200, 400]);
     expect(
       backoffDelays({ retries: 3, retryDelay: 0.1 * 1000, backoffFactor: 2, maxRetryDelay: '1s', jitter: 0 }),

@@ -1,3 +1,4 @@
+import { assertKnownOptions } from '@forno/core';
 import {
   type BackoffOptions,
   backoffDelay,
@@ -5,7 +6,6 @@ import {
   type ResolvedBackoff,
   resolveBackoff as resolveCoreBackoff,
 } from '@forno/core/backend';
-import { assertKnownOptions } from './config.js';
 
 export { type BackoffOptions, backoffDelay, type Jitter, type ResolvedBackoff };
 
@@ -23,7 +23,7 @@ export function resolveBackoff(options: BackoffOptions | undefined, owner: strin
  * ```
  *
  * Pure for a pure `random`: pass a seeded generator to show or test an exact schedule.
- * `backoffDelays({ jitter: 'none' })` is `[100, 200, 400]`, the seed's `retry_policy`.
+ * `backoffDelays({ jitter: 'none' })` is `[100, 200, 400]`: the defaults, three retries doubling from 100 ms.
  *
  * Accepts a whole `RetryPolicyOptions` object too; non-backoff fields are ignored.
  */

@@ -18,7 +18,7 @@ import { isBackendFailure, isCacheOutage } from './backend-failure.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
 import { CircuitBreakerPolicy, type CircuitBreakerPolicyOptions } from './circuit-breaker-policy.js';
 
-/** What the issue's user wrote, porting the Neuroglia page: the seed's numbers, the default `isFailure`. */
+/** A breaker configured as a ported Neuroglia service would: failureThreshold 5, recoveryTimeout 60 s, successThreshold 3, the default `isFailure`. */
 function seedBreaker(options: CircuitBreakerPolicyOptions = {}): CircuitBreakerPolicy {
   return new CircuitBreakerPolicy({
     failureThreshold: 5,

@@ -322,7 +322,7 @@ describe('CircuitBreakerPolicy', () => {
     ]);
   });
 
-  it('wrap(fn) is the seed decorator: same arguments, same this, BrokenCircuitError while open', async () => {
+  it('wrap(fn) decorates a function: same arguments, same this, BrokenCircuitError while open', async () => {
     const { breaker } = setup({ failureThreshold: 1 });
     class MenuService {
       calls = 0;

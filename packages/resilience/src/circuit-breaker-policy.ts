@@ -1,29 +1,27 @@
 import {
+  assertKnownOptions,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type CircuitState,
   type Clock,
   type Duration,
+  durationOption,
+  functionOption,
   InvalidArgumentError,
   InvalidConfigError,
+  integerOption,
+  strategyOption,
   systemClock,
 } from '@forno/core';
 import { isBackendFailure, wasCancelled } from './backend-failure.js';
 import type { Breaker } from './breaker.js';
 import { BrokenCircuitError } from './broken-circuit-error.js';
-import {
-  assertKnownOptions,
-  durationOption,
-  functionOption,
-  integerOption,
-  strategyOption,
-} from './config.js';
 import { ConsecutiveBreaker } from './consecutive-breaker.js';
 import type { Policy, PolicyFunction } from './policy.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 
-/** Options of {@link CircuitBreakerPolicy}, the seed's `CircuitBreakerPolicy` fields and more. */
+/** Options of {@link CircuitBreakerPolicy}: thresholds, recovery timeout, what counts as a failure, and an injectable clock. */
 export interface CircuitBreakerPolicyOptions {
   /**
    * Consecutive failures that open the circuit (builds a {@link ConsecutiveBreaker}). Default 5.
@@ -181,7 +179,7 @@ export class CircuitBreakerPolicy implements Policy, CacheEventSource {
 
   /**
    * Returns `fn` with every call run through {@link CircuitBreakerPolicy.execute}, keeping its
-   * parameters and `this` — the seed's `@circuit_breaker.apply` decorator as a function.
+   * parameters and `this` — a decorator as a plain function.
    */
   wrap<F extends (...args: never[]) => unknown>(fn: F): WrappedFunction<F> {
     return wrapFunction(this, fn);

@@ -1,6 +1,14 @@
-import { type Clock, type Duration, InvalidConfigError, systemClock } from '@forno/core';
+import {
+  assertKnownOptions,
+  type Clock,
+  type Duration,
+  durationOption,
+  InvalidConfigError,
+  integerOption,
+  strategyOption,
+  systemClock,
+} from '@forno/core';
 import { LRUCache } from 'lru-cache';
-import { assertKnownOptions, durationOption, integerOption, strategyOption } from './config.js';
 import { estimateBytes } from './estimate-bytes.js';
 
 /** Options of the fallback mirror of `ResilientCacheRepository` (its `fallback` option). */

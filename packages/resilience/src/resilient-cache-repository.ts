@@ -1,4 +1,5 @@
 import {
+  assertKnownOptions,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
@@ -6,10 +7,10 @@ import {
   type Duration,
   describeValue,
   InvalidConfigError,
+  strategyOption,
 } from '@forno/core';
 import { assertCacheRepository, CacheRepositoryDecorator } from '@forno/core/backend';
 import type { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
-import { assertKnownOptions, strategyOption } from './config.js';
 import { FallbackMirror, type FallbackOptions } from './fallback-mirror.js';
 import { type Sourced, trackSource } from './read-source.js';
 import { ResilientCommandRunner } from './resilient-command-runner.js';

@@ -1,10 +1,13 @@
 import {
+  assertKnownOptions,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type Clock,
+  functionOption,
   InvalidArgumentError,
   notifySafely,
+  strategyOption,
   systemClock,
 } from '@forno/core';
 import {
@@ -14,13 +17,12 @@ import {
   type ResolvedBackoff,
   resolveBackoff,
 } from './backoff.js';
-import { assertKnownOptions, functionOption, strategyOption } from './config.js';
 import type { Policy, PolicyFunction } from './policy.js';
 import { sleep } from './sleep.js';
 import { isTransientError } from './transient-error.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 
-/** Options of {@link RetryPolicy}: the seed's `retry_policy` fields plus injectable randomness and clock. */
+/** Options of {@link RetryPolicy}: the backoff fields, which errors to retry, and injectable randomness and clock. */
 export interface RetryPolicyOptions extends BackoffOptions {
   /**
    * Whether a failed attempt may be retried. Default {@link isTransientError}: **only** Forno's

@@ -1,6 +1,12 @@
-import { type Duration, InvalidConfigError } from '@forno/core';
+import {
+  assertKnownOptions,
+  type Duration,
+  durationOption,
+  InvalidConfigError,
+  integerOption,
+  numberOption,
+} from '@forno/core';
 import type { Breaker } from './breaker.js';
-import { assertKnownOptions, durationOption, integerOption, numberOption } from './config.js';
 
 /** Options of {@link SamplingBreaker}. */
 export interface SamplingBreakerOptions {

@@ -1,4 +1,5 @@
 import {
+  assertKnownOptions,
   CacheTimeoutError,
   type Clock,
   type Duration,
@@ -6,9 +7,9 @@ import {
   InvalidArgumentError,
   InvalidConfigError,
   parseDuration,
+  strategyOption,
   systemClock,
 } from '@forno/core';
-import { assertKnownOptions, strategyOption } from './config.js';
 import type { Policy, PolicyFunction } from './policy.js';
 import { type WrappedFunction, wrapFunction } from './wrap-function.js';
 

@@ -11,7 +11,7 @@ export type WrappedFunction<F extends (...args: never[]) => unknown> = (
 
 /**
  * Returns a function that runs `fn` through `policy` on every call, keeping its parameters and
- * `this` (so it works on methods, like the seed's `@circuit_breaker.apply` decorator). Internal:
+ * `this` (so it works on methods, as a method decorator would). Internal:
  * each policy exposes it as `wrap(fn)`.
  */
 export function wrapFunction<F extends (...args: never[]) => unknown>(

@@ -1,7 +1,12 @@
-import { InvalidConfigError, type Serializer, toSerializationError } from '@forno/core';
+import {
+  assertKnownOptions,
+  InvalidConfigError,
+  integerOption,
+  type Serializer,
+  toSerializationError,
+} from '@forno/core';
 import { type Codec, type CodecSerializer, isCodecSerializer } from './codec.js';
 import { type CompressionAlgorithm, type Compressor, compressorFor } from './compression.js';
-import { assertConfig, integerOption } from './options.js';
 import { assertPayloadSize, maxPayloadBytesOption } from './payload-size.js';
 import { HEADER_LENGTH, uncompressedForm, writeFrame } from './wire-format.js';
 import { WireReader } from './wire-reader.js';
@@ -70,19 +75,14 @@ export class CompressedSerializer implements Serializer {
         'expected an uncompressed Forno serializer (JsonSerializer, RawSerializer or MsgpackSerializer)',
       );
     }
-    assertConfig(options, OPTIONS);
+    assertKnownOptions(options, OPTIONS);
     this.#compressor = compressorFor(options.algorithm ?? 'gzip');
     const { minLevel, maxLevel, defaultLevel } = this.#compressor;
     this.inner = inner;
     this.algorithm = this.#compressor.algorithm;
     this.name = `${inner.name}+${this.algorithm}`;
-    this.threshold = integerOption(
-      options.threshold ?? DEFAULT_THRESHOLD,
-      'threshold',
-      0,
-      Number.MAX_SAFE_INTEGER,
-    );
-    this.level = integerOption(options.level ?? defaultLevel, 'level', minLevel, maxLevel);
+    this.threshold = integerOption(options.threshold, 'threshold', 0, DEFAULT_THRESHOLD);
+    this.level = integerOption(options.level, 'level', minLevel, defaultLevel, undefined, maxLevel);
     this.maxPayloadBytes = maxPayloadBytesOption(options.maxPayloadBytes, inner.maxPayloadBytes);
     this.#codec = inner.codec;
     this.#reader = new WireReader({

@@ -1,7 +1,6 @@
-import { toSerializationError } from '@forno/core';
+import { assertKnownOptions, toSerializationError } from '@forno/core';
 import type { Codec, CodecSerializer } from './codec.js';
 import { createJsonCodec, parseJson } from './json-codec.js';
-import { assertConfig } from './options.js';
 import { assertPayloadSize, maxPayloadBytesOption } from './payload-size.js';
 import { asBuffer, WIRE_MAGIC } from './wire-format.js';
 
@@ -40,7 +39,7 @@ export class JsonSerializer implements CodecSerializer {
   readonly maxPayloadBytes: number;
 
   constructor(options: JsonSerializerOptions = {}) {
-    assertConfig(options, OPTIONS);
+    assertKnownOptions(options, OPTIONS);
     this.maxPayloadBytes = maxPayloadBytesOption(options.maxPayloadBytes);
     this.codec = createJsonCodec(options.strict ?? true);
   }

@@ -1,5 +1,4 @@
-import { PayloadTooLargeError } from '@forno/core';
-import { integerOption } from './options.js';
+import { integerOption, PayloadTooLargeError } from '@forno/core';
 
 /**
  * Default `maxPayloadBytes`: 64 MiB. Larger cache values block Redis' single thread for too long,
@@ -33,5 +32,5 @@ export function maxPayloadBytesOption(
   value: number | undefined,
   fallback = DEFAULT_MAX_PAYLOAD_BYTES,
 ): number {
-  return value === undefined ? fallback : integerOption(value, 'maxPayloadBytes', 1, Number.MAX_SAFE_INTEGER);
+  return integerOption(value, 'maxPayloadBytes', 1, fallback);
 }

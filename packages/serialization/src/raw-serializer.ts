@@ -1,6 +1,5 @@
-import { toSerializationError } from '@forno/core';
+import { assertKnownOptions, choiceOption, toSerializationError } from '@forno/core';
 import type { Codec, CodecSerializer } from './codec.js';
-import { assertConfig, choiceOption } from './options.js';
 import { assertPayloadSize, maxPayloadBytesOption } from './payload-size.js';
 import { createRawCodec } from './raw-codec.js';
 import { asBuffer } from './wire-format.js';
@@ -35,8 +34,8 @@ export class RawSerializer implements CodecSerializer {
   readonly #asBuffer: boolean;
 
   constructor(options: RawSerializerOptions = {}) {
-    assertConfig(options, OPTIONS);
-    const as = choiceOption(options.as ?? 'string', 'as', ['string', 'buffer'] as const);
+    assertKnownOptions(options, OPTIONS);
+    const as = choiceOption(options.as, 'as', ['string', 'buffer'] as const, 'string');
     this.#asBuffer = as === 'buffer';
     this.format = this.#asBuffer ? 'binary' : 'text';
     this.maxPayloadBytes = maxPayloadBytesOption(options.maxPayloadBytes);

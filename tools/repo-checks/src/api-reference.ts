@@ -1,10 +1,19 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Application, Converter, type DeclarationReflection, ReflectionKind } from 'typedoc';
 import { publishablePackages } from './publishable-packages.js';
 import { REPOSITORY_ROOT } from './repository-root.js';
 
 /** Where the API reference is written (not committed: `pnpm api-docs` or the test generates it). */
+/** The repository's web address, from the packages' `repository` field. */
+const REPOSITORY_URL = (
+  JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'packages', 'core', 'package.json'), 'utf8')) as {
+    repository: { url: string };
+  }
+).repository.url
+  .replace(/^git\+/, '')
+  .replace(/\.git$/, '');
+
 export const API_REFERENCE_FOLDER = join(REPOSITORY_ROOT, 'docs', 'api');
 
 /** One entry point of the reference: the specifier users import and its source file. */
@@ -61,6 +70,10 @@ export async function generateApiReference(out = API_REFERENCE_FOLDER): Promise<
     skipErrorChecking: true,
     excludePrivate: true,
     logLevel: 'Warn',
+    // Source links point at the repository named in the packages' metadata, whatever this checkout's
+    // git remote is (a fresh CI clone's `origin` is a local path, which TypeDoc warns about).
+    disableGit: true,
+    sourceLinkTemplate: `${REPOSITORY_URL}/blob/main/{path}#L{line}`,
   });
   app.logger.log = (message, level) => {
     problems.push(`${level === 2 ? 'warning' : level === 3 ? 'error' : 'info'} ${message}`);

@@ -64,7 +64,7 @@ export interface PizzeriaDatabaseOptions {
 export class PizzeriaDatabase implements PizzeriaStore {
   readonly #sql: SqlFile;
   readonly #clock: Clock;
-  /** True when this open wrote the seed (the database was empty). */
+  /** True when this open wrote the seed data (the database was empty). */
   readonly seeded: boolean;
 
   private constructor(sql: SqlFile, clock: Clock, seeded: boolean) {

@@ -1,7 +1,7 @@
 import type { Ingredient, MenuItem, MenuItemPatch } from '../domain/types.js';
 
 /**
- * The menu's source of truth (the seed's "Menu Database"). Asynchronous, so that it can live in
+ * The menu's source of truth (the menu database). Asynchronous, so that it can live in
  * this process (`PizzeriaDatabase`) or behind a connection (the simulation's shared database).
  */
 export interface MenuSource {

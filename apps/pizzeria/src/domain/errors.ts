@@ -113,8 +113,7 @@ export class StaleFencingTokenError extends PizzeriaError {
 }
 
 /**
- * A concurrent update got in the way: the inventory lock could not be acquired in time (the seed's
- * `ConcurrentUpdateError`), or the stock changed between read and write. Safe to retry.
+ * A concurrent update got in the way: the inventory lock could not be acquired in time, or the stock changed between read and write. Safe to retry.
  */
 export class ConcurrentUpdateError extends PizzeriaError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -59,7 +59,7 @@ export interface Order {
   readonly station?: string;
 }
 
-/** What the kitchen knows about an order it is cooking (the seed's processing hash value). */
+/** What the kitchen knows about an order it is cooking (the value in the `kitchen_processing` hash). */
 export interface KitchenTicket {
   readonly orderId: string;
   readonly priority: number;
@@ -70,7 +70,7 @@ export interface KitchenTicket {
   readonly startedAt: string;
 }
 
-/** A customer session (the seed's session hash), with its JSON fields decoded. */
+/** A customer session (its hash), with its JSON fields decoded. */
 export interface CustomerSession {
   readonly customerId: string;
   readonly loginTime: string;

@@ -142,7 +142,7 @@ describe('HTTP API', () => {
     await app.inject('/menu/margherita');
     await app.inject('/menu/margherita');
     const stats = (await app.inject('/stats')).json();
-    // The seed's summary counts every repository call; `lookups` the menu reads of the service;
+    // The summary counts every repository call; `lookups` the menu reads of the service;
     // `caches` where the hybrid cache answered them: the repeat from memory (L1), not Redis.
     expect(stats).toMatchObject({
       metricsEnabled: true,

@@ -19,7 +19,7 @@ export interface LockCounters {
   readonly released: number;
 }
 
-/** Lookups the services reported (the seed's `track_cache_operation`). */
+/** Lookups the services reported through `trackCacheOperation`. */
 export interface LookupSummary {
   readonly hits: number;
   readonly misses: number;
@@ -30,7 +30,7 @@ export interface LookupSummary {
 }
 
 /**
- * The seed's `get_performance_summary()` (`totalOperations`, `cacheHits`, `cacheMisses`, `hitRatio`,
+ * The performance summary (`totalOperations`, `cacheHits`, `cacheMisses`, `hitRatio`,
  * `activeConnections`, `memoryUsage`: every repository call, from the repository's own metrics), plus
  * what a pizzeria operator wants next to it.
  */
@@ -73,7 +73,7 @@ const LOOKUPS = 'service_lookups_total';
 export const METRICS_PREFIX = 'mario_pizzeria_redis';
 
 /**
- * The seed's `CachePerformanceMonitor`, on `@forno/metrics`: the repository records every call
+ * The cache performance monitor, on `@forno/metrics`: the repository records every call
  * (`enableMetrics: true`), the monitor adds the services' lookups, lock events, circuit transitions
  * and fallback reads to the same `CacheMetrics`, and exposes it all as a summary (`/stats`) and in
  * the Prometheus text format (`/metrics`).
@@ -93,7 +93,7 @@ export class CachePerformanceMonitor {
     registerPrometheusMetrics(this.metrics, { registry: this.#registry });
   }
 
-  /** Counts a lookup by a service, and a hit or a miss when `hit` is given (the seed's method). */
+  /** Counts a lookup by a service, and a hit or a miss when `hit` is given. */
   trackCacheOperation(operation: string, hit?: boolean): void {
     const result = hit === undefined ? 'ok' : hit ? 'hit' : 'miss';
     this.metrics.incrementCounter(LOOKUPS, { operation, result });

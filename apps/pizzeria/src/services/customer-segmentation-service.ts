@@ -2,9 +2,9 @@ import type { CacheRepository, Duration } from '@forno/core';
 
 /** Options of {@link CustomerSegmentationService}. */
 export interface CustomerSegmentationServiceOptions {
-  /** Lifetime of a segment, renewed when a customer is added (default `'30d'`, as the seed). */
+  /** Lifetime of a segment, renewed when a customer is added (default `'30d'`). */
   readonly segmentTtl?: Duration;
-  /** Lifetime of a campaign's audience (default `'7d'`, as the seed). */
+  /** Lifetime of a campaign's audience (default `'7d'`). */
   readonly campaignTtl?: Duration;
 }
 
@@ -16,7 +16,7 @@ export interface CustomerSegmentationServiceOptions {
 const TAG = '{mario}';
 
 /**
- * The seed's `CustomerSegmentationService`: one set of customer ids per marketing segment, SINTER
+ * Customer segmentation: one set of customer ids per marketing segment, SINTER
  * for overlaps, and campaigns stored as the SUNIONSTORE of their segments, for 7 days.
  */
 export class CustomerSegmentationService {

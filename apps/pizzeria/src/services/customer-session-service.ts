@@ -9,7 +9,7 @@ export interface MenuLookup {
 
 /** Options of {@link CustomerSessionService}. */
 export interface CustomerSessionServiceOptions {
-  /** Session lifetime, renewed by every cart update (default `'4h'`, as the seed). */
+  /** Session lifetime, renewed by every cart update (default `'4h'`). */
   readonly ttl?: Duration;
   readonly clock?: Clock;
   /** When given, cart items must be on it and available (`UnknownMenuItemError`, 422), as for orders. */
@@ -32,8 +32,8 @@ interface SessionFields {
 }
 
 /**
- * The seed's `CustomerSessionService`: one hash per customer (`sessions:<id>`) with the seed's
- * field names, expiring 4 hours after the last activity. The cart can be read alone with HGET.
+ * Customer sessions: one hash per customer (`sessions:<id>`) with snake_case field names
+ * (`customer_id`, `cart_items`, `last_activity`, …), expiring 4 hours after the last activity. The cart can be read alone with HGET.
  */
 export class CustomerSessionService {
   readonly #cache: CacheRepository;

@@ -19,7 +19,7 @@ import type { Ingredient } from '../domain/types.js';
 
 /** Options of {@link InventoryService}. */
 export interface InventoryServiceOptions {
-  /** Lease of an inventory lock (the seed's 10 s); renewed while held. */
+  /** Lease of an inventory lock (default 10 s); renewed while held. */
   readonly lockTimeout?: Duration;
   /** How long to wait for the lock before `ConcurrentUpdateError` (default `'10s'`). */
   readonly lockWaitTimeout?: Duration;
@@ -37,7 +37,7 @@ export function newFenceEpoch(now: number): string {
 }
 
 /**
- * The inventory half of the seed's `OrderProcessingService` (`coordinate_inventory_update`): each
+ * The inventory half of order processing: each
  * ingredient's stock is read, checked and written under its own distributed lock
  * (`inventory_lock:<id>`), never below zero, and the write to the SQL source of truth carries the
  * lock's fencing token, so a holder whose lease ran out during a pause cannot overwrite a newer
@@ -61,7 +61,7 @@ export class InventoryService {
     this.#clock = options.clock ?? systemClock;
   }
 
-  /** Lock key of an ingredient (the seed's `mario_pizzeria:inventory_lock:<id>`). */
+  /** Lock key of an ingredient (`inventory_lock:<id>`, under the `mario_pizzeria:` prefix). */
   static lockKeyOf(ingredientId: string): string {
     return `inventory_lock:${ingredientId}`;
   }
@@ -74,7 +74,7 @@ export class InventoryService {
   /**
    * Changes an ingredient's stock by `quantityChange` under its lock; returns the new stock.
    * Refuses to go below zero with `InsufficientInventoryError` (nothing written); a lock not
-   * acquired within the wait timeout becomes the seed's `ConcurrentUpdateError`; a stale fencing
+   * acquired within the wait timeout becomes a `ConcurrentUpdateError`; a stale fencing
    * token is refused by the database with `StaleFencingTokenError`.
    */
   async coordinateInventoryUpdate(ingredientId: string, quantityChange: number): Promise<number> {

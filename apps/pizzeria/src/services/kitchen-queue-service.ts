@@ -20,8 +20,8 @@ const TIME_SPAN = 10_000_000_000_000;
 
 /**
  * Orders the kitchen by priority, then by age: a higher priority always comes first, and among
- * equal priorities the order queued first comes first (the seed's score was the priority alone,
- * which orders ties by member bytes instead of by age). Exact: at most 100 × 10^13 + 10^13 < 2^53.
+ * equal priorities the order queued first comes first (a score of the priority alone
+ * would order ties by member bytes instead of by age). Exact: at most 100 × 10^13 + 10^13 < 2^53.
  */
 export function kitchenScore(priority: number, queuedAtMs: number): number {
   return priority * TIME_SPAN + (TIME_SPAN - 1 - queuedAtMs);
@@ -34,7 +34,7 @@ export function fromKitchenScore(score: number): { priority: number; queuedAtMs:
 }
 
 /**
- * The seed's `KitchenQueueService`: a sorted-set priority queue (`kitchen_queue`) and a hash of the
+ * The kitchen queue: a sorted-set priority queue (`kitchen_queue`) and a hash of the
  * orders being cooked (`kitchen_processing`, order id → ticket).
  *
  * The member is the order id, so queueing an order twice keeps one entry (a retried "notify
@@ -71,14 +71,14 @@ export class KitchenQueueService {
    * Takes the next order for a station and records it as being cooked there; `null` when the
    * queue is empty.
    *
-   * The seed took a distributed lock around ZRANGE + ZREM so that two stations would not take the
-   * same order. ZPOPMAX does both in one command, and Redis runs every command atomically: two
+   * No distributed lock around ZRANGE + ZREM is needed to keep two stations from taking the same
+   * order: ZPOPMAX does both in one command, and Redis runs every command atomically: two
    * stations calling it at once get two different orders (or one gets nothing), without a lock —
    * one round trip instead of five (acquire, ZRANGE, ZREM, HSET, release), no lock key serializing
    * every station, and no window in which an expired lease lets a second station in between the
    * ZRANGE and the ZREM. The HSET that follows is not part of that atomic step; a crash between
    * the two loses the ticket (not the order, whose status is still `queued`), exactly like a crash
-   * between the seed's ZREM and HSET; `requeue()` puts a ticket back when a station gives it up.
+   * between a ZREM and an HSET; `requeue()` puts a ticket back when a station gives it up.
    */
   async getNextOrder(kitchenStationId: string): Promise<KitchenTicket | null> {
     const [next] = await this.#cache.zpopmax<string>(KitchenQueueService.QUEUE_KEY);

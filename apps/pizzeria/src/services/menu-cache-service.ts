@@ -6,7 +6,7 @@ import type { CachePerformanceMonitor } from './cache-performance-monitor.js';
 
 /** Options of {@link MenuCacheService}. */
 export interface MenuCacheServiceOptions {
-  /** How long a cached item lives (the seed's `ttl_hours=24`). */
+  /** How long a cached item lives (default 24 hours). */
   readonly ttl?: Duration;
   /** Receives a hit or a miss per lookup. */
   readonly monitor?: CachePerformanceMonitor;
@@ -15,7 +15,7 @@ export interface MenuCacheServiceOptions {
 const ITEM_NAMESPACE = 'menu:item';
 
 /**
- * The seed's `MenuCacheService`: cache-aside over the SQL menu, on a `HybridCache` (`@forno/cache`):
+ * Menu items cached aside the SQL menu, on a `HybridCache` (`@forno/cache`):
  * the menu is the hot read, so items are answered from memory (L1) and Redis (L2), and a miss
  * runs one database query however many requests wait for it. Writes to the menu invalidate the
  * item in every process's L1 through the cache's bus. Items live under `menu:item:<id>`.
@@ -42,7 +42,7 @@ export class MenuCacheService {
     return `${ITEM_NAMESPACE}:${itemId}`;
   }
 
-  /** Caches an item (the seed's `cache_menu_item`), in every process. */
+  /** Caches an item, in every process. */
   async cacheMenuItem(itemId: string, item: MenuItem, ttl: Duration = this.#ttl): Promise<void> {
     await this.#items.set(itemId, item, { ttl });
   }
@@ -76,8 +76,7 @@ export class MenuCacheService {
   }
 
   /**
-   * Drops one item from the cache, or every item when `itemId` is omitted (the seed's
-   * `invalidate_menu_cache`), in Redis and in every process's memory. Returns how many keys Redis
+   * Drops one item from the cache, or every item when `itemId` is omitted, in Redis and in every process's memory. Returns how many keys Redis
    * deleted.
    */
   async invalidateMenuCache(itemId?: string): Promise<number> {

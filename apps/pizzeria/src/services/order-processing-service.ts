@@ -37,7 +37,7 @@ export interface OrderProcessingDependencies {
 
 /** Options of {@link OrderProcessingService}. */
 export interface OrderProcessingOptions {
-  /** Lease of an order lock (the seed's 30 s); renewed while held. */
+  /** Lease of an order lock (default 30 s); renewed while held. */
   readonly orderLockTimeout?: Duration;
   /** How long to wait for a lock before giving up (default `'10s'`). */
   readonly lockWaitTimeout?: Duration;
@@ -76,7 +76,7 @@ export class OrderStateError extends PizzeriaError {
 }
 
 /**
- * The seed's `OrderProcessingService`: orders are processed under a per-order distributed lock,
+ * Order processing: orders are processed under a per-order distributed lock,
  * and stock is changed under a per-ingredient lock (by {@link InventoryService}).
  *
  * - **Processed once.** The status check happens under the order lock, so a second
@@ -112,7 +112,7 @@ export class OrderProcessingService {
     this.#newOrderId = options.newOrderId ?? randomUUID;
   }
 
-  /** Lock key of an order (the seed's `mario_pizzeria:order_lock:<id>`). */
+  /** Lock key of an order (`order_lock:<id>`, under the `mario_pizzeria:` prefix). */
   static orderLockKeyOf(orderId: string): string {
     return `order_lock:${orderId}`;
   }
@@ -155,7 +155,7 @@ export class OrderProcessingService {
 
   /**
    * Processes a pending order: reserves its ingredients, marks it `queued` and queues it for the
-   * kitchen (the seed's `process_order_safely`). Idempotent: see the class comment.
+   * kitchen. Idempotent: see the class comment.
    */
   async processOrderSafely(orderId: string): Promise<ProcessResult> {
     await using lock = await this.#acquire(OrderProcessingService.orderLockKeyOf(orderId), this.#orderLock);
@@ -203,8 +203,7 @@ export class OrderProcessingService {
   }
 
   /**
-   * Changes an ingredient's stock under its inventory lock (the seed's
-   * `coordinate_inventory_update`); see {@link InventoryService.coordinateInventoryUpdate}.
+   * Changes an ingredient's stock under its inventory lock; see {@link InventoryService.coordinateInventoryUpdate}.
    */
   coordinateInventoryUpdate(ingredientId: string, quantityChange: number): Promise<number> {
     return this.#deps.inventory.coordinateInventoryUpdate(ingredientId, quantityChange);

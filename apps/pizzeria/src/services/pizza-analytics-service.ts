@@ -2,9 +2,9 @@ import { type CacheRepository, type Clock, type Duration, systemClock } from '@f
 
 /** Options of {@link PizzaAnalyticsService}. */
 export interface PizzaAnalyticsServiceOptions {
-  /** How many pizzas the popularity ranking keeps (default 50, as the seed). */
+  /** How many pizzas the popularity ranking keeps (default 50). */
   readonly keepTop?: number;
-  /** Lifetime of an hourly histogram (default `'7d'`, as the seed). */
+  /** Lifetime of an hourly histogram (default `'7d'`). */
   readonly hourlyTtl?: Duration;
   readonly clock?: Clock;
 }
@@ -16,7 +16,7 @@ export interface PizzaPopularity {
 }
 
 /**
- * The seed's `PizzaAnalyticsService`: popularity in a sorted set trimmed to the top 50, and orders
+ * Pizza analytics: popularity in a sorted set trimmed to the top 50, and orders
  * per hour in one hash per (UTC) day that expires after a week.
  */
 export class PizzaAnalyticsService {

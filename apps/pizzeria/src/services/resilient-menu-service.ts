@@ -16,20 +16,20 @@ export interface SourcedMenuItem {
 
 /** Options of {@link ResilientMenuService}. */
 export interface ResilientMenuServiceOptions {
-  /** Lifetime of a cached menu (default `'6h'`, as the seed). */
+  /** Lifetime of a cached menu (default `'6h'`). */
   readonly ttl?: Duration;
   readonly monitor?: CachePerformanceMonitor;
   /** The circuit breaker guarding Redis, reported by `circuitState`. */
   readonly breaker?: { readonly state: CircuitState };
 }
 
-/** The seed's popular menus, pre-loaded by {@link ResilientMenuService.warmFallbackCache}. */
+/** The popular menus, pre-loaded by {@link ResilientMenuService.warmFallbackCache}. */
 export const POPULAR_MENUS: readonly string[] = ['margherita', 'pepperoni', 'quattro_stagioni'];
 
 /**
- * The seed's `ResilientMenuService`, on a `HybridCache` whose L2 is a `ResilientCacheRepository`
- * (retry → circuit breaker → timeout): the hybrid cache's fail-safe replaces the seed's hand-written
- * try/except and `fallback_cache` dict. A menu is answered from memory or Redis (`cache`); when
+ * Menus that survive outages, on a `HybridCache` whose L2 is a `ResilientCacheRepository`
+ * (retry → circuit breaker → timeout): the hybrid cache's fail-safe serves the last good value, no
+ * hand-written fallback dictionary. A menu is answered from memory or Redis (`cache`); when
  * Redis is down, from memory; when the database fails too (or is slow), from the last value kept
  * for the grace period (`fallback`); otherwise from the database, once however many requests wait
  * (`database`). Menus live under `resilient_menu:<id>`.

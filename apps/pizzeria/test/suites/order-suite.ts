@@ -161,7 +161,7 @@ export function orderSuite(ctx: SuiteContext): void {
       expect(await stale.release()).toBe(false);
     });
 
-    it('turns an inventory lock it cannot get in time into the seed ConcurrentUpdateError', async () => {
+    it('turns an inventory lock it cannot get in time into a ConcurrentUpdateError', async () => {
       const fixture = await ctx.create({ lockWaitTimeout: '150ms' });
       try {
         const key = InventoryService.lockKeyOf('garlic');

@@ -7,7 +7,7 @@ import { expectTtlNear, ms, rejectionOf } from './expectations.js';
 /** CustomerSessionService: hash per customer, 4 h TTL renewed by cart updates. */
 export function sessionSuite(ctx: SuiteContext): void {
   describe('CustomerSessionService', () => {
-    it('stores a session as a hash with the seed field names, for 4 hours', async () => {
+    it('stores a session as a hash with snake_case field names, for 4 hours', async () => {
       const { services, repository, clock } = ctx.fixture();
       const session = await services.sessions.createCustomerSession('c1', {
         cartItems: [{ menuItemId: 'margherita', quantity: 2 }],

@@ -13,6 +13,12 @@ export interface CommandRetry<C> {
   readonly budgetMs: number;
   /** Called with the connection an operation used when it ran out of time (a driver may refresh its slot map). */
   readonly onTimeout?: ((client: C) => void) | undefined;
+  /**
+   * Called with the connection an attempt used when it failed with `CacheUnavailableError` (before
+   * any retry): a driver whose client does not notice a dead Cluster node by itself refreshes its
+   * slot map here, so the retry goes to the promoted replica.
+   */
+  readonly onUnavailable?: ((client: C) => void) | undefined;
 }
 
 /** One command sent on a client of the pool, as a driver writes it: `(c) => c.get(key)`. */
@@ -56,7 +62,9 @@ export class CommandRunner<C> {
   constructor(clients: readonly C[], driver: CommandRunnerDriver<C>) {
     this.#clients = clients;
     this.#retry = driver;
-    this.#attempt = driver.attempt ?? send;
+    const attempt = driver.attempt;
+    this.#attempt =
+      attempt === undefined ? send : (client, command) => send(client, (c) => attempt(c, command));
   }
 
   /** The next connection of the pool, round-robin. */
@@ -151,6 +159,7 @@ export class CommandRunner<C> {
       const failed = (error: unknown) => {
         if (settled) return;
         const cacheError = this.#retry.toCacheError(error);
+        if (CacheUnavailableError.is(cacheError)) this.#retry.onUnavailable?.(client);
         const delay =
           retrying && CacheUnavailableError.is(cacheError) ? this.#retryDelay(++retry, started) : -1;
         if (delay < 0) {

@@ -21,7 +21,7 @@ export interface RedisTlsConfig {
 }
 
 /**
- * The seed's `retry_policy`. It drives the reconnect backoff, and retries of idempotent commands
+ * The driver's retry policy. It drives the reconnect backoff, and retries of idempotent commands
  * only (never `incrby`, `lpush`, `zpopmin`...), always within the command's `commandTimeout` budget.
  */
 export interface RedisRetryPolicyConfig extends BackoffOptions {
@@ -71,8 +71,8 @@ export interface RedisSentinelConfig {
 }
 
 /**
- * Configuration of a Redis driver's repository (`RedisRepository`, `NodeRedisRepository`): the
- * seed's `RedisConfig` in TypeScript. Every field is
+ * Configuration of a Redis driver's repository (`RedisRepository`, `NodeRedisRepository`): host,
+ * credentials, timeouts, pool, retry policy, metrics, serializer, Cluster or Sentinel. Every field is
  * validated before connecting; a bad field gets an `InvalidConfigError` naming it.
  */
 export interface RedisRepositoryConfig {

@@ -100,3 +100,21 @@ export function combineSets<M extends Uint8Array>(
         );
   return [...result.values()];
 }
+
+/**
+ * MGET over keys of any hash slots: one MGET per slot (`send` gets each slot's keys), at most 256
+ * in flight, the replies put back in the order of `keys`. Both drivers' Cluster `mget`.
+ */
+export async function mgetBySlot<V>(
+  keys: readonly string[],
+  send: (group: readonly string[]) => Promise<ReadonlyArray<V | null>>,
+): Promise<Array<V | null>> {
+  const out = new Array<V | null>(keys.length).fill(null);
+  await inFlightLimited(groupBySlot(keys), async ({ keys: group, positions }) => {
+    const replies = await send(group);
+    replies.forEach((reply, i) => {
+      out[positions[i]!] = reply;
+    });
+  });
+  return out;
+}

@@ -1,4 +1,4 @@
-import { type Duration, parseTtl } from '../duration.js';
+import type { Duration } from '../duration.js';
 import {
   EntityExistsError,
   EntityNotFoundError,
@@ -6,12 +6,16 @@ import {
   InvalidConfigError,
 } from '../errors.js';
 import { escapeGlob } from '../glob.js';
+import { assertKnownOptions, functionOption, integerOption, ttlOption } from '../options.js';
 import type { CacheRepository } from '../repository/cache-repository.js';
 import { assertNonEmptyString } from '../validation.js';
 import type { Repository } from './repository.js';
 
 /** Separates the entity name from the id in keys; entity names cannot contain it. */
 const SEPARATOR = ':';
+
+const OWNER = 'CacheEntityRepository';
+const OPTIONS = { entityName: 'string', getId: 'function', ttl: 'any', batchSize: 'any' } as const;
 
 /** Options of {@link CacheEntityRepository}. */
 export interface CacheEntityRepositoryOptions<TEntity, TKey> {
@@ -43,30 +47,28 @@ export class CacheEntityRepository<TEntity, TKey extends string | number = strin
   readonly #batchSize: number;
 
   constructor(cache: CacheRepository, options: CacheEntityRepositoryOptions<TEntity, TKey>) {
-    if (typeof options?.entityName !== 'string' || options.entityName.length === 0) {
-      throw new InvalidConfigError('entityName', 'expected a non-empty string');
+    if (options === undefined)
+      throw new InvalidConfigError('options', `${OWNER} needs an options object with entityName`);
+    assertKnownOptions(options, OPTIONS, OWNER);
+    if (typeof options.entityName !== 'string' || options.entityName.length === 0) {
+      throw new InvalidConfigError('options.entityName', `${OWNER} needs a non-empty string`);
     }
     if (options.entityName.includes(SEPARATOR)) {
       throw new InvalidConfigError(
-        'entityName',
+        'options.entityName',
         `cannot contain "${SEPARATOR}", which separates the name from the id in keys`,
       );
     }
-    const batchSize = options.batchSize ?? 250;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-      throw new InvalidConfigError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
-    }
     this.#cache = cache;
     this.#namespace = `${options.entityName}${SEPARATOR}`;
-    this.#getId = options.getId ?? ((entity) => (entity as { id: TKey }).id);
-    try {
-      this.#ttl = options.ttl === undefined ? undefined : parseTtl(options.ttl, 'ttl');
-    } catch (error) {
-      throw new InvalidConfigError('ttl', (error as Error).message.replace(/^Invalid ttl: /, ''), {
-        cause: error,
-      });
-    }
-    this.#batchSize = batchSize;
+    this.#getId = functionOption(
+      options.getId,
+      'getId',
+      (entity: TEntity) => (entity as { id: TKey }).id,
+      OWNER,
+    );
+    this.#ttl = ttlOption(options.ttl, 'ttl', OWNER);
+    this.#batchSize = integerOption(options.batchSize, 'batchSize', 1, 250, OWNER);
   }
 
   async contains(id: TKey): Promise<boolean> {

@@ -53,3 +53,13 @@ export interface PubSubCommands {
   /** Calls `listener` for each message on `channel` until the returned function is called. */
   subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe>;
 }
+
+/**
+ * What `@forno/lock` needs of a backend, and nothing more: the lock primitives, pub/sub to wake
+ * waiters on a release, and the key prefix (release announcements carry full key names). Every
+ * `CacheRepository` is a `LockBackend`; a backend that offers only locks can implement just this.
+ */
+export interface LockBackend extends LockPrimitives, PubSubCommands {
+  /** Prefix prepended to every key and channel. */
+  readonly keyPrefix: string;
+}

@@ -1,4 +1,4 @@
-import { assertOptions, InvalidArgumentError, InvalidConfigError } from '@forno/core';
+import { assertKnownOptions, InvalidArgumentError, InvalidConfigError } from '@forno/core';
 import type { Attributes, Meter, Observable, ObservableResult } from '@opentelemetry/api';
 import type { CacheMetrics } from '../cache-metrics.js';
 import type { MetricDescriptor } from '../metric-types.js';
@@ -47,7 +47,7 @@ export function registerOpenTelemetryMetrics(
   if (typeof metrics?.onEvent !== 'function' || typeof metrics.onFamilyCreated !== 'function') {
     throw new InvalidArgumentError('metrics', 'expected a CacheMetrics');
   }
-  assertOptions(options, { meter: 'any', attributes: 'any' });
+  assertKnownOptions(options, { meter: 'any', attributes: 'any' });
   const meter = options?.meter;
   if (typeof meter?.createHistogram !== 'function') {
     throw new InvalidConfigError('meter', 'expected an OpenTelemetry Meter');

@@ -1,4 +1,4 @@
-import { assertOptions, InvalidArgumentError, InvalidConfigError } from '@forno/core';
+import { assertKnownOptions, InvalidArgumentError, InvalidConfigError } from '@forno/core';
 import type { Metric, Registry } from 'prom-client';
 import type { CacheMetrics } from '../cache-metrics.js';
 import { assertLabels } from '../labels.js';
@@ -50,7 +50,7 @@ export function registerPrometheusMetrics(
   if (typeof metrics?.snapshot !== 'function' || typeof metrics.onFamilyCreated !== 'function') {
     throw new InvalidArgumentError('metrics', 'expected a CacheMetrics');
   }
-  assertOptions(options, { registry: 'any', labels: 'any' });
+  assertKnownOptions(options, { registry: 'any', labels: 'any' });
   const registry = options?.registry;
   if (typeof registry?.registerMetric !== 'function' || typeof registry.getSingleMetric !== 'function') {
     throw new InvalidConfigError('registry', 'expected a prom-client Registry');

@@ -1,6 +1,5 @@
-import { toSerializationError } from '@forno/core';
+import { assertKnownOptions, toSerializationError } from '@forno/core';
 import type { Codec, CodecSerializer } from '../codec.js';
-import { assertConfig } from '../options.js';
 import { assertPayloadSize, maxPayloadBytesOption } from '../payload-size.js';
 import { decodeJsonOrRaw } from '../plain-fallback.js';
 import { COMPRESSION_IDS, writeFrame } from '../wire-format.js';
@@ -42,7 +41,7 @@ export class MsgpackSerializer implements CodecSerializer {
   readonly #reader: WireReader;
 
   constructor(options: MsgpackSerializerOptions = {}) {
-    assertConfig(options, OPTIONS);
+    assertKnownOptions(options, OPTIONS);
     this.maxPayloadBytes = maxPayloadBytesOption(options.maxPayloadBytes);
     this.codec = createMsgpackCodec();
     this.#reader = new WireReader({

@@ -76,8 +76,17 @@ export function entityContract(ctx: ContractContext): void {
     );
     // The separator of the key layout `<entityName>:<id>`: a name holding it could collide.
     expect(() => new CacheEntityRepository(ctx.repo(), { entityName: 'order:refund' })).toThrow(
-      expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'entityName' }),
+      expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'options.entityName' }),
     );
+    expect(() => new CacheEntityRepository(ctx.repo(), { entityName: 'order', batchSize: 0 })).toThrow(
+      expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'options.batchSize' }),
+    );
+    expect(() => new CacheEntityRepository(ctx.repo(), { entityName: 'order', ttl: -1 })).toThrow(
+      expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'options.ttl' }),
+    );
+    expect(
+      () => new CacheEntityRepository(ctx.repo(), { entityName: 'order', entity: 'x' } as never),
+    ).toThrow(expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'options.entity' }));
     await expect(orders().get('')).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
     await expect(orders().add(null as never)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
   });

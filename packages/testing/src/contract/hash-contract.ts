@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { ContractContext } from './contract-context.js';
 
-/** Hash commands, following the seed's customer sessions. */
+/** Hash commands, exercised the way a customer-session store uses them. */
 export function hashContract(ctx: ContractContext): void {
   it('hset stores serialized fields; hgetall returns them deserialized', async () => {
     const repo = ctx.repo();
@@ -51,7 +51,7 @@ export function hashContract(ctx: ContractContext): void {
     expect(await repo.hdel('h', 'a')).toBe(0);
   });
 
-  it('hincrby counts per field like the seed analytics hourly hash', async () => {
+  it('hincrby counts per field, like an hourly analytics hash', async () => {
     const repo = ctx.repo();
     expect(await repo.hincrby('hourly', '12', 1)).toBe(1);
     expect(await repo.hincrby('hourly', '12', 1)).toBe(2);

@@ -8,3 +8,7 @@ export {
   type CacheRepositoryContractOptions,
   describeCacheRepositoryContract,
 } from './describe-cache-repository-contract.js';
+export {
+  describeContractOnRedisServer,
+  type RedisServerContractOptions,
+} from './describe-contract-on-redis-server.js';

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { type ContractContext, sortedCopy } from './contract-context.js';
 
-/** Set commands, following the seed's customer segmentation. */
+/** Set commands, exercised the way customer segmentation uses them. */
 export function setContract(ctx: ContractContext): void {
   it('sadd counts new members; smembers, sismember and scard read them', async () => {
     const repo = ctx.repo();
@@ -62,7 +62,7 @@ export function setContract(ctx: ContractContext): void {
     expect(sortedCopy(await repo.sdiff(['segment:a', 'segment:c']))).toEqual(vs([1, 2]));
   });
 
-  it('sunionstore and sinterstore write the result and return its size (the seed campaign)', async () => {
+  it('sunionstore and sinterstore write the result and return its size (a campaign audience)', async () => {
     const repo = ctx.repo();
     const v = ctx.value;
     await repo.sadd('{seg}:vip', v('c1'), v('c2'));

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { ContractContext } from './contract-context.js';
 
-/** Sorted-set commands, following the seed's kitchen queue and pizza analytics. */
+/** Sorted-set commands, exercised the way a kitchen queue and a popularity board use them. */
 export function sortedSetContract(ctx: ContractContext): void {
   it('zadd adds members with scores; zrange and zrevrange return them in order', async () => {
     const repo = ctx.repo();
@@ -110,7 +110,7 @@ export function sortedSetContract(ctx: ContractContext): void {
     expect(await repo.zrangebyscore('z', 6, 9)).toEqual([]);
   });
 
-  it('zincrby and zremrangebyrank keep the top entries (the seed popularity board)', async () => {
+  it('zincrby and zremrangebyrank keep the top entries (a popularity board)', async () => {
     const repo = ctx.repo();
     const v = ctx.value;
     expect(await repo.zincrby('popularity', 1, v('margherita'))).toBe(1);

@@ -1,4 +1,5 @@
 import {
+  assertKnownOptions,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
@@ -34,15 +35,15 @@ export interface InMemoryCacheRepositoryOptions {
   readonly metricsPrefix?: string;
 }
 
-const OPTION_NAMES = new Set([
-  'keyPrefix',
-  'serializer',
-  'store',
-  'clock',
-  'allowFlush',
-  'enableMetrics',
-  'metricsPrefix',
-]);
+const OPTIONS = {
+  keyPrefix: 'string',
+  serializer: 'object',
+  store: 'object',
+  clock: 'object',
+  allowFlush: 'boolean',
+  enableMetrics: 'boolean',
+  metricsPrefix: 'string',
+} as const;
 
 /**
  * The whole `CacheRepository` in memory, with Redis semantics: TTLs on an injectable clock,
@@ -59,11 +60,9 @@ export class InMemoryCacheRepository extends BaseCacheRepository implements Cach
   readonly #metrics: CacheMetrics | undefined;
 
   constructor(options: InMemoryCacheRepositoryOptions = {}) {
-    for (const name of Object.keys(options)) {
-      if (!OPTION_NAMES.has(name)) throw new InvalidConfigError(name, 'unknown option');
-    }
+    assertKnownOptions(options, OPTIONS, 'InMemoryCacheRepository');
     if (options.store !== undefined && options.clock !== undefined) {
-      throw new InvalidConfigError('clock', 'give the clock to the shared InMemoryStore instead');
+      throw new InvalidConfigError('options.clock', 'give the clock to the shared InMemoryStore instead');
     }
     const serializer = options.serializer ?? new JsonSerializer();
     const store =

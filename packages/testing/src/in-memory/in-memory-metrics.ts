@@ -4,8 +4,13 @@ import {
   type ConnectionStatus,
   InvalidConfigError,
 } from '@forno/core';
-import { instrumentRepository } from '@forno/core/backend';
-import { buildPerformanceSummary, CacheMetrics, INSTRUMENTS, type PerformanceSummary } from '@forno/metrics';
+import {
+  buildPerformanceSummary,
+  type CacheMetrics,
+  INSTRUMENTS,
+  type PerformanceSummary,
+  recordRepositoryMetrics,
+} from '@forno/metrics';
 import type { InMemoryStore } from './in-memory-store.js';
 
 /**
@@ -26,16 +31,7 @@ export function createInMemoryMetrics(
     throw new InvalidConfigError('metricsPrefix', 'expected a string');
   }
   if (enableMetrics !== true) return undefined;
-  let metrics: CacheMetrics;
-  try {
-    metrics = new CacheMetrics({ prefix: metricsPrefix ?? 'forno' });
-  } catch (error) {
-    throw new InvalidConfigError('metricsPrefix', 'expected letters, digits and _, starting with a letter', {
-      cause: error,
-    });
-  }
-  instrumentRepository(repository, events);
-  metrics.attach(events);
+  const metrics = recordRepositoryMetrics(repository, events, metricsPrefix ?? 'forno');
   // The fake is usable at once, without connect(): its one "connection" starts ready.
   metrics.setGauge(INSTRUMENTS.activeConnections.name, 1);
   return metrics;

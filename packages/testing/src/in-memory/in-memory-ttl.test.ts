@@ -93,10 +93,10 @@ describe('TTL with an injected ManualClock', () => {
     const clock = new ManualClock();
     const repo = new InMemoryCacheRepository({ clock });
     expect(() => new InMemoryCacheRepository({ store: repo.store, clock })).toThrow(
-      expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'clock' }),
+      expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'options.clock' }),
     );
     expect(() => new InMemoryCacheRepository({ keyprefix: 'x' } as never)).toThrow(
-      expect.objectContaining({ code: 'E_INVALID_CONFIG' }),
+      expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: 'options.keyprefix' }),
     );
   });
 });

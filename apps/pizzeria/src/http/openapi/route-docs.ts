@@ -115,7 +115,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   'GET /stats': {
     tag: 'system',
-    summary: "The seed's performance summary, plus lookups, locks, circuit and fallbacks",
+    summary: 'Performance summary: operations, hit ratio, lookups, locks, circuit and fallbacks',
     responses: { 200: { description: 'the summary', example: STATS } },
   },
   'GET /metrics': {

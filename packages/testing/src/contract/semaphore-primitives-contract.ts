@@ -1,19 +1,13 @@
-import { type CacheRepository, InvalidArgumentError, WrongTypeError } from '@forno/core';
+import { InvalidArgumentError, WrongTypeError } from '@forno/core';
 import { expect, it } from 'vitest';
-
-/** What the semaphore primitives contract needs from a backend. */
-export interface SemaphoreContractContext {
-  /** A repository with a fresh key prefix for the current test. */
-  repo(): CacheRepository;
-  /** Lets `ms` pass on the server's clock (a manual clock for the fake, real sleep for Redis). */
-  advanceTime(ms: number): Promise<void>;
-}
+import type { ContractContext } from './contract-context.js';
 
 /**
- * Contract of `acquireSemaphore` / `releaseSemaphore` / `extendSemaphore`, run against the fake,
- * a standalone Redis and a Cluster, so the Lua scripts and the fake cannot drift apart.
+ * The counting-semaphore primitives (`acquireSemaphore` / `releaseSemaphore` / `extendSemaphore`)
+ * that `DistributedSemaphore` is built on: part of the contract every backend runs, so the Lua
+ * scripts, the fake and a third-party backend cannot drift apart.
  */
-export function semaphorePrimitivesContract(ctx: SemaphoreContractContext): void {
+export function semaphorePrimitivesContract(ctx: ContractContext): void {
   it('grants up to limit holders, then refuses and says when the soonest lease ends', async () => {
     const repo = ctx.repo();
     expect(await repo.acquireSemaphore('ovens', 'a', 2, 10_000)).toEqual({ acquired: true, holders: 1 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { NodeRedisRepository } from './node-redis-repository.js';
+
+const argumentOf = (create: () => unknown): string | undefined => {
+  try {
+    create();
+  } catch (error) {
+    return (error as { argument?: string }).argument;
+  }
+  return undefined;
+};
+
+describe('NodeRedisRepository configuration', () => {
+  it('is validated by the same resolver as the ioredis driver: the bad field is named', () => {
+    expect(argumentOf(() => new NodeRedisRepository({ port: 0 }))).toBe('port');
+    expect(argumentOf(() => new NodeRedisRepository({ commandTimeout: 'soon' as never }))).toBe(
+      'commandTimeout',
+    );
+    expect(argumentOf(() => new NodeRedisRepository({ retryPolicy: { retries: -1 } }))).toBe(
+      'retryPolicy.retries',
+    );
+    expect(argumentOf(() => new NodeRedisRepository({ bogus: 1 } as never))).toBe('bogus');
+  });
+
+  it('rejects what it does not support instead of ignoring it', () => {
+    expect(argumentOf(() => new NodeRedisRepository({ enableMetrics: true }))).toBe('enableMetrics');
+    expect(
+      argumentOf(
+        () => new NodeRedisRepository({ cluster: { nodes: ['127.0.0.1:7000'], readFallback: 'replicas' } }),
+      ),
+    ).toBe('cluster.readFallback');
+  });
+
+  it('offers server-assisted invalidation on a standalone server only, and says how to turn it on', () => {
+    expect(
+      argumentOf(
+        () => new NodeRedisRepository({ sentinel: { sentinels: ['h:1'], name: 'm' } }, { tracking: true }),
+      ),
+    ).toBe('options.tracking');
+    expect(
+      argumentOf(() => new NodeRedisRepository({ cluster: { nodes: ['h:1'] } }, { tracking: true })),
+    ).toBe('options.tracking');
+    expect(argumentOf(() => new NodeRedisRepository({}, { tracking: 'yes' as never }))).toBe(
+      'options.tracking',
+    );
+    expect(argumentOf(() => new NodeRedisRepository({}).onInvalidate(() => {}))).toBe('tracking');
+  });
+
+  it('takes only wrapping options next to an existing client', () => {
+    const client = { sendCommand() {}, connect() {}, close() {}, on() {}, isOpen: false } as never;
+    expect(argumentOf(() => new NodeRedisRepository(client, { host: 'x' } as never))).toBe('options.host');
+    expect(argumentOf(() => new NodeRedisRepository({}, { keyPrefix: 'a:' } as never))).toBe(
+      'options.keyPrefix',
+    );
+    const wrapped = new NodeRedisRepository(client, { keyPrefix: 'app:', commandTimeout: '2s' });
+    expect(wrapped.keyPrefix).toBe('app:');
+    expect(wrapped.config.commandTimeoutMs).toBe(2_000);
+    expect(wrapped.status).toBe('disconnected');
+  });
+});
