@@ -18,7 +18,7 @@ function argumentOf(run: () => unknown): string | undefined {
 }
 
 describe('misuse: typed errors naming the field, before anything is sent', () => {
-  it('constructor options: InvalidConfigError naming the option', () => {
+  it('constructor options: InvalidConfigError naming options.<field>', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ ttl: 'soon' }, 'ttl'],
       [{ ttl: 0 }, 'ttl'],
@@ -52,7 +52,7 @@ describe('misuse: typed errors naming the field, before anything is sent', () =>
         thrown = error;
       }
       expect(InvalidConfigError.is(thrown), `${JSON.stringify(options)}`).toBe(true);
-      expect((thrown as InvalidConfigError).argument).toBe(field);
+      expect((thrown as InvalidConfigError).argument).toBe(`options.${field}`);
     }
     expect(() => new HybridCache(null as never)).toThrow(InvalidConfigError);
   });

@@ -168,8 +168,7 @@ export function tagsOf(value: unknown, argument: string, kind: Kind): readonly s
 
 /**
  * Applies `input` over `base`, validating every field: per-call options throw
- * `InvalidArgumentError` naming `options.<field>`, constructor options `InvalidConfigError` naming
- * the field. Unknown fields are refused (a typo like `tll` would otherwise be ignored).
+ * `InvalidArgumentError`, constructor options `InvalidConfigError`, both naming `options.<field>`. Unknown fields are refused (a typo like `tll` would otherwise be ignored).
  */
 export function resolveEntryOptions(
   input: unknown,
@@ -178,13 +177,9 @@ export function resolveEntryOptions(
   known: ReadonlySet<string> = ENTRY_NAMES,
 ): ResolvedEntryOptions {
   if (input === undefined) return base;
-  const at = (name: string) => (kind === 'config' ? name : `options.${name}`);
+  const at = (name: string) => `options.${name}`;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw error(
-      kind,
-      kind === 'config' ? 'options' : 'options',
-      `expected an object, got ${describeValue(input)}`,
-    );
+    throw error(kind, 'options', `expected an object, got ${describeValue(input)}`);
   }
   const out = { ...base } as { -readonly [K in keyof ResolvedEntryOptions]: ResolvedEntryOptions[K] };
   for (const name in input) {

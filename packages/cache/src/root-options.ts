@@ -25,7 +25,7 @@ export function resolveCacheOptions(options: HybridCacheOptions): {
   }
   const defaults = resolveEntryOptions(options, ENTRY_DEFAULTS, 'config', CONSTRUCTOR_NAMES);
   const namespace = options.namespace ?? 'cache';
-  assertNamespace(namespace, 'namespace', 'config');
+  assertNamespace(namespace, 'options.namespace', 'config');
   const repository = options.repository;
   if (repository !== undefined) {
     const repo = repository as Partial<typeof repository> | null;
@@ -35,7 +35,7 @@ export function resolveCacheOptions(options: HybridCacheOptions): {
       typeof repo.mget !== 'function'
     ) {
       throw new InvalidConfigError(
-        'repository',
+        'options.repository',
         `expected a CacheRepository, got ${describeValue(repository)}`,
       );
     }
@@ -43,20 +43,21 @@ export function resolveCacheOptions(options: HybridCacheOptions): {
       serializerCodec(repository.serializer).encode({ v: [1], c: 0 });
     } catch (error) {
       throw new InvalidConfigError(
-        'repository',
+        'options.repository',
         `its serializer (${repository.serializer?.name}) cannot store objects; the cache keeps each value with its metadata (use JSON or MessagePack)`,
         { cause: error },
       );
     }
   }
   if (defaults.stampede === 'distributed' && repository === undefined) {
-    throw new InvalidConfigError('stampede', "'distributed' needs a repository to lock on");
+    throw new InvalidConfigError('options.stampede', "'distributed' needs a repository to lock on");
   }
   const clock = options.clock ?? systemClock;
-  if (typeof clock?.now !== 'function') throw new InvalidConfigError('clock', 'expected a Clock with now()');
+  if (typeof clock?.now !== 'function')
+    throw new InvalidConfigError('options.clock', 'expected a Clock with now()');
   const invalidation = options.invalidation;
   if (invalidation !== undefined && typeof invalidation?.subscribe !== 'function') {
-    throw new InvalidConfigError('invalidation', 'expected an InvalidationSource with subscribe()');
+    throw new InvalidConfigError('options.invalidation', 'expected an InvalidationSource with subscribe()');
   }
   return {
     defaults,
@@ -69,7 +70,7 @@ export function resolveCacheOptions(options: HybridCacheOptions): {
       tagRetentionMs:
         options.tagRetention === undefined
           ? TAG_RETENTION_MS
-          : durationOf(options.tagRetention, 'tagRetention', 'config', true),
+          : durationOf(options.tagRetention, 'options.tagRetention', 'config', true),
       clock,
     },
   };
@@ -79,21 +80,23 @@ function resolveL1(l1: HybridCacheOptions['l1']): RootSettings['l1'] {
   if (l1 === false) return undefined;
   if (l1 === undefined) return L1_DEFAULTS;
   if (l1 === null || typeof l1 !== 'object') {
-    throw new InvalidConfigError('l1', `expected an object or false, got ${describeValue(l1)}`);
+    throw new InvalidConfigError('options.l1', `expected an object or false, got ${describeValue(l1)}`);
   }
   for (const name of Object.keys(l1)) {
     if (name !== 'maxEntries' && name !== 'maxTtl')
-      throw new InvalidConfigError(`l1.${name}`, 'unknown option');
+      throw new InvalidConfigError(`options.l1.${name}`, 'unknown option');
   }
   const maxEntries = l1.maxEntries ?? L1_DEFAULTS.maxEntries;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw new InvalidConfigError(
-      'l1.maxEntries',
+      'options.l1.maxEntries',
       `expected an integer >= 1, got ${describeValue(maxEntries)}`,
     );
   }
   const maxTtlMs =
-    l1.maxTtl === undefined ? L1_DEFAULTS.maxTtlMs : durationOf(l1.maxTtl, 'l1.maxTtl', 'config', true);
+    l1.maxTtl === undefined
+      ? L1_DEFAULTS.maxTtlMs
+      : durationOf(l1.maxTtl, 'options.l1.maxTtl', 'config', true);
   return { maxEntries, maxTtlMs };
 }
 
@@ -103,13 +106,15 @@ function resolveBus(
 ): number | undefined {
   if (bus === false) return undefined;
   if (bus !== undefined && (bus === null || typeof bus !== 'object')) {
-    throw new InvalidConfigError('bus', `expected an object or false, got ${describeValue(bus)}`);
+    throw new InvalidConfigError('options.bus', `expected an object or false, got ${describeValue(bus)}`);
   }
   for (const name of Object.keys(bus ?? {})) {
-    if (name !== 'heartbeat') throw new InvalidConfigError(`bus.${name}`, 'unknown option');
+    if (name !== 'heartbeat') throw new InvalidConfigError(`options.bus.${name}`, 'unknown option');
   }
   const heartbeatMs =
-    bus?.heartbeat === undefined ? HEARTBEAT_MS : durationOf(bus.heartbeat, 'bus.heartbeat', 'config', true);
+    bus?.heartbeat === undefined
+      ? HEARTBEAT_MS
+      : durationOf(bus.heartbeat, 'options.bus.heartbeat', 'config', true);
   // A repository without pub/sub (a wrapper that does not forward it) has no bus: L1 then relies on l1.maxTtl.
   return typeof repository?.subscribe === 'function' && typeof repository.publish === 'function'
     ? heartbeatMs

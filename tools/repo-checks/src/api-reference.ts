@@ -73,6 +73,7 @@ export async function generateApiReference(out = API_REFERENCE_FOLDER): Promise<
     // Source links point at the repository named in the packages' metadata, whatever this checkout's
     // git remote is (a fresh CI clone's `origin` is a local path, which TypeDoc warns about).
     disableGit: true,
+    displayBasePath: REPOSITORY_ROOT,
     sourceLinkTemplate: `${REPOSITORY_URL}/blob/main/{path}#L{line}`,
   });
   app.logger.log = (message, level) => {
