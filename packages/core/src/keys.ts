@@ -100,13 +100,13 @@ function tagForSlot(slot: number): string {
 }
 
 /**
- * Name of the fencing counter kept beside a lock key (both full keys, prefix included). It always
+ * Name of the fencing key (the last fencing token) kept beside a lock key (both full keys, prefix included). It always
  * lands in the same Cluster hash slot as the lock key, so one script can touch both:
  * `a{tag}b` → `a{tag}b:fence`; `order_lock:1` → `{order_lock:1}:fence`. A key without a hash tag
- * that contains `}` (e.g. `a}b` or `x{}y`) cannot be wrapped in braces, so its counter gets a
- * computed tag of the same slot: `{<tag>}:fence:a}b`. Two lock keys may share a counter (`a` and
+ * that contains `}` (e.g. `a}b` or `x{}y`) cannot be wrapped in braces, so its fencing key gets a
+ * computed tag of the same slot: `{<tag>}:fence:a}b`. Two lock keys may share it (`a` and
  * `{a}` both use `{a}:fence`), which is harmless: each lock still sees its tokens increase.
- * The counter never expires: fencing tokens must keep increasing for the lifetime of the data.
+ * It expires with the lease: tokens follow the server clock, so they keep increasing without it.
  */
 export function fenceKeyOf(lockKey: string): string {
   if (hashTagOf(lockKey) !== undefined) return `${lockKey}:fence`;

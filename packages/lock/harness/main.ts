@@ -1,8 +1,8 @@
 /**
  * `pnpm --filter @forno/lock harness [--quick] [--workers N] [--no-persistence] [--node-redis]`: runs the
  * lock-safety harness and exits non-zero on any lost update or fence-order violation.
- * `--no-persistence` runs Redis without an append-only file, to show the audit catching fencing
- * counters that went backwards in the crash.
+ * `--no-persistence` runs Redis without an append-only file: the crash loses the fencing keys, and
+ * the audit shows tokens still increasing (they follow the server clock).
  */
 import { formatSafetyReport, runSafetyHarness } from './run-harness.js';
 

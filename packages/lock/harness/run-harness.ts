@@ -21,8 +21,8 @@ export interface SafetyHarnessOptions {
   /** How long a paused holder stays stopped, in ms (must exceed the lease). Default 3 × lease. */
   readonly pauseMs?: number;
   /**
-   * Run Redis with an fsync'd append-only file, so fencing counters survive the crash. Default
-   * `true`; `false` shows what the audit catches when they do not (tokens are issued twice).
+   * Run Redis with an fsync'd append-only file, so the fencing keys survive the crash. Default
+   * `true`; with `false` they are lost, and tokens still increase (they follow the server clock).
    */
   readonly persistence?: boolean;
   /** The Forno Redis driver the workers run on. Default `'ioredis'` (`@forno/redis-driver`). */
@@ -51,8 +51,8 @@ export interface SafetyReport {
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * The lock-safety harness: starts a redis-server with an fsync'd append-only file (fencing
- * counters must survive a restart), forks worker processes that increment a fenced counter under
+ * The lock-safety harness: starts a redis-server with an fsync'd append-only file (unless
+ * `persistence: false`), forks worker processes that increment a fenced counter under
  * `DistributedLock`, SIGSTOPs a holder right after its read for longer than its lease (then
  * SIGCONTs it), and separately crashes (SIGKILL) and restarts the redis-server mid-run. Returns
  * the audit.

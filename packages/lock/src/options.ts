@@ -37,10 +37,10 @@ export interface DistributedLockOptions {
   /** Emitter that receives `lock` events; share one between locks to observe them all. */
   readonly events?: CacheEventEmitter;
   /**
-   * Issue a fencing token with each grant (`DistributedLock` only). Default `true`. The counter
-   * behind it is a key that never expires, one per lock key: turn fencing off for locks over an
-   * unbounded key space (one lock per cache key, as `@forno/cache`'s stampede protection does),
-   * where the lock only saves work and protects no resource. `fencingToken` is then `0`.
+   * Issue a fencing token with each grant (`DistributedLock` only). Default `true`. Its last token
+   * is a key beside the lock that expires with the lease: turn fencing off where the lock only
+   * saves work and protects no resource (`@forno/cache`'s stampede protection), to skip that key.
+   * `fencingToken` is then `0`.
    */
   readonly fencing?: boolean;
 }

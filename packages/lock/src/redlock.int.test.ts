@@ -34,7 +34,7 @@ describe('Redlock on 3 standalone redis-servers', () => {
   it('acquires, extends and releases on every instance', async () => {
     const repos = await repositories('all:');
     const lock = await new DistributedLock(repos, 'oven', { timeout: '5s' }).acquire();
-    expect(lock.fencingTokens.filter((t) => t === 1).length).toBeGreaterThanOrEqual(2);
+    expect(lock.fencingTokens.filter((t) => t !== null && t > 0).length).toBeGreaterThanOrEqual(2);
     await lock.extend('10s');
     expect(await lock.release()).toBe(true);
     for (const repo of repos) expect(await repo.exists('oven')).toBe(false);
@@ -48,7 +48,7 @@ describe('Redlock on 3 standalone redis-servers', () => {
       const lock = await new DistributedLock(repos, 'oven', { timeout: '5s' }).acquire();
       // Decided at the quorum: no waiting for the frozen instance's 3 s command timeout.
       expect(performance.now() - started).toBeLessThan(2_000);
-      expect(lock.fencingTokens).toEqual([null, 1, 1]);
+      expect(lock.fencingTokens.map((t) => t !== null)).toEqual([false, true, true]);
       expect(lock.isHeld).toBe(true);
       expect(await lock.release()).toBe(true);
       expect(await repos[1]!.exists('oven')).toBe(false);

@@ -13,14 +13,21 @@ return {0, redis.call('PTTL', KEYS[1])}
 `;
 
 /**
- * KEYS[1] lock, KEYS[2] fencing counter (same slot); ARGV as above → {1, fence} or {0, pttl}.
- * The counter is incremented before the lock is written, so a failing INCR leaves nothing behind.
+ * KEYS[1] lock, KEYS[2] last fencing token (same slot); ARGV as above → {1, fence} or {0, pttl}.
+ * The token is max(last + 1, server time in µs): strictly above the last one while it is stored,
+ * and above every earlier one once it is lost (a restart without persistence, a failover, an
+ * eviction), as long as the server clock does not step back (see the lock README). It stays below
+ * 2^53, so it is exact as a Lua and a JavaScript number. The last token is kept as long as the
+ * lease, so it never accumulates. INCR parses it (and fails before anything is written when it is
+ * not an integer).
  */
 export const SET_IF_ABSENT_FENCED = `
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, redis.call('PTTL', KEYS[1])}
 end
-local fence = redis.call('INCR', KEYS[2])
+local time = redis.call('TIME')
+local fence = math.max(redis.call('INCR', KEYS[2]), tonumber(time[1]) * 1000000 + tonumber(time[2]))
+redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1, fence}
 `;

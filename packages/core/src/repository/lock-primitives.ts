@@ -15,7 +15,8 @@ import type {
 export interface LockPrimitives {
   /**
    * Sets `key` to `token` with a TTL if the key does not exist (`SET NX PX`). With `fencing`, the
-   * same atomic step increments the key's fencing counter (see `fenceKeyOf`) and returns it.
+   * same atomic step issues the key's next fencing token, max(last + 1, server time in µs), keeps
+   * it as the last one (see `fenceKeyOf`) for as long as the lease, and returns it.
    */
   setIfAbsent(key: string, token: string, ttl: Duration, options?: SetIfAbsentOptions): Promise<LeaseGrant>;
   /** Deletes `key` only if it still holds `token`; `true` when deleted. Optionally publishes a notice. */

@@ -1,3 +1,4 @@
+import { fenceKeyOf, type LeaseGrant } from '@forno/core';
 import { expect, it } from 'vitest';
 import { type ContractContext, eventually } from './contract-context.js';
 
@@ -19,24 +20,33 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
   it('fencing tokens increase with every grant, across releases and expiry', async () => {
     const repo = ctx.repo();
     // Leases of a second: the checks made while they run hold on a loaded machine too.
-    const first = await repo.setIfAbsent('lock', 't1', 1_000, { fencing: true });
-    expect(first).toEqual({ acquired: true, fencingToken: 1 });
+    const tokens = [await fencingTokenOf(repo.setIfAbsent('lock', 't1', 1_000, { fencing: true }))];
     expect((await repo.setIfAbsent('lock', 't2', 1_000, { fencing: true })).acquired).toBe(false);
     expect(await repo.compareAndDelete('lock', 't1')).toBe(true);
-    expect(await repo.setIfAbsent('lock', 't3', 1_000, { fencing: true })).toEqual({
-      acquired: true,
-      fencingToken: 2,
-    });
+    tokens.push(await fencingTokenOf(repo.setIfAbsent('lock', 't3', 1_000, { fencing: true })));
     await ctx.advanceTime(1_100);
     expect(await repo.exists('lock')).toBe(false);
-    expect(await repo.setIfAbsent('lock', 't4', 150, { fencing: true })).toEqual({
-      acquired: true,
-      fencingToken: 3,
-    });
-    expect(await repo.setIfAbsent('{tagged}lock', 't', 150, { fencing: true })).toEqual({
-      acquired: true,
-      fencingToken: 1,
-    });
+    tokens.push(await fencingTokenOf(repo.setIfAbsent('lock', 't4', 1_000, { fencing: true })));
+    // The fencing key is lost (evicted, or a restart without persistence): tokens still increase.
+    const unprefixed = await ctx.createSibling('');
+    expect(await unprefixed.delete(fenceKeyOf(`${ctx.prefix()}lock`))).toBe(1);
+    expect(await repo.compareAndDelete('lock', 't4')).toBe(true);
+    await ctx.advanceTime(1);
+    tokens.push(await fencingTokenOf(repo.setIfAbsent('lock', 't5', 150, { fencing: true })));
+    for (let i = 1; i < tokens.length; i++) expect(tokens[i]!).toBeGreaterThan(tokens[i - 1]!);
+    expect(tokens.every((token) => Number.isSafeInteger(token) && token > 0)).toBe(true);
+    expect(
+      await fencingTokenOf(repo.setIfAbsent('{tagged}lock', 't', 150, { fencing: true })),
+    ).toBeGreaterThan(0);
+  });
+
+  it('the fencing key lives as long as the lease, so fencing keys never accumulate', async () => {
+    const repo = ctx.repo();
+    await fencingTokenOf(repo.setIfAbsent('lock', 't1', 10_000, { fencing: true }));
+    const unprefixed = await ctx.createSibling('');
+    const ttl = await unprefixed.ttl(fenceKeyOf(`${ctx.prefix()}lock`));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(10_000);
   });
 
   it('compareAndDelete deletes only for the holder token', async () => {
@@ -90,4 +100,11 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
     await unsubscribe();
     expect(await repo.publish('news', 'after')).toBe(0);
   });
+}
+
+/** The fencing token of a grant that must have been given. */
+async function fencingTokenOf(grant: Promise<LeaseGrant>): Promise<number> {
+  const granted = await grant;
+  if (!granted.acquired || granted.fencingToken === null) throw new Error('expected a fenced grant');
+  return granted.fencingToken;
 }

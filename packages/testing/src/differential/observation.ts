@@ -28,11 +28,17 @@ const EXACT_INTEGER_LIMIT = Number.MAX_SAFE_INTEGER - 64;
 
 /** Numbers this close to the side's clock are semaphore lease expiry times (the scores of a semaphore). */
 const LEASE_WINDOW_MS = 1e10;
+/**
+ * Microseconds per millisecond: fencing tokens are the server clock in µs (or just above it), in
+ * a grant and as the 16 digits stored in the fencing key.
+ */
+const US_PER_MS = 1_000;
 
 /**
  * Runs one operation and records its answer or its error. `now` reads the side's wall clock after
- * the answer arrived: lease expiry times in the answer (a semaphore's scores) become durations from
- * it, since the fake's manual clock and the server's clock drift apart as a sequence runs.
+ * the answer arrived: lease expiry times in the answer (a semaphore's scores) and fencing tokens
+ * (the clock in µs, stored in the fencing key too) become durations from it, since the fake's
+ * manual clock and the server's clock drift apart as a sequence runs.
  */
 export async function observe(
   op: string,
@@ -55,6 +61,11 @@ function leasesAsDurations(value: unknown, now: number, durations: number[]): un
   if (typeof value === 'number' && Math.abs(value - now) < LEASE_WINDOW_MS) {
     durations.push(value - now);
     return '<lease>';
+  }
+  const fencingToken = typeof value === 'string' && /^\d{16}$/.test(value) ? Number(value) : value;
+  if (typeof fencingToken === 'number' && Math.abs(fencingToken / US_PER_MS - now) < LEASE_WINDOW_MS) {
+    durations.push(Math.round(fencingToken / US_PER_MS - now));
+    return '<fencing token>';
   }
   if (Array.isArray(value)) return value.map((item) => leasesAsDurations(item, now, durations));
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {

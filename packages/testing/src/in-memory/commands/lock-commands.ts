@@ -64,8 +64,11 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
           parseStoredInteger(fence?.value, 'ERR value is not an integer or out of range'),
           1,
         );
-        store.write(fenceKey, 'string', next.toString(), fence?.expiresAt);
-        fencingToken = Number(next);
+        // As the script: max(last + 1, server time in µs), kept as long as the lease.
+        const nowUs = BigInt(Math.floor(store.clock.now() * 1000));
+        const token = next > nowUs ? next : nowUs;
+        store.write(fenceKey, 'string', token.toString(), store.clock.now() + px);
+        fencingToken = Number(token);
       }
       store.write(key, 'string', toByteString(token), store.clock.now() + px);
       return { acquired: true, fencingToken };
