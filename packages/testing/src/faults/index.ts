@@ -28,6 +28,7 @@ export {
   type SentinelFailoverOptions,
   type SentinelRepositoryOptions,
 } from './describe-sentinel-failover.js';
+export { describeSentinelSuite, type SentinelSuiteRepositoryOptions } from './describe-sentinel-suite.js';
 export {
   describeStandaloneFaultSuite,
   type StandaloneFaultRepositoryOptions,
