@@ -43,7 +43,6 @@ import { refreshSlotMapOnTimeout } from './slot-map-refresh.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
-import { rethrowAsCacheError } from './to-cache-error.js';
 
 /** At most one slot-map refresh per this many ms after timeouts on a Cluster. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
@@ -257,9 +256,9 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
     const nodes = isCluster(client) ? client.nodes('master') : [client];
     return Promise.all(
       nodes.map(async (node) => {
-        const text = (await (section === undefined ? node.info() : node.info(section)).catch(
-          rethrowAsCacheError,
-        )) as string;
+        const text = await this.#runner.idempotent(() =>
+          section === undefined ? node.info() : node.info(section),
+        );
         return { node: `${node.options.host}:${node.options.port}`, fields: parseInfo(text) };
       }),
     );
@@ -276,7 +275,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
     }
     assertKey(key);
     const fullKey = this.keyPrefix + key;
-    const bytes = await this.#clients[0]!.call('MEMORY', 'USAGE', fullKey).catch(rethrowAsCacheError);
+    const bytes = await this.#runner.idempotent(() => this.#clients[0]!.call('MEMORY', 'USAGE', fullKey));
     return bytes === null ? null : Number(bytes);
   }
 
