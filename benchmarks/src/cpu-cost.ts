@@ -21,7 +21,7 @@ import { median, withConcurrency } from './harness/compare.js';
  * cheaper), with wall-clock ops/s alongside.
  *
  * Options: `--ops N` per run (default 20,000), `--rounds N` (default 7, plus a warm-up round),
- * `--in-flight 1,200` (default both), `--only <substring>` to run some contenders only, and
+ * `--in-flight 1,200` (default both), `--only <substring>[,<substring>]` to run some contenders only, and
  * `--profile <file.cpuprofile>`: a V8 CPU profile of the measured rounds only (no start-up, no
  * warm-up), for Chrome DevTools. Tried and dropped: instruction counts under
  * `valgrind --tool=callgrind`, by the difference of two runs of N and 2N operations — at the op
@@ -35,7 +35,15 @@ const option = (name: string): string | undefined => {
 };
 const inFlightLevels = (option('--in-flight') ?? '1,200').split(',').map(Number);
 const only = option('--only');
-const contenders = GET_SET_CONTENDERS.filter((name) => only === undefined || name.includes(only));
+const contenders = GET_SET_CONTENDERS.filter(
+  (name) => only === undefined || only.split(',').some((part) => name.includes(part)),
+);
+/** Each Forno driver and the raw client it runs on. */
+const DRIVER_PAIRS: ReadonlyArray<readonly [GetSetContenderName, GetSetContenderName]> = [
+  ['Forno RedisRepository', 'raw ioredis + JSON'],
+  ['Forno NodeRedisRepository', 'node-redis + JSON'],
+];
+
 const server = await startRedisServer();
 try {
   await cpuTable(server.port, Number(option('--ops') ?? 20_000), Number(option('--rounds') ?? 7));
@@ -99,12 +107,6 @@ async function cpuTable(port: number, ops: number, rounds: number): Promise<void
     for (const contender of open) await contender.close();
   }
 }
-
-/** Each Forno driver and the raw client it runs on. */
-const DRIVER_PAIRS: ReadonlyArray<readonly [GetSetContenderName, GetSetContenderName]> = [
-  ['Forno RedisRepository', 'raw ioredis + JSON'],
-  ['Forno NodeRedisRepository', 'node-redis + JSON'],
-];
 
 /** Starts the V8 profiler on `session` (connecting it first), sampling every 100 µs. */
 async function startProfile(session: Session): Promise<void> {

@@ -161,6 +161,9 @@ export abstract class BaseCacheRepository implements CacheRepository {
         deleted += n;
         inFlight.delete(unlink);
       });
+      // Awaited below (race or all); if the SCAN fails first, a later failure of this UNLINK must
+      // not become an unhandled rejection.
+      unlink.catch(() => {});
       inFlight.add(unlink);
       if (inFlight.size >= UNLINKS_IN_FLIGHT) await Promise.race(inFlight);
     }
