@@ -99,6 +99,7 @@ export {
   type OperationKind,
 } from './repository/instrument-repository.js';
 export type {
+  RawCall,
   RawCommandName,
   RawCommands,
   RawHashCommands,
@@ -112,5 +113,7 @@ export type {
   RawSetOptions,
   RawSortedSetCommands,
   RawStringCommands,
+  RawTransactionCommands,
   RawValue,
+  RawWatch,
 } from './repository/raw-commands.js';

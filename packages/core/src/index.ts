@@ -22,6 +22,7 @@ export {
   isCacheError,
   PayloadTooLargeError,
   SerializationError,
+  TransactionConflictError,
   toSerializationError,
   WrongTypeError,
 } from './errors.js';
@@ -74,6 +75,14 @@ export type {
 } from './repository/options.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export {
+  TRANSACTION_COMMANDS,
+  type TransactionalCommands,
+  type TransactionCommandName,
+  type TransactionCommands,
+  type TransactionResult,
+  type WatchScope,
+} from './repository/transaction-commands.js';
 export { seededRandom } from './seeded-random.js';
 export type { Serializer } from './serializer.js';
 export {

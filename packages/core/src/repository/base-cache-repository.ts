@@ -39,6 +39,8 @@ import type {
   ZRangeOptions,
 } from './options.js';
 import type { RawCommands, RawLimit, RawScored, RawSetOptions, RawValue } from './raw-commands.js';
+import type { TransactionCommands, TransactionResult, WatchScope } from './transaction-commands.js';
+import { runTransaction, runWatched, type TransactionHost } from './transaction-runner.js';
 
 /** Options every repository built on {@link BaseCacheRepository} accepts. */
 export interface BaseCacheRepositoryOptions {
@@ -544,6 +546,23 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#raw.extendSemaphore(fullKey, token, parseTtl(ttl));
   }
 
+  // --- transactions -----------------------------------------------------------------------------
+
+  async transaction<const R>(build: (tx: TransactionCommands) => R): Promise<TransactionResult<R>> {
+    return runTransaction(this.#transactionHost(), build, undefined);
+  }
+
+  async watch<T>(keys: readonly string[], body: (scope: WatchScope) => Promise<T>): Promise<T> {
+    const fullKeys = this.#keys(keys);
+    if (typeof body !== 'function') throw new InvalidArgumentError('body', 'expected a function');
+    return runWatched(this.#transactionHost(), await this.#raw.watch(fullKeys), body);
+  }
+
+  #transactionHost(): TransactionHost {
+    const options = { keyPrefix: this.keyPrefix, serializer: this.serializer };
+    return { raw: this.#raw, queued: (raw) => new QueuedCacheRepository(raw, options) };
+  }
+
   // --- lifecycle --------------------------------------------------------------------------------
 
   async ping(): Promise<number> {
@@ -678,4 +697,19 @@ export abstract class BaseCacheRepository implements CacheRepository {
   #decodeScored<T>(entries: readonly RawScored[], key: string): ScoredMember<T>[] {
     return entries.map(([member, score]) => ({ member: this.#decode(member, key) as T, score }));
   }
+}
+
+/** The repository a transaction's `build` queues on: the same semantics over a recording backend. */
+class QueuedCacheRepository extends BaseCacheRepository {
+  constructor(raw: RawCommands, options: BaseCacheRepositoryOptions) {
+    super(raw, options);
+  }
+
+  get status(): ConnectionStatus {
+    return 'ready';
+  }
+
+  async connect(): Promise<void> {}
+
+  async disconnect(): Promise<void> {}
 }

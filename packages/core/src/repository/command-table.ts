@@ -187,6 +187,24 @@ export const COMMAND_TABLE = {
     raw: ['subscribe'],
   },
 
+  // The keys are unknown until `build` runs: the fallback mirror forgets everything it kept.
+  transaction: {
+    access: 'write',
+    idempotent: false,
+    keys: NO_KEYS,
+    mirror: 'forgetAll',
+    metric: 'command',
+    raw: ['exec'],
+  },
+  watch: {
+    access: 'write',
+    idempotent: false,
+    keys: keyList,
+    mirror: 'forgetAll',
+    metric: 'command',
+    raw: ['watch'],
+  },
+
   ping: { access: 'server', idempotent: true, keys: NO_KEYS, mirror: 'none', metric: 'none', raw: ['ping'] },
   flushdb: {
     access: 'server',

@@ -44,7 +44,8 @@ export interface RawCommands
     RawSetCommands,
     RawSortedSetCommands,
     RawLockCommands,
-    RawServerCommands {}
+    RawServerCommands,
+    RawTransactionCommands {}
 
 /** The name of a raw command: what a backend implements and the command table classifies. */
 export type RawCommandName = keyof RawCommands;
@@ -157,4 +158,38 @@ export interface RawServerCommands {
   scan(match: string, count: number, type: KeyType | undefined): AsyncIterable<readonly RawKey[]>;
   ping(): Promise<void>;
   flushdb(): Promise<void>;
+}
+
+/** One raw command a transaction queued: the method of {@link RawCommands} and its arguments. */
+export interface RawCall {
+  readonly name: RawCommandName;
+  readonly args: readonly unknown[];
+}
+
+/** A connection that `WATCH`es keys, handed back to {@link RawTransactionCommands.exec}. */
+export interface RawWatch {
+  /** The full keys it watches. */
+  readonly keys: readonly string[];
+  /** Forgets the watch and releases the connection (never rejects). */
+  release(): Promise<void>;
+}
+
+/**
+ * `MULTI`/`EXEC` and `WATCH`. A backend runs the queued raw calls with its own raw command
+ * implementations, so each call's reply is read exactly as outside a transaction.
+ */
+export interface RawTransactionCommands {
+  /**
+   * Runs `calls` atomically (on `watched`'s connection when given). `keys` are every full key the
+   * calls touch: on Cluster they (and the watched keys) must share one slot, else `CrossSlotError`
+   * before anything is sent. Resolves with each call's outcome in order (a command can fail inside
+   * `EXEC` while the others apply), or `null` when a watched key changed and nothing ran.
+   */
+  exec(
+    calls: readonly RawCall[],
+    keys: readonly string[],
+    watched: RawWatch | undefined,
+  ): Promise<PromiseSettledResult<unknown>[] | null>;
+  /** `WATCH`es `keys` (full keys; one slot on Cluster) on a connection of its own. */
+  watch(keys: readonly string[]): Promise<RawWatch>;
 }

@@ -13,6 +13,7 @@ import { lockPrimitivesContract } from './lock-primitives-contract.js';
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
+import { transactionContract } from './transaction-contract.js';
 import { wrongTypeContract } from './wrong-type-contract.js';
 
 /** How the contract suite reaches the backend under test. */
@@ -41,6 +42,11 @@ export interface CacheRepositoryContractOptions {
    * subscriber on another node is not counted. Default false: every subscriber is counted.
    */
   publishCountsNodeLocal?: boolean;
+  /**
+   * The backend is a Redis Cluster: a transaction whose keys span hash slots must be refused with
+   * `CrossSlotError`. Default false: such a transaction runs.
+   */
+  cluster?: boolean;
 }
 
 let runs = 0;
@@ -99,6 +105,7 @@ function describeWithSerializer(
       return sibling;
     },
     publishCountsNodeLocal: options.publishCountsNodeLocal ?? false,
+    cluster: options.cluster ?? false,
     advanceTime: async (ms) => {
       if (options.advanceTime) await options.advanceTime(ms);
       else await new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,6 +141,7 @@ function describeWithSerializer(
     describe('lists', () => listContract(ctx));
     describe('sets', () => setContract(ctx));
     describe('sorted sets', () => sortedSetContract(ctx));
+    describe('transactions', () => transactionContract(ctx));
     describe('lock primitives and pub/sub', () => lockPrimitivesContract(ctx));
     describe('semaphore primitives', () => semaphorePrimitivesContract(ctx));
     describe('prefixes and patterns', () => isolationContract(ctx));
