@@ -88,6 +88,8 @@ export {
   callCommand,
   type ForwardedCommands,
   ForwardingCommands,
+  ITERATOR_COMMANDS,
+  type IteratorCommand,
   REPOSITORY_COMMANDS,
   type RepositoryCommand,
 } from './repository/forwarding-commands.js';
@@ -104,6 +106,7 @@ export type {
   RawCommands,
   RawHashCommands,
   RawKey,
+  RawLexBound,
   RawLimit,
   RawListCommands,
   RawLockCommands,

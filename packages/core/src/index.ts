@@ -59,8 +59,13 @@ export type { ListCommands } from './repository/list-commands.js';
 export type { LockBackend, LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
 export type {
   CompareAndDeleteOptions,
+  GetExOptions,
+  HashScanOptions,
   KeyType,
   LeaseGrant,
+  LexBound,
+  ListEnd,
+  MemberScanOptions,
   MsetOptions,
   ScanOptions,
   ScoreBound,
@@ -70,6 +75,7 @@ export type {
   SetOptions,
   Unsubscribe,
   ZAddOptions,
+  ZRangeByLexOptions,
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';

@@ -20,6 +20,9 @@ export interface RawSetOptions {
   readonly keepTtl?: boolean;
 }
 
+/** A bound of `ZRANGEBYLEX`, with the member already serialized. */
+export type RawLexBound = '-' | '+' | { readonly value: RawValue; readonly exclusive: boolean };
+
 /** `LIMIT offset count` of a score range. */
 export interface RawLimit {
   readonly offset: number;
@@ -65,6 +68,10 @@ export interface RawStringCommands {
   pttl(key: string): Promise<number>;
   persist(key: string): Promise<boolean>;
   incrby(key: string, increment: number): Promise<number>;
+  getdel(key: string): Promise<RawValue | null>;
+  /** `GETEX key PX px` with `px`, `GETEX key PERSIST` with `persist`. */
+  getex(key: string, px: number | undefined, persist: boolean): Promise<RawValue | null>;
+  incrbyfloat(key: string, increment: number): Promise<number>;
 }
 
 /** Hashes. */
@@ -77,6 +84,9 @@ export interface RawHashCommands {
   hexists(key: string, field: string): Promise<boolean>;
   hkeys(key: string): Promise<string[]>;
   hlen(key: string): Promise<number>;
+  hincrbyfloat(key: string, field: string, increment: number): Promise<number>;
+  /** `HSCAN` pages of `[field, value]` pairs. */
+  hscan(key: string, match: string, count: number): AsyncIterable<ReadonlyArray<readonly [string, RawValue]>>;
 }
 
 /** Lists. */
@@ -88,6 +98,13 @@ export interface RawListCommands {
   lrange(key: string, start: number, stop: number): Promise<RawValue[]>;
   llen(key: string): Promise<number>;
   ltrim(key: string, start: number, stop: number): Promise<void>;
+  /** On Cluster, throws `CrossSlotError` when the keys span slots. */
+  lmove(
+    source: string,
+    destination: string,
+    from: 'left' | 'right',
+    to: 'left' | 'right',
+  ): Promise<RawValue | null>;
 }
 
 /** Sets. */
@@ -104,6 +121,8 @@ export interface RawSetCommands {
   /** On Cluster, throws `CrossSlotError` when the keys span slots. */
   sinterstore(destination: string, keys: readonly string[]): Promise<number>;
   sunionstore(destination: string, keys: readonly string[]): Promise<number>;
+  /** `SSCAN` pages of members. */
+  sscan(key: string, count: number): AsyncIterable<readonly RawValue[]>;
 }
 
 /** Sorted sets. */
@@ -130,6 +149,18 @@ export interface RawSortedSetCommands {
   zcard(key: string): Promise<number>;
   zpopmin(key: string, count: number): Promise<RawScored[]>;
   zpopmax(key: string, count: number): Promise<RawScored[]>;
+  /** `ZRANK`, or `ZREVRANK` with `rev`. */
+  zrank(key: string, member: RawValue, rev: boolean): Promise<number | null>;
+  /** Bounds as for `zrangebyscore`. */
+  zcount(key: string, min: string, max: string): Promise<number>;
+  zrangebylex(
+    key: string,
+    min: RawLexBound,
+    max: RawLexBound,
+    limit: RawLimit | undefined,
+  ): Promise<RawValue[]>;
+  /** `ZSCAN` pages of members with scores. */
+  zscan(key: string, count: number): AsyncIterable<readonly RawScored[]>;
 }
 
 /**

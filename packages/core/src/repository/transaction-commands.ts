@@ -16,6 +16,9 @@ export const TRANSACTION_COMMANDS = [
   'ttl',
   'persist',
   'incrby',
+  'getdel',
+  'getex',
+  'incrbyfloat',
   'hset',
   'hget',
   'hgetall',
@@ -24,6 +27,7 @@ export const TRANSACTION_COMMANDS = [
   'hexists',
   'hkeys',
   'hlen',
+  'hincrbyfloat',
   'lpush',
   'rpush',
   'lpop',
@@ -31,6 +35,7 @@ export const TRANSACTION_COMMANDS = [
   'lrange',
   'llen',
   'ltrim',
+  'lmove',
   'sadd',
   'srem',
   'smembers',
@@ -52,6 +57,10 @@ export const TRANSACTION_COMMANDS = [
   'zcard',
   'zpopmin',
   'zpopmax',
+  'zrank',
+  'zrevrank',
+  'zcount',
+  'zrangebylex',
 ] as const satisfies ReadonlyArray<keyof CacheRepository>;
 
 /** The name of a command a transaction can queue. */

@@ -146,6 +146,8 @@ function keysOfRawCall({ name, args }: RawCall): string[] {
       return strings(args[0]);
     case 'mset':
       return (args[0] as ReadonlyArray<readonly [string, unknown]>).map(([key]) => key);
+    case 'lmove':
+      return [args[0] as string, args[1] as string];
     case 'sinterstore':
     case 'sunionstore':
       return [args[0] as string, ...strings(args[1])];

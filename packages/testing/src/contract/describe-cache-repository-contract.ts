@@ -4,6 +4,7 @@ import { badInputContract } from './bad-input-contract.js';
 import type { ContractContext } from './contract-context.js';
 import { type ContractSerializer, JSON_CONTRACT_SERIALIZER, storedForm } from './contract-serializers.js';
 import { entityContract } from './entity-contract.js';
+import { everydayCommandsContract } from './everyday-commands-contract.js';
 import { hashContract } from './hash-contract.js';
 import { isolationContract } from './isolation-contract.js';
 import { keyValueContract } from './key-value-contract.js';
@@ -141,6 +142,7 @@ function describeWithSerializer(
     describe('lists', () => listContract(ctx));
     describe('sets', () => setContract(ctx));
     describe('sorted sets', () => sortedSetContract(ctx));
+    describe('everyday commands and member iterators', () => everydayCommandsContract(ctx));
     describe('transactions', () => transactionContract(ctx));
     describe('lock primitives and pub/sub', () => lockPrimitivesContract(ctx));
     describe('semaphore primitives', () => semaphorePrimitivesContract(ctx));
