@@ -65,7 +65,16 @@ export {
   SET_IF_ABSENT,
   SET_IF_ABSENT_FENCED,
 } from './backend/lua-scripts.js';
-export { toArgument, toScore, toScored, type ValueReply } from './backend/replies.js';
+export {
+  cursorPages,
+  toArgument,
+  toFieldValuePairs,
+  toFloat,
+  toLexArgument,
+  toScore,
+  toScored,
+  type ValueReply,
+} from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
