@@ -65,6 +65,13 @@ export {
   SET_IF_ABSENT,
   SET_IF_ABSENT_FENCED,
 } from './backend/lua-scripts.js';
+export {
+  ACQUIRE_FAIR_LOCK,
+  ACQUIRE_READ_LOCK,
+  ACQUIRE_WRITE_LOCK,
+  LEAVE_LOCK_QUEUE,
+  QUEUE_LOCK_SCRIPTS,
+} from './backend/queue-lock-scripts.js';
 export { toArgument, toScore, toScored, type ValueReply } from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
@@ -98,6 +105,7 @@ export {
   instrumentRepository,
   type OperationKind,
 } from './repository/instrument-repository.js';
+export type { QueueLockKeys, RawQueueLockCommands } from './repository/queue-lock-primitives.js';
 export type {
   RawCommandName,
   RawCommands,
