@@ -66,6 +66,13 @@ export {
   SET_IF_ABSENT_FENCED,
 } from './backend/lua-scripts.js';
 export {
+  ACQUIRE_FAIR_LOCK,
+  ACQUIRE_READ_LOCK,
+  ACQUIRE_WRITE_LOCK,
+  LEAVE_LOCK_QUEUE,
+  QUEUE_LOCK_SCRIPTS,
+} from './backend/queue-lock-scripts.js';
+export {
   cursorPages,
   toArgument,
   toFieldValuePairs,
@@ -109,6 +116,7 @@ export {
   instrumentRepository,
   type OperationKind,
 } from './repository/instrument-repository.js';
+export type { QueueLockKeys, RawQueueLockCommands } from './repository/queue-lock-primitives.js';
 export type {
   RawCall,
   RawCommandName,

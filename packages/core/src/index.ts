@@ -38,7 +38,7 @@ export {
   notifySafely,
   type OperationOutcome,
 } from './instrumentation.js';
-export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf, queueLockKeysOf, siblingKeyOf } from './keys.js';
 export {
   assertKnownOptions,
   choiceOption,
@@ -79,6 +79,12 @@ export type {
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
+export type {
+  QueueGrant,
+  QueueLockKeys,
+  QueueLockPrimitives,
+  RawQueueLockCommands,
+} from './repository/queue-lock-primitives.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
 export {

@@ -36,6 +36,7 @@ import {
   type NodeRedisSingleClient,
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
+import { queueLockCommands } from './queue-lock-commands.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
@@ -397,6 +398,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...setCommands(context),
     ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...queueLockCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
   };

@@ -36,6 +36,7 @@ import { hashCommands } from './hash-commands.js';
 import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
+import { queueLockCommands } from './queue-lock-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
@@ -326,6 +327,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...setCommands(context),
     ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...queueLockCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
   };

@@ -7,7 +7,7 @@ import {
 } from '../errors.js';
 import { escapeGlob } from '../glob.js';
 import type { ConnectionStatus } from '../instrumentation.js';
-import { assertKey, fenceKeyOf } from '../keys.js';
+import { assertKey, fenceKeyOf, queueLockKeysOf } from '../keys.js';
 import type { Serializer } from '../serializer.js';
 import {
   assertFinite,
@@ -45,6 +45,7 @@ import type {
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './options.js';
+import type { QueueGrant } from './queue-lock-primitives.js';
 import type {
   RawCommands,
   RawLexBound,
@@ -676,6 +677,70 @@ export abstract class BaseCacheRepository implements CacheRepository {
   #transactionHost(): TransactionHost {
     const options = { keyPrefix: this.keyPrefix, serializer: this.serializer };
     return { raw: this.#raw, queued: (raw) => new QueuedCacheRepository(raw, options) };
+  }
+
+  // --- fair and read-write locks ----------------------------------------------------------------
+
+  async acquireFairLock(
+    key: string,
+    token: string,
+    waiter: string,
+    ttl: Duration,
+    queueTtl: Duration,
+  ): Promise<QueueGrant> {
+    const keys = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    assertNonEmptyString(waiter, 'waiter');
+    return this.#raw.acquireFairLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+  }
+
+  async acquireReadLock(key: string, token: string, ttl: Duration): Promise<QueueGrant> {
+    const keys = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    return this.#raw.acquireReadLock(keys, token, parseTtl(ttl));
+  }
+
+  async acquireWriteLock(
+    key: string,
+    token: string,
+    waiter: string,
+    ttl: Duration,
+    queueTtl: Duration,
+  ): Promise<QueueGrant> {
+    const keys = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    assertNonEmptyString(waiter, 'waiter');
+    return this.#raw.acquireWriteLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+  }
+
+  async leaveLockQueue(key: string, waiter: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    const keys = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(waiter, 'waiter');
+    return this.#raw.leaveLockQueue(keys, waiter, this.#notifyChannel(options));
+  }
+
+  async releaseReadLock(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    const { readers } = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    return this.#raw.releaseSemaphore(readers, token, this.#notifyChannel(options));
+  }
+
+  async extendReadLock(key: string, token: string, ttl: Duration): Promise<boolean> {
+    const { readers } = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    return this.#raw.extendSemaphore(readers, token, parseTtl(ttl));
+  }
+
+  async waitForReplicas(key: string, replicas: number, timeout: Duration): Promise<number> {
+    const fullKey = this.#key(key);
+    assertIntegerAtLeast(replicas, 0, 'replicas');
+    return this.#raw.waitForReplicas(fullKey, replicas, parseTtl(timeout, 'timeout'));
+  }
+
+  /** The full channel of a `notify` option, validated; `undefined` without one. */
+  #notifyChannel(options: CompareAndDeleteOptions | undefined): string | undefined {
+    assertOptions(options, { notify: 'string' });
+    return options?.notify === undefined ? undefined : this.#channel(options.notify, 'options.notify');
   }
 
   // --- lifecycle --------------------------------------------------------------------------------

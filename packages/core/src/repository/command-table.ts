@@ -191,6 +191,14 @@ export const COMMAND_TABLE = {
   acquireSemaphore: { ...UNSAFE, raw: ['acquireSemaphore'] },
   releaseSemaphore: { ...WRITE, raw: ['releaseSemaphore'] },
   extendSemaphore: { ...UNSAFE, raw: ['extendSemaphore'] },
+  acquireFairLock: { ...UNSAFE, raw: ['acquireFairLock'] },
+  acquireReadLock: { ...UNSAFE, raw: ['acquireReadLock'] },
+  acquireWriteLock: { ...UNSAFE, raw: ['acquireWriteLock'] },
+  leaveLockQueue: { ...WRITE, raw: ['leaveLockQueue'] },
+  releaseReadLock: { ...WRITE, raw: ['releaseSemaphore'] },
+  extendReadLock: { ...UNSAFE, raw: ['extendSemaphore'] },
+  // WAIT counts the writes of the connection it is sent on: sent once, never on another connection.
+  waitForReplicas: { ...UNSAFE, raw: ['waitForReplicas'] },
   publish: { ...UNSAFE, keys: NO_KEYS, mirror: 'none', raw: ['publish'] },
   subscribe: {
     access: 'subscription',

@@ -1,4 +1,5 @@
 import type { KeyType, LeaseGrant, SemaphoreGrant, Unsubscribe, ZAddOptions } from './options.js';
+import type { RawQueueLockCommands } from './queue-lock-primitives.js';
 
 /** A stored value as it travels to and from the backend: serialized text or bytes. */
 export type RawValue = string | Uint8Array;
@@ -47,6 +48,7 @@ export interface RawCommands
     RawSetCommands,
     RawSortedSetCommands,
     RawLockCommands,
+    RawQueueLockCommands,
     RawServerCommands,
     RawTransactionCommands {}
 

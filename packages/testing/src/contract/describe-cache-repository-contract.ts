@@ -11,6 +11,7 @@ import { keyValueContract } from './key-value-contract.js';
 import { lifecycleContract } from './lifecycle-contract.js';
 import { listContract } from './list-contract.js';
 import { lockPrimitivesContract } from './lock-primitives-contract.js';
+import { queueLockPrimitivesContract } from './queue-lock-primitives-contract.js';
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
@@ -146,6 +147,7 @@ function describeWithSerializer(
     describe('transactions', () => transactionContract(ctx));
     describe('lock primitives and pub/sub', () => lockPrimitivesContract(ctx));
     describe('semaphore primitives', () => semaphorePrimitivesContract(ctx));
+    describe('fair and read-write lock primitives', () => queueLockPrimitivesContract(ctx));
     describe('prefixes and patterns', () => isolationContract(ctx));
     describe('wrong types', () => wrongTypeContract(ctx));
     describe('bad input', () => badInputContract(ctx));

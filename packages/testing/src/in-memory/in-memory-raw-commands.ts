@@ -2,6 +2,7 @@ import type { RawCommands } from '@forno/core/backend';
 import { hashCommands } from './commands/hash-commands.js';
 import { listCommands } from './commands/list-commands.js';
 import { lockCommands } from './commands/lock-commands.js';
+import { queueLockCommands } from './commands/queue-lock-commands.js';
 import { serverCommands } from './commands/server-commands.js';
 import { setCommands } from './commands/set-commands.js';
 import { sortedSetCommands } from './commands/sorted-set-commands.js';
@@ -19,6 +20,7 @@ export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
     ...setCommands(ctx),
     ...sortedSetCommands(ctx),
     ...lockCommands(ctx),
+    ...queueLockCommands(ctx),
     ...transactionCommands(ctx, () => raw),
   };
   return raw;
