@@ -7,7 +7,9 @@
  *   prefixes, serialization, result shapes), written once for every backend.
  * - {@link COMMAND_TABLE}: one row per command (read or write, idempotent or not, keys, fallback
  *   mirror treatment, metric kind); retries, instrumentation, the mirror and forwarding read it.
- * - {@link CacheRepositoryDecorator}: the base of a wrapper that intercepts every command.
+ * - {@link CacheRepositoryDecorator}: the base of a wrapper that intercepts every command and
+ *   forwards what can be observed.
+ * - {@link instrumentRawCommands}: times a backend's raw commands for metrics (`enableMetrics`).
  * - What both Redis drivers share (`backend/`): their configuration and its validation
  *   ({@link resolveRedisConfig}), a plain backoff description ({@link backoffDelay}), the
  *   {@link CommandRunner} that gives every operation its deadline and retries idempotent commands,
@@ -92,12 +94,12 @@ export {
   type RepositoryCommand,
 } from './repository/forwarding-commands.js';
 export {
-  INSTRUMENTED_OPERATIONS,
-  type InstrumentedOperation,
-  type InstrumentRepositoryOptions,
-  instrumentRepository,
+  type InstrumentRawCommandsOptions,
+  instrumentRawCommands,
   type OperationKind,
-} from './repository/instrument-repository.js';
+  RAW_OPERATIONS,
+  type ReportedOperation,
+} from './repository/instrument-raw-commands.js';
 export type {
   RawCommandName,
   RawCommands,

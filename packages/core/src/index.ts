@@ -57,6 +57,12 @@ export type { EntriesInput, KeyValueCommands } from './repository/key-value-comm
 export type { ListCommands } from './repository/list-commands.js';
 export type { LockBackend, LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
 export type {
+  ObservableCacheRepository,
+  ObservableRepository,
+  OperationSummary,
+  PerformanceSummary,
+} from './repository/observable-repository.js';
+export type {
   CompareAndDeleteOptions,
   KeyType,
   LeaseGrant,

@@ -40,9 +40,13 @@ export type MirrorTreatment =
   | 'none';
 
 /**
- * How instrumentation reports a command's outcome (its metric is named after the command):
+ * How instrumentation reports a command's outcome. Metrics time the raw commands a backend runs
+ * (`instrumentRawCommands`): each raw command is reported under the first row of the
+ * {@link COMMAND_TABLE} that sends it, with that row's kind (`unlink` as `delete`, `pexpire` as
+ * `expire`, `zrangeWithScores` as `zrange`); a row whose raw commands an earlier row already sends
+ * (`zrevrange`, `deletePattern`) is reported through them:
  * - `read`: a single-key read; `hit` when it returns a value, `miss` when it returns `null`;
- * - `hashRead`: `hgetall`; `hit` for a non-empty record, `miss` for `{}` (a missing hash);
+ * - `hashRead`: `hgetall`; `hit` when the hash has fields, `miss` for a missing (empty) hash;
  * - `multiRead`: `mget`; `ok`, with `hits` and `misses` counted per key;
  * - `iterate`: `scan`; one `ok` (or `error`) event when the iteration ends, timed over all of it;
  * - `command`: anything else; `ok`;
@@ -113,6 +117,7 @@ export const COMMAND_TABLE = {
     raw: ['mset'],
   },
   delete: { ...WRITE, keys: stringArguments, raw: ['unlink'] },
+  scan: { ...READ, keys: NO_KEYS, mirror: 'none', metric: 'iterate', raw: ['scan'] },
   deletePattern: {
     ...WRITE,
     keys: NO_KEYS,
@@ -120,7 +125,6 @@ export const COMMAND_TABLE = {
     unbounded: true,
     raw: ['scan', 'unlink'],
   },
-  scan: { ...READ, keys: NO_KEYS, mirror: 'none', metric: 'iterate', raw: ['scan'] },
   exists: { ...READ, raw: ['exists'] },
   expire: { ...WRITE, raw: ['pexpire'] },
   // A remaining time is stale the moment it is read: never served from the mirror.
