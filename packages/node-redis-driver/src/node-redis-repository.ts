@@ -237,7 +237,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
   onInvalidate(listener: InvalidationListener): () => void {
     if (this.#invalidations === undefined) {
       throw new InvalidConfigError(
-        'tracking',
+        'options.tracking',
         'create the repository with { tracking: true } to receive invalidations',
       );
     }
@@ -376,7 +376,7 @@ function resolveNodeRedisConfig(
   }
   if (resolved.cluster?.readFallback === 'replicas') {
     throw new InvalidConfigError(
-      'cluster.readFallback',
+      'options.cluster.readFallback',
       "'replicas' is only supported by @forno/redis-driver (ioredis); use scaleReads: 'all' to read replicas",
     );
   }
