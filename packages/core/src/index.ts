@@ -22,6 +22,7 @@ export {
   isCacheError,
   PayloadTooLargeError,
   SerializationError,
+  TransactionConflictError,
   toSerializationError,
   WrongTypeError,
 } from './errors.js';
@@ -37,7 +38,7 @@ export {
   notifySafely,
   type OperationOutcome,
 } from './instrumentation.js';
-export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf, queueLockKeysOf, siblingKeyOf } from './keys.js';
 export {
   assertKnownOptions,
   choiceOption,
@@ -64,8 +65,13 @@ export type {
 } from './repository/observable-repository.js';
 export type {
   CompareAndDeleteOptions,
+  GetExOptions,
+  HashScanOptions,
   KeyType,
   LeaseGrant,
+  LexBound,
+  ListEnd,
+  MemberScanOptions,
   MsetOptions,
   ScanOptions,
   ScoreBound,
@@ -75,11 +81,26 @@ export type {
   SetOptions,
   Unsubscribe,
   ZAddOptions,
+  ZRangeByLexOptions,
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
+export type {
+  QueueGrant,
+  QueueLockKeys,
+  QueueLockPrimitives,
+  RawQueueLockCommands,
+} from './repository/queue-lock-primitives.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export {
+  TRANSACTION_COMMANDS,
+  type TransactionalCommands,
+  type TransactionCommandName,
+  type TransactionCommands,
+  type TransactionResult,
+  type WatchScope,
+} from './repository/transaction-commands.js';
 export { seededRandom } from './seeded-random.js';
 export type { Serializer } from './serializer.js';
 export {

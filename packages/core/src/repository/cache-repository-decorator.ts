@@ -5,7 +5,7 @@ import type { Serializer } from '../serializer.js';
 import type { CacheRepository } from './cache-repository.js';
 import { type CommandInvoker, ForwardingCommands } from './forwarding-commands.js';
 import type { ObservableCacheRepository, PerformanceSummary } from './observable-repository.js';
-import type { ScanOptions } from './options.js';
+import type { HashScanOptions, MemberScanOptions, ScanOptions, ScoredMember } from './options.js';
 
 /** Throws `InvalidArgumentError` (naming `argument`) unless `value` looks like a `CacheRepository`. */
 export function assertCacheRepository(value: unknown, argument = 'inner'): asserts value is CacheRepository {
@@ -87,6 +87,21 @@ export abstract class CacheRepositoryDecorator<
   /** The inner repository's `scan`. */
   scan(pattern?: string, options?: ScanOptions): AsyncIterable<string> {
     return this.inner.scan(pattern, options);
+  }
+
+  /** The inner repository's `hscan`. */
+  hscan<T = unknown>(key: string, options?: HashScanOptions): AsyncIterable<[field: string, value: T]> {
+    return this.inner.hscan<T>(key, options);
+  }
+
+  /** The inner repository's `sscan`. */
+  sscan<T = unknown>(key: string, options?: MemberScanOptions): AsyncIterable<T> {
+    return this.inner.sscan<T>(key, options);
+  }
+
+  /** The inner repository's `zscan`. */
+  zscan<T = unknown>(key: string, options?: MemberScanOptions): AsyncIterable<ScoredMember<T>> {
+    return this.inner.zscan<T>(key, options);
   }
 
   /** Disconnects, so `await using repo = ...` closes it at the end of the scope. */

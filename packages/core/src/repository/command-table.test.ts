@@ -7,7 +7,7 @@ import {
   isIdempotent,
   keysOfCall,
 } from './command-table.js';
-import { REPOSITORY_COMMANDS } from './forwarding-commands.js';
+import { ITERATOR_COMMANDS, REPOSITORY_COMMANDS } from './forwarding-commands.js';
 import { RAW_OPERATIONS } from './instrument-raw-commands.js';
 
 /** Calls that must never be sent twice: a repeat after a lost reply changes the data or the answer. */
@@ -94,7 +94,7 @@ describe('the command table', () => {
   });
 
   it('is what forwarding and instrumentation derive their lists from', () => {
-    expect([...REPOSITORY_COMMANDS, 'scan'].sort()).toEqual([...COMMAND_NAMES].sort());
+    expect([...REPOSITORY_COMMANDS, ...ITERATOR_COMMANDS].sort()).toEqual([...COMMAND_NAMES].sort());
     const reported = new Set(
       COMMAND_NAMES.flatMap((name) => (COMMAND_TABLE[name].metric === 'none' ? [] : COMMAND_TABLE[name].raw)),
     );
