@@ -74,6 +74,22 @@ export type {
 } from './repository/options.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export type {
+  AutoClaimResult,
+  BlockOptions,
+  PendingEntry,
+  PendingSummary,
+  StreamCommands,
+  StreamEntry,
+  StreamTrimOptions,
+  XAddOptions,
+  XAutoClaimOptions,
+  XGroupCreateOptions,
+  XPendingOptions,
+  XRangeOptions,
+  XReadGroupOptions,
+  XReadOptions,
+} from './repository/stream-commands.js';
 export { seededRandom } from './seeded-random.js';
 export type { Serializer } from './serializer.js';
 export {

@@ -6,6 +6,7 @@ import type { ListCommands } from './list-commands.js';
 import type { LockPrimitives, PubSubCommands } from './lock-primitives.js';
 import type { SetCommands } from './set-commands.js';
 import type { SortedSetCommands } from './sorted-set-commands.js';
+import type { StreamCommands } from './stream-commands.js';
 
 /** Connection lifecycle shared by every backend. */
 export interface Lifecycle {
@@ -35,6 +36,7 @@ export interface CacheRepository
     ListCommands,
     SetCommands,
     SortedSetCommands,
+    StreamCommands,
     LockPrimitives,
     PubSubCommands,
     Lifecycle {

@@ -1,4 +1,5 @@
 import type { KeyType, LeaseGrant, SemaphoreGrant, Unsubscribe, ZAddOptions } from './options.js';
+import type { RawStreamCommands } from './raw-stream-commands.js';
 
 /** A stored value as it travels to and from the backend: serialized text or bytes. */
 export type RawValue = string | Uint8Array;
@@ -44,6 +45,7 @@ export interface RawCommands
     RawSetCommands,
     RawSortedSetCommands,
     RawLockCommands,
+    RawStreamCommands,
     RawServerCommands {}
 
 /** The name of a raw command: what a backend implements and the command table classifies. */
