@@ -69,7 +69,10 @@ export class StreamRepository implements StreamCommands {
     assertOptions(options, { ...TRIM_OPTIONS, id: 'string', noMkStream: 'boolean' });
     const id = options?.id ?? '*';
     assertId(id, ADD_ID, 'options.id');
-    const trim = options?.maxLen !== undefined || options?.minId !== undefined ? trimOf(options) : undefined;
+    const trim =
+      options?.maxLen !== undefined || options?.minId !== undefined
+        ? trimOf(trimOptionsOf(options))
+        : undefined;
     const pairs = this.#codec.fields(fields, key);
     assertNotEmpty(pairs, 'fields');
     return this.#raw.xadd(fullKey, id, pairs, trim, options?.noMkStream === true);
@@ -290,6 +293,11 @@ function waitOf(options: BlockOptions | undefined): Wait {
 
 function idleOf(duration: Duration, argument: string): number {
   return Math.floor(parseDuration(duration, argument));
+}
+
+/** The trimming options of `xadd`'s options. */
+function trimOptionsOf({ id: _id, noMkStream: _noMkStream, ...trim }: XAddOptions): StreamTrimOptions {
+  return trim;
 }
 
 function countOf(count: number | undefined): number | undefined {

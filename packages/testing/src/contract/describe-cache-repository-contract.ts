@@ -13,6 +13,7 @@ import { lockPrimitivesContract } from './lock-primitives-contract.js';
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
+import { streamContract } from './stream-contract.js';
 import { wrongTypeContract } from './wrong-type-contract.js';
 
 /** How the contract suite reaches the backend under test. */
@@ -134,6 +135,7 @@ function describeWithSerializer(
     describe('lists', () => listContract(ctx));
     describe('sets', () => setContract(ctx));
     describe('sorted sets', () => sortedSetContract(ctx));
+    describe('streams', () => streamContract(ctx));
     describe('lock primitives and pub/sub', () => lockPrimitivesContract(ctx));
     describe('semaphore primitives', () => semaphorePrimitivesContract(ctx));
     describe('prefixes and patterns', () => isolationContract(ctx));

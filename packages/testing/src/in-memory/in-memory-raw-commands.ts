@@ -5,6 +5,7 @@ import { lockCommands } from './commands/lock-commands.js';
 import { serverCommands } from './commands/server-commands.js';
 import { setCommands } from './commands/set-commands.js';
 import { sortedSetCommands } from './commands/sorted-set-commands.js';
+import { streamCommands } from './commands/stream-commands.js';
 import { stringCommands } from './commands/string-commands.js';
 import type { InMemoryContext } from './in-memory-context.js';
 
@@ -18,5 +19,6 @@ export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
     ...setCommands(ctx),
     ...sortedSetCommands(ctx),
     ...lockCommands(ctx),
+    ...streamCommands(ctx),
   };
 }
