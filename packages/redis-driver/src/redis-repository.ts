@@ -41,6 +41,7 @@ import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { refreshSlotMapOnTimeout } from './slot-map-refresh.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
+import { streamCommands } from './stream-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
@@ -313,6 +314,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...setCommands(context),
     ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...streamCommands(context),
     ...serverCommands(context),
   };
 }

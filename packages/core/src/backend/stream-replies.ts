@@ -26,13 +26,14 @@ export function toStreamEntries(reply: unknown): RawStreamEntry[] {
   });
 }
 
-/** The entries of a one-stream `XREAD`/`XREADGROUP` reply: `[[key, entries]]`, `{ key: entries }`, a `Map`, or null. */
+/** The entries of a one-stream `XREAD`/`XREADGROUP` reply: `[[key, entries]]`, `[key, entries]`, `{ key: entries }`, a `Map`, or null. */
 export function toStreamReadEntries(reply: unknown): RawStreamEntry[] {
   if (reply === null || reply === undefined) return [];
   if (reply instanceof Map) return toStreamEntries([...reply.values()][0]);
   if (Array.isArray(reply)) {
     const first = reply[0] as unknown;
-    return Array.isArray(first) ? toStreamEntries(first[1]) : [];
+    // `[[key, entries]]` (RESP2), or `[key, entries]`: a RESP3 map that ioredis flattened.
+    return toStreamEntries(Array.isArray(first) ? first[1] : reply[1]);
   }
   return toStreamEntries(Object.values(reply as object)[0]);
 }
