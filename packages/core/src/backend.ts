@@ -66,6 +66,7 @@ export {
   SET_IF_ABSENT_FENCED,
 } from './backend/lua-scripts.js';
 export {
+<<<<<<< HEAD
   ACQUIRE_FAIR_LOCK,
   ACQUIRE_READ_LOCK,
   ACQUIRE_WRITE_LOCK,
@@ -73,6 +74,17 @@ export {
   QUEUE_LOCK_SCRIPTS,
 } from './backend/queue-lock-scripts.js';
 export { toArgument, toScore, toScored, type ValueReply } from './backend/replies.js';
+=======
+  cursorPages,
+  toArgument,
+  toFieldValuePairs,
+  toFloat,
+  toLexArgument,
+  toScore,
+  toScored,
+  type ValueReply,
+} from './backend/replies.js';
+>>>>>>> main
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
@@ -95,6 +107,8 @@ export {
   callCommand,
   type ForwardedCommands,
   ForwardingCommands,
+  ITERATOR_COMMANDS,
+  type IteratorCommand,
   REPOSITORY_COMMANDS,
   type RepositoryCommand,
 } from './repository/forwarding-commands.js';
@@ -107,10 +121,12 @@ export {
 } from './repository/instrument-repository.js';
 export type { QueueLockKeys, RawQueueLockCommands } from './repository/queue-lock-primitives.js';
 export type {
+  RawCall,
   RawCommandName,
   RawCommands,
   RawHashCommands,
   RawKey,
+  RawLexBound,
   RawLimit,
   RawListCommands,
   RawLockCommands,
@@ -120,5 +136,7 @@ export type {
   RawSetOptions,
   RawSortedSetCommands,
   RawStringCommands,
+  RawTransactionCommands,
   RawValue,
+  RawWatch,
 } from './repository/raw-commands.js';

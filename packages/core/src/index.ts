@@ -22,6 +22,7 @@ export {
   isCacheError,
   PayloadTooLargeError,
   SerializationError,
+  TransactionConflictError,
   toSerializationError,
   WrongTypeError,
 } from './errors.js';
@@ -58,8 +59,13 @@ export type { ListCommands } from './repository/list-commands.js';
 export type { LockBackend, LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
 export type {
   CompareAndDeleteOptions,
+  GetExOptions,
+  HashScanOptions,
   KeyType,
   LeaseGrant,
+  LexBound,
+  ListEnd,
+  MemberScanOptions,
   MsetOptions,
   ScanOptions,
   ScoreBound,
@@ -69,6 +75,7 @@ export type {
   SetOptions,
   Unsubscribe,
   ZAddOptions,
+  ZRangeByLexOptions,
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
@@ -80,6 +87,14 @@ export type {
 } from './repository/queue-lock-primitives.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export {
+  TRANSACTION_COMMANDS,
+  type TransactionalCommands,
+  type TransactionCommandName,
+  type TransactionCommands,
+  type TransactionResult,
+  type WatchScope,
+} from './repository/transaction-commands.js';
 export { seededRandom } from './seeded-random.js';
 export type { Serializer } from './serializer.js';
 export {

@@ -45,6 +45,7 @@ import { sortedSetCommands } from './sorted-set-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
+import { primaryOfKey, transactionCommands } from './transaction-commands.js';
 
 /** At most one slot-map refresh per this many ms after timeouts on a Cluster. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
@@ -147,6 +148,18 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       binary: serializer.format === 'binary',
       cluster: isCluster(clients[0]!),
       subscriber: () => subscriber,
+      dedicated: async (key) => {
+        if (runner.failure !== undefined) throw runner.failure;
+        const connection = primaryOfKey(clients[0]!, key).duplicate();
+        connection.on('error', () => {});
+        try {
+          await connectClient(connection, config.connectTimeoutMs);
+        } catch (error) {
+          connection.disconnect();
+          throw runner.failure ?? error;
+        }
+        return connection;
+      },
     };
     super(createRawCommands(context), {
       serializer,
@@ -316,5 +329,6 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...lockCommands(context),
     ...queueLockCommands(context),
     ...serverCommands(context),
+    ...transactionCommands(context, createRawCommands),
   };
 }

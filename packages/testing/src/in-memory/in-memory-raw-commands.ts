@@ -7,11 +7,12 @@ import { serverCommands } from './commands/server-commands.js';
 import { setCommands } from './commands/set-commands.js';
 import { sortedSetCommands } from './commands/sorted-set-commands.js';
 import { stringCommands } from './commands/string-commands.js';
+import { transactionCommands } from './commands/transaction-commands.js';
 import type { InMemoryContext } from './in-memory-context.js';
 
 /** Every raw command of the fake, one group per Redis data type. */
 export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
-  return {
+  const raw: RawCommands = {
     ...stringCommands(ctx),
     ...serverCommands(ctx),
     ...hashCommands(ctx),
@@ -20,5 +21,7 @@ export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
     ...sortedSetCommands(ctx),
     ...lockCommands(ctx),
     ...queueLockCommands(ctx),
+    ...transactionCommands(ctx, () => raw),
   };
+  return raw;
 }
