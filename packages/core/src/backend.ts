@@ -66,15 +66,13 @@ export {
   SET_IF_ABSENT_FENCED,
 } from './backend/lua-scripts.js';
 export {
-<<<<<<< HEAD
   ACQUIRE_FAIR_LOCK,
   ACQUIRE_READ_LOCK,
   ACQUIRE_WRITE_LOCK,
   LEAVE_LOCK_QUEUE,
   QUEUE_LOCK_SCRIPTS,
 } from './backend/queue-lock-scripts.js';
-export { toArgument, toScore, toScored, type ValueReply } from './backend/replies.js';
-=======
+export {
   cursorPages,
   toArgument,
   toFieldValuePairs,
@@ -84,7 +82,6 @@ export { toArgument, toScore, toScored, type ValueReply } from './backend/replie
   toScored,
   type ValueReply,
 } from './backend/replies.js';
->>>>>>> main
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';

@@ -45,10 +45,7 @@ import type {
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './options.js';
-<<<<<<< HEAD
 import type { QueueGrant } from './queue-lock-primitives.js';
-import type { RawCommands, RawLimit, RawScored, RawSetOptions, RawValue } from './raw-commands.js';
-=======
 import type {
   RawCommands,
   RawLexBound,
@@ -59,7 +56,6 @@ import type {
 } from './raw-commands.js';
 import type { TransactionCommands, TransactionResult, WatchScope } from './transaction-commands.js';
 import { runTransaction, runWatched, type TransactionHost } from './transaction-runner.js';
->>>>>>> main
 
 /** Options every repository built on {@link BaseCacheRepository} accepts. */
 export interface BaseCacheRepositoryOptions {
@@ -666,7 +662,23 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#raw.extendSemaphore(fullKey, token, parseTtl(ttl));
   }
 
-<<<<<<< HEAD
+  // --- transactions -----------------------------------------------------------------------------
+
+  async transaction<const R>(build: (tx: TransactionCommands) => R): Promise<TransactionResult<R>> {
+    return runTransaction(this.#transactionHost(), build, undefined);
+  }
+
+  async watch<T>(keys: readonly string[], body: (scope: WatchScope) => Promise<T>): Promise<T> {
+    const fullKeys = this.#keys(keys);
+    if (typeof body !== 'function') throw new InvalidArgumentError('body', 'expected a function');
+    return runWatched(this.#transactionHost(), await this.#raw.watch(fullKeys), body);
+  }
+
+  #transactionHost(): TransactionHost {
+    const options = { keyPrefix: this.keyPrefix, serializer: this.serializer };
+    return { raw: this.#raw, queued: (raw) => new QueuedCacheRepository(raw, options) };
+  }
+
   // --- fair and read-write locks ----------------------------------------------------------------
 
   async acquireFairLock(
@@ -729,23 +741,6 @@ export abstract class BaseCacheRepository implements CacheRepository {
   #notifyChannel(options: CompareAndDeleteOptions | undefined): string | undefined {
     assertOptions(options, { notify: 'string' });
     return options?.notify === undefined ? undefined : this.#channel(options.notify, 'options.notify');
-=======
-  // --- transactions -----------------------------------------------------------------------------
-
-  async transaction<const R>(build: (tx: TransactionCommands) => R): Promise<TransactionResult<R>> {
-    return runTransaction(this.#transactionHost(), build, undefined);
-  }
-
-  async watch<T>(keys: readonly string[], body: (scope: WatchScope) => Promise<T>): Promise<T> {
-    const fullKeys = this.#keys(keys);
-    if (typeof body !== 'function') throw new InvalidArgumentError('body', 'expected a function');
-    return runWatched(this.#transactionHost(), await this.#raw.watch(fullKeys), body);
-  }
-
-  #transactionHost(): TransactionHost {
-    const options = { keyPrefix: this.keyPrefix, serializer: this.serializer };
-    return { raw: this.#raw, queued: (raw) => new QueuedCacheRepository(raw, options) };
->>>>>>> main
   }
 
   // --- lifecycle --------------------------------------------------------------------------------

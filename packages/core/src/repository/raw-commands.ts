@@ -48,13 +48,9 @@ export interface RawCommands
     RawSetCommands,
     RawSortedSetCommands,
     RawLockCommands,
-<<<<<<< HEAD
     RawQueueLockCommands,
-    RawServerCommands {}
-=======
     RawServerCommands,
     RawTransactionCommands {}
->>>>>>> main
 
 /** The name of a raw command: what a backend implements and the command table classifies. */
 export type RawCommandName = keyof RawCommands;
