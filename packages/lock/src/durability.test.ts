@@ -64,7 +64,9 @@ describe("durability: 'replicated'", () => {
   it('rejects bad values and Redlock with replicated durability', () => {
     const [a, b, c] = [fakeRepository(), fakeRepository(), fakeRepository()];
     expect(() => new DistributedLock(a, 'k', { durability: 'sync' as never })).toThrow(InvalidConfigError);
-    expect(() => new DistributedLock(a, 'k', { replicationTimeout: 'soon' as never })).toThrow(InvalidConfigError);
+    expect(() => new DistributedLock(a, 'k', { replicationTimeout: 'soon' as never })).toThrow(
+      InvalidConfigError,
+    );
     expect(() => new DistributedLock([a, b, c], 'k', { durability: 'replicated' })).toThrow(
       InvalidConfigError,
     );
