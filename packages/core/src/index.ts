@@ -38,7 +38,7 @@ export {
   notifySafely,
   type OperationOutcome,
 } from './instrumentation.js';
-export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf, queueLockKeysOf, siblingKeyOf } from './keys.js';
 export {
   assertKnownOptions,
   choiceOption,
@@ -57,6 +57,12 @@ export type { HashCommands } from './repository/hash-commands.js';
 export type { EntriesInput, KeyValueCommands } from './repository/key-value-commands.js';
 export type { ListCommands } from './repository/list-commands.js';
 export type { LockBackend, LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
+export type {
+  ObservableCacheRepository,
+  ObservableRepository,
+  OperationSummary,
+  PerformanceSummary,
+} from './repository/observable-repository.js';
 export type {
   CompareAndDeleteOptions,
   GetExOptions,
@@ -79,8 +85,30 @@ export type {
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
+export type {
+  QueueGrant,
+  QueueLockKeys,
+  QueueLockPrimitives,
+  RawQueueLockCommands,
+} from './repository/queue-lock-primitives.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export type {
+  AutoClaimResult,
+  BlockOptions,
+  PendingEntry,
+  PendingSummary,
+  StreamCommands,
+  StreamEntry,
+  StreamTrimOptions,
+  XAddOptions,
+  XAutoClaimOptions,
+  XGroupCreateOptions,
+  XPendingOptions,
+  XRangeOptions,
+  XReadGroupOptions,
+  XReadOptions,
+} from './repository/stream-commands.js';
 export {
   TRANSACTION_COMMANDS,
   type TransactionalCommands,

@@ -1,4 +1,6 @@
 import type { KeyType, LeaseGrant, SemaphoreGrant, Unsubscribe, ZAddOptions } from './options.js';
+import type { RawQueueLockCommands } from './queue-lock-primitives.js';
+import type { RawStreamCommands } from './raw-stream-commands.js';
 
 /** A stored value as it travels to and from the backend: serialized text or bytes. */
 export type RawValue = string | Uint8Array;
@@ -47,6 +49,8 @@ export interface RawCommands
     RawSetCommands,
     RawSortedSetCommands,
     RawLockCommands,
+    RawQueueLockCommands,
+    RawStreamCommands,
     RawServerCommands,
     RawTransactionCommands {}
 

@@ -11,9 +11,11 @@ import { keyValueContract } from './key-value-contract.js';
 import { lifecycleContract } from './lifecycle-contract.js';
 import { listContract } from './list-contract.js';
 import { lockPrimitivesContract } from './lock-primitives-contract.js';
+import { queueLockPrimitivesContract } from './queue-lock-primitives-contract.js';
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
+import { streamContract } from './stream-contract.js';
 import { transactionContract } from './transaction-contract.js';
 import { wrongTypeContract } from './wrong-type-contract.js';
 
@@ -144,8 +146,10 @@ function describeWithSerializer(
     describe('sorted sets', () => sortedSetContract(ctx));
     describe('everyday commands and member iterators', () => everydayCommandsContract(ctx));
     describe('transactions', () => transactionContract(ctx));
+    describe('streams', () => streamContract(ctx));
     describe('lock primitives and pub/sub', () => lockPrimitivesContract(ctx));
     describe('semaphore primitives', () => semaphorePrimitivesContract(ctx));
+    describe('fair and read-write lock primitives', () => queueLockPrimitivesContract(ctx));
     describe('prefixes and patterns', () => isolationContract(ctx));
     describe('wrong types', () => wrongTypeContract(ctx));
     describe('bad input', () => badInputContract(ctx));
