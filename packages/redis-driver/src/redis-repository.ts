@@ -2,9 +2,10 @@ import {
   assertKey,
   CacheEventEmitter,
   type CacheEventListener,
-  type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
+  type ObservableRepository,
+  type PerformanceSummary,
   parseInfo,
   type Serializer,
 } from '@forno/core';
@@ -17,7 +18,7 @@ import {
   resolveRedisConfig,
   worstStatus,
 } from '@forno/core/backend';
-import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
+import type { CacheMetrics } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import {
   closeClient,
@@ -36,6 +37,7 @@ import { hashCommands } from './hash-commands.js';
 import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
+import { queueLockCommands } from './queue-lock-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
@@ -45,6 +47,7 @@ import { streamCommands } from './stream-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
+import { primaryOfKey, transactionCommands } from './transaction-commands.js';
 
 /** At most one slot-map refresh per this many ms after timeouts on a Cluster. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
@@ -82,7 +85,7 @@ export interface NodeInfo {
  * await redis.set('menu:item:margherita', item, { ttl: '24h' });
  * ```
  */
-export class RedisRepository extends BaseCacheRepository implements CacheEventSource {
+export class RedisRepository extends BaseCacheRepository implements ObservableRepository<CacheMetrics> {
   /** The resolved configuration (defaults applied). */
   readonly config: ResolvedRedisConfig;
   readonly #clients: readonly RedisClient[];
@@ -90,7 +93,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   readonly #subscriber: Subscriber;
   readonly #health: HealthMonitor;
   readonly #supervisor: ConnectionSupervisor;
-  readonly #events = new CacheEventEmitter();
+  readonly #events: CacheEventEmitter;
   readonly #metrics: RedisMetrics | undefined;
   readonly #runner: CommandRunner;
   #connecting: Promise<void> | undefined;
@@ -147,13 +150,32 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       binary: serializer.format === 'binary',
       cluster: isCluster(clients[0]!),
       subscriber: () => subscriber,
+      dedicated: async (key) => {
+        if (runner.failure !== undefined) throw runner.failure;
+        const connection = primaryOfKey(clients[0]!, key).duplicate();
+        connection.on('error', () => {});
+        try {
+          await connectClient(connection, config.connectTimeoutMs);
+        } catch (error) {
+          connection.disconnect();
+          throw runner.failure ?? error;
+        }
+        return connection;
+      },
     };
-    super(createRawCommands(context), {
+    const raw = createRawCommands(context);
+    const events = new CacheEventEmitter();
+    const metrics = config.enableMetrics
+      ? new RedisMetrics(raw, events, clients, config.metricsPrefix)
+      : undefined;
+    super(metrics?.raw ?? raw, {
       serializer,
       keyPrefix: config.keyPrefix,
       allowFlush: config.allowFlush,
     });
     this.config = config;
+    this.#events = events;
+    this.#metrics = metrics;
     this.#runner = runner;
     this.#clients = clients;
     this.#ownsClients = existing === undefined;
@@ -172,9 +194,6 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
         }
       },
     });
-    this.#metrics = config.enableMetrics
-      ? new RedisMetrics(this, this.#events, clients, config.metricsPrefix)
-      : undefined;
   }
 
   /**
@@ -314,7 +333,9 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...setCommands(context),
     ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...queueLockCommands(context),
     ...streamCommands(context),
     ...serverCommands(context),
+    ...transactionCommands(context, createRawCommands),
   };
 }

@@ -7,6 +7,7 @@ import type { LockPrimitives, PubSubCommands } from './lock-primitives.js';
 import type { SetCommands } from './set-commands.js';
 import type { SortedSetCommands } from './sorted-set-commands.js';
 import type { StreamCommands } from './stream-commands.js';
+import type { TransactionalCommands } from './transaction-commands.js';
 
 /** Connection lifecycle shared by every backend. */
 export interface Lifecycle {
@@ -39,6 +40,7 @@ export interface CacheRepository
     StreamCommands,
     LockPrimitives,
     PubSubCommands,
+    TransactionalCommands,
     Lifecycle {
   /** Prefix prepended to every key and channel, e.g. `'mario_pizzeria:'`. */
   readonly keyPrefix: string;
