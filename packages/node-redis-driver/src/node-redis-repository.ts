@@ -41,6 +41,7 @@ import { queueLockCommands } from './queue-lock-commands.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
+import { streamCommands } from './stream-commands.js';
 import { stringCommands } from './string-commands.js';
 import { type PubSubConnection, Subscriber } from './subscriber.js';
 import { toCacheError } from './to-cache-error.js';
@@ -404,6 +405,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...sortedSetCommands(context),
     ...lockCommands(context),
     ...queueLockCommands(context),
+    ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
   };

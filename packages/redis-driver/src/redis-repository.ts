@@ -43,6 +43,7 @@ import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { refreshSlotMapOnTimeout } from './slot-map-refresh.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
+import { streamCommands } from './stream-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
@@ -333,6 +334,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...sortedSetCommands(context),
     ...lockCommands(context),
     ...queueLockCommands(context),
+    ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
   };
