@@ -9,6 +9,7 @@ export type {
 } from '@forno/core/backend';
 export type { InvalidationListener } from './invalidation.js';
 export type {
+  AnyNodeRedisClient,
   NodeRedisClient,
   NodeRedisClusterClient,
   NodeRedisSentinelClient,

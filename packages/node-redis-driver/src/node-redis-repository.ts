@@ -28,6 +28,7 @@ import { type InvalidationListener, InvalidationTracker } from './invalidation.j
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
 import {
+  type AnyNodeRedisClient,
   createNodeRedisClient,
   isNodeRedisClient,
   kindOf,
@@ -121,10 +122,12 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
    * offline-queue and reconnect options apply (Forno's `commandTimeout` deadline still does).
    */
   constructor(
-    configOrClient: RedisRepositoryConfig | NodeRedisClient = {},
+    configOrClient: RedisRepositoryConfig | AnyNodeRedisClient = {},
     options: ExistingClientOptions | NodeRedisOptions = {},
   ) {
-    const existing = isNodeRedisClient(configOrClient) ? configOrClient : undefined;
+    const existing = isNodeRedisClient(configOrClient)
+      ? (configOrClient as unknown as NodeRedisClient)
+      : undefined;
     const known = existing ? EXISTING_CLIENT_OPTIONS : OWN_CLIENT_OPTIONS;
     for (const field of Object.keys(options)) {
       if (!known.has(field)) {
