@@ -1,4 +1,7 @@
+export type { NodeInfo } from '@forno/core';
 export type {
+  HealthListener,
+  HealthState,
   RedisClusterConfig,
   RedisNodeAddress,
   RedisRepositoryConfig,

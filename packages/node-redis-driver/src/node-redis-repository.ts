@@ -1,17 +1,24 @@
 import {
+  assertKey,
   type CacheError,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
+  CacheUnavailableError,
   type ConnectionStatus,
   InvalidConfigError,
+  type NodeInfo,
   type Serializer,
+  sumUsedMemory,
 } from '@forno/core';
 import {
   BaseCacheRepository,
   backoffDelay,
   CommandRunner,
   connectionFailureOf,
+  type HealthListener,
+  HealthMonitor,
+  type HealthState,
   type RawCommands,
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
@@ -38,6 +45,7 @@ import {
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
 import { serverCommands } from './server-commands.js';
+import { keyMemoryUsage, nodeInfos } from './server-info.js';
 import { setCommands } from './set-commands.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
 import { stringCommands } from './string-commands.js';
@@ -109,6 +117,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
   readonly #subscriber: Subscriber;
   readonly #invalidations: InvalidationTracker | undefined;
   readonly #events = new CacheEventEmitter();
+  readonly #health: HealthMonitor;
   readonly #metrics: CacheMetrics | undefined;
   #opened = false;
   #closed = false;
@@ -209,6 +218,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
     this.#ownsClients = existing === undefined;
     this.#runner = runner;
     this.#subscriber = subscriber;
+    this.#health = new HealthMonitor(() => this.#probe(), config.healthCheckIntervalMs);
     this.#invalidations = tracking ? new InvalidationTracker(clients, config.keyPrefix) : undefined;
     this.#metrics = config.enableMetrics
       ? recordRepositoryMetrics(this, this.#events, config.metricsPrefix)
@@ -217,6 +227,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
     if (existing) {
       (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
       this.#opened = (existing as unknown as { isOpen: boolean }).isOpen;
+      if (this.status === 'ready') this.#health.markHealthy();
     }
   }
 
@@ -255,7 +266,40 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
    * with `enableMetrics: true`), ready connections of the pool, and the server's `used_memory`.
    */
   getPerformanceSummary(): Promise<PerformanceSummary> {
-    return nodeRedisPerformanceSummary(this.#metrics, this.#clients, this.#kind);
+    return nodeRedisPerformanceSummary(this.#metrics, this.#clients, this.#kind, () => this.memoryUsage());
+  }
+
+  /**
+   * The repository's health: the latest periodic check (`healthCheckInterval`, a PING), updated
+   * between checks by connection events. Not healthy before the first connection, after a
+   * permanent connection failure (`error` says why: a `CacheAuthError`, a `CacheTlsError`) nor
+   * after `disconnect()`. The same {@link HealthState} as the ioredis driver's.
+   */
+  get health(): HealthState {
+    return this.#health.state;
+  }
+
+  /** Called whenever the health check flips between healthy and unhealthy; returns a remover. */
+  onHealthChange(listener: HealthListener): () => void {
+    return this.#health.onChange(listener);
+  }
+
+  /**
+   * `INFO [section]` of the server (through Sentinel: of the primary), or of every primary on
+   * Cluster, each parsed into fields. Bounded by `commandTimeout` like any operation.
+   */
+  info(section?: string): Promise<NodeInfo[]> {
+    return nodeInfos(this.#runner, this.#kind, section);
+  }
+
+  /**
+   * Memory used: by one key (`MEMORY USAGE`, bytes, or `null` when missing), or by the whole
+   * server (`used_memory`, summed over Cluster primaries).
+   */
+  async memoryUsage(key?: string): Promise<number | null> {
+    if (key === undefined) return sumUsedMemory(await this.info('memory'));
+    assertKey(key);
+    return keyMemoryUsage(this.#runner, this.#kind, this.keyPrefix + key);
   }
 
   /** Receives connection events (and, with metrics, operation events). */
@@ -288,14 +332,20 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
    * `commandTimeout`), then closes every connection it owns and the pub/sub connection.
    */
   async disconnect(): Promise<void> {
+    this.#health.stop();
     await this.#runner.drain(this.config.commandTimeoutMs);
+    this.#health.markUnhealthy(new CacheUnavailableError('the repository is disconnected'));
     await this.#subscriber.close();
     if (!this.#ownsClients) return;
     this.#closed = true;
     await Promise.all(this.#clients.map((client) => closeClient(client, this.config.commandTimeoutMs)));
   }
 
-  /** Reports a connection's state changes as `connection` events (for metrics and listeners). */
+  /**
+   * Reports a connection's state changes as `connection` events (for metrics and listeners) and
+   * marks health between checks: healthy once the whole pool is ready, unhealthy when a working
+   * connection is lost (an earlier failure, and its reason, is kept).
+   */
   #reportConnectionEvents(client: NodeRedisClient): void {
     const report = () => {
       if (this.#events.hasListeners) {
@@ -303,7 +353,26 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
       }
     };
     const events = client as unknown as NodeJS.EventEmitter;
-    for (const name of ['ready', 'reconnecting', 'end']) events.on(name, report);
+    events.on('ready', () => {
+      if (this.status === 'ready' && this.#failure === undefined) this.#health.markHealthy();
+      report();
+    });
+    const lost = () => {
+      if (!this.#closed && this.#health.state.healthy) {
+        this.#health.markUnhealthy(
+          new CacheUnavailableError('the connection to Redis was lost; reconnecting'),
+        );
+      }
+      report();
+    };
+    events.on('reconnecting', lost);
+    events.on('end', lost);
+  }
+
+  /** The health check: a PING, or after a permanent failure one more attempt to connect. */
+  async #probe(): Promise<number> {
+    if (this.#failure !== undefined) await this.connect();
+    return this.ping();
   }
 
   async #open(): Promise<void> {
@@ -320,8 +389,11 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
     this.#opened = true;
     try {
       await Promise.all(this.#clients.map((client) => connectClient(client, this.config.connectTimeoutMs)));
+      this.#health.markHealthy();
     } catch (error) {
       throw this.#failure ?? error;
+    } finally {
+      this.#health.start();
     }
   }
 
@@ -338,6 +410,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
     });
     if (failure !== undefined) {
       this.#failure = failure;
+      this.#health.markUnhealthy(failure);
       this.#runner.stopWith(failure);
       return failure;
     }

@@ -5,12 +5,17 @@ import {
   type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
+  type NodeInfo,
   parseInfo,
   type Serializer,
+  sumUsedMemory,
 } from '@forno/core';
 import {
   BaseCacheRepository,
   backoffDelay,
+  type HealthListener,
+  HealthMonitor,
+  type HealthState,
   type RawCommands,
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
@@ -33,7 +38,6 @@ import { ConnectionSupervisor } from './connection-supervisor.js';
 import { createClient, isCluster, type RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { hashCommands } from './hash-commands.js';
-import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
@@ -59,13 +63,6 @@ export interface ExistingClientOptions {
   readonly enableMetrics?: boolean;
   /** Prefix of metric names (default `'forno'`). */
   readonly metricsPrefix?: string;
-}
-
-/** One Redis node's `INFO` fields. */
-export interface NodeInfo {
-  /** `host:port` of the node. */
-  readonly node: string;
-  readonly fields: Readonly<Record<string, string>>;
 }
 
 /**
@@ -271,8 +268,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
    */
   async memoryUsage(key?: string): Promise<number | null> {
     if (key === undefined) {
-      const infos = await this.info('memory');
-      return infos.reduce((sum, { fields }) => sum + Number(fields.used_memory ?? 0), 0);
+      return sumUsedMemory(await this.info('memory'));
     }
     assertKey(key);
     const fullKey = this.keyPrefix + key;

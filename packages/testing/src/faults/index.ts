@@ -24,6 +24,13 @@ export {
   runClusterFault,
 } from './describe-cluster-fault-suite.js';
 export {
+  describeHealthAndInfoSuite,
+  type HealthAndInfoRepositoryOptions,
+  type HealthAndInfoSuiteOptions,
+  type InspectableRepository,
+  type ReportedHealth,
+} from './describe-health-and-info-suite.js';
+export {
   describeSentinelFailover,
   type SentinelFailoverOptions,
   type SentinelRepositoryOptions,
