@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @forno/lock harness [--quick] [--workers N] [--no-persistence] [--node-redis]`: runs the
+ * `pnpm --filter @forno/lock harness [--quick] [--workers N] [--no-persistence] [--node-redis] [--cluster]`: runs the
  * lock-safety harness and exits non-zero on any lost update or fence-order violation.
  * `--no-persistence` runs Redis without an append-only file: the crash loses the fencing keys, and
  * the audit shows tokens still increasing (they follow the server clock).
@@ -15,6 +15,7 @@ const report = await runSafetyHarness({
   workers,
   persistence: !args.includes('--no-persistence'),
   driver: args.includes('--node-redis') ? 'node-redis' : 'ioredis',
+  topology: args.includes('--cluster') ? 'cluster' : 'standalone',
   phaseMs: quick ? 1_500 : 4_000,
   pauses: quick ? 2 : 4,
   log: (line) => console.log(`· ${line}`),

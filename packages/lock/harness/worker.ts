@@ -8,6 +8,7 @@ import { CacheError } from '@forno/core';
 import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository } from '@forno/redis-driver';
 import { DistributedLock, LockLostError, LockTimeoutError } from '../src/index.js';
+import { HARNESS_KEY_PREFIX, HARNESS_LOCK_NAME } from './harness-redis.js';
 import type { ParentMessage, WorkerMessage, WorkerSettings } from './protocol.js';
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerSettings;
@@ -36,8 +37,10 @@ function call(
 }
 
 const repoConfig = {
-  port: settings.port,
-  keyPrefix: 'harness:',
+  ...('nodes' in settings.target
+    ? { cluster: { nodes: settings.target.nodes } }
+    : { port: settings.target.port }),
+  keyPrefix: HARNESS_KEY_PREFIX,
   commandTimeout: '500ms',
   connectTimeout: '1s',
   healthCheckInterval: false,
@@ -45,7 +48,7 @@ const repoConfig = {
 } as const;
 const repo =
   settings.driver === 'node-redis' ? new NodeRedisRepository(repoConfig) : new RedisRepository(repoConfig);
-const mutex = new DistributedLock(repo, 'counter-lock', {
+const mutex = new DistributedLock(repo, HARNESS_LOCK_NAME, {
   timeout: settings.leaseMs,
   waitTimeout: '2s',
   retryDelay: '50ms',
