@@ -42,6 +42,7 @@ import {
   type NodeRedisClient,
   type NodeRedisKind,
   type NodeRedisSingleClient,
+  sendCommand,
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
 import { serverCommands } from './server-commands.js';
@@ -120,6 +121,10 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
   readonly #health: HealthMonitor;
   readonly #metrics: CacheMetrics | undefined;
   #opened = false;
+  /** A connection was ready at least once (so the configuration worked then). */
+  #readyOnce = false;
+  /** The connections were destroyed without `disconnect()`: the next `connect()` replaces them. */
+  #destroyed = false;
   #closed = false;
   #failure: CacheError | undefined;
   #connecting: Promise<void> | undefined;
@@ -354,6 +359,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
     };
     const events = client as unknown as NodeJS.EventEmitter;
     events.on('ready', () => {
+      this.#readyOnce = true;
       if (this.status === 'ready' && this.#failure === undefined) this.#health.markHealthy();
       report();
     });
@@ -376,7 +382,8 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
   }
 
   async #open(): Promise<void> {
-    if (this.#closed && this.#createClient !== undefined) {
+    if ((this.#closed || this.#destroyed) && this.#createClient !== undefined) {
+      this.#destroyed = false;
       // A closed node-redis Sentinel cannot be opened again: every closed connection is replaced.
       for (let i = 0; i < this.#clients.length; i++) {
         this.#clients[i] = this.#createClient();
@@ -389,6 +396,8 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
     this.#opened = true;
     try {
       await Promise.all(this.#clients.map((client) => connectClient(client, this.config.connectTimeoutMs)));
+      this.#readyOnce = true;
+      if (this.#ownsClients) await this.#checkCredentials();
       this.#health.markHealthy();
     } catch (error) {
       throw this.#failure ?? error;
@@ -403,18 +412,62 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
    * every command rejects at once with that typed error until `connect()` is called again.
    */
   #reconnectDelay(attempt: number, cause: Error): number | Error {
-    const failure = connectionFailureOf(cause, {
-      tls: this.config.tls !== undefined,
-      handshaking: false,
-      connectedBefore: false,
-    });
+    const failure = this.#permanentFailureOf(cause);
     if (failure !== undefined) {
-      this.#failure = failure;
-      this.#health.markUnhealthy(failure);
-      this.#runner.stopWith(failure);
+      this.#stopWith(failure);
       return failure;
     }
     return backoffDelay(this.config.retryPolicy, attempt + 1, Math.random);
+  }
+
+  /**
+   * node-redis sends no command on connecting unless credentials are configured, so a server that
+   * requires a password it was not given accepts the connection and refuses every command
+   * (`NOAUTH`): one PING per connection finds it, and the connections are closed (no loop of
+   * refused commands) until `connect()` is called again.
+   */
+  async #checkCredentials(): Promise<void> {
+    const replies = await Promise.allSettled(
+      this.#clients.map((client) =>
+        sendCommand(client, this.#kind, ['PING'], { readonly: false, binary: false }),
+      ),
+    );
+    for (const reply of replies) {
+      const failure = reply.status === 'rejected' ? this.#permanentFailureOf(reply.reason) : undefined;
+      if (failure === undefined) continue;
+      this.#stopWith(failure);
+      await this.#destroyConnections();
+      throw failure;
+    }
+  }
+
+  /** Closes every connection at once, without reconnecting; the next `connect()` replaces them. */
+  async #destroyConnections(): Promise<void> {
+    this.#destroyed = true;
+    await Promise.all(
+      this.#clients.map(async (client) => {
+        if ((client as unknown as { isOpen: boolean }).isOpen) await client.destroy();
+      }),
+    );
+  }
+
+  /**
+   * A failure retrying cannot fix, typed. A reset before any connection was ever ready is a
+   * handshake refused (what a TLS port does with plaintext); once connected, a reset is transient.
+   */
+  #permanentFailureOf(cause: unknown): CacheError | undefined {
+    return connectionFailureOf(cause, {
+      tls: this.config.tls !== undefined,
+      handshaking: !this.#readyOnce,
+      connectedBefore: this.#readyOnce,
+    });
+  }
+
+  /** Stops on a permanent failure: unhealthy, and every command rejects at once with it. */
+  #stopWith(failure: CacheError): void {
+    this.#failure = failure;
+    this.#health.markUnhealthy(failure);
+    this.#runner.stopWith(failure);
   }
 }
 

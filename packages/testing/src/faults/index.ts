@@ -24,6 +24,12 @@ export {
   runClusterFault,
 } from './describe-cluster-fault-suite.js';
 export {
+  type ConnectionFailureConfig,
+  type ConnectionFailureSuiteOptions,
+  describeConnectionFailureSuite,
+  type HealthReportingRepository,
+} from './describe-connection-failure-suite.js';
+export {
   describeHealthAndInfoSuite,
   type HealthAndInfoRepositoryOptions,
   type HealthAndInfoSuiteOptions,
