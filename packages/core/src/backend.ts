@@ -7,7 +7,9 @@
  *   prefixes, serialization, result shapes), written once for every backend.
  * - {@link COMMAND_TABLE}: one row per command (read or write, idempotent or not, keys, fallback
  *   mirror treatment, metric kind); retries, instrumentation, the mirror and forwarding read it.
- * - {@link CacheRepositoryDecorator}: the base of a wrapper that intercepts every command.
+ * - {@link CacheRepositoryDecorator}: the base of a wrapper that intercepts every command and
+ *   forwards what can be observed.
+ * - {@link instrumentRawCommands}: times a backend's raw commands for metrics (`enableMetrics`).
  * - What both Redis drivers share (`backend/`): their configuration and its validation
  *   ({@link resolveRedisConfig}), a plain backoff description ({@link backoffDelay}), the
  *   {@link CommandRunner} that gives every operation its deadline and retries idempotent commands,
@@ -66,7 +68,23 @@ export {
   SET_IF_ABSENT,
   SET_IF_ABSENT_FENCED,
 } from './backend/lua-scripts.js';
-export { toArgument, toScore, toScored, type ValueReply } from './backend/replies.js';
+export {
+  ACQUIRE_FAIR_LOCK,
+  ACQUIRE_READ_LOCK,
+  ACQUIRE_WRITE_LOCK,
+  LEAVE_LOCK_QUEUE,
+  QUEUE_LOCK_SCRIPTS,
+} from './backend/queue-lock-scripts.js';
+export {
+  cursorPages,
+  toArgument,
+  toFieldValuePairs,
+  toFloat,
+  toLexArgument,
+  toScore,
+  toScored,
+  type ValueReply,
+} from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
@@ -89,21 +107,26 @@ export {
   callCommand,
   type ForwardedCommands,
   ForwardingCommands,
+  ITERATOR_COMMANDS,
+  type IteratorCommand,
   REPOSITORY_COMMANDS,
   type RepositoryCommand,
 } from './repository/forwarding-commands.js';
 export {
-  INSTRUMENTED_OPERATIONS,
-  type InstrumentedOperation,
-  type InstrumentRepositoryOptions,
-  instrumentRepository,
+  type InstrumentRawCommandsOptions,
+  instrumentRawCommands,
   type OperationKind,
-} from './repository/instrument-repository.js';
+  RAW_OPERATIONS,
+  type ReportedOperation,
+} from './repository/instrument-raw-commands.js';
+export type { QueueLockKeys, RawQueueLockCommands } from './repository/queue-lock-primitives.js';
 export type {
+  RawCall,
   RawCommandName,
   RawCommands,
   RawHashCommands,
   RawKey,
+  RawLexBound,
   RawLimit,
   RawListCommands,
   RawLockCommands,
@@ -113,5 +136,7 @@ export type {
   RawSetOptions,
   RawSortedSetCommands,
   RawStringCommands,
+  RawTransactionCommands,
   RawValue,
+  RawWatch,
 } from './repository/raw-commands.js';

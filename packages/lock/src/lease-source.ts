@@ -163,6 +163,9 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
   let lastError: unknown;
   /** The last sleep ended on its timer while the holder's lease still had time to run. */
   let missedAnnouncement = false;
+  /** This call's place in a store's waiting line (the same id across its attempts). */
+  const waiter = store.leave === undefined ? undefined : createToken();
+  let granted = false;
   try {
     // Others of this process wait already: queue behind them instead of jumping ahead.
     if ((request.waitTimeoutMs ?? 0) > 0 && !LocalQueue.idle(local)) {
@@ -175,7 +178,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       const sentAt = clock.monotonic();
       let attempt: AcquireAttempt;
       try {
-        attempt = await store.tryAcquire(token, leaseMs);
+        attempt = await store.tryAcquire(token, leaseMs, waiter);
       } catch (error) {
         store.release(token).catch(ignore);
         throw error;
@@ -185,6 +188,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
         if (until > clock.monotonic()) {
           // Free before the holder's lease ended, yet nobody announced it: the subscription may be dead.
           if (missedAnnouncement) wait?.resubscribe();
+          granted = true;
           emitLockEvent(
             events,
             'acquired',
@@ -221,6 +225,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
   } finally {
     ticket?.leave();
     wait?.dispose();
+    if (!granted && waiter !== undefined) store.leave?.(waiter).catch(ignore);
   }
 }
 

@@ -39,7 +39,12 @@ export interface LeaseStore {
    * Tries once. Single-instance stores reject on backend errors; a quorum store reports them as a
    * refusal so waiting goes on with the instances that answer.
    */
-  tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt>;
+  tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt>;
+  /**
+   * Stores with a waiting line in Redis (fair and write locks): takes `waiter` (the id one
+   * `acquire()` call keeps across its attempts) out of the line when that call ends without a grant.
+   */
+  leave?(waiter: string): Promise<unknown>;
   /** `true` when extended; `false` when the lease is no longer this token's; rejects on backend errors. */
   extend(token: string, leaseMs: number): Promise<boolean>;
   /** `true` when this token's lease was live and is now deleted (waiters are notified); may reject. */

@@ -1,3 +1,4 @@
+import type { OperationSummary } from '@forno/core';
 import {
   assertKnownOptions,
   type CacheEvent,
@@ -20,7 +21,6 @@ import type {
   MetricType,
   ValueFamilySnapshot,
 } from './metric-types.js';
-import type { OperationSummary } from './performance-summary.js';
 
 /** Options of {@link CacheMetrics}. */
 export interface CacheMetricsOptions {

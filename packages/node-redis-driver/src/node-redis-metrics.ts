@@ -1,4 +1,5 @@
-import { buildPerformanceSummary, type CacheMetrics, type PerformanceSummary } from '@forno/metrics';
+import type { PerformanceSummary } from '@forno/core';
+import { buildPerformanceSummary, type CacheMetrics } from '@forno/metrics';
 import type { NodeRedisClient, NodeRedisClusterClient, NodeRedisKind } from './node-redis-client.js';
 
 /** The node-redis connections that are ready: each pooled client, or each Cluster primary's. */

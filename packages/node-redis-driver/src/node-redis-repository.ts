@@ -3,11 +3,12 @@ import {
   type CacheError,
   CacheEventEmitter,
   type CacheEventListener,
-  type CacheEventSource,
   CacheUnavailableError,
   type ConnectionStatus,
   InvalidConfigError,
   type NodeInfo,
+  type ObservableRepository,
+  type PerformanceSummary,
   type Serializer,
   sumUsedMemory,
 } from '@forno/core';
@@ -25,7 +26,7 @@ import {
   resolveRedisConfig,
   worstStatus,
 } from '@forno/core/backend';
-import { type CacheMetrics, type PerformanceSummary, recordRepositoryMetrics } from '@forno/metrics';
+import { type CacheMetrics, recordRepositoryMetrics } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
 import { rediscoverOnFailure } from './cluster-rediscovery.js';
@@ -45,6 +46,7 @@ import {
   sendCommand,
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
+import { queueLockCommands } from './queue-lock-commands.js';
 import { serverCommands } from './server-commands.js';
 import { keyMemoryUsage, nodeInfos } from './server-info.js';
 import { setCommands } from './set-commands.js';
@@ -52,6 +54,7 @@ import { sortedSetCommands } from './sorted-set-commands.js';
 import { stringCommands } from './string-commands.js';
 import { type PubSubConnection, Subscriber } from './subscriber.js';
 import { toCacheError } from './to-cache-error.js';
+import { openDedicated, transactionCommands } from './transaction-commands.js';
 
 /** At most one Cluster slot-map reload per this many ms after failed commands. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
@@ -106,7 +109,7 @@ export interface ExistingClientOptions {
  * await redis.set('menu:item:margherita', item, { ttl: '24h' });
  * ```
  */
-export class NodeRedisRepository extends BaseCacheRepository implements CacheEventSource {
+export class NodeRedisRepository extends BaseCacheRepository implements ObservableRepository<CacheMetrics> {
   /** The resolved configuration (defaults applied). */
   readonly config: ResolvedRedisConfig;
   /** The pool; the runner reads it too. Owned clients are replaced by new ones on `connect()` after `disconnect()`. */
@@ -117,7 +120,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
   readonly #runner: CommandRunner<NodeRedisClient>;
   readonly #subscriber: Subscriber;
   readonly #invalidations: InvalidationTracker | undefined;
-  readonly #events = new CacheEventEmitter();
+  readonly #events: CacheEventEmitter;
   readonly #health: HealthMonitor;
   readonly #metrics: CacheMetrics | undefined;
   #opened = false;
@@ -210,13 +213,30 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
       kind,
       binary: serializer.format === 'binary',
       subscriber: () => subscriber,
+      dedicated: async (key) => {
+        if (runner.failure !== undefined) throw runner.failure;
+        try {
+          return await openDedicated(clients[0]!, kind, key, (connection) =>
+            connectClient(connection, config.connectTimeoutMs),
+          );
+        } catch (error) {
+          throw runner.failure ?? toCacheError(error);
+        }
+      },
     };
-    super(createRawCommands(context), {
+    const raw = createRawCommands(context);
+    const events = new CacheEventEmitter();
+    const metered = config.enableMetrics
+      ? recordRepositoryMetrics(raw, events, config.metricsPrefix)
+      : undefined;
+    super(metered?.raw ?? raw, {
       serializer,
       keyPrefix: config.keyPrefix,
       allowFlush: config.allowFlush,
     });
     this.config = config;
+    this.#events = events;
+    this.#metrics = metered?.metrics;
     this.#clients = clients;
     this.#createClient = createClient;
     this.#kind = kind;
@@ -225,9 +245,6 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
     this.#subscriber = subscriber;
     this.#health = new HealthMonitor(() => this.#probe(), config.healthCheckIntervalMs);
     this.#invalidations = tracking ? new InvalidationTracker(clients, config.keyPrefix) : undefined;
-    this.#metrics = config.enableMetrics
-      ? recordRepositoryMetrics(this, this.#events, config.metricsPrefix)
-      : undefined;
     for (const client of clients) this.#reportConnectionEvents(client);
     if (existing) {
       (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
@@ -251,7 +268,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
   onInvalidate(listener: InvalidationListener): () => void {
     if (this.#invalidations === undefined) {
       throw new InvalidConfigError(
-        'tracking',
+        'options.tracking',
         'create the repository with { tracking: true } to receive invalidations',
       );
     }
@@ -500,7 +517,7 @@ function resolveNodeRedisConfig(
   }
   if (resolved.cluster?.readFallback === 'replicas') {
     throw new InvalidConfigError(
-      'cluster.readFallback',
+      'options.cluster.readFallback',
       "'replicas' is only supported by @forno/redis-driver (ioredis); use scaleReads: 'all' to read replicas",
     );
   }
@@ -515,6 +532,8 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...setCommands(context),
     ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...queueLockCommands(context),
     ...serverCommands(context),
+    ...transactionCommands(context, createRawCommands),
   };
 }

@@ -2,10 +2,11 @@ import {
   assertKey,
   CacheEventEmitter,
   type CacheEventListener,
-  type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
   type NodeInfo,
+  type ObservableRepository,
+  type PerformanceSummary,
   parseInfo,
   type Serializer,
   sumUsedMemory,
@@ -22,7 +23,7 @@ import {
   resolveRedisConfig,
   worstStatus,
 } from '@forno/core/backend';
-import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
+import type { CacheMetrics } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import {
   closeClient,
@@ -40,6 +41,7 @@ import type { DriverContext } from './driver-context.js';
 import { hashCommands } from './hash-commands.js';
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
+import { queueLockCommands } from './queue-lock-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
@@ -48,6 +50,7 @@ import { sortedSetCommands } from './sorted-set-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
+import { primaryOfKey, transactionCommands } from './transaction-commands.js';
 
 /** At most one slot-map refresh per this many ms after timeouts on a Cluster. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
@@ -78,7 +81,7 @@ export interface ExistingClientOptions {
  * await redis.set('menu:item:margherita', item, { ttl: '24h' });
  * ```
  */
-export class RedisRepository extends BaseCacheRepository implements CacheEventSource {
+export class RedisRepository extends BaseCacheRepository implements ObservableRepository<CacheMetrics> {
   /** The resolved configuration (defaults applied). */
   readonly config: ResolvedRedisConfig;
   readonly #clients: readonly RedisClient[];
@@ -86,7 +89,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   readonly #subscriber: Subscriber;
   readonly #health: HealthMonitor;
   readonly #supervisor: ConnectionSupervisor;
-  readonly #events = new CacheEventEmitter();
+  readonly #events: CacheEventEmitter;
   readonly #metrics: RedisMetrics | undefined;
   readonly #runner: CommandRunner;
   #connecting: Promise<void> | undefined;
@@ -143,13 +146,32 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       binary: serializer.format === 'binary',
       cluster: isCluster(clients[0]!),
       subscriber: () => subscriber,
+      dedicated: async (key) => {
+        if (runner.failure !== undefined) throw runner.failure;
+        const connection = primaryOfKey(clients[0]!, key).duplicate();
+        connection.on('error', () => {});
+        try {
+          await connectClient(connection, config.connectTimeoutMs);
+        } catch (error) {
+          connection.disconnect();
+          throw runner.failure ?? error;
+        }
+        return connection;
+      },
     };
-    super(createRawCommands(context), {
+    const raw = createRawCommands(context);
+    const events = new CacheEventEmitter();
+    const metrics = config.enableMetrics
+      ? new RedisMetrics(raw, events, clients, config.metricsPrefix)
+      : undefined;
+    super(metrics?.raw ?? raw, {
       serializer,
       keyPrefix: config.keyPrefix,
       allowFlush: config.allowFlush,
     });
     this.config = config;
+    this.#events = events;
+    this.#metrics = metrics;
     this.#runner = runner;
     this.#clients = clients;
     this.#ownsClients = existing === undefined;
@@ -168,9 +190,6 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
         }
       },
     });
-    this.#metrics = config.enableMetrics
-      ? new RedisMetrics(this, this.#events, clients, config.metricsPrefix)
-      : undefined;
   }
 
   /**
@@ -309,6 +328,8 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...setCommands(context),
     ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...queueLockCommands(context),
     ...serverCommands(context),
+    ...transactionCommands(context, createRawCommands),
   };
 }

@@ -40,9 +40,13 @@ export type MirrorTreatment =
   | 'none';
 
 /**
- * How instrumentation reports a command's outcome (its metric is named after the command):
+ * How instrumentation reports a command's outcome. Metrics time the raw commands a backend runs
+ * (`instrumentRawCommands`): each raw command is reported under the first row of the
+ * {@link COMMAND_TABLE} that sends it, with that row's kind (`unlink` as `delete`, `pexpire` as
+ * `expire`, `zrangeWithScores` as `zrange`); a row whose raw commands an earlier row already sends
+ * (`zrevrange`, `deletePattern`) is reported through them:
  * - `read`: a single-key read; `hit` when it returns a value, `miss` when it returns `null`;
- * - `hashRead`: `hgetall`; `hit` for a non-empty record, `miss` for `{}` (a missing hash);
+ * - `hashRead`: `hgetall`; `hit` when the hash has fields, `miss` for a missing (empty) hash;
  * - `multiRead`: `mget`; `ok`, with `hits` and `misses` counted per key;
  * - `iterate`: `scan`; one `ok` (or `error`) event when the iteration ends, timed over all of it;
  * - `command`: anything else; `ok`;
@@ -113,6 +117,7 @@ export const COMMAND_TABLE = {
     raw: ['mset'],
   },
   delete: { ...WRITE, keys: stringArguments, raw: ['unlink'] },
+  scan: { ...READ, keys: NO_KEYS, mirror: 'none', metric: 'iterate', raw: ['scan'] },
   deletePattern: {
     ...WRITE,
     keys: NO_KEYS,
@@ -120,13 +125,17 @@ export const COMMAND_TABLE = {
     unbounded: true,
     raw: ['scan', 'unlink'],
   },
-  scan: { ...READ, keys: NO_KEYS, mirror: 'none', metric: 'iterate', raw: ['scan'] },
   exists: { ...READ, raw: ['exists'] },
   expire: { ...WRITE, raw: ['pexpire'] },
   // A remaining time is stale the moment it is read: never served from the mirror.
   ttl: { ...READ, mirror: 'none', raw: ['pttl'] },
   persist: { ...WRITE, raw: ['persist'] },
   incrby: { ...UNSAFE, raw: ['incrby'] },
+  // A retried GETDEL of a deleted key answers null.
+  getdel: { ...UNSAFE, metric: 'read', raw: ['getdel'] },
+  // The value is not changed (only its TTL): nothing kept for it is stale.
+  getex: { ...WRITE, mirror: 'none', metric: 'read', raw: ['getex'] },
+  incrbyfloat: { ...UNSAFE, raw: ['incrbyfloat'] },
 
   hset: { ...WRITE, raw: ['hset'] },
   hget: { ...READ, metric: 'read', raw: ['hget'] },
@@ -136,6 +145,8 @@ export const COMMAND_TABLE = {
   hexists: { ...READ, raw: ['hexists'] },
   hkeys: { ...READ, raw: ['hkeys'] },
   hlen: { ...READ, raw: ['hlen'] },
+  hincrbyfloat: { ...UNSAFE, raw: ['hincrbyfloat'] },
+  hscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['hscan'] },
 
   lpush: { ...UNSAFE, raw: ['lpush'] },
   rpush: { ...UNSAFE, raw: ['rpush'] },
@@ -145,6 +156,7 @@ export const COMMAND_TABLE = {
   llen: { ...READ, raw: ['llen'] },
   // `ltrim(key, 1, -1)` drops the head each time it runs.
   ltrim: { ...UNSAFE, raw: ['ltrim'] },
+  lmove: { ...UNSAFE, keys: twoKeys, raw: ['lmove'] },
 
   sadd: { ...WRITE, raw: ['sadd'] },
   srem: { ...WRITE, raw: ['srem'] },
@@ -156,6 +168,7 @@ export const COMMAND_TABLE = {
   sdiff: { ...READ, keys: keyList, mirror: 'none', raw: ['sdiff'] },
   sinterstore: { ...WRITE, raw: ['sinterstore'] },
   sunionstore: { ...WRITE, raw: ['sunionstore'] },
+  sscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['sscan'] },
 
   zadd: { ...WRITE, raw: ['zadd'] },
   zrange: { ...READ, raw: ['zrange', 'zrangeWithScores'] },
@@ -169,6 +182,11 @@ export const COMMAND_TABLE = {
   zcard: { ...READ, raw: ['zcard'] },
   zpopmin: { ...UNSAFE, raw: ['zpopmin'] },
   zpopmax: { ...UNSAFE, raw: ['zpopmax'] },
+  zrank: { ...READ, raw: ['zrank'] },
+  zrevrank: { ...READ, raw: ['zrank'] },
+  zcount: { ...READ, raw: ['zcount'] },
+  zrangebylex: { ...READ, raw: ['zrangebylex'] },
+  zscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['zscan'] },
 
   // A retried acquisition or extension could report a lease this very client holds as taken.
   setIfAbsent: { ...UNSAFE, raw: ['setIfAbsent'] },
@@ -177,6 +195,14 @@ export const COMMAND_TABLE = {
   acquireSemaphore: { ...UNSAFE, raw: ['acquireSemaphore'] },
   releaseSemaphore: { ...WRITE, raw: ['releaseSemaphore'] },
   extendSemaphore: { ...UNSAFE, raw: ['extendSemaphore'] },
+  acquireFairLock: { ...UNSAFE, raw: ['acquireFairLock'] },
+  acquireReadLock: { ...UNSAFE, raw: ['acquireReadLock'] },
+  acquireWriteLock: { ...UNSAFE, raw: ['acquireWriteLock'] },
+  leaveLockQueue: { ...WRITE, raw: ['leaveLockQueue'] },
+  releaseReadLock: { ...WRITE, raw: ['releaseSemaphore'] },
+  extendReadLock: { ...UNSAFE, raw: ['extendSemaphore'] },
+  // WAIT counts the writes of the connection it is sent on: sent once, never on another connection.
+  waitForReplicas: { ...UNSAFE, raw: ['waitForReplicas'] },
   publish: { ...UNSAFE, keys: NO_KEYS, mirror: 'none', raw: ['publish'] },
   subscribe: {
     access: 'subscription',
@@ -185,6 +211,24 @@ export const COMMAND_TABLE = {
     mirror: 'none',
     metric: 'command',
     raw: ['subscribe'],
+  },
+
+  // The keys are unknown until `build` runs: the fallback mirror forgets everything it kept.
+  transaction: {
+    access: 'write',
+    idempotent: false,
+    keys: NO_KEYS,
+    mirror: 'forgetAll',
+    metric: 'command',
+    raw: ['exec'],
+  },
+  watch: {
+    access: 'write',
+    idempotent: false,
+    keys: keyList,
+    mirror: 'forgetAll',
+    metric: 'command',
+    raw: ['watch'],
   },
 
   ping: { access: 'server', idempotent: true, keys: NO_KEYS, mirror: 'none', metric: 'none', raw: ['ping'] },
@@ -255,6 +299,11 @@ function isPlainSet(args: readonly unknown[]): boolean {
 
 function keyList(args: readonly unknown[]): readonly string[] {
   return Array.isArray(args[0]) ? args[0].filter((key): key is string => typeof key === 'string') : [];
+}
+
+/** The first two arguments, when they are keys (`lmove(source, destination, ...)`). */
+function twoKeys(args: readonly unknown[]): readonly string[] {
+  return args.slice(0, 2).filter((key): key is string => typeof key === 'string');
 }
 
 /** The keys of `delete(...keys)` or `delete(keys)`. */
