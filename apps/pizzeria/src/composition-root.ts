@@ -86,6 +86,8 @@ export interface PizzeriaOptions {
   readonly menuBreaker?: CircuitBreakerPolicy;
   /** Put the cache behind a `ChaosCacheRepository` that `services.chaos` can break (`CHAOS=1`). */
   readonly chaos?: boolean;
+  /** How long a station may hold an order before another reclaims it (default `'30s'`). */
+  readonly kitchenReclaimAfter?: Duration;
 }
 
 /**
@@ -217,7 +219,12 @@ export class ServiceCollection {
       await Promise.race([Promise.all([menuCaches.ready(), resilientMenus.ready()]), delay(2_000)]);
     }
     const menuCache = new MenuCacheService(menuCaches.namespace('item'), menuSource, { monitor });
-    const kitchen = new KitchenQueueService(repository, { clock });
+    const kitchen = new KitchenQueueService(repository, {
+      clock,
+      ...(this.#options.kitchenReclaimAfter === undefined
+        ? {}
+        : { reclaimAfter: this.#options.kitchenReclaimAfter }),
+    });
     const analytics = new PizzaAnalyticsService(repository, { clock });
     const lockOptions = {
       lockEvents,

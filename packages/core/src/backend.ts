@@ -86,6 +86,16 @@ export {
   type ValueReply,
 } from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
+export {
+  falseOnBusyGroup,
+  toAutoClaim,
+  toPendingEntries,
+  toPendingSummary,
+  toStreamEntries,
+  toStreamReadEntries,
+  toText,
+  trimArguments,
+} from './backend/stream-replies.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
 export {
@@ -140,3 +150,9 @@ export type {
   RawValue,
   RawWatch,
 } from './repository/raw-commands.js';
+export type {
+  RawAutoClaim,
+  RawStreamCommands,
+  RawStreamEntry,
+  RawStreamTrim,
+} from './repository/raw-stream-commands.js';

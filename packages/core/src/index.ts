@@ -93,6 +93,22 @@ export type {
 } from './repository/queue-lock-primitives.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export type {
+  AutoClaimResult,
+  BlockOptions,
+  PendingEntry,
+  PendingSummary,
+  StreamCommands,
+  StreamEntry,
+  StreamTrimOptions,
+  XAddOptions,
+  XAutoClaimOptions,
+  XGroupCreateOptions,
+  XPendingOptions,
+  XRangeOptions,
+  XReadGroupOptions,
+  XReadOptions,
+} from './repository/stream-commands.js';
 export {
   TRANSACTION_COMMANDS,
   type TransactionalCommands,

@@ -51,6 +51,7 @@ import { serverCommands } from './server-commands.js';
 import { keyMemoryUsage, nodeInfos } from './server-info.js';
 import { setCommands } from './set-commands.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
+import { streamCommands } from './stream-commands.js';
 import { stringCommands } from './string-commands.js';
 import { type PubSubConnection, Subscriber } from './subscriber.js';
 import { toCacheError } from './to-cache-error.js';
@@ -533,6 +534,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...sortedSetCommands(context),
     ...lockCommands(context),
     ...queueLockCommands(context),
+    ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
   };

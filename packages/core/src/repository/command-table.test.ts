@@ -31,6 +31,10 @@ const NOT_IDEMPOTENT: ReadonlyArray<readonly [string, unknown[]]> = [
   ['extendSemaphore', ['sem', 't', '1s']],
   ['publish', ['ch', 'm']],
   ['flushdb', []],
+  ['xadd', ['s', { n: 1 }]],
+  ['xgroupCreate', ['s', 'g']],
+  ['xreadgroup', ['s', 'g', 'c']],
+  ['xautoclaim', ['s', 'g', 'c', 1000]],
 ];
 const IDEMPOTENT: ReadonlyArray<readonly [string, unknown[]]> = [
   ['get', ['k']],
@@ -45,6 +49,9 @@ const IDEMPOTENT: ReadonlyArray<readonly [string, unknown[]]> = [
   ['zadd', ['z', [{ member: 'm', score: 1 }]]],
   ['compareAndDelete', ['lock', 't']],
   ['releaseSemaphore', ['sem', 't']],
+  ['xrange', ['s']],
+  ['xack', ['s', 'g', '1-0']],
+  ['xpending', ['s', 'g']],
 ];
 
 type Name = (typeof COMMAND_NAMES)[number];

@@ -188,6 +188,23 @@ export const COMMAND_TABLE = {
   zrangebylex: { ...READ, raw: ['zrangebylex'] },
   zscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['zscan'] },
 
+  // Streams. A queue's state served stale would mislead: no read is kept by the mirror. A blocking
+  // read polls for up to its `block` duration, so no single deadline fits it (`unbounded`).
+  xadd: { ...UNSAFE, raw: ['xadd'] },
+  xlen: { ...READ, mirror: 'none', raw: ['xlen'] },
+  xrange: { ...READ, mirror: 'none', raw: ['xrange'] },
+  xrevrange: { ...READ, mirror: 'none', raw: ['xrange'] },
+  xdel: { ...WRITE, raw: ['xdel'] },
+  xtrim: { ...WRITE, raw: ['xtrim'] },
+  xread: { ...READ, mirror: 'none', unbounded: true, raw: ['xread', 'xrange'] },
+  // A retried creation that was applied would answer `false` (the group exists).
+  xgroupCreate: { ...UNSAFE, raw: ['xgroupCreate'] },
+  // Delivers entries (and counts deliveries): a retry would deliver others or count twice.
+  xreadgroup: { ...UNSAFE, unbounded: true, raw: ['xreadgroup'] },
+  xack: { ...WRITE, raw: ['xack'] },
+  xpending: { ...READ, mirror: 'none', raw: ['xpendingSummary', 'xpending'] },
+  xautoclaim: { ...UNSAFE, raw: ['xautoclaim'] },
+
   // A retried acquisition or extension could report a lease this very client holds as taken.
   setIfAbsent: { ...UNSAFE, raw: ['setIfAbsent'] },
   compareAndDelete: { ...WRITE, raw: ['compareAndDelete'] },
