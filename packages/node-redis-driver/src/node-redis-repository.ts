@@ -217,8 +217,12 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
       dedicated: async (key) => {
         if (runner.failure !== undefined) throw runner.failure;
         try {
-          return await openDedicated(clients[0]!, kind, key, (connection) =>
-            connectClient(connection, config.connectTimeoutMs),
+          return await openDedicated(
+            clients[0]!,
+            kind,
+            key,
+            (connection) => connectClient(connection, config.connectTimeoutMs),
+            existing === undefined ? (address) => connectionToPrimary(config, address) : undefined,
           );
         } catch (error) {
           throw runner.failure ?? toCacheError(error);
@@ -538,4 +542,22 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
   };
+}
+
+/** A connection of its own to a Sentinel group's current primary (for a `WATCH`), never reconnecting. */
+function connectionToPrimary(
+  config: ResolvedRedisConfig,
+  address: { host: string; port: number },
+): NodeRedisSingleClient {
+  return createNodeRedisClient(
+    {
+      ...config,
+      mode: 'standalone',
+      sentinel: undefined,
+      cluster: undefined,
+      host: address.host,
+      port: address.port,
+    },
+    { tracking: false, reconnect: (_attempt, cause) => cause },
+  ) as NodeRedisSingleClient;
 }

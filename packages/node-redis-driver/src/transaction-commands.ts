@@ -187,8 +187,11 @@ export async function openDedicated(
   kind: NodeRedisKind,
   key: string,
   connect: (connection: NodeRedisSingleClient) => Promise<void>,
+  connectionTo?: (address: { host: string; port: number }) => NodeRedisSingleClient,
 ): Promise<DedicatedConnection> {
-  if (kind === 'sentinel') {
+  const master = kind === 'sentinel' ? (client as NodeRedisSentinelClient).getMasterNode() : undefined;
+  if (kind === 'sentinel' && (master === undefined || connectionTo === undefined)) {
+    // A client wrapped as it is: an exclusive lease (the pool needs another master connection for reads).
     const lease = await (client as NodeRedisSentinelClient).acquire();
     return {
       connection: lease as unknown as NodeRedisClient,
@@ -199,13 +202,22 @@ export async function openDedicated(
       },
     };
   }
+  if (master !== undefined && connectionTo !== undefined) {
+    return openConnection(connectionTo(master), connect);
+  }
   const primary =
     kind === 'cluster'
       ? await (client as NodeRedisClusterClient).nodeClient(
           (client as NodeRedisClusterClient).getSlotMaster(hashSlotOf(key)),
         )
       : (client as NodeRedisSingleClient);
-  const connection = (primary as NodeRedisSingleClient).duplicate();
+  return openConnection((primary as NodeRedisSingleClient).duplicate(), connect);
+}
+
+async function openConnection(
+  connection: NodeRedisSingleClient,
+  connect: (connection: NodeRedisSingleClient) => Promise<void>,
+): Promise<DedicatedConnection> {
   connection.on('error', () => {});
   try {
     await connect(connection);
