@@ -19,7 +19,7 @@ export function assertCacheRepository(value: unknown, argument = 'inner'): asser
  * repository): every command goes to the `invoke` function given to the constructor, and
  * `keyPrefix`, `serializer`, `status`, `connect`, `disconnect` and `scan` are the inner
  * repository's unless a subclass overrides them. So is what can be observed
- * ({@link ObservableRepository}: `onEvent`, `metrics`, `getPerformanceSummary`), typed after the
+ * (`ObservableRepository` of `@forno/core`: `onEvent`, `metrics`, `getPerformanceSummary`), typed after the
  * inner repository: `new ResilientCacheRepository(redis).metrics` is `redis.metrics`.
  */
 export abstract class CacheRepositoryDecorator<
