@@ -1,29 +1,27 @@
 import type { ChildProcess } from 'node:child_process';
-import { seededRandom } from '@forno/core';
 import type { SimulationConfig } from './sim-config.js';
 
-/** Odds that a station is killed when it reports an order on its stove. */
-const KILL_ODDS = 0.15;
-/** At least this long between two kills, so the kitchen also gets work done. */
-const KILL_SPACING_MS = 400;
+/** Share of the orders that reach the kitchen (the stock covers about 80%, the rest are rejected). */
+const COOKED_SHARE = 0.8;
 
 /**
  * The crash half of `simulate --kill-stations`: when a station process reports that it has an
- * order on the stove, kill it with SIGKILL now and then (a power cut: no cleanup, no completion,
- * its stream entry left pending), up to a budget of kills. The parent starts a new station in its
- * place; the kitchen must reclaim the dead station's order.
+ * order on the stove, kill it with SIGKILL (a power cut: no cleanup, no completion, its stream
+ * entry left pending). Kills are spread over the run — every `interval`-th order put on a stove —
+ * up to a budget (at least 3, one per 40 orders), so every run kills and the count is
+ * reproducible. The parent starts a new station in its place; the kitchen must reclaim the dead
+ * station's order.
  */
 export class StationKiller {
   readonly #budget: number;
-  readonly #random: () => number;
+  readonly #interval: number;
   readonly #victims = new WeakSet<ChildProcess>();
+  #cooking = 0;
   #kills = 0;
-  #lastKill = 0;
 
-  constructor(config: SimulationConfig) {
-    // Several kills per run, more for longer runs.
+  constructor(config: Pick<SimulationConfig, 'orders'>) {
     this.#budget = Math.max(3, Math.floor(config.orders / 40));
-    this.#random = seededRandom(config.seed + 7);
+    this.#interval = Math.max(2, Math.floor((config.orders * COOKED_SHARE) / (this.#budget + 1)));
   }
 
   /** Kills performed. */
@@ -31,13 +29,13 @@ export class StationKiller {
     return this.#kills;
   }
 
-  /** A station reported an order on its stove: maybe kill it, mid-order. */
+  /** A station reported an order on its stove: kill it if this is the order whose turn it is. */
   cooking(station: ChildProcess): void {
     if (this.#kills >= this.#budget || this.#victims.has(station)) return;
-    if (Date.now() - this.#lastKill < KILL_SPACING_MS || this.#random() > KILL_ODDS) return;
+    this.#cooking += 1;
+    if (this.#cooking % this.#interval !== 0) return;
     this.#victims.add(station);
     this.#kills++;
-    this.#lastKill = Date.now();
     station.kill('SIGKILL');
   }
 
