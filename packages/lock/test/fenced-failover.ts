@@ -60,8 +60,9 @@ export interface FencedGroupReport {
 }
 
 /**
- * Workers loop acquire → fenced read → fenced write → release on each group's lock while `fault`
- * runs (a failover), and for `afterMs` more. Returns what each group saw.
+ * Workers loop acquire → fenced read → fenced write → release on each group's lock; once each
+ * group has granted 20 times, `fault` runs (a failover), and the load goes on for `afterMs` more.
+ * Returns what each group saw.
  */
 export async function runFencedLoad(
   groups: readonly FencedGroup[],
@@ -100,7 +101,10 @@ export async function runFencedLoad(
     return { group, counter, issued, errors, done: Promise.all(workers) };
   });
   try {
-    await sleep(300);
+    // Every group is up and granting before the fault (at most 5 s).
+    for (let waited = 0; waited < 5_000 && runs.some((run) => run.issued.length < 20); waited += 20) {
+      await sleep(20);
+    }
     await fault();
     await sleep(afterMs);
   } finally {

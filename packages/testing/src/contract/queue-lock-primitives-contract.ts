@@ -121,10 +121,13 @@ export function queueLockPrimitivesContract(ctx: ContractContext): void {
     const repo = ctx.repo();
     await repo.setIfAbsent('k', 't', 1_000);
     // 0 on a lone server (and the fake), 1 on a Cluster whose primaries have a replica each.
-    const acknowledged = await repo.waitForReplicas('k', 1, 1_000);
+    // (A lone server waits out the whole timeout: keep it well below commandTimeout.)
+    const acknowledged = await repo.waitForReplicas('k', 1, 200);
     expect([0, 1]).toContain(acknowledged);
-    // Nothing was written since: asking for none answers at once with the same count.
-    expect(await repo.waitForReplicas('k', 0, 1_000)).toBe(acknowledged);
+    // Asking for none answers at once: the replicas that have acknowledged by now, never fewer.
+    const now = await repo.waitForReplicas('k', 0, 1_000);
+    expect(now).toBeGreaterThanOrEqual(acknowledged);
+    expect(now).toBeLessThanOrEqual(1);
   });
 
   it('rejects bad arguments before sending anything', async () => {
