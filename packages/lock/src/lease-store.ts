@@ -52,7 +52,7 @@ export interface LeaseStore {
 }
 
 /** Options of every release: announce it on {@link RELEASE_CHANNEL} so waiters wake. */
-const NOTIFY = { notify: RELEASE_CHANNEL } as const;
+export const NOTIFY = { notify: RELEASE_CHANNEL } as const;
 /** Options of a fenced acquisition. */
 const FENCED = { fencing: true } as const;
 

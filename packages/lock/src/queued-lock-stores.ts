@@ -1,8 +1,5 @@
 import { type LockBackend, type QueueGrant, queueLockKeysOf } from '@forno/core';
-import { type AcquireAttempt, type LeaseStore, RELEASE_CHANNEL, type ReleaseWatch } from './lease-store.js';
-
-/** Options of every release and line departure: announce it so waiters wake. */
-const NOTIFY = { notify: RELEASE_CHANNEL } as const;
+import { type AcquireAttempt, type LeaseStore, NOTIFY, type ReleaseWatch } from './lease-store.js';
 
 function attemptOf(grant: QueueGrant): AcquireAttempt {
   return grant.acquired

@@ -46,7 +46,6 @@ import { sortedSetCommands } from './sorted-set-commands.js';
 import { streamCommands } from './stream-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
-import { rethrowAsCacheError } from './to-cache-error.js';
 import { primaryOfKey, transactionCommands } from './transaction-commands.js';
 
 /** At most one slot-map refresh per this many ms after timeouts on a Cluster. */
@@ -152,7 +151,10 @@ export class RedisRepository extends BaseCacheRepository implements ObservableRe
       subscriber: () => subscriber,
       dedicated: async (key) => {
         if (runner.failure !== undefined) throw runner.failure;
-        const connection = primaryOfKey(clients[0]!, key).duplicate();
+        // Commands on this connection bypass the runner: ioredis' own timer bounds them.
+        const connection = primaryOfKey(clients[0]!, key).duplicate({
+          commandTimeout: config.commandTimeoutMs,
+        });
         connection.on('error', () => {});
         try {
           await connectClient(connection, config.connectTimeoutMs);
@@ -277,9 +279,9 @@ export class RedisRepository extends BaseCacheRepository implements ObservableRe
     const nodes = isCluster(client) ? client.nodes('master') : [client];
     return Promise.all(
       nodes.map(async (node) => {
-        const text = (await (section === undefined ? node.info() : node.info(section)).catch(
-          rethrowAsCacheError,
-        )) as string;
+        const text = await this.#runner.idempotent(() =>
+          section === undefined ? node.info() : node.info(section),
+        );
         return { node: `${node.options.host}:${node.options.port}`, fields: parseInfo(text) };
       }),
     );
@@ -296,7 +298,7 @@ export class RedisRepository extends BaseCacheRepository implements ObservableRe
     }
     assertKey(key);
     const fullKey = this.keyPrefix + key;
-    const bytes = await this.#clients[0]!.call('MEMORY', 'USAGE', fullKey).catch(rethrowAsCacheError);
+    const bytes = await this.#runner.idempotent(() => this.#clients[0]!.call('MEMORY', 'USAGE', fullKey));
     return bytes === null ? null : Number(bytes);
   }
 

@@ -154,15 +154,28 @@ export abstract class BaseCacheRepository implements CacheRepository {
 
   // --- strings and keys -------------------------------------------------------------------------
 
-  async get<T = unknown>(key: string): Promise<T | null> {
-    const value = await this.#raw.get(this.#key(key));
-    return value === null ? null : (this.#decode(value, key) as T);
+  // `get` and `set` are the hot path: plain functions that return the backend's promise (chained
+  // once for `get`), not `async` ones, which would wrap it in one more promise; a bad argument
+  // still rejects (never throws), before anything is sent.
+
+  get<T = unknown>(key: string): Promise<T | null> {
+    let reply: Promise<RawValue | null>;
+    try {
+      reply = this.#raw.get(this.#key(key));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return reply.then((value) => (value === null ? null : (this.#decode(value, key) as T)));
   }
 
-  async set(key: string, value: unknown, options?: SetOptions): Promise<boolean> {
-    const fullKey = this.#key(key);
-    const rawOptions = options === undefined ? NO_SET_OPTIONS : this.#setOptions(options);
-    return this.#raw.set(fullKey, this.#encode(value, key), rawOptions);
+  set(key: string, value: unknown, options?: SetOptions): Promise<boolean> {
+    try {
+      const fullKey = this.#key(key);
+      const rawOptions = options === undefined ? NO_SET_OPTIONS : this.#setOptions(options);
+      return this.#raw.set(fullKey, this.#encode(value, key), rawOptions);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async mget<T = unknown>(keys: readonly string[]): Promise<(T | null)[]> {
@@ -198,6 +211,9 @@ export abstract class BaseCacheRepository implements CacheRepository {
         deleted += n;
         inFlight.delete(unlink);
       });
+      // Awaited below (race or all); if the SCAN fails first, a later failure of this UNLINK must
+      // not become an unhandled rejection.
+      unlink.catch(() => {});
       inFlight.add(unlink);
       if (inFlight.size >= UNLINKS_IN_FLIGHT) await Promise.race(inFlight);
     }

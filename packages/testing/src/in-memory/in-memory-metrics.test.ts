@@ -80,9 +80,14 @@ describe('InMemoryCacheRepository with enableMetrics', () => {
   });
 
   it('validates the metrics options', () => {
-    expect(() => new InMemoryCacheRepository({ enableMetrics: 'yes' as never })).toThrow(InvalidConfigError);
+    expect(() => new InMemoryCacheRepository({ enableMetrics: 'yes' as never })).toThrow(
+      expect.objectContaining({ code: InvalidConfigError.code, argument: 'options.enableMetrics' }),
+    );
+    expect(() => new InMemoryCacheRepository({ metricsPrefix: 5 as never })).toThrow(
+      expect.objectContaining({ code: InvalidConfigError.code, argument: 'options.metricsPrefix' }),
+    );
     expect(() => new InMemoryCacheRepository({ enableMetrics: true, metricsPrefix: 'a-b' })).toThrow(
-      /metricsPrefix/,
+      expect.objectContaining({ code: InvalidConfigError.code, argument: 'options.metricsPrefix' }),
     );
   });
 });

@@ -1,9 +1,4 @@
-import {
-  type CacheEventEmitter,
-  type ConnectionStatus,
-  InvalidConfigError,
-  type PerformanceSummary,
-} from '@forno/core';
+import type { CacheEventEmitter, ConnectionStatus, PerformanceSummary } from '@forno/core';
 import type { RawCommands } from '@forno/core/backend';
 import {
   buildPerformanceSummary,
@@ -25,12 +20,7 @@ export function createInMemoryMetrics(
   options: { readonly enableMetrics?: boolean; readonly metricsPrefix?: string },
 ): MeteredRawCommands | undefined {
   const { enableMetrics, metricsPrefix } = options;
-  if (enableMetrics !== undefined && typeof enableMetrics !== 'boolean') {
-    throw new InvalidConfigError('enableMetrics', 'expected a boolean');
-  }
-  if (metricsPrefix !== undefined && typeof metricsPrefix !== 'string') {
-    throw new InvalidConfigError('metricsPrefix', 'expected a string');
-  }
+  // Their types were checked with the other options (`assertKnownOptions`).
   if (enableMetrics !== true) return undefined;
   const metered = recordRepositoryMetrics(raw, events, metricsPrefix ?? 'forno');
   // The fake is usable at once, without connect(): its one "connection" starts ready.
