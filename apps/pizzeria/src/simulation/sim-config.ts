@@ -66,7 +66,8 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
     workers: int('workers', 4, 1, 64),
     orders: int('orders', 200, 1, 1_000_000),
     lanes: int('lanes', 2, 1, 64),
-    timeoutSeconds: int('timeout', 120, 1, 86_400),
+    // Crash mode restarts killed stations (a process start each) and waits out reclaim idles: more time.
+    timeoutSeconds: int('timeout', killStations ? 600 : 120, 1, 86_400),
     seed: int('seed', Date.now() % 1_000_000, 0, Number.MAX_SAFE_INTEGER),
     json,
     killStations,
