@@ -113,4 +113,5 @@ export type {
   RawSortedSetCommands,
   RawStringCommands,
   RawValue,
+  ReleaseNotice,
 } from './repository/raw-commands.js';

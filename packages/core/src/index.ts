@@ -37,7 +37,7 @@ export {
   notifySafely,
   type OperationOutcome,
 } from './instrumentation.js';
-export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf, releaseChannelOf, slotCompanionOf } from './keys.js';
 export {
   assertKnownOptions,
   choiceOption,
@@ -67,11 +67,13 @@ export type {
   SemaphoreGrant,
   SetIfAbsentOptions,
   SetOptions,
+  SubscribeOptions,
   Unsubscribe,
   ZAddOptions,
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
+export { HANDOFF_TOKEN } from './repository/options.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
 export { seededRandom } from './seeded-random.js';

@@ -1,7 +1,17 @@
-import type { LeaseGrant, LockBackend } from '@forno/core';
+import {
+  type CompareAndDeleteOptions,
+  type LeaseGrant,
+  type LockBackend,
+  releaseChannelOf,
+} from '@forno/core';
 
-/** The pub/sub channel (relative to each repository's `keyPrefix`) on which releases are announced. */
-export const RELEASE_CHANNEL = 'forno:lock-released';
+/**
+ * How long a released lock stays reserved for the waiters its release announcement reached (the
+ * fair handoff, see `CompareAndDeleteOptions.handoff`). A woken waiter claims it within a round
+ * trip or two; if none does (they gave up meanwhile), the reservation ends by itself and costs a
+ * fresh acquirer at most this long.
+ */
+export const HANDOFF_MS = 20;
 
 /** One attempt to take a lease. */
 export type AcquireAttempt =
@@ -20,10 +30,25 @@ export type AcquireAttempt =
       readonly error?: unknown;
     };
 
-/** A release announcement to listen for: the repository and the full key (prefix included). */
+/**
+ * A release announcement to listen for: the repository, the full key (prefix included) and the
+ * key's own release channel (relative to the prefix; sharded on Cluster when it can be).
+ */
 export interface ReleaseWatch {
   readonly repository: LockBackend;
   readonly fullKey: string;
+  readonly channel: string;
+  readonly sharded: boolean;
+}
+
+/** The {@link ReleaseWatch} of `key` on `repository`. */
+export function releaseWatchOf(repository: LockBackend, key: string): ReleaseWatch {
+  return { repository, fullKey: repository.keyPrefix + key, ...releaseChannelOf(key, repository.keyPrefix) };
+}
+
+/** How a release of `watch`'s key is announced: on its own channel, with a fair handoff for locks. */
+function releaseNotice(watch: ReleaseWatch, handoff: boolean): CompareAndDeleteOptions {
+  return { notify: watch.channel, sharded: watch.sharded, ...(handoff ? { handoff: HANDOFF_MS } : {}) };
 }
 
 /**
@@ -37,19 +62,15 @@ export interface LeaseStore {
   readonly watches: readonly ReleaseWatch[];
   /**
    * Tries once. Single-instance stores reject on backend errors; a quorum store reports them as a
-   * refusal so waiting goes on with the instances that answer.
+   * refusal so waiting goes on with the instances that answer. `claimHandoff`: this caller was
+   * waiting when the lease was released, so it may take a handoff reservation (fresh callers may not).
    */
-  tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt>;
+  tryAcquire(token: string, leaseMs: number, claimHandoff: boolean): Promise<AcquireAttempt>;
   /** `true` when extended; `false` when the lease is no longer this token's; rejects on backend errors. */
   extend(token: string, leaseMs: number): Promise<boolean>;
   /** `true` when this token's lease was live and is now deleted (waiters are notified); may reject. */
   release(token: string): Promise<boolean>;
 }
-
-/** Options of every release: announce it on {@link RELEASE_CHANNEL} so waiters wake. */
-const NOTIFY = { notify: RELEASE_CHANNEL } as const;
-/** Options of a fenced acquisition. */
-const FENCED = { fencing: true } as const;
 
 /**
  * A lock on one repository: `SET NX PX` and `INCR` of the fencing counter in one atomic step,
@@ -60,18 +81,24 @@ export class SingleLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
   readonly #repository: LockBackend;
-  readonly #acquireOptions: typeof FENCED | undefined;
+  readonly #fencing: boolean;
+  readonly #releaseNotice: CompareAndDeleteOptions;
 
-  /** `fencing: false` takes the lock without touching a fencing counter (no permanent key). */
+  /** `fencing: false` takes the lock without touching a fencing counter. */
   constructor(repository: LockBackend, key: string, fencing = true) {
     this.#repository = repository;
     this.key = key;
-    this.#acquireOptions = fencing ? FENCED : undefined;
-    this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
+    this.#fencing = fencing;
+    const watch = releaseWatchOf(repository, key);
+    this.watches = [watch];
+    this.#releaseNotice = releaseNotice(watch, true);
   }
 
-  async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
-    const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, this.#acquireOptions);
+  async tryAcquire(token: string, leaseMs: number, claimHandoff: boolean): Promise<AcquireAttempt> {
+    const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, {
+      fencing: this.#fencing,
+      claimHandoff,
+    });
     if (!grant.acquired) return { acquired: false, retryAfter: grant.remainingTtl };
     return { acquired: true, fencingToken: grant.fencingToken, fencingTokens: [grant.fencingToken] };
   }
@@ -81,7 +108,7 @@ export class SingleLockStore implements LeaseStore {
   }
 
   release(token: string): Promise<boolean> {
-    return this.#repository.compareAndDelete(this.key, token, NOTIFY);
+    return this.#repository.compareAndDelete(this.key, token, this.#releaseNotice);
   }
 }
 
@@ -105,18 +132,19 @@ export class QuorumLockStore implements LeaseStore {
   /** Tokens currently held, so a grant that arrives late can tell whether to undo itself. */
   readonly #held = new Set<string>();
 
-  readonly #acquireOptions: typeof FENCED | undefined;
+  readonly #fencing: boolean;
 
-  /** `fencing: false` takes the lock without touching the fencing counters (no permanent keys). */
+  /** `fencing: false` takes the lock without touching the fencing counters. */
   constructor(repositories: readonly LockBackend[], key: string, fencing = true) {
     this.#repositories = repositories;
-    this.#acquireOptions = fencing ? FENCED : undefined;
+    this.#fencing = fencing;
     this.key = key;
     this.quorum = Math.floor(repositories.length / 2) + 1;
-    this.watches = repositories.map((repository) => ({ repository, fullKey: repository.keyPrefix + key }));
+    this.watches = repositories.map((repository) => releaseWatchOf(repository, key));
   }
 
-  tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
+  tryAcquire(token: string, leaseMs: number, claimHandoff: boolean): Promise<AcquireAttempt> {
+    const options = { fencing: this.#fencing, claimHandoff };
     const n = this.#repositories.length;
     const votes: (Vote<LeaseGrant> | undefined)[] = new Array(n).fill(undefined);
     return new Promise((resolve) => {
@@ -136,7 +164,7 @@ export class QuorumLockStore implements LeaseStore {
         }
       };
       this.#repositories.forEach((repository, i) => {
-        repository.setIfAbsent(this.key, token, leaseMs, this.#acquireOptions).then(
+        repository.setIfAbsent(this.key, token, leaseMs, options).then(
           (grant) => {
             votes[i] = { ok: true, value: grant };
             if (grant.acquired) granted++;
@@ -172,7 +200,9 @@ export class QuorumLockStore implements LeaseStore {
   /** Deletes everywhere; `true` once a quorum confirmed (the other instances finish in the background). */
   async release(token: string): Promise<boolean> {
     this.#held.delete(token);
-    const { yes } = await this.#vote((repository) => repository.compareAndDelete(this.key, token, NOTIFY));
+    const { yes } = await this.#vote((repository, i) =>
+      repository.compareAndDelete(this.key, token, releaseNotice(this.watches[i]!, true)),
+    );
     return yes >= this.quorum;
   }
 
@@ -181,7 +211,7 @@ export class QuorumLockStore implements LeaseStore {
    * said yes, or too many said no or failed. Late answers are ignored (and never rejected).
    */
   #vote(
-    command: (repository: LockBackend) => Promise<boolean>,
+    command: (repository: LockBackend, index: number) => Promise<boolean>,
   ): Promise<{ yes: number; no: number; errors: unknown[] }> {
     const n = this.#repositories.length;
     const tally = { yes: 0, no: 0, errors: [] as unknown[] };
@@ -191,8 +221,8 @@ export class QuorumLockStore implements LeaseStore {
         if (tally.yes >= this.quorum || against > n - this.quorum || tally.yes + against === n)
           resolve(tally);
       };
-      for (const repository of this.#repositories) {
-        command(repository).then(
+      for (const [index, repository] of this.#repositories.entries()) {
+        command(repository, index).then(
           (ok) => {
             if (ok) tally.yes++;
             else tally.no++;
@@ -260,12 +290,15 @@ export class SemaphoreStore implements LeaseStore {
   readonly watches: readonly ReleaseWatch[];
   readonly limit: number;
   readonly #repository: LockBackend;
+  readonly #releaseNotice: CompareAndDeleteOptions;
 
   constructor(repository: LockBackend, key: string, limit: number) {
     this.#repository = repository;
     this.key = key;
     this.limit = limit;
-    this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
+    const watch = releaseWatchOf(repository, key);
+    this.watches = [watch];
+    this.#releaseNotice = releaseNotice(watch, false);
   }
 
   async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
@@ -279,6 +312,6 @@ export class SemaphoreStore implements LeaseStore {
   }
 
   release(token: string): Promise<boolean> {
-    return this.#repository.releaseSemaphore(this.key, token, NOTIFY);
+    return this.#repository.releaseSemaphore(this.key, token, this.#releaseNotice);
   }
 }
