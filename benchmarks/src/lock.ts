@@ -1,5 +1,5 @@
 /**
- * Lock benchmark: Forno's DistributedLock against redis-semaphore's Mutex, @sesamecare-oss/redlock
+ * Lock benchmark: Forno's DistributedLock (and FairLock) against redis-semaphore's Mutex, @sesamecare-oss/redlock
  * and the raw floor (`SET NX PX` + a compare-and-delete script), on one redis-server started for
  * the run. Contenders run in alternating rounds in one process, so the ratios compare like with
  * like.
@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { DistributedLock } from '@forno/lock';
+import { DistributedLock, FairLock } from '@forno/lock';
 import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository } from '@forno/redis-driver';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
@@ -123,6 +123,18 @@ const factories: Record<string, ContenderFactory> = {
     const mutex = new DistributedLock(repo, key, { timeout: LEASE_MS, waitTimeout: '60s' });
     return {
       name: 'forno on node-redis (NodeRedisRepository)',
+      async acquire() {
+        const lock = await mutex.acquire();
+        return () => lock.release();
+      },
+    };
+  },
+
+  async 'forno-fair'(connections, key) {
+    const repo = await connections.repo(false);
+    const mutex = new FairLock(repo, key, { timeout: LEASE_MS, waitTimeout: '60s' });
+    return {
+      name: 'forno FairLock (strict FIFO)',
       async acquire() {
         const lock = await mutex.acquire();
         return () => lock.release();

@@ -21,6 +21,7 @@ import { describeEnvironment } from './harness/environment.js';
 import { formatCase, formatTable } from './harness/report.js';
 import { type BarChart, barChartSvg, chartSlug } from './harness/svg-chart.js';
 import { formatLockTables, runLockBenchmark } from './lock.js';
+import { formatDurabilityTable, runLockDurabilityBenchmark } from './lock-durability.js';
 import { formatSerializationTable, runSerializationBenchmark } from './serialization.js';
 
 /**
@@ -48,6 +49,7 @@ const STEPS: readonly BenchStep[] = [
   { name: 'deletePattern', cases: 1, seconds: 12 },
   { name: 'hybrid cache', cases: 4, seconds: 60 },
   { name: 'locks', cases: 1, seconds: 100 },
+  { name: 'lock durability', cases: 1, seconds: 15 },
   { name: 'serialization', cases: 1, seconds: 20 },
   { name: 'fake memory', cases: 1, seconds: 2 },
   { name: 'bounded memory', cases: 1, seconds: 10 },
@@ -100,6 +102,8 @@ try {
 progress.begin('locks');
 const locks = await runLockBenchmark({ quick });
 report('locks', formatLockTables(locks), lockCharts(locks));
+progress.begin('lock durability');
+report('lock durability', formatDurabilityTable(await runLockDurabilityBenchmark({ quick })));
 progress.begin('serialization');
 const serialization = await runSerializationBenchmark({ quick });
 report(

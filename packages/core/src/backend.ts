@@ -65,7 +65,23 @@ export {
   SET_IF_ABSENT,
   SET_IF_ABSENT_FENCED,
 } from './backend/lua-scripts.js';
-export { toArgument, toScore, toScored, type ValueReply } from './backend/replies.js';
+export {
+  ACQUIRE_FAIR_LOCK,
+  ACQUIRE_READ_LOCK,
+  ACQUIRE_WRITE_LOCK,
+  LEAVE_LOCK_QUEUE,
+  QUEUE_LOCK_SCRIPTS,
+} from './backend/queue-lock-scripts.js';
+export {
+  cursorPages,
+  toArgument,
+  toFieldValuePairs,
+  toFloat,
+  toLexArgument,
+  toScore,
+  toScored,
+  type ValueReply,
+} from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
@@ -88,6 +104,8 @@ export {
   callCommand,
   type ForwardedCommands,
   ForwardingCommands,
+  ITERATOR_COMMANDS,
+  type IteratorCommand,
   REPOSITORY_COMMANDS,
   type RepositoryCommand,
 } from './repository/forwarding-commands.js';
@@ -98,11 +116,14 @@ export {
   instrumentRepository,
   type OperationKind,
 } from './repository/instrument-repository.js';
+export type { QueueLockKeys, RawQueueLockCommands } from './repository/queue-lock-primitives.js';
 export type {
+  RawCall,
   RawCommandName,
   RawCommands,
   RawHashCommands,
   RawKey,
+  RawLexBound,
   RawLimit,
   RawListCommands,
   RawLockCommands,
@@ -112,6 +133,8 @@ export type {
   RawSetOptions,
   RawSortedSetCommands,
   RawStringCommands,
+  RawTransactionCommands,
   RawValue,
+  RawWatch,
   ReleaseNotice,
 } from './repository/raw-commands.js';

@@ -166,6 +166,15 @@ export class CrossSlotError extends CacheError {
   static override readonly code: string = 'E_CROSS_SLOT';
 }
 
+/**
+ * A `watch` transaction did not run: a watched key changed between `WATCH` and `EXEC`, so Redis
+ * discarded every queued command. Nothing was applied; read again and retry if the change still
+ * makes sense (Forno never retries it by itself).
+ */
+export class TransactionConflictError extends CacheError {
+  static override readonly code: string = 'E_TRANSACTION_CONFLICT';
+}
+
 /** The server rejected a command for another reason (e.g. `INCRBY` on a value that is not an integer). */
 export class CommandError extends CacheError {
   static override readonly code: string = 'E_COMMAND';

@@ -22,6 +22,7 @@ export {
   isCacheError,
   PayloadTooLargeError,
   SerializationError,
+  TransactionConflictError,
   toSerializationError,
   WrongTypeError,
 } from './errors.js';
@@ -37,7 +38,16 @@ export {
   notifySafely,
   type OperationOutcome,
 } from './instrumentation.js';
-export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf, releaseChannelOf, slotCompanionOf } from './keys.js';
+export {
+  assertKey,
+  fenceKeyOf,
+  hashSlotOf,
+  hashTagOf,
+  queueLockKeysOf,
+  releaseChannelOf,
+  siblingKeyOf,
+  slotCompanionOf,
+} from './keys.js';
 export {
   assertKnownOptions,
   choiceOption,
@@ -58,8 +68,13 @@ export type { ListCommands } from './repository/list-commands.js';
 export type { LockBackend, LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
 export type {
   CompareAndDeleteOptions,
+  GetExOptions,
+  HashScanOptions,
   KeyType,
   LeaseGrant,
+  LexBound,
+  ListEnd,
+  MemberScanOptions,
   MsetOptions,
   ScanOptions,
   ScoreBound,
@@ -70,12 +85,27 @@ export type {
   SubscribeOptions,
   Unsubscribe,
   ZAddOptions,
+  ZRangeByLexOptions,
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
 export { HANDOFF_TOKEN } from './repository/options.js';
+export type {
+  QueueGrant,
+  QueueLockKeys,
+  QueueLockPrimitives,
+  RawQueueLockCommands,
+} from './repository/queue-lock-primitives.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export {
+  TRANSACTION_COMMANDS,
+  type TransactionalCommands,
+  type TransactionCommandName,
+  type TransactionCommands,
+  type TransactionResult,
+  type WatchScope,
+} from './repository/transaction-commands.js';
 export { seededRandom } from './seeded-random.js';
 export type { Serializer } from './serializer.js';
 export {

@@ -1,5 +1,6 @@
 import { describeValue } from './duration.js';
 import { InvalidArgumentError } from './errors.js';
+import type { QueueLockKeys } from './repository/queue-lock-primitives.js';
 import { assertWellFormed } from './validation.js';
 
 /**
@@ -115,9 +116,28 @@ export function fenceKeyOf(lockKey: string, keyPrefix = ''): string {
     const companion = slotCompanionOf(lockKey.slice(keyPrefix.length), keyPrefix, 'fence');
     if (companion !== undefined) return keyPrefix + companion;
   }
-  if (hashTagOf(lockKey) !== undefined) return `${lockKey}:fence`;
-  if (!lockKey.includes('}')) return `{${lockKey}}:fence`;
-  return `{${tagForSlot(hashSlotOf(lockKey))}}:fence:${lockKey}`;
+  return siblingKeyOf(lockKey, 'fence');
+}
+
+/**
+ * Name of a key kept beside a lock key (full keys), in the same Cluster hash slot, as
+ * {@link fenceKeyOf} names the fencing key: `order_lock:1` + `queue` → `{order_lock:1}:queue`.
+ */
+export function siblingKeyOf(lockKey: string, suffix: string): string {
+  if (hashTagOf(lockKey) !== undefined) return `${lockKey}:${suffix}`;
+  if (!lockKey.includes('}')) return `{${lockKey}}:${suffix}`;
+  return `{${tagForSlot(hashSlotOf(lockKey))}}:${suffix}:${lockKey}`;
+}
+
+/** The full keys of the fair or read-write lock at `lockKey` (full key), all in its hash slot. */
+export function queueLockKeysOf(lockKey: string): QueueLockKeys {
+  return {
+    lock: lockKey,
+    queue: siblingKeyOf(lockKey, 'queue'),
+    timeouts: siblingKeyOf(lockKey, 'queue-timeouts'),
+    readers: siblingKeyOf(lockKey, 'readers'),
+    fence: fenceKeyOf(lockKey),
+  };
 }
 
 /**

@@ -57,6 +57,13 @@ export function assertScore(value: unknown, argument: string): asserts value is 
   }
 }
 
+/** Throws unless `value` is a finite number (`INCRBYFLOAT` rejects NaN and ±Infinity). */
+export function assertFinite(value: unknown, argument: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidArgumentError(argument, `expected a finite number, got ${describeValue(value)}`);
+  }
+}
+
 /** Throws unless `list` has at least one element (Redis rejects empty variadic commands). */
 export function assertNotEmpty(list: readonly unknown[], argument: string): void {
   if (list.length === 0) throw new InvalidArgumentError(argument, 'expected at least one element');

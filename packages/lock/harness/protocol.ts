@@ -4,6 +4,8 @@
 export type WorkerMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'acquired'; readonly fencingToken: number }
+  /** A semaphore permit's holder started its work (the parent may pause it now). */
+  | { readonly type: 'holding' }
   | { readonly type: 'read'; readonly id: number; readonly fencingToken: number }
   | {
       readonly type: 'write';
@@ -12,7 +14,25 @@ export type WorkerMessage =
       /** The value this holder read; the write is `base + 1`. */
       readonly base: number;
     }
-  | { readonly type: 'stats'; readonly stats: WorkerStats };
+  | { readonly type: 'stats'; readonly stats: WorkerStats }
+  | ({ readonly type: 'released' } & HoldInterval);
+
+/** The primitive a harness run exercises. */
+export type HarnessPrimitive = 'lock' | 'fair' | 'read-write' | 'semaphore';
+
+/**
+ * One holding, timed by the worker on the machine's clock (`performance.timeOrigin + now()`, shared
+ * by every process): from `acquire()` resolving to the `release()` call, so it lies inside the time
+ * the lease was really held.
+ */
+export interface HoldInterval {
+  /** `exclusive` (a mutex or write lock), `shared` (a read lock) or `permit` (a semaphore permit). */
+  readonly kind: 'exclusive' | 'shared' | 'permit';
+  readonly start: number;
+  readonly end: number;
+  /** The lease was still valid when released (`isHeld`): a holder paused past its lease is excluded. */
+  readonly held: boolean;
+}
 
 /** Parent → worker. */
 export type ParentMessage =
@@ -34,4 +54,7 @@ export interface WorkerSettings {
   readonly driver: 'ioredis' | 'node-redis';
   readonly leaseMs: number;
   readonly maxSleepMs: number;
+  readonly primitive: HarnessPrimitive;
+  /** The semaphore's limit (`primitive: 'semaphore'`). */
+  readonly limit: number;
 }

@@ -4,7 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '@forno/testing/servers';
 import { FencedCounter } from './fenced-store.js';
-import type { ParentMessage, WorkerMessage, WorkerSettings, WorkerStats } from './protocol.js';
+import { countOverlaps } from './hold-audit.js';
+import type {
+  HarnessPrimitive,
+  HoldInterval,
+  ParentMessage,
+  WorkerMessage,
+  WorkerSettings,
+  WorkerStats,
+} from './protocol.js';
 
 /** Options of {@link runSafetyHarness}. */
 export interface SafetyHarnessOptions {
@@ -27,12 +35,17 @@ export interface SafetyHarnessOptions {
   readonly persistence?: boolean;
   /** The Forno Redis driver the workers run on. Default `'ioredis'` (`@forno/redis-driver`). */
   readonly driver?: 'ioredis' | 'node-redis';
+  /** What the workers acquire: `DistributedLock` (default), `FairLock`, `ReadWriteLock` or `DistributedSemaphore`. */
+  readonly primitive?: HarnessPrimitive;
+  /** The semaphore's limit. Default 2. */
+  readonly limit?: number;
   /** Reports progress lines. */
   readonly log?: (line: string) => void;
 }
 
 /** What the harness measured. `lostUpdates` and `fenceOrderViolations` must be 0. */
 export interface SafetyReport {
+  readonly primitive: HarnessPrimitive;
   readonly workers: number;
   readonly leaseMs: number;
   readonly durationMs: number;
@@ -42,6 +55,13 @@ export interface SafetyReport {
   readonly refusedStaleReads: number;
   readonly lostUpdates: number;
   readonly fenceOrderViolations: number;
+  /**
+   * Holdings with valid leases that the primitive should have kept apart: two exclusive holders,
+   * a writer and a reader, more permits than the limit. Must be 0.
+   */
+  readonly overlapViolations: number;
+  /** Holdings audited for overlaps (with a valid lease when released). */
+  readonly auditedHoldings: number;
   readonly finalCounter: number;
   readonly pausedHolders: number;
   readonly redisRestarts: number;
@@ -55,7 +75,8 @@ const here = dirname(fileURLToPath(import.meta.url));
  * `persistence: false`), forks worker processes that increment a fenced counter under
  * `DistributedLock`, SIGSTOPs a holder right after its read for longer than its lease (then
  * SIGCONTs it), and separately crashes (SIGKILL) and restarts the redis-server mid-run. Returns
- * the audit.
+ * the audit. `primitive` picks what the workers acquire (the plain lock, the fair lock, the
+ * read-write lock — a third of acquisitions write — or the semaphore, whose permits only hold).
  */
 export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Promise<SafetyReport> {
   const workers = options.workers ?? 4;
@@ -66,6 +87,9 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
   const log = options.log ?? (() => {});
   const store = new FencedCounter();
   const persistence = options.persistence ?? true;
+  const primitive = options.primitive ?? 'lock';
+  const limit = options.limit ?? 2;
+  const intervals: HoldInterval[] = [];
   const server = await startRedisServer({
     args: persistence
       ? ['--appendonly', 'yes', '--appendfsync', 'always']
@@ -83,6 +107,8 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
       driver: options.driver ?? 'ioredis',
       leaseMs,
       maxSleepMs: options.maxSleepMs ?? 15,
+      primitive,
+      limit,
     };
     const ready: Promise<void>[] = [];
     for (let i = 0; i < workers; i++) {
@@ -119,8 +145,15 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
           case 'write':
             reply(store.write(message.fencingToken, message.base), store.value, message.id);
             break;
+          case 'holding':
+            pauseNextReader?.(child);
+            pauseNextReader = undefined;
+            break;
           case 'stats':
             stats.push(message.stats);
+            break;
+          case 'released':
+            intervals.push(message);
             break;
         }
       });
@@ -161,6 +194,7 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
     { acquisitions: 0, lockTimeouts: 0, backendErrors: 0, lostSignals: 0 },
   );
   return {
+    primitive,
     workers,
     leaseMs,
     durationMs: performance.now() - started,
@@ -170,6 +204,8 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
     refusedStaleReads: store.refusedStaleReads,
     lostUpdates: store.lostUpdates + Math.abs(store.acceptedWrites - store.value),
     fenceOrderViolations: store.fenceOrderViolations,
+    overlapViolations: countOverlaps(primitive, intervals, limit),
+    auditedHoldings: intervals.filter((i) => i.held).length,
     finalCounter: store.value,
     pausedHolders,
     redisRestarts,
@@ -196,7 +232,7 @@ async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
 export function formatSafetyReport(report: SafetyReport): string {
   const w = report.workerStats;
   return [
-    `Forno lock safety harness: ${report.workers} worker processes, lease ${report.leaseMs} ms, ${(report.durationMs / 1000).toFixed(1)} s`,
+    `Forno lock safety harness (${report.primitive}): ${report.workers} worker processes, lease ${report.leaseMs} ms, ${(report.durationMs / 1000).toFixed(1)} s`,
     `  faults injected          ${report.pausedHolders} holder(s) SIGSTOPped past their lease, ${report.redisRestarts} redis-server restart(s)`,
     `  acquisitions             ${report.acquisitions}`,
     `  accepted writes          ${report.acceptedWrites}`,
@@ -204,6 +240,7 @@ export function formatSafetyReport(report: SafetyReport): string {
     `  refused stale reads      ${report.refusedStaleReads}`,
     `  lost updates             ${report.lostUpdates}   (must be 0)`,
     `  fence-order violations   ${report.fenceOrderViolations}   (must be 0)`,
+    `  overlapping holders      ${report.overlapViolations}   (must be 0; ${report.auditedHoldings} holdings with valid leases audited)`,
     `  final counter            ${report.finalCounter}   (= accepted writes)`,
     `  seen by workers          ${w.lostSignals} lock.signal aborted (lost), ${w.lockTimeouts} LockTimeoutError, ${w.backendErrors} backend errors`,
   ].join('\n');

@@ -1,14 +1,24 @@
 /**
  * One harness worker process: loops acquire → fenced read → jittered sleep → fenced write of
- * counter+1 → release, against the redis-server the parent started. It deliberately does not
+ * counter+1 → release, against the redis-server the parent started (a reader of the read-write
+ * lock only reads; a semaphore permit only holds), and reports each holding's interval. It deliberately does not
  * check `lock.signal` before writing, to play a holder whose write was already under way when it
  * was paused: only fencing stands between that write and a lost update.
  */
 import { CacheError } from '@forno/core';
 import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository } from '@forno/redis-driver';
-import { DistributedLock, LockLostError, LockTimeoutError } from '../src/index.js';
-import type { ParentMessage, WorkerMessage, WorkerSettings } from './protocol.js';
+import {
+  DistributedLock,
+  DistributedSemaphore,
+  FairLock,
+  Lock,
+  LockLostError,
+  LockTimeoutError,
+  ReadWriteLock,
+  type SemaphorePermit,
+} from '../src/index.js';
+import type { HoldInterval, ParentMessage, WorkerMessage, WorkerSettings } from './protocol.js';
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerSettings;
 const send = (message: WorkerMessage) => process.send?.(message);
@@ -45,21 +55,49 @@ const repoConfig = {
 } as const;
 const repo =
   settings.driver === 'node-redis' ? new NodeRedisRepository(repoConfig) : new RedisRepository(repoConfig);
-const mutex = new DistributedLock(repo, 'counter-lock', {
+const lockOptions = {
   timeout: settings.leaseMs,
   waitTimeout: '2s',
   retryDelay: '50ms',
   retryJitter: '20ms',
-});
+} as const;
+const rw = new ReadWriteLock(repo, 'counter-lock', lockOptions);
+/** What this worker acquires: a fenced lock (plain, fair, or a side of the read-write lock), or a permit. */
+const sources = {
+  lock: () => ({ source: new DistributedLock(repo, 'counter-lock', lockOptions), kind: 'exclusive' }),
+  fair: () => ({ source: new FairLock(repo, 'counter-lock', lockOptions), kind: 'exclusive' }),
+  // One acquisition in three writes; the others read.
+  'read-write': () =>
+    Math.random() < 1 / 3
+      ? { source: rw.writeLock(), kind: 'exclusive' }
+      : { source: rw.readLock(), kind: 'shared' },
+  semaphore: () => ({
+    source: new DistributedSemaphore(repo, 'counter-lock', { ...lockOptions, limit: settings.limit }),
+    kind: 'permit',
+  }),
+} satisfies Record<string, () => { source: LeaseSource; kind: HoldInterval['kind'] }>;
+type LeaseSource = { acquire(): Promise<Lock | SemaphorePermit> };
+const pick = sources[settings.primitive];
 const stats = { acquisitions: 0, lockTimeouts: 0, backendErrors: 0, lostSignals: 0 };
+const now = () => performance.timeOrigin + performance.now();
+
+/** Fenced read → jittered sleep → fenced write of read + 1 (a writer), or fenced read only (a reader). */
+async function work(lock: Lock, kind: HoldInterval['kind']): Promise<void> {
+  send({ type: 'acquired', fencingToken: lock.fencingToken });
+  const read = await call({ type: 'read', fencingToken: lock.fencingToken });
+  if (!read.ok) return;
+  await sleep(Math.random() * settings.maxSleepMs);
+  if (kind === 'exclusive') await call({ type: 'write', fencingToken: lock.fencingToken, base: read.value });
+}
 
 async function main(): Promise<void> {
   await repo.connect();
   send({ type: 'ready' });
   while (!stopping) {
-    let lock: Awaited<ReturnType<typeof mutex.acquire>>;
+    const { source, kind } = pick();
+    let handle: Lock | SemaphorePermit;
     try {
-      lock = await mutex.acquire();
+      handle = await source.acquire();
     } catch (error) {
       if (LockTimeoutError.is(error)) stats.lockTimeouts++;
       else if (CacheError.is(error)) stats.backendErrors++;
@@ -68,15 +106,18 @@ async function main(): Promise<void> {
       continue;
     }
     stats.acquisitions++;
+    const start = now();
     try {
-      send({ type: 'acquired', fencingToken: lock.fencingToken });
-      const read = await call({ type: 'read', fencingToken: lock.fencingToken });
-      if (!read.ok) continue;
-      await sleep(Math.random() * settings.maxSleepMs);
-      await call({ type: 'write', fencingToken: lock.fencingToken, base: read.value });
+      // A permit has no fencing token: its holders only hold (the audit counts them at once).
+      if (handle instanceof Lock) await work(handle, kind);
+      else {
+        send({ type: 'holding' });
+        await sleep(Math.random() * settings.maxSleepMs);
+      }
     } finally {
-      if (LockLostError.is(lock.signal.reason)) stats.lostSignals++;
-      await lock.release();
+      if (LockLostError.is(handle.signal.reason)) stats.lostSignals++;
+      send({ type: 'released', kind, start, end: now(), held: handle.isHeld });
+      await handle.release();
     }
   }
   send({ type: 'stats', stats });

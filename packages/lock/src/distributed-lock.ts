@@ -9,6 +9,7 @@ import { Lease, type LeaseInit } from './lease.js';
 import { type GrantedLease, LeaseSource } from './lease-source.js';
 import { QuorumLockStore, SingleLockStore } from './lease-store.js';
 import { type DistributedLockOptions, resolveLockOptions } from './options.js';
+import { DURABILITY_OPTIONS, resolveDurability } from './replicated-store.js';
 
 /**
  * A distributed mutex on any `LockBackend` — every `CacheRepository` (Redis, Cluster, Sentinel, the in-memory fake):
@@ -48,10 +49,14 @@ export class DistributedLock extends LeaseSource<Lock> {
     if (typeof fencing !== 'boolean') {
       throw new InvalidConfigError('fencing', `expected a boolean, got ${describeValue(fencing)}`);
     }
-    const resolved = resolveLockOptions(lockOptions);
+    const resolved = resolveLockOptions(lockOptions, DURABILITY_OPTIONS);
+    const durable = resolveDurability(lockOptions);
+    if (repositories.length > 1 && lockOptions.durability === 'replicated') {
+      throw new InvalidConfigError('durability', "'replicated' needs one repository (Redlock is a quorum)");
+    }
     super(
       repositories.length === 1
-        ? new SingleLockStore(repositories[0]!, key, fencing)
+        ? durable(new SingleLockStore(repositories[0]!, key, fencing), repositories[0]!)
         : new QuorumLockStore(repositories, key, fencing),
       resolved,
     );

@@ -36,3 +36,26 @@ export class LockLostError extends CacheError {
     this.key = key;
   }
 }
+
+/**
+ * A `durability: 'replicated'` acquisition was granted on the primary, but no replica confirmed it
+ * (`WAIT`) within `replicationTimeout`, so its fencing token might not survive a failover. The grant
+ * was handed back: nothing is held. `cause` is the backend error, if `WAIT` itself failed.
+ */
+export class LockNotReplicatedError extends CacheError {
+  static override readonly code: string = 'E_LOCK_NOT_REPLICATED';
+
+  /** The lock key. */
+  readonly key: string;
+  /** Replicas that confirmed (fewer than required). */
+  readonly replicas: number;
+
+  constructor(key: string, replicas: number, timeoutMs: number, options?: { cause?: unknown }) {
+    super(
+      `Lock "${key}" was not confirmed by a replica within ${timeoutMs} ms (${replicas} confirmed); it was released`,
+      options,
+    );
+    this.key = key;
+    this.replicas = replicas;
+  }
+}

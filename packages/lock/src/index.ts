@@ -4,6 +4,10 @@ export {
   type DistributedSemaphoreOptions,
   SemaphorePermit,
 } from './distributed-semaphore.js';
-export { LockLostError, LockTimeoutError } from './errors.js';
+export { LockLostError, LockNotReplicatedError, LockTimeoutError } from './errors.js';
+export { FairLock, type FairLockOptions } from './fair-lock.js';
 export type { AcquireOptions } from './lease-source.js';
+export { LockSource } from './lock-source.js';
 export type { DistributedLockOptions } from './options.js';
+export { ReadWriteLock, type ReadWriteLockOptions } from './read-write-lock.js';
+export type { DurabilityOptions, LockDurability } from './replicated-store.js';

@@ -174,6 +174,9 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
    * may not: that is what stops a holder that re-acquires at once from barging in.
    */
   let waited = false;
+  /** This call's place in a store's waiting line (the same id across its attempts). */
+  const waiter = store.leave === undefined ? undefined : createToken();
+  let granted = false;
   try {
     // Others of this process wait already: queue behind them instead of jumping ahead.
     if ((request.waitTimeoutMs ?? 0) > 0 && !LocalQueue.idle(local)) {
@@ -190,7 +193,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       let attempt: AcquireAttempt;
       if (announced) await order?.turn();
       try {
-        attempt = await store.tryAcquire(token, leaseMs, waited);
+        attempt = await store.tryAcquire(token, leaseMs, waiter, waited);
       } catch (error) {
         store.release(token).catch(ignore);
         throw error;
@@ -202,6 +205,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
         if (until > clock.monotonic()) {
           // Free before the holder's lease ended, yet nobody announced it: the subscription may be dead.
           if (missedAnnouncement) wait?.resubscribe();
+          granted = true;
           emitLockEvent(
             events,
             'acquired',
@@ -242,6 +246,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
     order?.leave();
     ticket?.leave();
     wait?.dispose();
+    if (!granted && waiter !== undefined) store.leave?.(waiter).catch(ignore);
   }
 }
 

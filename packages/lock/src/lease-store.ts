@@ -13,6 +13,13 @@ import {
  */
 export const HANDOFF_MS = 20;
 
+/**
+ * The one channel (relative to each repository's `keyPrefix`) on which the queued locks (`FairLock`,
+ * `ReadWriteLock`) announce releases, the full key as message. Plain locks and semaphores announce
+ * on a channel of their own key (see {@link releaseWatchOf}).
+ */
+export const RELEASE_CHANNEL = 'forno:lock-released';
+
 /** One attempt to take a lease. */
 export type AcquireAttempt =
   | {
@@ -41,6 +48,11 @@ export interface ReleaseWatch {
   readonly sharded: boolean;
 }
 
+/** A watch of `fullKey` on the shared {@link RELEASE_CHANNEL} (queued locks). */
+export function sharedReleaseWatch(repository: LockBackend, fullKey: string): ReleaseWatch {
+  return { repository, fullKey, channel: RELEASE_CHANNEL, sharded: false };
+}
+
 /** The {@link ReleaseWatch} of `key` on `repository`. */
 export function releaseWatchOf(repository: LockBackend, key: string): ReleaseWatch {
   return { repository, fullKey: repository.keyPrefix + key, ...releaseChannelOf(key, repository.keyPrefix) };
@@ -65,7 +77,17 @@ export interface LeaseStore {
    * refusal so waiting goes on with the instances that answer. `claimHandoff`: this caller was
    * waiting when the lease was released, so it may take a handoff reservation (fresh callers may not).
    */
-  tryAcquire(token: string, leaseMs: number, claimHandoff: boolean): Promise<AcquireAttempt>;
+  tryAcquire(
+    token: string,
+    leaseMs: number,
+    waiter?: string,
+    claimHandoff?: boolean,
+  ): Promise<AcquireAttempt>;
+  /**
+   * Stores with a waiting line in Redis (fair and write locks): takes `waiter` (the id one
+   * `acquire()` call keeps across its attempts) out of the line when that call ends without a grant.
+   */
+  leave?(waiter: string): Promise<unknown>;
   /** `true` when extended; `false` when the lease is no longer this token's; rejects on backend errors. */
   extend(token: string, leaseMs: number): Promise<boolean>;
   /** `true` when this token's lease was live and is now deleted (waiters are notified); may reject. */
@@ -94,7 +116,12 @@ export class SingleLockStore implements LeaseStore {
     this.#releaseNotice = releaseNotice(watch, true);
   }
 
-  async tryAcquire(token: string, leaseMs: number, claimHandoff: boolean): Promise<AcquireAttempt> {
+  async tryAcquire(
+    token: string,
+    leaseMs: number,
+    _waiter?: string,
+    claimHandoff = false,
+  ): Promise<AcquireAttempt> {
     const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, {
       fencing: this.#fencing,
       claimHandoff,
@@ -143,7 +170,12 @@ export class QuorumLockStore implements LeaseStore {
     this.watches = repositories.map((repository) => releaseWatchOf(repository, key));
   }
 
-  tryAcquire(token: string, leaseMs: number, claimHandoff: boolean): Promise<AcquireAttempt> {
+  tryAcquire(
+    token: string,
+    leaseMs: number,
+    _waiter?: string,
+    claimHandoff = false,
+  ): Promise<AcquireAttempt> {
     const options = { fencing: this.#fencing, claimHandoff };
     const n = this.#repositories.length;
     const votes: (Vote<LeaseGrant> | undefined)[] = new Array(n).fill(undefined);

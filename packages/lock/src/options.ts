@@ -9,9 +9,10 @@ import {
   systemClock,
 } from '@forno/core';
 import { driftOf } from './lease.js';
+import type { DurabilityOptions } from './replicated-store.js';
 
 /** Options of {@link DistributedLock} (and, with `limit`, of {@link DistributedSemaphore}). */
-export interface DistributedLockOptions {
+export interface DistributedLockOptions extends DurabilityOptions {
   /**
    * The lease: how long the lock stays held if its holder stops renewing it (crash, pause,
    * partition). With `autoExtend` it is renewed every third of this while held. Default `'30s'`.

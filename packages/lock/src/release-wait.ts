@@ -75,10 +75,14 @@ export class ReleaseWait {
 
 const notifiers = new WeakMap<LockBackend, ReleaseNotifier>();
 
-/** One key's release channel, subscribed while someone in this process waits for the key. */
+/**
+ * A release channel, subscribed while someone in this process waits for one of its keys: a key's
+ * own channel, or the channel the queued locks share (listeners are kept by full key).
+ */
 interface ChannelWatch {
   readonly watch: ReleaseWatch;
-  readonly listeners: Set<() => void>;
+  readonly listeners: Map<string, Set<() => void>>;
+  size: number;
   subscription: Promise<Unsubscribe | undefined> | undefined;
 }
 
@@ -113,14 +117,22 @@ export class ReleaseNotifier {
   watch(watch: ReleaseWatch, listener: () => void): () => void {
     let entry = this.#channels.get(watch.channel);
     if (entry === undefined) {
-      entry = { watch, listeners: new Set(), subscription: undefined };
+      entry = { watch, listeners: new Map(), size: 0, subscription: undefined };
       this.#channels.set(watch.channel, entry);
     }
+    let listeners = entry.listeners.get(watch.fullKey);
+    if (listeners === undefined) {
+      listeners = new Set();
+      entry.listeners.set(watch.fullKey, listeners);
+    }
     const own = () => listener();
-    entry.listeners.add(own);
+    listeners.add(own);
+    entry.size++;
     this.#subscribe(entry);
     return () => {
-      if (!entry.listeners.delete(own) || entry.listeners.size > 0) return;
+      if (!listeners.delete(own)) return;
+      if (listeners.size === 0) entry.listeners.delete(watch.fullKey);
+      if (--entry.size > 0) return;
       if (this.#channels.get(watch.channel) === entry) this.#channels.delete(watch.channel);
       close(entry.subscription);
       entry.subscription = undefined;
@@ -149,7 +161,7 @@ export class ReleaseNotifier {
     if (entry.subscription !== undefined) return;
     const { channel, sharded } = entry.watch;
     const subscription = this.#repository
-      .subscribe(channel, () => this.#dispatch(entry), { sharded })
+      .subscribe(channel, (fullKey) => this.#dispatch(entry, fullKey), { sharded })
       .catch(() => {
         // Fall back to re-checks; try again on the next wait.
         if (entry.subscription === subscription) entry.subscription = undefined;
@@ -158,8 +170,8 @@ export class ReleaseNotifier {
     entry.subscription = subscription;
   }
 
-  #dispatch(entry: ChannelWatch): void {
-    for (const listener of [...entry.listeners]) listener();
+  #dispatch(entry: ChannelWatch, fullKey: string): void {
+    for (const listener of [...(entry.listeners.get(fullKey) ?? [])]) listener();
   }
 }
 

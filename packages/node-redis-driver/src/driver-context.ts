@@ -2,6 +2,7 @@ import type { CommandRunner, RawCommandName } from '@forno/core/backend';
 import type { RedisArgument } from '@redis/client';
 import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
 import type { Subscriber } from './subscriber.js';
+import type { DedicatedConnection } from './transaction-commands.js';
 
 /** An argument of a command as node-redis takes it: numbers are sent as their decimal text. */
 export type Argument = RedisArgument;
@@ -16,6 +17,8 @@ export interface DriverContext {
   readonly binary: boolean;
   /** The pub/sub side (its connection is opened on first use). */
   subscriber(): Subscriber;
+  /** Opens a connection of its own to the primary that serves `key`, for a `WATCH`. */
+  dedicated(key: string): Promise<DedicatedConnection>;
 }
 
 /** How a raw command is sent by {@link Senders}. */

@@ -1,4 +1,11 @@
-import { type RawHashCommands, toArgument, type ValueReply } from '@forno/core/backend';
+import {
+  cursorPages,
+  type RawHashCommands,
+  toArgument,
+  toFieldValuePairs,
+  toFloat,
+  type ValueReply,
+} from '@forno/core/backend';
 import { type DriverContext, sendersOf } from './driver-context.js';
 
 /** Hashes, on node-redis. */
@@ -13,6 +20,20 @@ export function hashCommands(ctx: DriverContext): RawHashCommands {
     hexists: (key, field) => read('hexists', ['HEXISTS', key, field]).then((n) => n === 1),
     hkeys: (key) => read<string[]>('hkeys', ['HKEYS', key]),
     hlen: (key) => read('hlen', ['HLEN', key]),
+    hincrbyfloat: (key, field, increment) =>
+      write<unknown>('hincrbyfloat', ['HINCRBYFLOAT', key, field, String(increment)]).then(toFloat),
+    async *hscan(key, match, count) {
+      const pages = cursorPages((cursor) =>
+        read<[unknown, ValueReply[]]>(
+          'hscan',
+          ['HSCAN', key, cursor, 'MATCH', match, 'COUNT', String(count)],
+          {
+            values: true,
+          },
+        ),
+      );
+      for await (const items of pages) yield toFieldValuePairs(items);
+    },
   };
 }
 

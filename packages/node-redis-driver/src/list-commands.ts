@@ -1,4 +1,4 @@
-import { type RawListCommands, toArgument, type ValueReply } from '@forno/core/backend';
+import { assertSameSlot, type RawListCommands, toArgument, type ValueReply } from '@forno/core/backend';
 import { type DriverContext, sendersOf } from './driver-context.js';
 
 /** Lists, on node-redis. */
@@ -12,6 +12,14 @@ export function listCommands(ctx: DriverContext): RawListCommands {
     lrange: (key, start, stop) =>
       read<ValueReply[]>('lrange', ['LRANGE', key, String(start), String(stop)], { values: true }),
     llen: (key) => read('llen', ['LLEN', key]),
+    async lmove(source, destination, from, to) {
+      if (ctx.kind === 'cluster') assertSameSlot('lmove', [source, destination]);
+      return write<ValueReply | null>(
+        'lmove',
+        ['LMOVE', source, destination, from.toUpperCase(), to.toUpperCase()],
+        { values: true },
+      );
+    },
     ltrim: (key, start, stop) =>
       write<unknown>('ltrim', ['LTRIM', key, String(start), String(stop)]).then(() => undefined),
   };

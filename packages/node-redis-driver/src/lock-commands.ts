@@ -19,7 +19,7 @@ const SHAS = Object.fromEntries(
  * server does not know it yet (`NOSCRIPT`: first use, after a restart or a failover). Routed by
  * its first key, as every key a script touches shares that key's hash slot.
  */
-function evalScript(
+export function evalScript(
   client: NodeRedisClient,
   kind: NodeRedisKind,
   name: LockScriptName,

@@ -20,6 +20,7 @@ afterAll(async () => {
  */
 describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Redis Cluster', {
   publishCountsNodeLocal: true,
+  cluster: true,
   createRepository: async ({ keyPrefix, serializer }) => {
     const repo = new NodeRedisRepository({
       cluster: { nodes: cluster.startupNodes },

@@ -36,12 +36,14 @@ import {
   type NodeRedisSingleClient,
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
+import { queueLockCommands } from './queue-lock-commands.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
 import { stringCommands } from './string-commands.js';
 import { type PubSubConnection, Subscriber } from './subscriber.js';
 import { toCacheError } from './to-cache-error.js';
+import { openDedicated, transactionCommands } from './transaction-commands.js';
 
 /** At most one Cluster slot-map reload per this many ms after failed commands. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
@@ -193,6 +195,16 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
       kind,
       binary: serializer.format === 'binary',
       subscriber: () => subscriber,
+      dedicated: async (key) => {
+        if (runner.failure !== undefined) throw runner.failure;
+        try {
+          return await openDedicated(clients[0]!, kind, key, (connection) =>
+            connectClient(connection, config.connectTimeoutMs),
+          );
+        } catch (error) {
+          throw runner.failure ?? toCacheError(error);
+        }
+      },
     };
     super(createRawCommands(context), {
       serializer,
@@ -386,6 +398,8 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...setCommands(context),
     ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...queueLockCommands(context),
     ...serverCommands(context),
+    ...transactionCommands(context, createRawCommands),
   };
 }

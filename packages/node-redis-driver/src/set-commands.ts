@@ -1,6 +1,7 @@
 import {
   assertSameSlot,
   combineSets,
+  cursorPages,
   inFlightLimited,
   type RawSetCommands,
   type SetOperation,
@@ -48,6 +49,14 @@ export function setCommands(ctx: DriverContext): RawSetCommands {
     sinter: (keys) => setOperation('sinter', keys),
     sunion: (keys) => setOperation('sunion', keys),
     sdiff: (keys) => setOperation('sdiff', keys),
+
+    async *sscan(key, count) {
+      yield* cursorPages((cursor) =>
+        read<[unknown, ValueReply[]]>('sscan', ['SSCAN', key, cursor, 'COUNT', String(count)], {
+          values: true,
+        }),
+      );
+    },
 
     async sinterstore(destination, keys) {
       if (cluster) assertSameSlot('sinterstore', [destination, ...keys]);

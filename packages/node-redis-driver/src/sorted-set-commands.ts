@@ -1,8 +1,10 @@
 import { formatScore } from '@forno/core';
 import {
+  cursorPages,
   type RawLimit,
   type RawSortedSetCommands,
   toArgument,
+  toLexArgument,
   toScore,
   toScored,
   type ValueReply,
@@ -60,6 +62,30 @@ export function sortedSetCommands(ctx: DriverContext): RawSortedSetCommands {
       write('zremrangebyrank', ['ZREMRANGEBYRANK', key, String(start), String(stop)]),
     zscore: (key, member) => read<unknown>('zscore', ['ZSCORE', key, toArgument(member)]).then(toScore),
     zcard: (key) => read('zcard', ['ZCARD', key]),
+    zrank: (key, member, rev) =>
+      read<number | null>('zrank', [rev ? 'ZREVRANK' : 'ZRANK', key, toArgument(member)]),
+    zcount: (key, min, max) => read('zcount', ['ZCOUNT', key, min, max]),
+    zrangebylex: (key, min, max, limit) =>
+      read<ValueReply[]>(
+        'zrangebylex',
+        [
+          'ZRANGE',
+          key,
+          toLexArgument(min),
+          toLexArgument(max),
+          'BYLEX',
+          ...(limit === undefined ? [] : ['LIMIT', String(limit.offset), String(limit.count)]),
+        ],
+        { values: true },
+      ),
+    async *zscan(key, count) {
+      const pages = cursorPages((cursor) =>
+        read<[unknown, ValueReply[]]>('zscan', ['ZSCAN', key, cursor, 'COUNT', String(count)], {
+          values: true,
+        }),
+      );
+      for await (const items of pages) yield toScored(items);
+    },
     zpopmin: (key, count) =>
       write<unknown>('zpopmin', ['ZPOPMIN', key, String(count)], { values: true }).then(toScored),
     zpopmax: (key, count) =>

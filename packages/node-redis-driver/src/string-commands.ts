@@ -4,6 +4,7 @@ import {
   mgetBySlot,
   type RawStringCommands,
   toArgument,
+  toFloat,
   type ValueReply,
 } from '@forno/core/backend';
 import { type Argument, type DriverContext, sendersOf } from './driver-context.js';
@@ -73,5 +74,18 @@ export function stringCommands(ctx: DriverContext): RawStringCommands {
     pttl: (key) => read('pttl', ['PTTL', key]),
     persist: (key) => write('persist', ['PERSIST', key]).then(isOne),
     incrby: (key, increment) => write('incrby', ['INCRBY', key, String(increment)]),
+    getdel: (key) => write<ValueReply | null>('getdel', ['GETDEL', key], { values: true }),
+    getex: (key, px, persist) =>
+      write<ValueReply | null>(
+        'getex',
+        px !== undefined
+          ? ['GETEX', key, 'PX', String(px)]
+          : persist
+            ? ['GETEX', key, 'PERSIST']
+            : ['GETEX', key],
+        { values: true },
+      ),
+    incrbyfloat: (key, increment) =>
+      write<unknown>('incrbyfloat', ['INCRBYFLOAT', key, String(increment)]).then(toFloat),
   };
 }

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { CommandRunner } from './command-runner.js';
 import type { Subscriber } from './subscriber.js';
 
@@ -11,4 +12,9 @@ export interface DriverContext {
   readonly cluster: boolean;
   /** The dedicated pub/sub connection (created on first use). */
   subscriber(): Subscriber;
+  /**
+   * Opens a connection of its own to the primary that serves `key` (for `WATCH`, which must not
+   * share an auto-pipelined connection); the caller disconnects it.
+   */
+  dedicated(key: string): Promise<Redis>;
 }

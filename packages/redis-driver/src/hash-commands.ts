@@ -1,5 +1,5 @@
 import type { RawHashCommands } from '@forno/core/backend';
-import { toArgument, type ValueReply } from '@forno/core/backend';
+import { cursorPages, toArgument, toFieldValuePairs, toFloat, type ValueReply } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
 import { sendCommand } from './send-command.js';
 
@@ -30,5 +30,23 @@ export function hashCommands(ctx: DriverContext): RawHashCommands {
     hexists: (key, field) => runner.send('hexists', (c) => c.hexists(key, field)).then(isOne),
     hkeys: (key) => runner.send('hkeys', (c) => c.hkeys(key)),
     hlen: (key) => runner.send('hlen', (c) => c.hlen(key)),
+    hincrbyfloat: (key, field, increment) =>
+      runner.send('hincrbyfloat', (c) => c.call('HINCRBYFLOAT', key, field, String(increment))).then(toFloat),
+    async *hscan(key, match, count) {
+      for await (const items of cursorPages((cursor) =>
+        runner.send(
+          'hscan',
+          (c) =>
+            sendCommand(
+              c,
+              'HSCAN',
+              [key, cursor, 'MATCH', match, 'COUNT', count],
+              binary ? null : 'utf8',
+            ) as Promise<[string, ValueReply[]]>,
+        ),
+      )) {
+        yield toFieldValuePairs(items);
+      }
+    },
   };
 }

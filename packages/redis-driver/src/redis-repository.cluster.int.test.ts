@@ -29,6 +29,7 @@ const SLICE: ReadonlyArray<[label: string, transport: RedisRepositoryConfig, ser
 for (const [label, transport, names] of SLICE) {
   describeCacheRepositoryContract(`RedisRepository on a 3-primary/3-replica Redis Cluster, ${label}`, {
     publishCountsNodeLocal: true,
+    cluster: true,
     createRepository: async ({ keyPrefix, serializer }) => {
       const repo = new RedisRepository({
         ...transport,

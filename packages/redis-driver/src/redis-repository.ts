@@ -36,6 +36,7 @@ import { hashCommands } from './hash-commands.js';
 import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
+import { queueLockCommands } from './queue-lock-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
@@ -44,6 +45,7 @@ import { sortedSetCommands } from './sorted-set-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
 import { rethrowAsCacheError } from './to-cache-error.js';
+import { primaryOfKey, transactionCommands } from './transaction-commands.js';
 
 /** At most one slot-map refresh per this many ms after timeouts on a Cluster. */
 const SLOT_MAP_REFRESH_INTERVAL_MS = 100;
@@ -146,6 +148,18 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       binary: serializer.format === 'binary',
       cluster: isCluster(clients[0]!),
       subscriber: () => subscriber,
+      dedicated: async (key) => {
+        if (runner.failure !== undefined) throw runner.failure;
+        const connection = primaryOfKey(clients[0]!, key).duplicate();
+        connection.on('error', () => {});
+        try {
+          await connectClient(connection, config.connectTimeoutMs);
+        } catch (error) {
+          connection.disconnect();
+          throw runner.failure ?? error;
+        }
+        return connection;
+      },
     };
     super(createRawCommands(context), {
       serializer,
@@ -313,6 +327,8 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...setCommands(context),
     ...sortedSetCommands(context),
     ...lockCommands(context),
+    ...queueLockCommands(context),
     ...serverCommands(context),
+    ...transactionCommands(context, createRawCommands),
   };
 }

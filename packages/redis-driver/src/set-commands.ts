@@ -1,6 +1,7 @@
 import {
   assertSameSlot,
   combineSets,
+  cursorPages,
   inFlightLimited,
   type RawSetCommands,
   type SetOperation,
@@ -48,6 +49,18 @@ export function setCommands(ctx: DriverContext): RawSetCommands {
     sinter: (keys) => setOperation('sinter', keys),
     sunion: (keys) => setOperation('sunion', keys),
     sdiff: (keys) => setOperation('sdiff', keys),
+
+    async *sscan(key, count) {
+      yield* cursorPages((cursor) =>
+        runner.send(
+          'sscan',
+          (c) =>
+            sendCommand(c, 'SSCAN', [key, cursor, 'COUNT', count], binary ? null : 'utf8') as Promise<
+              [string, ValueReply[]]
+            >,
+        ),
+      );
+    },
 
     async sinterstore(destination, keys) {
       if (cluster) assertSameSlot('sinterstore', [destination, ...keys]);

@@ -1,6 +1,13 @@
 import { formatScore } from '@forno/core';
 import type { RawSortedSetCommands } from '@forno/core/backend';
-import { toArgument, toScore, toScored, type ValueReply } from '@forno/core/backend';
+import {
+  cursorPages,
+  toArgument,
+  toLexArgument,
+  toScore,
+  toScored,
+  type ValueReply,
+} from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
@@ -75,5 +82,31 @@ export function sortedSetCommands(ctx: DriverContext): RawSortedSetCommands {
     zcard: (key) => runner.send('zcard', (c) => c.zcard(key)),
     zpopmin: (key, count) => runner.send('zpopmin', (c) => values(c, 'ZPOPMIN', [key, count])).then(toScored),
     zpopmax: (key, count) => runner.send('zpopmax', (c) => values(c, 'ZPOPMAX', [key, count])).then(toScored),
+    zrank: (key, member, rev) =>
+      runner.send(
+        'zrank',
+        (c) => c.call(rev ? 'ZREVRANK' : 'ZRANK', key, toArgument(member)) as Promise<number | null>,
+      ),
+    zcount: (key, min, max) => runner.send('zcount', (c) => int(c, 'ZCOUNT', [key, min, max])),
+    zrangebylex: (key, min, max, limit) =>
+      runner.send('zrangebylex', (c) =>
+        values(c, 'ZRANGE', [
+          key,
+          toLexArgument(min),
+          toLexArgument(max),
+          'BYLEX',
+          ...(limit === undefined ? [] : ['LIMIT', limit.offset, limit.count]),
+        ]),
+      ) as Promise<ValueReply[]>,
+    async *zscan(key, count) {
+      for await (const items of cursorPages((cursor) =>
+        runner.send(
+          'zscan',
+          (c) => values(c, 'ZSCAN', [key, cursor, 'COUNT', count]) as Promise<[string, ValueReply[]]>,
+        ),
+      )) {
+        yield toScored(items);
+      }
+    },
   };
 }

@@ -1,5 +1,12 @@
 import type { RawStringCommands } from '@forno/core/backend';
-import { groupBySlot, inFlightLimited, mgetBySlot, toArgument, type ValueReply } from '@forno/core/backend';
+import {
+  groupBySlot,
+  inFlightLimited,
+  mgetBySlot,
+  toArgument,
+  toFloat,
+  type ValueReply,
+} from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
@@ -40,6 +47,24 @@ export function stringCommands(ctx: DriverContext): RawStringCommands {
     pttl: (key) => runner.send('pttl', (c) => c.pttl(key)),
     persist: (key) => runner.send('persist', (c) => c.persist(key)).then(isOne),
     incrby: (key, increment) => runner.send('incrby', (c) => c.incrby(key, increment)),
+    getdel: (key) =>
+      runner.send(
+        'getdel',
+        (c) => sendCommand(c, 'GETDEL', [key], binary ? null : 'utf8') as Promise<ValueReply | null>,
+      ),
+    getex: (key, px, persist) =>
+      runner.send(
+        'getex',
+        (c) =>
+          sendCommand(
+            c,
+            'GETEX',
+            px !== undefined ? [key, 'PX', px] : persist ? [key, 'PERSIST'] : [key],
+            binary ? null : 'utf8',
+          ) as Promise<ValueReply | null>,
+      ),
+    incrbyfloat: (key, increment) =>
+      runner.send('incrbyfloat', (c) => c.call('INCRBYFLOAT', key, String(increment))).then(toFloat),
 
     async mget(keys) {
       if (!cluster) return runner.send('mget', (c) => values(c, keys));

@@ -95,6 +95,15 @@ export class CommandRunner<C> {
   }
 
   /**
+   * Sends `command` once on every connection of the pool, for what only counts per connection:
+   * `WAIT` acknowledges the writes of the connection it is sent on, and a write may have gone out
+   * on any of them.
+   */
+  onEveryConnection<T>(command: Command<C, T>): Promise<T[]> {
+    return Promise.all(this.#clients.map((client) => this.#run(command, false, client)));
+  }
+
+  /**
    * Resolves once every command sent so far has settled (auto-pipelined ones included) and no new
    * one followed within the same turn of the event loop — so an operation made of several commands
    * in a row (`deletePattern`'s SCAN pages) is waited for as a whole — or after `timeoutMs`.
@@ -133,9 +142,8 @@ export class CommandRunner<C> {
    * first attempt, retries while `retrying` allows and the budget lasts, and the budget's timer.
    * Whatever settles first wins; once settled, no further attempt is sent.
    */
-  #run<T>(command: Command<C, T>, retrying: boolean): Promise<T> {
+  #run<T>(command: Command<C, T>, retrying: boolean, client: C = this.client()): Promise<T> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    const client = this.client();
     const started = retrying ? performance.now() : 0;
     this.#inFlight += 1;
     return new Promise<T>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { HANDOFF_TOKEN } from '../repository/options.js';
+import { QUEUE_LOCK_SCRIPTS } from './queue-lock-scripts.js';
 
 /**
  * The lock primitives as Lua scripts, the same text for every driver: each one loads a script once
@@ -125,6 +126,7 @@ return 0
 
 /** Each script with the number of KEYS it takes, by the name drivers register it under. */
 export const LOCK_SCRIPTS = {
+  ...QUEUE_LOCK_SCRIPTS,
   fornoSetIfAbsent: { lua: SET_IF_ABSENT, numberOfKeys: 1 },
   fornoSetIfAbsentFenced: { lua: SET_IF_ABSENT_FENCED, numberOfKeys: 2 },
   fornoCompareAndDelete: { lua: COMPARE_AND_DELETE, numberOfKeys: 1 },

@@ -1,4 +1,4 @@
-import type { RawScored, RawValue } from '../repository/raw-commands.js';
+import type { RawLexBound, RawScored, RawValue } from '../repository/raw-commands.js';
 import { parseScore } from '../validation.js';
 
 /** A value reply, as a Redis client gives it: a string (text mode) or a Buffer (binary mode). */
@@ -33,4 +33,49 @@ export function toArgument(value: RawValue): string | Buffer {
   return typeof value === 'string' || Buffer.isBuffer(value)
     ? value
     : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** A cursor as a reply carries it (text, a Buffer in binary mode, rarely a number), as text. */
+function cursorText(cursor: unknown): string {
+  return Buffer.isBuffer(cursor) ? cursor.toString('latin1') : String(cursor);
+}
+
+/**
+ * The pages of a cursor command (`HSCAN`, `SSCAN`, `ZSCAN`): calls `page` with `'0'`, then with each
+ * cursor the server returned, until it returns `'0'` again; yields each page's items.
+ */
+export async function* cursorPages<T>(
+  page: (cursor: string) => Promise<readonly [cursor: unknown, items: T[]]>,
+): AsyncGenerator<T[], void, undefined> {
+  let cursor = '0';
+  do {
+    const [next, items] = await page(cursor);
+    cursor = cursorText(next);
+    yield items;
+  } while (cursor !== '0');
+}
+
+/** `HSCAN`'s flat `[field, value, ...]` items as pairs; field names as text even in binary mode. */
+export function toFieldValuePairs(items: readonly ValueReply[]): Array<readonly [string, ValueReply]> {
+  const pairs: Array<readonly [string, ValueReply]> = [];
+  for (let i = 0; i < items.length; i += 2) {
+    const field = items[i]!;
+    pairs.push([Buffer.isBuffer(field) ? field.toString('utf8') : field, items[i + 1]!]);
+  }
+  return pairs;
+}
+
+/** A float reply (`INCRBYFLOAT`): text, a Buffer or a number, as a number. */
+export function toFloat(reply: unknown): number {
+  return typeof reply === 'number'
+    ? reply
+    : Number(Buffer.isBuffer(reply) ? reply.toString('latin1') : reply);
+}
+
+/** A lex bound as `ZRANGE ... BYLEX` takes it: `-`, `+`, or `[`/`(` followed by the member's bytes. */
+export function toLexArgument(bound: RawLexBound): string | Buffer {
+  if (bound === '-' || bound === '+') return bound;
+  const marker = bound.exclusive ? '(' : '[';
+  const value = toArgument(bound.value);
+  return typeof value === 'string' ? marker + value : Buffer.concat([Buffer.from(marker), value]);
 }

@@ -7,9 +7,10 @@ import {
 } from '../errors.js';
 import { escapeGlob } from '../glob.js';
 import type { ConnectionStatus } from '../instrumentation.js';
-import { assertKey, fenceKeyOf } from '../keys.js';
+import { assertKey, fenceKeyOf, queueLockKeysOf } from '../keys.js';
 import type { Serializer } from '../serializer.js';
 import {
+  assertFinite,
   assertInteger,
   assertIntegerAtLeast,
   assertNonEmptyString,
@@ -25,7 +26,12 @@ import type { CacheRepository } from './cache-repository.js';
 import type { EntriesInput } from './key-value-commands.js';
 import type {
   CompareAndDeleteOptions,
+  GetExOptions,
+  HashScanOptions,
   LeaseGrant,
+  LexBound,
+  ListEnd,
+  MemberScanOptions,
   MsetOptions,
   ScanOptions,
   ScoreBound,
@@ -36,17 +42,22 @@ import type {
   SubscribeOptions,
   Unsubscribe,
   ZAddOptions,
+  ZRangeByLexOptions,
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './options.js';
+import type { QueueGrant } from './queue-lock-primitives.js';
 import type {
   RawCommands,
+  RawLexBound,
   RawLimit,
   RawScored,
   RawSetOptions,
   RawValue,
   ReleaseNotice,
 } from './raw-commands.js';
+import type { TransactionCommands, TransactionResult, WatchScope } from './transaction-commands.js';
+import { runTransaction, runWatched, type TransactionHost } from './transaction-runner.js';
 
 /** Options every repository built on {@link BaseCacheRepository} accepts. */
 export interface BaseCacheRepositoryOptions {
@@ -63,6 +74,11 @@ const SCAN_OPTIONS = { count: 'number', type: 'string' } as const;
 const ZADD_OPTIONS = { nx: 'boolean', xx: 'boolean', gt: 'boolean', lt: 'boolean', ch: 'boolean' } as const;
 const ZRANGE_OPTIONS = { rev: 'boolean', withScores: 'boolean' } as const;
 const ZRANGEBYSCORE_OPTIONS = { withScores: 'boolean', offset: 'number', count: 'number' } as const;
+const GETEX_OPTIONS = { ttl: 'duration', persist: 'boolean' } as const;
+const HSCAN_OPTIONS = { match: 'string', count: 'number' } as const;
+const MEMBER_SCAN_OPTIONS = { count: 'number' } as const;
+const LIMIT_OPTIONS = { offset: 'number', count: 'number' } as const;
+const LIST_ENDS = new Set(['left', 'right']);
 const KEY_TYPES = new Set(['string', 'hash', 'list', 'set', 'zset']);
 const NO_SET_OPTIONS: RawSetOptions = Object.freeze({});
 const DEFAULT_SCAN_COUNT = 250;
@@ -196,6 +212,27 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#raw.incrby(fullKey, increment);
   }
 
+  async getdel<T = unknown>(key: string): Promise<T | null> {
+    return this.#decodeOrNull<T>(await this.#raw.getdel(this.#key(key)), key);
+  }
+
+  async getex<T = unknown>(key: string, options: GetExOptions): Promise<T | null> {
+    const fullKey = this.#key(key);
+    assertOptions(options, GETEX_OPTIONS);
+    const persist = options?.persist === true;
+    if ((options?.ttl === undefined) === !persist) {
+      throw new InvalidArgumentError('options', 'expected exactly one of ttl and persist: true');
+    }
+    const px = options.ttl === undefined ? undefined : parseTtl(options.ttl, 'options.ttl');
+    return this.#decodeOrNull<T>(await this.#raw.getex(fullKey, px, persist), key);
+  }
+
+  async incrbyfloat(key: string, increment: number): Promise<number> {
+    const fullKey = this.#key(key);
+    assertFinite(increment, 'increment');
+    return this.#raw.incrbyfloat(fullKey, increment);
+  }
+
   // --- hashes -----------------------------------------------------------------------------------
 
   hset(key: string, fields: EntriesInput): Promise<number>;
@@ -257,6 +294,25 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#raw.hlen(this.#key(key));
   }
 
+  async hincrbyfloat(key: string, field: string, increment: number): Promise<number> {
+    const fullKey = this.#key(key);
+    assertFinite(increment, 'increment');
+    return this.#raw.hincrbyfloat(fullKey, this.#field(field), increment);
+  }
+
+  async *hscan<T = unknown>(
+    key: string,
+    options?: HashScanOptions,
+  ): AsyncGenerator<[string, T], void, undefined> {
+    const fullKey = this.#key(key);
+    assertOptions(options, HSCAN_OPTIONS);
+    const match = options?.match ?? '*';
+    assertNonEmptyString(match, 'options.match');
+    for await (const page of this.#raw.hscan(fullKey, match, this.#scanCount(options))) {
+      for (const [field, value] of page) yield [field, this.#decode(value, key) as T];
+    }
+  }
+
   // --- lists ------------------------------------------------------------------------------------
 
   async lpush(key: string, ...values: unknown[]): Promise<number> {
@@ -289,6 +345,23 @@ export abstract class BaseCacheRepository implements CacheRepository {
     const fullKey = this.#key(key);
     this.#assertRange(start, stop);
     await this.#raw.ltrim(fullKey, start, stop);
+  }
+
+  async lmove<T = unknown>(
+    source: string,
+    destination: string,
+    from: ListEnd,
+    to: ListEnd,
+  ): Promise<T | null> {
+    const fullSource = this.#key(source, 'source');
+    const fullDestination = this.#key(destination, 'destination');
+    for (const [end, argument] of [
+      [from, 'from'],
+      [to, 'to'],
+    ] as const) {
+      if (!LIST_ENDS.has(end)) throw new InvalidArgumentError(argument, "expected 'left' or 'right'");
+    }
+    return this.#decodeOrNull<T>(await this.#raw.lmove(fullSource, fullDestination, from, to), source);
   }
 
   // --- sets -------------------------------------------------------------------------------------
@@ -333,6 +406,14 @@ export abstract class BaseCacheRepository implements CacheRepository {
   async sunionstore(destination: string, keys: readonly string[]): Promise<number> {
     const fullDestination = this.#key(destination, 'destination');
     return this.#raw.sunionstore(fullDestination, this.#keys(keys));
+  }
+
+  async *sscan<T = unknown>(key: string, options?: MemberScanOptions): AsyncGenerator<T, void, undefined> {
+    const fullKey = this.#key(key);
+    assertOptions(options, MEMBER_SCAN_OPTIONS);
+    for await (const page of this.#raw.sscan(fullKey, this.#scanCount(options))) {
+      for (const member of page) yield this.#decode(member, key) as T;
+    }
   }
 
   // --- sorted sets ------------------------------------------------------------------------------
@@ -434,14 +515,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
     const minArg = formatScoreBound(min, 'min');
     const maxArg = formatScoreBound(max, 'max');
     assertOptions(options, ZRANGEBYSCORE_OPTIONS);
-    let limit: RawLimit | undefined;
-    if (options?.offset !== undefined || options?.count !== undefined) {
-      const offset = options.offset ?? 0;
-      const count = options.count ?? -1;
-      assertIntegerAtLeast(offset, 0, 'options.offset');
-      assertIntegerAtLeast(count, -1, 'options.count');
-      limit = { offset, count };
-    }
+    const limit = this.#limit(options);
     if (options?.withScores) {
       return this.#decodeScored<T>(
         await this.#raw.zrangebyscoreWithScores(fullKey, minArg, maxArg, limit),
@@ -485,6 +559,44 @@ export abstract class BaseCacheRepository implements CacheRepository {
     const fullKey = this.#key(key);
     assertIntegerAtLeast(count, 1, 'count');
     return this.#decodeScored<T>(await this.#raw.zpopmax(fullKey, count), key);
+  }
+
+  async zrank(key: string, member: unknown): Promise<number | null> {
+    return this.#raw.zrank(this.#key(key), this.#encode(member, key), false);
+  }
+
+  async zrevrank(key: string, member: unknown): Promise<number | null> {
+    return this.#raw.zrank(this.#key(key), this.#encode(member, key), true);
+  }
+
+  async zcount(key: string, min: ScoreBound, max: ScoreBound): Promise<number> {
+    const fullKey = this.#key(key);
+    return this.#raw.zcount(fullKey, formatScoreBound(min, 'min'), formatScoreBound(max, 'max'));
+  }
+
+  async zrangebylex<T = unknown>(
+    key: string,
+    min: LexBound,
+    max: LexBound,
+    options?: ZRangeByLexOptions,
+  ): Promise<T[]> {
+    const fullKey = this.#key(key);
+    const minArg = this.#lexBound(min, 'min', key);
+    const maxArg = this.#lexBound(max, 'max', key);
+    assertOptions(options, LIMIT_OPTIONS);
+    const limit = this.#limit(options);
+    return this.#decodeAll<T>(await this.#raw.zrangebylex(fullKey, minArg, maxArg, limit), key);
+  }
+
+  async *zscan<T = unknown>(
+    key: string,
+    options?: MemberScanOptions,
+  ): AsyncGenerator<ScoredMember<T>, void, undefined> {
+    const fullKey = this.#key(key);
+    assertOptions(options, MEMBER_SCAN_OPTIONS);
+    for await (const page of this.#raw.zscan(fullKey, this.#scanCount(options))) {
+      yield* this.#decodeScored<T>(page, key);
+    }
   }
 
   // --- lock primitives and pub/sub --------------------------------------------------------------
@@ -557,6 +669,87 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#raw.extendSemaphore(fullKey, token, parseTtl(ttl));
   }
 
+  // --- transactions -----------------------------------------------------------------------------
+
+  async transaction<const R>(build: (tx: TransactionCommands) => R): Promise<TransactionResult<R>> {
+    return runTransaction(this.#transactionHost(), build, undefined);
+  }
+
+  async watch<T>(keys: readonly string[], body: (scope: WatchScope) => Promise<T>): Promise<T> {
+    const fullKeys = this.#keys(keys);
+    if (typeof body !== 'function') throw new InvalidArgumentError('body', 'expected a function');
+    return runWatched(this.#transactionHost(), await this.#raw.watch(fullKeys), body);
+  }
+
+  #transactionHost(): TransactionHost {
+    const options = { keyPrefix: this.keyPrefix, serializer: this.serializer };
+    return { raw: this.#raw, queued: (raw) => new QueuedCacheRepository(raw, options) };
+  }
+
+  // --- fair and read-write locks ----------------------------------------------------------------
+
+  async acquireFairLock(
+    key: string,
+    token: string,
+    waiter: string,
+    ttl: Duration,
+    queueTtl: Duration,
+  ): Promise<QueueGrant> {
+    const keys = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    assertNonEmptyString(waiter, 'waiter');
+    return this.#raw.acquireFairLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+  }
+
+  async acquireReadLock(key: string, token: string, ttl: Duration): Promise<QueueGrant> {
+    const keys = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    return this.#raw.acquireReadLock(keys, token, parseTtl(ttl));
+  }
+
+  async acquireWriteLock(
+    key: string,
+    token: string,
+    waiter: string,
+    ttl: Duration,
+    queueTtl: Duration,
+  ): Promise<QueueGrant> {
+    const keys = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    assertNonEmptyString(waiter, 'waiter');
+    return this.#raw.acquireWriteLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+  }
+
+  async leaveLockQueue(key: string, waiter: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    const keys = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(waiter, 'waiter');
+    return this.#raw.leaveLockQueue(keys, waiter, this.#notifyChannel(options));
+  }
+
+  async releaseReadLock(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    const { readers } = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    return this.#raw.releaseSemaphore(readers, token, this.#releaseNotice(options));
+  }
+
+  async extendReadLock(key: string, token: string, ttl: Duration): Promise<boolean> {
+    const { readers } = queueLockKeysOf(this.#key(key));
+    assertNonEmptyString(token, 'token');
+    return this.#raw.extendSemaphore(readers, token, parseTtl(ttl));
+  }
+
+  async waitForReplicas(key: string, replicas: number, timeout: Duration): Promise<number> {
+    const fullKey = this.#key(key);
+    assertIntegerAtLeast(replicas, 0, 'replicas');
+    return this.#raw.waitForReplicas(fullKey, replicas, parseTtl(timeout, 'timeout'));
+  }
+
+  /** The full channel of a `notify` option, validated; `undefined` without one. */
+  #notifyChannel(options: CompareAndDeleteOptions | undefined): string | undefined {
+    assertOptions(options, { notify: 'string' });
+    return options?.notify === undefined ? undefined : this.#channel(options.notify, 'options.notify');
+  }
+
   // --- lifecycle --------------------------------------------------------------------------------
 
   async ping(): Promise<number> {
@@ -624,6 +817,29 @@ export abstract class BaseCacheRepository implements CacheRepository {
   #assertRange(start: number, stop: number): void {
     assertInteger(start, 'start');
     assertInteger(stop, 'stop');
+  }
+
+  #limit(options: { offset?: number; count?: number } | undefined): RawLimit | undefined {
+    if (options?.offset === undefined && options?.count === undefined) return undefined;
+    const offset = options.offset ?? 0;
+    const count = options.count ?? -1;
+    assertIntegerAtLeast(offset, 0, 'options.offset');
+    assertIntegerAtLeast(count, -1, 'options.count');
+    return { offset, count };
+  }
+
+  #lexBound(bound: LexBound, argument: string, key: string): RawLexBound {
+    if (bound === '-' || bound === '+') return bound;
+    if (bound === null || typeof bound !== 'object' || !('value' in bound)) {
+      throw new InvalidArgumentError(argument, "expected '-', '+' or { value, exclusive? }");
+    }
+    return { value: this.#encode(bound.value, key), exclusive: bound.exclusive === true };
+  }
+
+  #scanCount(options: { count?: number } | undefined): number {
+    const count = options?.count ?? DEFAULT_SCAN_COUNT;
+    assertIntegerAtLeast(count, 1, 'options.count');
+    return count;
   }
 
   #setOptions(options: SetOptions): RawSetOptions {
@@ -710,4 +926,19 @@ export abstract class BaseCacheRepository implements CacheRepository {
   #decodeScored<T>(entries: readonly RawScored[], key: string): ScoredMember<T>[] {
     return entries.map(([member, score]) => ({ member: this.#decode(member, key) as T, score }));
   }
+}
+
+/** The repository a transaction's `build` queues on: the same semantics over a recording backend. */
+class QueuedCacheRepository extends BaseCacheRepository {
+  constructor(raw: RawCommands, options: BaseCacheRepositoryOptions) {
+    super(raw, options);
+  }
+
+  get status(): ConnectionStatus {
+    return 'ready';
+  }
+
+  async connect(): Promise<void> {}
+
+  async disconnect(): Promise<void> {}
 }

@@ -4,7 +4,7 @@ import type { ConnectionStatus } from '../instrumentation.js';
 import type { Serializer } from '../serializer.js';
 import type { CacheRepository } from './cache-repository.js';
 import { type CommandInvoker, ForwardingCommands } from './forwarding-commands.js';
-import type { ScanOptions } from './options.js';
+import type { HashScanOptions, MemberScanOptions, ScanOptions, ScoredMember } from './options.js';
 
 /** Throws `InvalidArgumentError` (naming `argument`) unless `value` looks like a `CacheRepository`. */
 export function assertCacheRepository(value: unknown, argument = 'inner'): asserts value is CacheRepository {
@@ -58,6 +58,21 @@ export abstract class CacheRepositoryDecorator extends ForwardingCommands implem
   /** The inner repository's `scan`. */
   scan(pattern?: string, options?: ScanOptions): AsyncIterable<string> {
     return this.inner.scan(pattern, options);
+  }
+
+  /** The inner repository's `hscan`. */
+  hscan<T = unknown>(key: string, options?: HashScanOptions): AsyncIterable<[field: string, value: T]> {
+    return this.inner.hscan<T>(key, options);
+  }
+
+  /** The inner repository's `sscan`. */
+  sscan<T = unknown>(key: string, options?: MemberScanOptions): AsyncIterable<T> {
+    return this.inner.sscan<T>(key, options);
+  }
+
+  /** The inner repository's `zscan`. */
+  zscan<T = unknown>(key: string, options?: MemberScanOptions): AsyncIterable<ScoredMember<T>> {
+    return this.inner.zscan<T>(key, options);
   }
 
   /** Disconnects, so `await using repo = ...` closes it at the end of the scope. */

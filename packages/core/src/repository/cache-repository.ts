@@ -6,6 +6,7 @@ import type { ListCommands } from './list-commands.js';
 import type { LockPrimitives, PubSubCommands } from './lock-primitives.js';
 import type { SetCommands } from './set-commands.js';
 import type { SortedSetCommands } from './sorted-set-commands.js';
+import type { TransactionalCommands } from './transaction-commands.js';
 
 /** Connection lifecycle shared by every backend. */
 export interface Lifecycle {
@@ -37,6 +38,7 @@ export interface CacheRepository
     SortedSetCommands,
     LockPrimitives,
     PubSubCommands,
+    TransactionalCommands,
     Lifecycle {
   /** Prefix prepended to every key and channel, e.g. `'mario_pizzeria:'`. */
   readonly keyPrefix: string;

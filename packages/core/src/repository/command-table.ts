@@ -127,6 +127,11 @@ export const COMMAND_TABLE = {
   ttl: { ...READ, mirror: 'none', raw: ['pttl'] },
   persist: { ...WRITE, raw: ['persist'] },
   incrby: { ...UNSAFE, raw: ['incrby'] },
+  // A retried GETDEL of a deleted key answers null.
+  getdel: { ...UNSAFE, metric: 'read', raw: ['getdel'] },
+  // The value is not changed (only its TTL): nothing kept for it is stale.
+  getex: { ...WRITE, mirror: 'none', metric: 'read', raw: ['getex'] },
+  incrbyfloat: { ...UNSAFE, raw: ['incrbyfloat'] },
 
   hset: { ...WRITE, raw: ['hset'] },
   hget: { ...READ, metric: 'read', raw: ['hget'] },
@@ -136,6 +141,8 @@ export const COMMAND_TABLE = {
   hexists: { ...READ, raw: ['hexists'] },
   hkeys: { ...READ, raw: ['hkeys'] },
   hlen: { ...READ, raw: ['hlen'] },
+  hincrbyfloat: { ...UNSAFE, raw: ['hincrbyfloat'] },
+  hscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['hscan'] },
 
   lpush: { ...UNSAFE, raw: ['lpush'] },
   rpush: { ...UNSAFE, raw: ['rpush'] },
@@ -145,6 +152,7 @@ export const COMMAND_TABLE = {
   llen: { ...READ, raw: ['llen'] },
   // `ltrim(key, 1, -1)` drops the head each time it runs.
   ltrim: { ...UNSAFE, raw: ['ltrim'] },
+  lmove: { ...UNSAFE, keys: twoKeys, raw: ['lmove'] },
 
   sadd: { ...WRITE, raw: ['sadd'] },
   srem: { ...WRITE, raw: ['srem'] },
@@ -156,6 +164,7 @@ export const COMMAND_TABLE = {
   sdiff: { ...READ, keys: keyList, mirror: 'none', raw: ['sdiff'] },
   sinterstore: { ...WRITE, raw: ['sinterstore'] },
   sunionstore: { ...WRITE, raw: ['sunionstore'] },
+  sscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['sscan'] },
 
   zadd: { ...WRITE, raw: ['zadd'] },
   zrange: { ...READ, raw: ['zrange', 'zrangeWithScores'] },
@@ -169,6 +178,11 @@ export const COMMAND_TABLE = {
   zcard: { ...READ, raw: ['zcard'] },
   zpopmin: { ...UNSAFE, raw: ['zpopmin'] },
   zpopmax: { ...UNSAFE, raw: ['zpopmax'] },
+  zrank: { ...READ, raw: ['zrank'] },
+  zrevrank: { ...READ, raw: ['zrank'] },
+  zcount: { ...READ, raw: ['zcount'] },
+  zrangebylex: { ...READ, raw: ['zrangebylex'] },
+  zscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['zscan'] },
 
   // A retried acquisition or extension could report a lease this very client holds as taken.
   setIfAbsent: { ...UNSAFE, raw: ['setIfAbsent'] },
@@ -177,6 +191,14 @@ export const COMMAND_TABLE = {
   acquireSemaphore: { ...UNSAFE, raw: ['acquireSemaphore'] },
   releaseSemaphore: { ...WRITE, raw: ['releaseSemaphore'] },
   extendSemaphore: { ...UNSAFE, raw: ['extendSemaphore'] },
+  acquireFairLock: { ...UNSAFE, raw: ['acquireFairLock'] },
+  acquireReadLock: { ...UNSAFE, raw: ['acquireReadLock'] },
+  acquireWriteLock: { ...UNSAFE, raw: ['acquireWriteLock'] },
+  leaveLockQueue: { ...WRITE, raw: ['leaveLockQueue'] },
+  releaseReadLock: { ...WRITE, raw: ['releaseSemaphore'] },
+  extendReadLock: { ...UNSAFE, raw: ['extendSemaphore'] },
+  // WAIT counts the writes of the connection it is sent on: sent once, never on another connection.
+  waitForReplicas: { ...UNSAFE, raw: ['waitForReplicas'] },
   publish: { ...UNSAFE, keys: NO_KEYS, mirror: 'none', raw: ['publish'] },
   subscribe: {
     access: 'subscription',
@@ -185,6 +207,24 @@ export const COMMAND_TABLE = {
     mirror: 'none',
     metric: 'command',
     raw: ['subscribe'],
+  },
+
+  // The keys are unknown until `build` runs: the fallback mirror forgets everything it kept.
+  transaction: {
+    access: 'write',
+    idempotent: false,
+    keys: NO_KEYS,
+    mirror: 'forgetAll',
+    metric: 'command',
+    raw: ['exec'],
+  },
+  watch: {
+    access: 'write',
+    idempotent: false,
+    keys: keyList,
+    mirror: 'forgetAll',
+    metric: 'command',
+    raw: ['watch'],
   },
 
   ping: { access: 'server', idempotent: true, keys: NO_KEYS, mirror: 'none', metric: 'none', raw: ['ping'] },
@@ -255,6 +295,11 @@ function isPlainSet(args: readonly unknown[]): boolean {
 
 function keyList(args: readonly unknown[]): readonly string[] {
   return Array.isArray(args[0]) ? args[0].filter((key): key is string => typeof key === 'string') : [];
+}
+
+/** The first two arguments, when they are keys (`lmove(source, destination, ...)`). */
+function twoKeys(args: readonly unknown[]): readonly string[] {
+  return args.slice(0, 2).filter((key): key is string => typeof key === 'string');
 }
 
 /** The keys of `delete(...keys)` or `delete(keys)`. */

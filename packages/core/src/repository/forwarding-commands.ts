@@ -2,11 +2,17 @@ import type { CacheRepository } from './cache-repository.js';
 
 import { COMMAND_NAMES, type CommandName } from './command-table.js';
 
+/** The commands that return an async iterator, not a promise: a wrapper hands them to the inner repository. */
+export type IteratorCommand = 'scan' | 'hscan' | 'sscan' | 'zscan';
+
+/** Names of every {@link IteratorCommand}. */
+export const ITERATOR_COMMANDS: readonly IteratorCommand[] = ['scan', 'hscan', 'sscan', 'zscan'];
+
 /**
- * Every command of the table except `scan` (an iterator, not a promise, which a wrapper hands to
- * the inner repository as it is): what a forwarding wrapper intercepts.
+ * Every command of the table except the iterators (`scan`, `hscan`...), which a wrapper hands to
+ * the inner repository as they are: what a forwarding wrapper intercepts.
  */
-export type RepositoryCommand = Exclude<CommandName, 'scan'>;
+export type RepositoryCommand = Exclude<CommandName, IteratorCommand>;
 
 /** The intercepted methods, with their exact `CacheRepository` signatures (overloads included). */
 export type ForwardedCommands = Pick<CacheRepository, RepositoryCommand>;
@@ -15,7 +21,9 @@ export type ForwardedCommands = Pick<CacheRepository, RepositoryCommand>;
 export type CommandInvoker = (name: RepositoryCommand, args: unknown[]) => Promise<unknown>;
 
 /** Names of every {@link RepositoryCommand}, read from the command table. */
-export const REPOSITORY_COMMANDS = COMMAND_NAMES.filter((name): name is RepositoryCommand => name !== 'scan');
+export const REPOSITORY_COMMANDS = COMMAND_NAMES.filter(
+  (name): name is RepositoryCommand => !(ITERATOR_COMMANDS as readonly string[]).includes(name),
+);
 
 /** Calls `repository[name](...args)`. */
 export function callCommand(

@@ -1,4 +1,5 @@
 import type { EntriesInput } from './key-value-commands.js';
+import type { HashScanOptions } from './options.js';
 
 /** Hash commands. Field names are plain strings; field values go through the serializer. */
 export interface HashCommands {
@@ -20,4 +21,11 @@ export interface HashCommands {
   hkeys(key: string): Promise<string[]>;
   /** Number of fields. */
   hlen(key: string): Promise<number>;
+  /** Adds a float `increment` to a field (created as 0) and returns the result. */
+  hincrbyfloat(key: string, field: string, increment: number): Promise<number>;
+  /**
+   * Iterates a hash's `[field, value]` pairs with `HSCAN`, a page at a time (a huge hash is never
+   * read in one reply). Like SCAN, a field may be yielded twice; fields added meanwhile may be missed.
+   */
+  hscan<T = unknown>(key: string, options?: HashScanOptions): AsyncIterable<[field: string, value: T]>;
 }

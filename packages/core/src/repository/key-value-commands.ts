@@ -1,5 +1,5 @@
 import type { Duration } from '../duration.js';
-import type { MsetOptions, ScanOptions, SetOptions } from './options.js';
+import type { GetExOptions, MsetOptions, ScanOptions, SetOptions } from './options.js';
 
 /** Entries accepted by `mset` and `hset`: a plain object, a Map, or `[key, value]` pairs. */
 export type EntriesInput = Readonly<Record<string, unknown>> | Iterable<readonly [string, unknown]>;
@@ -41,4 +41,10 @@ export interface KeyValueCommands {
   persist(key: string): Promise<boolean>;
   /** Adds `increment` (default 1) to the integer at `key` (created as 0) and returns the result. */
   incrby(key: string, increment?: number): Promise<number>;
+  /** The value at `key`, deleted in the same step (`GETDEL`); `null` when missing. */
+  getdel<T = unknown>(key: string): Promise<T | null>;
+  /** The value at `key`, giving it a new TTL or removing its TTL in the same step (`GETEX`). */
+  getex<T = unknown>(key: string, options: GetExOptions): Promise<T | null>;
+  /** Adds a float `increment` to the number at `key` (created as 0) and returns the result. */
+  incrbyfloat(key: string, increment: number): Promise<number>;
 }

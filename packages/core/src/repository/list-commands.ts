@@ -1,3 +1,5 @@
+import type { ListEnd } from './options.js';
+
 /** List commands. Elements go through the serializer. Indexes may be negative (from the end). */
 export interface ListCommands {
   /** Prepends values (the last argument ends up first); returns the new length. */
@@ -14,4 +16,10 @@ export interface ListCommands {
   llen(key: string): Promise<number>;
   /** Keeps only the elements from `start` to `stop`. */
   ltrim(key: string, start: number, stop: number): Promise<void>;
+  /**
+   * Atomically pops an element from the `from` end of `source` and pushes it to the `to` end of
+   * `destination` (`LMOVE`); returns it, or `null` when `source` is empty. On Cluster both keys
+   * must share a hash slot.
+   */
+  lmove<T = unknown>(source: string, destination: string, from: ListEnd, to: ListEnd): Promise<T | null>;
 }

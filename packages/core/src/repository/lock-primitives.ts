@@ -7,13 +7,14 @@ import type {
   SubscribeOptions,
   Unsubscribe,
 } from './options.js';
+import type { QueueLockPrimitives } from './queue-lock-primitives.js';
 
 /**
  * The atomic steps a distributed lock is built from. Redis runs them as Lua scripts; the
  * in-memory fake implements them natively. Tokens are stored as raw strings, not serialized, so
  * any client can compare them.
  */
-export interface LockPrimitives {
+export interface LockPrimitives extends QueueLockPrimitives {
   /**
    * Sets `key` to `token` with a TTL if the key does not exist (`SET NX PX`). With `fencing`, the
    * same atomic step issues the key's next fencing token, max(last + 1, server time in µs), keeps

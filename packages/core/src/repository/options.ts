@@ -150,3 +150,43 @@ export type SemaphoreGrant =
       /** Ms until the soonest holder's lease ends by the server's clock: how long a waiter may wait. */
       readonly retryAfter: number;
     };
+
+/** Options of {@link KeyValueCommands.getex}: set a new TTL, or remove the TTL (`persist`). */
+export interface GetExOptions {
+  /** New TTL of the key. */
+  readonly ttl?: Duration;
+  /** Removes the key's TTL. */
+  readonly persist?: boolean;
+}
+
+/** An end of a list, for `lmove`: `'left'` is the head (index 0), `'right'` the tail. */
+export type ListEnd = 'left' | 'right';
+
+/**
+ * A bound of `zrangebylex`: `'-'` (below every member), `'+'` (above every member), or a member
+ * (serialized like any member, so ordering is by its serialized bytes) included or `exclusive`.
+ */
+export type LexBound = '-' | '+' | { readonly value: unknown; readonly exclusive?: boolean };
+
+/** `LIMIT offset count` of {@link SortedSetCommands.zrangebylex}. */
+export interface ZRangeByLexOptions {
+  readonly offset?: number;
+  readonly count?: number;
+}
+
+/** Options of `hscan`: a glob on field names (`MATCH`) and the `COUNT` hint. */
+export interface HashScanOptions {
+  /** Only fields matching this Redis glob pattern. */
+  readonly match?: string;
+  /** `COUNT` hint per HSCAN call (default 250). */
+  readonly count?: number;
+}
+
+/**
+ * Options of `sscan` and `zscan`. No `MATCH`: members are serialized, so a glob over their stored
+ * bytes would depend on the serializer; filter the yielded members instead.
+ */
+export interface MemberScanOptions {
+  /** `COUNT` hint per call (default 250). */
+  readonly count?: number;
+}

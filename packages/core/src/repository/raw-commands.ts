@@ -1,4 +1,5 @@
 import type { KeyType, LeaseGrant, SemaphoreGrant, Unsubscribe, ZAddOptions } from './options.js';
+import type { RawQueueLockCommands } from './queue-lock-primitives.js';
 
 /** A stored value as it travels to and from the backend: serialized text or bytes. */
 export type RawValue = string | Uint8Array;
@@ -19,6 +20,9 @@ export interface RawSetOptions {
   readonly xx?: boolean;
   readonly keepTtl?: boolean;
 }
+
+/** A bound of `ZRANGEBYLEX`, with the member already serialized. */
+export type RawLexBound = '-' | '+' | { readonly value: RawValue; readonly exclusive: boolean };
 
 /** `LIMIT offset count` of a score range. */
 export interface RawLimit {
@@ -44,7 +48,9 @@ export interface RawCommands
     RawSetCommands,
     RawSortedSetCommands,
     RawLockCommands,
-    RawServerCommands {}
+    RawQueueLockCommands,
+    RawServerCommands,
+    RawTransactionCommands {}
 
 /** The name of a raw command: what a backend implements and the command table classifies. */
 export type RawCommandName = keyof RawCommands;
@@ -64,6 +70,10 @@ export interface RawStringCommands {
   pttl(key: string): Promise<number>;
   persist(key: string): Promise<boolean>;
   incrby(key: string, increment: number): Promise<number>;
+  getdel(key: string): Promise<RawValue | null>;
+  /** `GETEX key PX px` with `px`, `GETEX key PERSIST` with `persist`. */
+  getex(key: string, px: number | undefined, persist: boolean): Promise<RawValue | null>;
+  incrbyfloat(key: string, increment: number): Promise<number>;
 }
 
 /** Hashes. */
@@ -76,6 +86,9 @@ export interface RawHashCommands {
   hexists(key: string, field: string): Promise<boolean>;
   hkeys(key: string): Promise<string[]>;
   hlen(key: string): Promise<number>;
+  hincrbyfloat(key: string, field: string, increment: number): Promise<number>;
+  /** `HSCAN` pages of `[field, value]` pairs. */
+  hscan(key: string, match: string, count: number): AsyncIterable<ReadonlyArray<readonly [string, RawValue]>>;
 }
 
 /** Lists. */
@@ -87,6 +100,13 @@ export interface RawListCommands {
   lrange(key: string, start: number, stop: number): Promise<RawValue[]>;
   llen(key: string): Promise<number>;
   ltrim(key: string, start: number, stop: number): Promise<void>;
+  /** On Cluster, throws `CrossSlotError` when the keys span slots. */
+  lmove(
+    source: string,
+    destination: string,
+    from: 'left' | 'right',
+    to: 'left' | 'right',
+  ): Promise<RawValue | null>;
 }
 
 /** Sets. */
@@ -103,6 +123,8 @@ export interface RawSetCommands {
   /** On Cluster, throws `CrossSlotError` when the keys span slots. */
   sinterstore(destination: string, keys: readonly string[]): Promise<number>;
   sunionstore(destination: string, keys: readonly string[]): Promise<number>;
+  /** `SSCAN` pages of members. */
+  sscan(key: string, count: number): AsyncIterable<readonly RawValue[]>;
 }
 
 /** Sorted sets. */
@@ -129,6 +151,18 @@ export interface RawSortedSetCommands {
   zcard(key: string): Promise<number>;
   zpopmin(key: string, count: number): Promise<RawScored[]>;
   zpopmax(key: string, count: number): Promise<RawScored[]>;
+  /** `ZRANK`, or `ZREVRANK` with `rev`. */
+  zrank(key: string, member: RawValue, rev: boolean): Promise<number | null>;
+  /** Bounds as for `zrangebyscore`. */
+  zcount(key: string, min: string, max: string): Promise<number>;
+  zrangebylex(
+    key: string,
+    min: RawLexBound,
+    max: RawLexBound,
+    limit: RawLimit | undefined,
+  ): Promise<RawValue[]>;
+  /** `ZSCAN` pages of members with scores. */
+  zscan(key: string, count: number): AsyncIterable<readonly RawScored[]>;
 }
 
 /**
@@ -179,4 +213,38 @@ export interface RawServerCommands {
   scan(match: string, count: number, type: KeyType | undefined): AsyncIterable<readonly RawKey[]>;
   ping(): Promise<void>;
   flushdb(): Promise<void>;
+}
+
+/** One raw command a transaction queued: the method of {@link RawCommands} and its arguments. */
+export interface RawCall {
+  readonly name: RawCommandName;
+  readonly args: readonly unknown[];
+}
+
+/** A connection that `WATCH`es keys, handed back to {@link RawTransactionCommands.exec}. */
+export interface RawWatch {
+  /** The full keys it watches. */
+  readonly keys: readonly string[];
+  /** Forgets the watch and releases the connection (never rejects). */
+  release(): Promise<void>;
+}
+
+/**
+ * `MULTI`/`EXEC` and `WATCH`. A backend runs the queued raw calls with its own raw command
+ * implementations, so each call's reply is read exactly as outside a transaction.
+ */
+export interface RawTransactionCommands {
+  /**
+   * Runs `calls` atomically (on `watched`'s connection when given). `keys` are every full key the
+   * calls touch: on Cluster they (and the watched keys) must share one slot, else `CrossSlotError`
+   * before anything is sent. Resolves with each call's outcome in order (a command can fail inside
+   * `EXEC` while the others apply), or `null` when a watched key changed and nothing ran.
+   */
+  exec(
+    calls: readonly RawCall[],
+    keys: readonly string[],
+    watched: RawWatch | undefined,
+  ): Promise<PromiseSettledResult<unknown>[] | null>;
+  /** `WATCH`es `keys` (full keys; one slot on Cluster) on a connection of its own. */
+  watch(keys: readonly string[]): Promise<RawWatch>;
 }

@@ -1,3 +1,5 @@
+import type { MemberScanOptions } from './options.js';
+
 /**
  * Set commands. Members go through the serializer and are compared by their serialized bytes.
  * Results are arrays (in no particular order), since a JS `Set` cannot compare objects by value.
@@ -24,4 +26,6 @@ export interface SetCommands {
   sinterstore(destination: string, keys: readonly string[]): Promise<number>;
   /** Stores the union at `destination`; returns its size. Keys must share a Cluster slot. */
   sunionstore(destination: string, keys: readonly string[]): Promise<number>;
+  /** Iterates a set's members with `SSCAN`, a page at a time; a member may be yielded twice. */
+  sscan<T = unknown>(key: string, options?: MemberScanOptions): AsyncIterable<T>;
 }

@@ -1,7 +1,10 @@
 import type {
+  LexBound,
+  MemberScanOptions,
   ScoreBound,
   ScoredMember,
   ZAddOptions,
+  ZRangeByLexOptions,
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './options.js';
@@ -69,4 +72,23 @@ export interface SortedSetCommands {
   zpopmin<T = unknown>(key: string, count?: number): Promise<ScoredMember<T>[]>;
   /** Atomically removes and returns up to `count` (default 1) highest-scored members. */
   zpopmax<T = unknown>(key: string, count?: number): Promise<ScoredMember<T>[]>;
+  /** A member's rank (0 = lowest score), or `null` when it is not in the set. */
+  zrank(key: string, member: unknown): Promise<number | null>;
+  /** A member's rank from the highest score (0 = highest), or `null`. */
+  zrevrank(key: string, member: unknown): Promise<number | null>;
+  /** How many members have `min <= score <= max` (or exclusive bounds). */
+  zcount(key: string, min: ScoreBound, max: ScoreBound): Promise<number>;
+  /**
+   * Members between two lexicographic bounds, for a set whose members all have the same score (an
+   * autocomplete index). Members compare by their serialized bytes: use the raw serializer for
+   * text that must sort as text.
+   */
+  zrangebylex<T = unknown>(
+    key: string,
+    min: LexBound,
+    max: LexBound,
+    options?: ZRangeByLexOptions,
+  ): Promise<T[]>;
+  /** Iterates a sorted set's members and scores with `ZSCAN`, a page at a time (not in score order). */
+  zscan<T = unknown>(key: string, options?: MemberScanOptions): AsyncIterable<ScoredMember<T>>;
 }

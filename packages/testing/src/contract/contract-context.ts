@@ -25,6 +25,8 @@ export interface ContractContext {
   advanceTime(ms: number): Promise<void>;
   /** `publish` counts only the receiving node's subscribers (Redis Cluster). */
   readonly publishCountsNodeLocal: boolean;
+  /** The backend is a Redis Cluster: a transaction's keys must share a hash slot. */
+  readonly cluster: boolean;
 }
 
 /** Collects an async iterable into an array. */

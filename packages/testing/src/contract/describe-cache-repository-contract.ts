@@ -4,15 +4,18 @@ import { badInputContract } from './bad-input-contract.js';
 import type { ContractContext } from './contract-context.js';
 import { type ContractSerializer, JSON_CONTRACT_SERIALIZER, storedForm } from './contract-serializers.js';
 import { entityContract } from './entity-contract.js';
+import { everydayCommandsContract } from './everyday-commands-contract.js';
 import { hashContract } from './hash-contract.js';
 import { isolationContract } from './isolation-contract.js';
 import { keyValueContract } from './key-value-contract.js';
 import { lifecycleContract } from './lifecycle-contract.js';
 import { listContract } from './list-contract.js';
 import { lockPrimitivesContract } from './lock-primitives-contract.js';
+import { queueLockPrimitivesContract } from './queue-lock-primitives-contract.js';
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
+import { transactionContract } from './transaction-contract.js';
 import { wrongTypeContract } from './wrong-type-contract.js';
 
 /** How the contract suite reaches the backend under test. */
@@ -41,6 +44,11 @@ export interface CacheRepositoryContractOptions {
    * subscriber on another node is not counted. Default false: every subscriber is counted.
    */
   publishCountsNodeLocal?: boolean;
+  /**
+   * The backend is a Redis Cluster: a transaction whose keys span hash slots must be refused with
+   * `CrossSlotError`. Default false: such a transaction runs.
+   */
+  cluster?: boolean;
 }
 
 let runs = 0;
@@ -99,6 +107,7 @@ function describeWithSerializer(
       return sibling;
     },
     publishCountsNodeLocal: options.publishCountsNodeLocal ?? false,
+    cluster: options.cluster ?? false,
     advanceTime: async (ms) => {
       if (options.advanceTime) await options.advanceTime(ms);
       else await new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,8 +143,11 @@ function describeWithSerializer(
     describe('lists', () => listContract(ctx));
     describe('sets', () => setContract(ctx));
     describe('sorted sets', () => sortedSetContract(ctx));
+    describe('everyday commands and member iterators', () => everydayCommandsContract(ctx));
+    describe('transactions', () => transactionContract(ctx));
     describe('lock primitives and pub/sub', () => lockPrimitivesContract(ctx));
     describe('semaphore primitives', () => semaphorePrimitivesContract(ctx));
+    describe('fair and read-write lock primitives', () => queueLockPrimitivesContract(ctx));
     describe('prefixes and patterns', () => isolationContract(ctx));
     describe('wrong types', () => wrongTypeContract(ctx));
     describe('bad input', () => badInputContract(ctx));

@@ -2,15 +2,17 @@ import type { RawCommands } from '@forno/core/backend';
 import { hashCommands } from './commands/hash-commands.js';
 import { listCommands } from './commands/list-commands.js';
 import { lockCommands } from './commands/lock-commands.js';
+import { queueLockCommands } from './commands/queue-lock-commands.js';
 import { serverCommands } from './commands/server-commands.js';
 import { setCommands } from './commands/set-commands.js';
 import { sortedSetCommands } from './commands/sorted-set-commands.js';
 import { stringCommands } from './commands/string-commands.js';
+import { transactionCommands } from './commands/transaction-commands.js';
 import type { InMemoryContext } from './in-memory-context.js';
 
 /** Every raw command of the fake, one group per Redis data type. */
 export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
-  return {
+  const raw: RawCommands = {
     ...stringCommands(ctx),
     ...serverCommands(ctx),
     ...hashCommands(ctx),
@@ -18,5 +20,8 @@ export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
     ...setCommands(ctx),
     ...sortedSetCommands(ctx),
     ...lockCommands(ctx),
+    ...queueLockCommands(ctx),
+    ...transactionCommands(ctx, () => raw),
   };
+  return raw;
 }

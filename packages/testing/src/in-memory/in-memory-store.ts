@@ -37,6 +37,14 @@ export interface InMemoryStoreOptions {
 
 type MessageListener = (message: string) => void;
 
+/** A `WATCH` on some keys of an {@link InMemoryStore}. */
+export interface StoreWatch {
+  /** Whether a watched key was written since the watch began. */
+  changed: boolean;
+  /** Stops watching. */
+  release(): void;
+}
+
 /**
  * The fake's "server": one keyspace and one pub/sub bus. Several `InMemoryCacheRepository`
  * instances (with different prefixes, say) can share a store, as several clients share a Redis.
@@ -59,6 +67,8 @@ export class InMemoryStore {
   readonly #expiryTarget: ExpiryTarget;
   readonly #expiry: ActiveExpiry;
   #bytes = 0;
+  /** The open `WATCH`es of each key: what a write to the key marks as conflicting. */
+  readonly #watches = new Map<string, Set<StoreWatch>>();
 
   constructor(options: InMemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -96,6 +106,7 @@ export class InMemoryStore {
     const existing = this.read(key, type);
     if (existing !== undefined) {
       this.#dirty.add(key);
+      this.#touch(key);
       return existing;
     }
     const entry = this.#insert(key, { type, value: empty(), expiresAt: undefined, bytes: 0 } as Entry<T>);
@@ -110,6 +121,7 @@ export class InMemoryStore {
 
   /** Sets or clears (`undefined`) the expiry of a live entry. */
   expire(key: string, entry: Entry, expiresAt: number | undefined): void {
+    this.#touch(key);
     entry.expiresAt = expiresAt;
     if (expiresAt !== undefined) this.#track(key);
   }
@@ -117,6 +129,7 @@ export class InMemoryStore {
   /** Records that the value of a live entry was changed in place (its size may have changed). */
   changed(key: string): void {
     this.#dirty.add(key);
+    this.#touch(key);
   }
 
   /** Deletes `key`; true if it existed (and had not expired). */
@@ -131,7 +144,10 @@ export class InMemoryStore {
     const { value } = entry;
     const size = typeof value === 'string' ? 1 : Array.isArray(value) ? value.length : value.size;
     if (size === 0) this.#remove(key);
-    else this.#dirty.add(key);
+    else {
+      this.#dirty.add(key);
+      this.#touch(key);
+    }
   }
 
   /** Every live key, in insertion order. */
@@ -187,6 +203,7 @@ export class InMemoryStore {
 
   /** Deletes every key (pub/sub subscriptions survive, as in Redis). */
   flush(): void {
+    for (const key of this.#entries.keys()) this.#touch(key);
     this.#entries.clear();
     this.#volatile.clear();
     this.#dirty.clear();
@@ -229,6 +246,7 @@ export class InMemoryStore {
     entry.bytes = estimateEntryBytes(key, entry as Entry);
     this.#bytes += entry.bytes;
     this.#dirty.delete(key);
+    this.#touch(key);
     this.#entries.set(key, entry as Entry);
     if (entry.expiresAt !== undefined) this.#track(key);
     return entry;
@@ -237,10 +255,40 @@ export class InMemoryStore {
   #remove(key: string): void {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
+    this.#touch(key);
     this.#bytes -= entry.bytes;
     this.#entries.delete(key);
     this.#dirty.delete(key);
     this.#volatile.delete(key);
+  }
+
+  /**
+   * `WATCH`: from now on, any write to one of `keys` (a deletion and an expiry included, as in
+   * Redis 7) marks the returned watch as changed, until it is released.
+   */
+  watch(keys: readonly string[]): StoreWatch {
+    const watch: StoreWatch = {
+      changed: false,
+      release: () => {
+        for (const key of keys) {
+          const watches = this.#watches.get(key);
+          watches?.delete(watch);
+          if (watches?.size === 0) this.#watches.delete(key);
+        }
+      },
+    };
+    for (const key of keys) {
+      this.lookup(key); // an already expired key is removed now, not counted as a change later
+      const watches = this.#watches.get(key) ?? new Set<StoreWatch>();
+      this.#watches.set(key, watches);
+      watches.add(watch);
+    }
+    return watch;
+  }
+
+  #touch(key: string): void {
+    const watches = this.#watches.get(key);
+    if (watches !== undefined) for (const watch of watches) watch.changed = true;
   }
 
   #track(key: string): void {

@@ -1,6 +1,8 @@
+import { compileGlob } from '@forno/core';
 import type { RawHashCommands } from '@forno/core/backend';
 import { asRedisText, toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
+import { addFloat } from './float.js';
 import { addInteger, parseStoredInteger } from './integer.js';
 
 const newHash = () => new Map<string, string>();
@@ -54,6 +56,26 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
 
     async hkeys(key) {
       return [...(ctx.store().read(key, 'hash')?.value.keys() ?? [])];
+    },
+
+    async hincrbyfloat(key, name, increment) {
+      const field = asRedisText(name);
+      const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
+      const result = addFloat(hash.get(field), increment, 'ERR hash value is not a float');
+      hash.set(field, result);
+      return Number(result);
+    },
+
+    async *hscan(key, match, count) {
+      const matches = compileGlob(match);
+      // Snapshot first, like a cursor: fields added during the iteration may be missed.
+      const pairs = [...(ctx.store().read(key, 'hash')?.value ?? [])];
+      for (let i = 0; i < pairs.length; i += count) {
+        yield pairs
+          .slice(i, i + count)
+          .filter(([field]) => matches(field))
+          .map(([field, value]) => [field, ctx.reply(value)] as const);
+      }
     },
 
     async hlen(key) {

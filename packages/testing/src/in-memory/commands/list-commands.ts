@@ -46,6 +46,19 @@ export function listCommands(ctx: InMemoryContext): RawListCommands {
       return ctx.store().read(key, 'list')?.value.length ?? 0;
     },
 
+    async lmove(source, destination, from, to) {
+      const store = ctx.store();
+      store.read(destination, 'list'); // WRONGTYPE before anything is popped, as Redis checks
+      const entry = store.read(source, 'list');
+      if (entry === undefined) return null;
+      const value = from === 'left' ? entry.value.shift()! : entry.value.pop()!;
+      store.deleteIfEmpty(source, entry);
+      const target = store.readOrCreate(destination, 'list', newList).value;
+      if (to === 'left') target.unshift(value);
+      else target.push(value);
+      return ctx.reply(value);
+    },
+
     async ltrim(key, start, stop) {
       const store = ctx.store();
       const entry = store.read(key, 'list');

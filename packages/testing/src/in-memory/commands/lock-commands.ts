@@ -9,7 +9,7 @@ import { addInteger, parseStoredInteger } from './integer.js';
  * The semaphore at `key` with leases that ended by the store's clock (the fake's "server clock")
  * removed, as the Lua script's `ZREMRANGEBYSCORE -inf now` does; `undefined` once it is empty.
  */
-function liveSemaphore(store: InMemoryStore, key: string): Entry<'zset'> | undefined {
+export function liveSemaphore(store: InMemoryStore, key: string): Entry<'zset'> | undefined {
   const entry = store.read(key, 'zset');
   if (entry === undefined) return undefined;
   const now = store.clock.now();
@@ -24,7 +24,12 @@ function liveSemaphore(store: InMemoryStore, key: string): Entry<'zset'> | undef
  * so when the key also holds a foreign member scored beyond 1e17 or infinite, PEXPIRE rejects it:
  * the script fails after its writes, and so does this.
  */
-function expireWithLastLease(store: InMemoryStore, key: string, entry: Entry<'zset'>, now: number): void {
+export function expireWithLastLease(
+  store: InMemoryStore,
+  key: string,
+  entry: Entry<'zset'>,
+  now: number,
+): void {
   store.changed(key);
   const last = Math.max(...entry.value.values());
   const ms = Math.max(1, last - now);
@@ -50,6 +55,19 @@ function luaInteger(value: number): number {
 }
 
 /**
+ * Issues the next fencing token as the scripts do: max(last + 1, server time in µs), kept at
+ * `fenceKey` as long as the lease (`px`). Throws, before writing, when the key holds no integer.
+ */
+export function nextFencingToken(store: InMemoryStore, fenceKey: string, px: number): number {
+  const fence = store.read(fenceKey, 'string');
+  const next = addInteger(parseStoredInteger(fence?.value, 'ERR value is not an integer or out of range'), 1);
+  const nowUs = BigInt(Math.floor(store.clock.now() * 1000));
+  const token = next > nowUs ? next : nowUs;
+  store.write(fenceKey, 'string', token.toString(), store.clock.now() + px);
+  return Number(token);
+}
+
+/**
  * The lock primitives and pub/sub, natively: each method runs without yielding, so it is as
  * atomic as the Lua script Redis runs. Tokens are stored and compared as their UTF-8 bytes, as on
  * Redis, so a lock key reads back like any other string and `set` + `compareAndDelete` agree.
@@ -63,19 +81,7 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
         const remainingTtl = holder.expiresAt === undefined ? -1 : holder.expiresAt - store.clock.now();
         return { acquired: false, remainingTtl };
       }
-      let fencingToken: number | null = null;
-      if (fenceKey !== undefined) {
-        const fence = store.read(fenceKey, 'string');
-        const next = addInteger(
-          parseStoredInteger(fence?.value, 'ERR value is not an integer or out of range'),
-          1,
-        );
-        // As the script: max(last + 1, server time in µs), kept as long as the lease.
-        const nowUs = BigInt(Math.floor(store.clock.now() * 1000));
-        const token = next > nowUs ? next : nowUs;
-        store.write(fenceKey, 'string', token.toString(), store.clock.now() + px);
-        fencingToken = Number(token);
-      }
+      const fencingToken = fenceKey === undefined ? null : nextFencingToken(store, fenceKey, px);
       store.write(key, 'string', toByteString(token), store.clock.now() + px);
       return { acquired: true, fencingToken };
     },

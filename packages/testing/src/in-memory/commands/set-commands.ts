@@ -77,5 +77,10 @@ export function setCommands(ctx: InMemoryContext): RawSetCommands {
     async sunionstore(destination, keys) {
       return store(destination, union(ctx.store(), keys));
     },
+
+    async *sscan(key, count) {
+      const members = [...(ctx.store().read(key, 'set')?.value ?? [])];
+      for (let i = 0; i < members.length; i += count) yield members.slice(i, i + count).map(ctx.reply);
+    },
   };
 }

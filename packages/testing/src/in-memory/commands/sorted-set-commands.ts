@@ -1,5 +1,5 @@
 import { CommandError, parseScore } from '@forno/core';
-import type { RawScored, RawSortedSetCommands } from '@forno/core/backend';
+import type { RawLexBound, RawScored, RawSortedSetCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import { type InMemoryContext, rankRange } from '../in-memory-context.js';
 
@@ -20,6 +20,15 @@ function bound(text: string, side: 'min' | 'max'): (score: number) => boolean {
   const limit = parseScore((exclusive ? text.slice(1) : text).toLowerCase());
   if (side === 'min') return exclusive ? (score) => score > limit : (score) => score >= limit;
   return exclusive ? (score) => score < limit : (score) => score <= limit;
+}
+
+/** A predicate for one side of a lex range: `'-'`, `'+'`, or a member included or excluded. */
+function lexBound(bound: RawLexBound, side: 'min' | 'max'): (member: string) => boolean {
+  if (bound === '-') return () => side === 'min';
+  if (bound === '+') return () => side === 'max';
+  const limit = toByteString(bound.value);
+  if (side === 'min') return bound.exclusive ? (m) => m > limit : (m) => m >= limit;
+  return bound.exclusive ? (m) => m < limit : (m) => m <= limit;
 }
 
 /** Sorted-set commands, with Redis semantics (an emptied sorted set is deleted). */
@@ -148,6 +157,35 @@ export function sortedSetCommands(ctx: InMemoryContext): RawSortedSetCommands {
 
     async zpopmax(key, count) {
       return pop(key, count, 'max');
+    },
+
+    async zrank(key, member, rev) {
+      const members = sorted(ctx.store().read(key, 'zset')?.value);
+      const index = members.findIndex(([m]) => m === toByteString(member));
+      if (index < 0) return null;
+      return rev ? members.length - 1 - index : index;
+    },
+
+    async zcount(key, min, max) {
+      return byScore(key, min, max, undefined).length;
+    },
+
+    async zrangebylex(key, min, max, limit) {
+      const aboveMin = lexBound(min, 'min');
+      const belowMax = lexBound(max, 'max');
+      const members = sorted(ctx.store().read(key, 'zset')?.value).filter(
+        ([m]) => aboveMin(m) && belowMax(m),
+      );
+      const page =
+        limit === undefined
+          ? members
+          : members.slice(limit.offset, limit.count < 0 ? undefined : limit.offset + limit.count);
+      return page.map(([m]) => ctx.reply(m));
+    },
+
+    async *zscan(key, count) {
+      const members = [...(ctx.store().read(key, 'zset')?.value ?? [])];
+      for (let i = 0; i < members.length; i += count) yield scored(members.slice(i, i + count));
     },
   };
 }

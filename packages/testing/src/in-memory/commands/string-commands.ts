@@ -1,6 +1,7 @@
 import type { RawStringCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
+import { addFloat } from './float.js';
 import { addInteger, parseStoredInteger } from './integer.js';
 
 /** Strings and key expiry, with Redis semantics. */
@@ -84,6 +85,35 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
         store.write(key, 'string', result.toString());
       } else {
         entry.value = result.toString();
+        store.changed(key);
+      }
+      return Number(result);
+    },
+
+    async getdel(key) {
+      const store = ctx.store();
+      const entry = store.read(key, 'string');
+      if (entry === undefined) return null;
+      store.delete(key);
+      return ctx.reply(entry.value);
+    },
+
+    async getex(key, px, persist) {
+      const store = ctx.store();
+      const entry = store.read(key, 'string');
+      if (entry === undefined) return null;
+      if (px !== undefined) store.expire(key, entry, store.clock.now() + px);
+      else if (persist) store.expire(key, entry, undefined);
+      return ctx.reply(entry.value);
+    },
+
+    async incrbyfloat(key, increment) {
+      const store = ctx.store();
+      const entry = store.read(key, 'string');
+      const result = addFloat(entry?.value, increment, 'ERR value is not a valid float');
+      if (entry === undefined) store.write(key, 'string', result);
+      else {
+        entry.value = result;
         store.changed(key);
       }
       return Number(result);

@@ -1,0 +1,148 @@
+import { type LockBackend, type QueueGrant, queueLockKeysOf } from '@forno/core';
+import {
+  type AcquireAttempt,
+  type LeaseStore,
+  RELEASE_CHANNEL,
+  type ReleaseWatch,
+  sharedReleaseWatch,
+} from './lease-store.js';
+
+/** Options of every release and line departure: announce it so waiters wake. */
+const NOTIFY = { notify: RELEASE_CHANNEL } as const;
+
+function attemptOf(grant: QueueGrant): AcquireAttempt {
+  return grant.acquired
+    ? { acquired: true, fencingToken: grant.fencingToken, fencingTokens: [grant.fencingToken] }
+    : { acquired: false, retryAfter: grant.retryAfter };
+}
+
+/** The waiter id of an attempt; `acquireLease` always passes one to stores that have `leave`. */
+function waiterOf(waiter: string | undefined, token: string): string {
+  return waiter ?? token;
+}
+
+/**
+ * A strict-FIFO lock on one repository: the waiting line lives in Redis beside the lock key (same
+ * hash slot), so waiters of every process are served in arrival order. A waiter that stops asking
+ * drops out of the line `queueTtlMs` after its last attempt; one that gives up leaves at once.
+ */
+export class FairLockStore implements LeaseStore {
+  readonly key: string;
+  readonly watches: readonly ReleaseWatch[];
+  readonly #repository: LockBackend;
+  readonly #queueTtlMs: number;
+
+  constructor(repository: LockBackend, key: string, queueTtlMs: number) {
+    this.#repository = repository;
+    this.key = key;
+    this.#queueTtlMs = queueTtlMs;
+    this.watches = [sharedReleaseWatch(repository, repository.keyPrefix + key)];
+  }
+
+  async tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt> {
+    const grant = await this.#repository.acquireFairLock(
+      this.key,
+      token,
+      waiterOf(waiter, token),
+      leaseMs,
+      this.#queueTtlMs,
+    );
+    return attemptOf(grant);
+  }
+
+  extend(token: string, leaseMs: number): Promise<boolean> {
+    return this.#repository.compareAndExpire(this.key, token, leaseMs);
+  }
+
+  release(token: string): Promise<boolean> {
+    return this.#repository.compareAndDelete(this.key, token, NOTIFY);
+  }
+
+  leave(waiter: string): Promise<boolean> {
+    return this.#repository.leaveLockQueue(this.key, waiter, NOTIFY);
+  }
+}
+
+/**
+ * The shared side of a read-write lock: a reader's lease is a member of the readers' sorted set,
+ * scored by its expiry on the server's clock. Refused while a writer holds the lock or waits.
+ */
+export class ReadLockStore implements LeaseStore {
+  readonly key: string;
+  readonly watches: readonly ReleaseWatch[];
+  readonly #repository: LockBackend;
+
+  constructor(repository: LockBackend, key: string) {
+    this.#repository = repository;
+    this.key = key;
+    // A writer's release, or a writer leaving the line, is announced under the lock key.
+    this.watches = [sharedReleaseWatch(repository, repository.keyPrefix + key)];
+  }
+
+  async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
+    return attemptOf(await this.#repository.acquireReadLock(this.key, token, leaseMs));
+  }
+
+  extend(token: string, leaseMs: number): Promise<boolean> {
+    return this.#repository.extendReadLock(this.key, token, leaseMs);
+  }
+
+  release(token: string): Promise<boolean> {
+    return this.#repository.releaseReadLock(this.key, token, NOTIFY);
+  }
+}
+
+/**
+ * The exclusive side of a read-write lock: the lock key itself, granted when no reader is left.
+ * While it waits, its waiter id stays in the writers' line, which turns new readers away.
+ */
+export class WriteLockStore implements LeaseStore {
+  readonly key: string;
+  readonly watches: readonly ReleaseWatch[];
+  readonly #repository: LockBackend;
+  readonly #queueTtlMs: number;
+
+  constructor(repository: LockBackend, key: string, queueTtlMs: number) {
+    this.#repository = repository;
+    this.key = key;
+    this.#queueTtlMs = queueTtlMs;
+    const fullKey = repository.keyPrefix + key;
+    // A writer's release is announced under the lock key, a reader's under the readers' key.
+    this.watches = [
+      sharedReleaseWatch(repository, fullKey),
+      sharedReleaseWatch(repository, queueLockKeysOf(fullKey).readers),
+    ];
+  }
+
+  async tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt> {
+    const grant = await this.#repository.acquireWriteLock(
+      this.key,
+      token,
+      waiterOf(waiter, token),
+      leaseMs,
+      this.#queueTtlMs,
+    );
+    return attemptOf(grant);
+  }
+
+  extend(token: string, leaseMs: number): Promise<boolean> {
+    return this.#repository.compareAndExpire(this.key, token, leaseMs);
+  }
+
+  release(token: string): Promise<boolean> {
+    return this.#repository.compareAndDelete(this.key, token, NOTIFY);
+  }
+
+  leave(waiter: string): Promise<boolean> {
+    return this.#repository.leaveLockQueue(this.key, waiter, NOTIFY);
+  }
+}
+
+/**
+ * How long a waiter keeps its place in line without asking again: long enough for several of its
+ * re-checks (every `retryDelay` + jitter at most), never longer than the lease, so a waiter that
+ * died unblocks the line within its lease.
+ */
+export function queueTtlOf(leaseMs: number, retryDelayMs: number, retryJitterMs: number): number {
+  return Math.max(1, Math.min(leaseMs, Math.max(2_000, 4 * (retryDelayMs + retryJitterMs))));
+}
