@@ -5,8 +5,10 @@ import {
   type CacheRepository,
   type Clock,
   type Duration,
+  type ObservableCacheRepository,
   systemClock,
 } from '@forno/core';
+import type { CacheMetrics } from '@forno/metrics';
 import { createNodeRedisRepository } from '@forno/node-redis-driver';
 import { createRedisRepository } from '@forno/redis-driver';
 import { CircuitBreakerPolicy, ResilientCacheRepository } from '@forno/resilience';
@@ -18,11 +20,7 @@ import type { PizzeriaStore } from './db/ports.js';
 import type { Order } from './domain/types.js';
 import { type HealthReport, health } from './health.js';
 import { ChaosSwitch, observerRepository } from './observer-repository.js';
-import {
-  CachePerformanceMonitor,
-  METRICS_PREFIX,
-  type MetricsSource,
-} from './services/cache-performance-monitor.js';
+import { CachePerformanceMonitor, METRICS_PREFIX } from './services/cache-performance-monitor.js';
 import { CustomerSegmentationService } from './services/customer-segmentation-service.js';
 import { CustomerSessionService } from './services/customer-session-service.js';
 import { InventoryService } from './services/inventory-service.js';
@@ -72,6 +70,12 @@ export interface PizzeriaServices {
   close(): Promise<void>;
 }
 
+/**
+ * The cache the app runs on: any observable repository (a Redis driver, the in-memory fake, or one
+ * of them behind a chaos wrapper), whose metrics the dashboard shows when it records them.
+ */
+export type PizzeriaRepository = ObservableCacheRepository<CacheMetrics>;
+
 /** Tuning that tests and the simulation change. */
 export interface PizzeriaOptions {
   readonly clock?: Clock;
@@ -82,6 +86,8 @@ export interface PizzeriaOptions {
   readonly menuBreaker?: CircuitBreakerPolicy;
   /** Put the cache behind a `ChaosCacheRepository` that `services.chaos` can break (`CHAOS=1`). */
   readonly chaos?: boolean;
+  /** How long a station may hold an order before another reclaims it (default `'30s'`). */
+  readonly kitchenReclaimAfter?: Duration;
 }
 
 /**
@@ -98,12 +104,12 @@ export interface PizzeriaOptions {
  * ```
  */
 export class ServiceCollection {
-  #backend: BackendConfig | CacheRepository = { kind: 'memory' };
+  #backend: BackendConfig | PizzeriaRepository = { kind: 'memory' };
   #database: PizzeriaStore | PizzeriaDatabaseOptions = {};
   #options: PizzeriaOptions = {};
 
   /** Registers the cache backend: a config (the app creates, connects and closes it) or a repository you own. */
-  addRedisRepository(config: BackendConfig | CacheRepository): this {
+  addRedisRepository(config: BackendConfig | PizzeriaRepository): this {
     this.#backend = config;
     return this;
   }
@@ -124,7 +130,7 @@ export class ServiceCollection {
   async build(): Promise<PizzeriaServices> {
     const closers: (() => Promise<void> | void)[] = [];
     const owned = isRepository(this.#backend) ? undefined : this.#backend;
-    const backend = owned === undefined ? (this.#backend as CacheRepository) : createBackend(owned);
+    const backend = owned === undefined ? (this.#backend as PizzeriaRepository) : createBackend(owned);
     if (owned !== undefined) closers.push(() => backend.disconnect());
     const chaos = this.#options.chaos === true ? new ChaosSwitch() : undefined;
     const repository = chaos === undefined ? backend : chaos.wrap(backend);
@@ -181,11 +187,11 @@ export class ServiceCollection {
     });
     const backendDescription = owned === undefined ? 'custom repository' : describeBackend(owned);
     const lockEvents = new CacheEventEmitter();
-    const source = metricsSourceOf(repository);
+    // The repository's own metrics (`enableMetrics`), seen through the chaos wrapper when there is one.
     const monitor = new CachePerformanceMonitor(repository, {
       backend: backendDescription,
       circuitState: () => breaker.state,
-      ...(source === undefined ? {} : { source }),
+      ...(repository.metrics === undefined ? {} : { source: repository }),
     });
     monitor.observe(lockEvents);
     monitor.observe(breaker);
@@ -213,7 +219,12 @@ export class ServiceCollection {
       await Promise.race([Promise.all([menuCaches.ready(), resilientMenus.ready()]), delay(2_000)]);
     }
     const menuCache = new MenuCacheService(menuCaches.namespace('item'), menuSource, { monitor });
-    const kitchen = new KitchenQueueService(repository, { clock });
+    const kitchen = new KitchenQueueService(repository, {
+      clock,
+      ...(this.#options.kitchenReclaimAfter === undefined
+        ? {}
+        : { reclaimAfter: this.#options.kitchenReclaimAfter }),
+    });
     const analytics = new PizzaAnalyticsService(repository, { clock });
     const lockOptions = {
       lockEvents,
@@ -271,7 +282,7 @@ export function createBackend(
   config: BackendConfig,
   keyPrefix = KEY_PREFIX,
   options: { readonly metrics?: boolean } = {},
-): CacheRepository {
+): PizzeriaRepository {
   const metrics = { enableMetrics: options.metrics ?? true, metricsPrefix: METRICS_PREFIX } as const;
   switch (config.kind) {
     case 'memory':
@@ -292,29 +303,11 @@ export function createBackend(
   }
 }
 
-/**
- * The repository that records metrics: `repository` itself, or the one a decorator (a resilient or
- * chaos wrapper, which expose `inner`) wraps.
- */
-export function metricsSourceOf(repository: CacheRepository): MetricsSource | undefined {
-  for (
-    let current: unknown = repository;
-    current !== undefined;
-    current = (current as { inner?: unknown }).inner
-  ) {
-    const candidate = current as Partial<MetricsSource>;
-    if (candidate.metrics !== undefined && typeof candidate.getPerformanceSummary === 'function') {
-      return candidate as MetricsSource;
-    }
-  }
-  return undefined;
-}
-
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-function isRepository(value: unknown): value is CacheRepository {
+function isRepository(value: unknown): value is PizzeriaRepository {
   return typeof (value as Partial<CacheRepository>).hgetall === 'function';
 }
 

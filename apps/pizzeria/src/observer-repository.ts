@@ -1,4 +1,5 @@
-import { type CacheRepository, CacheUnavailableError } from '@forno/core';
+import { type CacheRepository, CacheUnavailableError, type ObservableCacheRepository } from '@forno/core';
+import { CacheRepositoryDecorator } from '@forno/core/backend';
 import { ChaosCacheRepository, InMemoryCacheRepository } from '@forno/testing';
 import type { BackendConfig } from './backend-config.js';
 
@@ -11,7 +12,7 @@ export class ChaosSwitch {
   #broken = false;
 
   /** Wraps `repository` in a chaos wrapper that follows this switch. */
-  wrap(repository: CacheRepository): ChaosCacheRepository {
+  wrap<TInner extends ObservableCacheRepository>(repository: TInner): ChaosCacheRepository<TInner> {
     const chaos = new ChaosCacheRepository(repository, {
       seed: 1,
       failureRate: this.#broken ? 1 : 0,
@@ -41,11 +42,11 @@ export class ChaosSwitch {
  * created gets one more connection of its own, opened on first use, as an external monitor would;
  * any other repository is observed through itself (its metrics then include the dashboard's reads).
  */
-export function observerRepository(
-  repository: CacheRepository,
-  created: ((config: BackendConfig) => CacheRepository) | undefined,
+export function observerRepository<TRepository extends ObservableCacheRepository>(
+  repository: TRepository,
+  created: ((config: BackendConfig) => TRepository) | undefined,
   config: BackendConfig | undefined,
-): { readonly repository: CacheRepository; readonly owned: boolean } {
+): { readonly repository: ObservableCacheRepository; readonly owned: boolean } {
   const inMemory = innermost(repository);
   if (inMemory instanceof InMemoryCacheRepository) {
     return {
@@ -61,13 +62,9 @@ export function observerRepository(
   return { repository, owned: false };
 }
 
-/** The repository at the bottom of a chain of decorators (which expose `inner`). */
+/** The repository at the bottom of a chain of decorators. */
 function innermost(repository: CacheRepository): CacheRepository {
   let current = repository;
-  for (let inner = innerOf(current); inner !== undefined; inner = innerOf(current)) current = inner;
+  while (current instanceof CacheRepositoryDecorator) current = current.inner;
   return current;
-}
-
-function innerOf(repository: CacheRepository): CacheRepository | undefined {
-  return (repository as Partial<{ inner: CacheRepository }>).inner;
 }

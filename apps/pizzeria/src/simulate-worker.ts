@@ -18,9 +18,21 @@ import { RemoteStore } from './simulation/store-rpc.js';
 
 const config = JSON.parse(process.env.SIM_CONFIG ?? 'null') as SimulationConfig;
 const worker = Number(process.env.SIM_WORKER ?? '0');
-const random = seededRandom(config.seed * 1_000 + worker);
+/** How many times this worker's station process was started (crash mode restarts killed ones). */
+const generation = Number(process.env.SIM_GENERATION ?? '0');
+/**
+ * Crash mode splits the work: worker 0 is the front desk (places and processes orders, never
+ * killed), the others are kitchen stations (cook and complete), which the parent kills mid-order.
+ */
+const role: 'all' | 'front' | 'station' = !config.killStations ? 'all' : worker === 0 ? 'front' : 'station';
+const random = seededRandom(config.seed * 1_000 + worker * 100 + generation);
 const stats = emptyStats();
 let timedOut = false;
+/** Crash mode: the parent says when every order is final (a killed station cannot count its own). */
+let stopped = false;
+process.on('message', (message: unknown) => {
+  if ((message as { type?: unknown } | null)?.type === 'stop') stopped = true;
+});
 
 function countError(error: unknown): void {
   const code = (error as { code?: unknown } | null)?.code;
@@ -49,6 +61,9 @@ function countingStore(store: PizzeriaStore, counters: WorkerStats): PizzeriaSto
     },
   };
 }
+
+/** Crash mode: an order held this long by a station is taken over (a killed station never completes it). */
+const KILL_MODE_RECLAIM_AFTER = '1s';
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
@@ -121,10 +136,37 @@ async function completeWithRetry(services: PizzeriaServices, cache: CacheReposit
   }
 }
 
+/** Concurrent loops of this worker: in crash mode the front desk alone takes the orders of all workers. */
+function laneCount(): number {
+  return role === 'front' ? config.lanes * (config.workers - 1) : config.lanes;
+}
+
+/** Takes the next kitchen order (maybe one reclaimed from a dead station), cooks and completes it. */
+async function cook(services: PizzeriaServices, cache: CacheRepository, station: string): Promise<boolean> {
+  let next: Awaited<ReturnType<PizzeriaServices['orders']['startNextOrder']>> = null;
+  try {
+    next = await services.orders.startNextOrder(station);
+  } catch (error) {
+    countError(error); // the order went back to the queue
+  }
+  if (next === null) return false;
+  if (next.ticket.reclaimed) await cache.incrby(SIM_KEYS.reclaimed);
+  if (config.killStations) {
+    // Tell the parent an order is on this station now: the moment it may kill it.
+    process.send?.({ type: 'cooking', orderId: next.order.id });
+    await sleep(between(10, 30));
+  } else {
+    await sleep(between(0, 3));
+  }
+  await completeWithRetry(services, cache, next.order.id);
+  return true;
+}
+
 async function lane(services: PizzeriaServices, cache: CacheRepository, menu: readonly string[], id: number) {
-  const station = `w${worker}-oven${id}`;
-  let placing = true;
+  const station = `w${worker}g${generation}-oven${id}`;
+  let placing = role !== 'station';
   while (Date.now() < config.deadline) {
+    if (stopped) return;
     let worked = false;
     if (placing) {
       const n = await cache.incrby(SIM_KEYS.claimed);
@@ -135,24 +177,17 @@ async function lane(services: PizzeriaServices, cache: CacheRepository, menu: re
         placing = false;
       }
     }
-    const delivery = await cache.lpop<string>(SIM_KEYS.incoming);
-    if (delivery !== null) {
-      await processDelivery(services, cache, delivery);
-      worked = true;
+    if (role !== 'station') {
+      const delivery = await cache.lpop<string>(SIM_KEYS.incoming);
+      if (delivery !== null) {
+        await processDelivery(services, cache, delivery);
+        worked = true;
+      }
     }
-    let next: Awaited<ReturnType<PizzeriaServices['orders']['startNextOrder']>> = null;
-    try {
-      next = await services.orders.startNextOrder(station);
-    } catch (error) {
-      countError(error); // the order went back to the queue
-    }
-    if (next !== null) {
-      await sleep(between(0, 3)); // cooking
-      await completeWithRetry(services, cache, next.order.id);
-      worked = true;
-    }
+    if (role !== 'front' && (await cook(services, cache, station))) worked = true;
     if (!worked) {
-      if (((await cache.get<number>(SIM_KEYS.finished)) ?? 0) >= config.orders) return;
+      if (!config.killStations && ((await cache.get<number>(SIM_KEYS.finished)) ?? 0) >= config.orders)
+        return;
       await sleep(5);
     }
   }
@@ -163,13 +198,14 @@ async function main(): Promise<void> {
   const store = new RemoteStore();
   const cache = createBackend(config.backend, config.keyPrefix);
   const services = await new ServiceCollection()
+    .configure(config.killStations ? { kitchenReclaimAfter: KILL_MODE_RECLAIM_AFTER } : {})
     .addRedisRepository(cache)
     .addDatabase(countingStore(store, stats))
     .build();
   if (services.connectError !== undefined) throw services.connectError;
   try {
     const menu = await store.listMenuItemIds();
-    await Promise.all(Array.from({ length: config.lanes }, (_, i) => lane(services, cache, menu, i)));
+    await Promise.all(Array.from({ length: laneCount() }, (_, i) => lane(services, cache, menu, i)));
     const summary = await services.monitor.getPerformanceSummary();
     stats.cacheHits = summary.lookups.hits;
     stats.cacheMisses = summary.lookups.misses;

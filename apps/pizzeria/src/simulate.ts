@@ -9,6 +9,7 @@ import { PizzeriaDatabase } from './db/pizzeria-database.js';
 import { SEED_INGREDIENTS, SEED_MENU } from './db/seed-data.js';
 import type { Order } from './domain/types.js';
 import { InventoryService } from './services/inventory-service.js';
+import { KitchenQueueService } from './services/kitchen-queue-service.js';
 import {
   parseSimulationArgs,
   SIM_KEYS,
@@ -23,11 +24,14 @@ import {
   sumStats,
   type WorkerReport,
 } from './simulation/sim-stats.js';
+import { StationKiller } from './simulation/station-killer.js';
 import { serveStore } from './simulation/store-rpc.js';
 
-const USAGE = `usage: pnpm --filter ./apps/pizzeria simulate --workers N --orders M [--lanes L] [--timeout S] [--seed X] [--json]
+const USAGE = `usage: pnpm --filter ./apps/pizzeria simulate --workers N --orders M [--lanes L] [--timeout S] [--seed X] [--json] [--kill-stations]
   Forks N worker processes (app instances) that place, queue, cook and complete M orders concurrently
   against one Redis: REDIS_URL=redis://host:port or REDIS_CLUSTER_NODES=host:port,host:port,...
+  --kill-stations: worker 0 takes the orders, the others are kitchen stations killed with SIGKILL
+  mid-order, repeatedly, and started again; their orders must be reclaimed and completed once.
   Exits 1 on any duplicate, negative stock, stock-ledger mismatch or unfinished order; 2 on bad usage.`;
 
 const WORKER_PATH = fileURLToPath(new URL('./simulate-worker.ts', import.meta.url));
@@ -38,6 +42,8 @@ interface RunOutcome {
   readonly failures: string[];
   readonly seconds: number;
   readonly negativeSamples: number;
+  /** Station processes killed with SIGKILL mid-order (crash mode). */
+  readonly kills: number;
 }
 
 /**
@@ -78,38 +84,97 @@ async function runWorkers(
     );
   }, 50);
   const started = performance.now();
-  const children: ChildProcess[] = [];
-  const exits = Array.from({ length: config.workers }, (_, worker) => {
+  const live = new Set<ChildProcess>();
+  const killer = config.killStations ? new StationKiller(config) : undefined;
+  let stopping = false;
+
+  /** Starts worker `worker` (again, after a kill: `generation` names its new stations). */
+  const start = (worker: number, generation: number): Promise<void> => {
     const child = fork(WORKER_PATH, [], {
       cwd: APP_DIR,
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, SIM_CONFIG: JSON.stringify(config), SIM_WORKER: String(worker) },
+      env: {
+        ...process.env,
+        SIM_CONFIG: JSON.stringify(config),
+        SIM_WORKER: String(worker),
+        SIM_GENERATION: String(generation),
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    children.push(child);
+    live.add(child);
     serveStore(database, child);
     child.on('message', (message: unknown) => {
-      if ((message as Partial<WorkerReport> | null)?.type === 'stats') reports.push(message as WorkerReport);
+      const type = (message as { type?: unknown } | null)?.type;
+      if (type === 'stats') reports.push(message as WorkerReport);
+      if (type === 'cooking' && !stopping) killer?.cooking(child);
     });
     return new Promise<void>((resolve) => {
       child.on('exit', (code, signal) => {
+        live.delete(child);
+        if (killer?.killed(child)) {
+          // A station we killed: start a new one in its place (unless the run is over).
+          resolve(stopping ? undefined : start(worker, generation + 1));
+          return;
+        }
         if (code !== 0) failures.push(`worker ${worker} exited with ${signal ?? `code ${code}`}`);
         resolve();
       });
     });
-  });
+  };
+
+  const exits = Array.from({ length: config.workers }, (_, worker) => start(worker, 0));
+  // Crash mode: killed stations cannot count what they finished, so the parent watches the orders
+  // and the kitchen's pending entries, and tells every worker to stop once all are done.
+  const watcher = config.killStations
+    ? setInterval(() => {
+        allSettled(cache, config).then(
+          (done) => {
+            if (!done || stopping) return;
+            stopping = true;
+            for (const child of live) child.send({ type: 'stop' }, () => {}); // a dying child may not hear it
+          },
+          () => {},
+        );
+      }, 500)
+    : undefined;
   // Workers stop at the deadline by themselves; this is for a worker that hangs.
-  const killer = setTimeout(
+  const hangKiller = setTimeout(
     () => {
-      for (const child of children) child.kill('SIGKILL');
+      stopping = true;
+      for (const child of live) child.kill('SIGKILL');
     },
     Math.max(0, config.deadline - Date.now()) + 15_000,
   );
   await Promise.all(exits);
-  clearTimeout(killer);
+  clearTimeout(hangKiller);
+  clearInterval(watcher);
   clearInterval(sampler);
   stopProgress();
-  return { reports, failures, seconds: (performance.now() - started) / 1000, negativeSamples };
+  return {
+    reports,
+    failures,
+    seconds: (performance.now() - started) / 1000,
+    negativeSamples,
+    kills: killer?.kills ?? 0,
+  };
+}
+
+/** Whether every order is final and the kitchen holds no unacknowledged entry. */
+async function allSettled(cache: CacheRepository, config: SimulationConfig): Promise<boolean> {
+  const { final } = await countOrders(cache);
+  if (final < config.orders) return false;
+  return (await new KitchenQueueService(cache).pendingCount()) === 0;
+}
+
+/** Orders by state: final (completed or rejected) and stranded (queued or cooking). */
+async function countOrders(cache: CacheRepository): Promise<{ final: number; stranded: number }> {
+  let final = 0;
+  let stranded = 0;
+  for await (const order of new CacheEntityRepository<Order>(cache, { entityName: 'order' }).find()) {
+    if (order.status === 'completed' || order.status === 'rejected') final++;
+    if (order.status === 'queued' || order.status === 'cooking') stranded++;
+  }
+  return { final, stranded };
 }
 
 /** Reads back every order and counter, and checks the invariants. */
@@ -153,11 +218,16 @@ async function verify(
 
   const ordersProcessed = completed + rejected;
   const unfinished = config.orders - ordersProcessed;
+  const { stranded } = await countOrders(cache);
+  const pendingAtEnd = await new KitchenQueueService(cache).pendingCount();
+  const reclaimed = (await cache.get<number>(SIM_KEYS.reclaimed)) ?? 0;
   const failures = [...outcome.failures];
   if (duplicates > 0) failures.push(`${duplicates} duplicates`);
   if (negativeStockEvents > 0) failures.push(`${negativeStockEvents} negative-stock events`);
   if (ledgerMismatches.length > 0) failures.push('stock ledger mismatch');
   if (unfinished > 0) failures.push(`${unfinished} orders unfinished`);
+  if (stranded > 0) failures.push(`${stranded} orders stranded in the kitchen`);
+  if (pendingAtEnd > 0) failures.push(`${pendingAtEnd} kitchen entries never acknowledged`);
   if (outcome.reports.some((report) => report.timedOut)) failures.push('timed out');
   const lookups = total.cacheHits + total.cacheMisses;
   return {
@@ -172,6 +242,10 @@ async function verify(
     rejected,
     unfinished,
     duplicates,
+    stranded,
+    pendingAtEnd,
+    kills: outcome.kills,
+    reclaimed,
     negativeStockEvents,
     ledgerMismatches,
     redeliveriesAbsorbed: total.redeliveriesAbsorbed,
@@ -214,6 +288,12 @@ async function main(): Promise<number> {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
+  if (args.killStations && args.workers < 2) {
+    console.error(
+      `--kill-stations needs --workers 2 or more (one front desk and the stations it kills)\n${USAGE}`,
+    );
+    return 2;
+  }
   if (backend.kind === 'memory') {
     console.error(
       'simulate needs a Redis that the worker processes share: set REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379)\n' +
@@ -231,6 +311,7 @@ async function main(): Promise<number> {
     lanes: args.lanes,
     deadline: Date.now() + args.timeoutSeconds * 1000,
     seed: args.seed,
+    killStations: args.killStations,
   };
   const stock = simulationStock(SEED_MENU, SEED_INGREDIENTS, args.orders);
   const database = await PizzeriaDatabase.open({ seed: { menu: SEED_MENU, ingredients: stock } });

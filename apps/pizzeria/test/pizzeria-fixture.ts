@@ -1,13 +1,18 @@
-import { type CacheRepository, CacheUnavailableError } from '@forno/core';
+import { CacheUnavailableError } from '@forno/core';
 import { ChaosCacheRepository, InMemoryCacheRepository, ManualClock } from '@forno/testing';
 import { KEY_PREFIX } from '../src/backend-config.js';
-import { type PizzeriaOptions, type PizzeriaServices, ServiceCollection } from '../src/composition-root.js';
+import {
+  type PizzeriaOptions,
+  type PizzeriaRepository,
+  type PizzeriaServices,
+  ServiceCollection,
+} from '../src/composition-root.js';
 import { PizzeriaDatabase } from '../src/db/pizzeria-database.js';
 import { METRICS_PREFIX } from '../src/services/cache-performance-monitor.js';
 
 /** A fresh, empty cache repository for one test, and how time passes for its TTLs. */
 export interface BackendHandle {
-  readonly repository: CacheRepository;
+  readonly repository: PizzeriaRepository;
   /**
    * Moves the backend's clock (TTLs) and the services' clock forward. On the in-memory fake it is a
    * `ManualClock`; on a real server TTLs follow the server's clock, so tests that need time to pass
@@ -39,7 +44,7 @@ export interface PizzeriaFixture extends BackendHandle {
   readonly services: PizzeriaServices;
   readonly database: PizzeriaDatabase;
   /** Wraps the backend: set `failureRate = 1` for an outage. */
-  readonly chaos: ChaosCacheRepository;
+  readonly chaos: ChaosCacheRepository<PizzeriaRepository>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,9 @@
  *   prefixes, serialization, result shapes), written once for every backend.
  * - {@link COMMAND_TABLE}: one row per command (read or write, idempotent or not, keys, fallback
  *   mirror treatment, metric kind); retries, instrumentation, the mirror and forwarding read it.
- * - {@link CacheRepositoryDecorator}: the base of a wrapper that intercepts every command.
+ * - {@link CacheRepositoryDecorator}: the base of a wrapper that intercepts every command and
+ *   forwards what can be observed.
+ * - {@link instrumentRawCommands}: times a backend's raw commands for metrics (`enableMetrics`).
  * - What both Redis drivers share (`backend/`): their configuration and its validation
  *   ({@link resolveRedisConfig}), a plain backoff description ({@link backoffDelay}), the
  *   {@link CommandRunner} that gives every operation its deadline and retries idempotent commands,
@@ -83,6 +85,16 @@ export {
   type ValueReply,
 } from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
+export {
+  falseOnBusyGroup,
+  toAutoClaim,
+  toPendingEntries,
+  toPendingSummary,
+  toStreamEntries,
+  toStreamReadEntries,
+  toText,
+  trimArguments,
+} from './backend/stream-replies.js';
 export { BaseCacheRepository, type BaseCacheRepositoryOptions } from './repository/base-cache-repository.js';
 export { assertCacheRepository, CacheRepositoryDecorator } from './repository/cache-repository-decorator.js';
 export {
@@ -110,12 +122,12 @@ export {
   type RepositoryCommand,
 } from './repository/forwarding-commands.js';
 export {
-  INSTRUMENTED_OPERATIONS,
-  type InstrumentedOperation,
-  type InstrumentRepositoryOptions,
-  instrumentRepository,
+  type InstrumentRawCommandsOptions,
+  instrumentRawCommands,
   type OperationKind,
-} from './repository/instrument-repository.js';
+  RAW_OPERATIONS,
+  type ReportedOperation,
+} from './repository/instrument-raw-commands.js';
 export type { QueueLockKeys, RawQueueLockCommands } from './repository/queue-lock-primitives.js';
 export type {
   RawCall,
@@ -138,3 +150,9 @@ export type {
   RawWatch,
   ReleaseNotice,
 } from './repository/raw-commands.js';
+export type {
+  RawAutoClaim,
+  RawStreamCommands,
+  RawStreamEntry,
+  RawStreamTrim,
+} from './repository/raw-stream-commands.js';

@@ -67,6 +67,12 @@ export type { EntriesInput, KeyValueCommands } from './repository/key-value-comm
 export type { ListCommands } from './repository/list-commands.js';
 export type { LockBackend, LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
 export type {
+  ObservableCacheRepository,
+  ObservableRepository,
+  OperationSummary,
+  PerformanceSummary,
+} from './repository/observable-repository.js';
+export type {
   CompareAndDeleteOptions,
   GetExOptions,
   HashScanOptions,
@@ -98,6 +104,22 @@ export type {
 } from './repository/queue-lock-primitives.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
+export type {
+  AutoClaimResult,
+  BlockOptions,
+  PendingEntry,
+  PendingSummary,
+  StreamCommands,
+  StreamEntry,
+  StreamTrimOptions,
+  XAddOptions,
+  XAutoClaimOptions,
+  XGroupCreateOptions,
+  XPendingOptions,
+  XRangeOptions,
+  XReadGroupOptions,
+  XReadOptions,
+} from './repository/stream-commands.js';
 export {
   TRANSACTION_COMMANDS,
   type TransactionalCommands,

@@ -1,5 +1,5 @@
 import { type Duration, describeValue, parseDuration, parseTtl } from './duration.js';
-import { InvalidConfigError } from './errors.js';
+import { type InvalidArgumentError, InvalidConfigError } from './errors.js';
 
 /**
  * The one option resolver of Forno: every constructor and factory that takes an options object
@@ -7,11 +7,16 @@ import { InvalidConfigError } from './errors.js';
  * {@link InvalidConfigError} whose `argument` names the field the same way everywhere —
  * `options.<field>` (`options` for the object itself) — and whose message says what was expected
  * and what was given, prefixed with the owner (`RetryPolicy needs …`) when one is named. A typo or a
- * bad value never degrades silently.
+ * bad value never degrades silently. Nested objects are named by their path (`options.tls.ca`).
+ * The options of a single call (`set(key, value, { ttl })`) are checked by the same code
+ * (`assertOptions`), as an `InvalidArgumentError`: they are bad input, not configuration.
  */
 
-/** The `typeof` a field must have, for {@link assertKnownOptions}; `'any'` accepts every value. */
-export type OptionType = 'boolean' | 'number' | 'string' | 'object' | 'function' | 'any';
+/**
+ * The `typeof` a field must have, for {@link assertKnownOptions}; `'duration'` accepts a number or
+ * a string (parsed later), `'any'` every value.
+ */
+export type OptionType = 'boolean' | 'number' | 'string' | 'object' | 'function' | 'duration' | 'any';
 
 /** `owner needs` or `expected`, the start of every message. */
 function needs(owner: string | undefined): string {
@@ -19,37 +24,57 @@ function needs(owner: string | undefined): string {
 }
 
 /**
- * Throws unless `options` is undefined or a plain object whose keys are all known. `known` is a
- * list of names, or a record of names to the `typeof` their values must have when defined.
+ * Throws `InvalidConfigError` unless `options` is undefined or a plain object whose keys are all
+ * known. `known` is a list of names, or a record of names to the type their values must have when
+ * defined. `path` names the object (`options`, or `options.tls` for a nested one).
  */
 export function assertKnownOptions(
   options: unknown,
-  known: readonly string[] | Readonly<Record<string, OptionType>>,
+  known: readonly string[] | ReadonlySet<string> | Readonly<Record<string, OptionType>>,
   owner?: string,
+  path = 'options',
+): void {
+  checkKnownOptions(options, known, owner, path, InvalidConfigError);
+}
+
+/**
+ * The one check behind {@link assertKnownOptions} (constructor options: `InvalidConfigError`) and
+ * `assertOptions` (the options of one call: `InvalidArgumentError`).
+ */
+export function checkKnownOptions(
+  options: unknown,
+  known: readonly string[] | ReadonlySet<string> | Readonly<Record<string, OptionType>>,
+  owner: string | undefined,
+  path: string,
+  ErrorClass: typeof InvalidConfigError | typeof InvalidArgumentError,
 ): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidConfigError(
-      'options',
-      `${needs(owner)} an options object, got ${describeValue(options)}`,
-    );
+    throw new ErrorClass(path, `${needs(owner)} an options object, got ${describeValue(options)}`);
   }
-  const names: readonly string[] = Array.isArray(known) ? known : Object.keys(known);
+  const types =
+    Array.isArray(known) || known instanceof Set
+      ? undefined
+      : (known as Readonly<Record<string, OptionType>>);
+  const names: readonly string[] =
+    types === undefined ? [...(known as Iterable<string>)] : Object.keys(types);
   for (const [name, value] of Object.entries(options)) {
     // Own names only: `known.toString`, `known.constructor`... are not options.
     if (!names.includes(name)) {
       const whose = owner === undefined ? 'unknown option' : `unknown ${owner} option`;
-      throw new InvalidConfigError(`options.${name}`, `${whose} (known: ${names.join(', ')})`);
+      throw new ErrorClass(`${path}.${name}`, `${whose} (known: ${names.join(', ')})`);
     }
-    if (Array.isArray(known) || value === undefined) continue;
-    const expected = (known as Readonly<Record<string, OptionType>>)[name];
-    if (expected !== 'any' && typeof value !== expected) {
-      throw new InvalidConfigError(
-        `options.${name}`,
-        `${needs(owner)} a ${expected}, got ${describeValue(value)}`,
-      );
-    }
+    if (types === undefined || value === undefined) continue;
+    const expected = types[name];
+    if (expected === 'any' || isOfType(value, expected)) continue;
+    const what = expected === 'duration' ? "duration (milliseconds or a string like '30s')" : expected;
+    throw new ErrorClass(`${path}.${name}`, `${needs(owner)} a ${what}, got ${describeValue(value)}`);
   }
+}
+
+function isOfType(value: unknown, expected: OptionType | undefined): boolean {
+  if (expected === 'duration') return typeof value === 'number' || typeof value === 'string';
+  return typeof value === expected;
 }
 
 /**

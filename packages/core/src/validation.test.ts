@@ -127,14 +127,17 @@ describe('assertOptions', () => {
     expect(() => assertOptions({ nx: undefined, count: undefined }, allowed)).not.toThrow();
   });
 
-  it('does not check `duration` and `any` options (they are parsed later)', () => {
-    expect(() => assertOptions({ ttl: { not: 'a duration' }, extra: Symbol('x') }, allowed)).not.toThrow();
+  it('accepts any value for `any`, and a number or a string for `duration` (parsed later)', () => {
+    expect(() => assertOptions({ ttl: 'soon', extra: Symbol('x') }, allowed)).not.toThrow();
+    const error = thrown(() => assertOptions({ ttl: { not: 'a duration' } }, allowed));
+    expect(error.argument).toBe('options.ttl');
+    expect(error.message).toContain('expected a duration');
   });
 
   it.each([null, 'nx', 42, true, ['nx'], () => ({})])('rejects a non-object %o', (options) => {
     const error = thrown(() => assertOptions(options, allowed));
     expect(error.argument).toBe('options');
-    expect(error.message).toContain('expected an object');
+    expect(error.message).toContain('expected an options object');
   });
 
   it('rejects an unknown key (a typo), listing the known ones', () => {

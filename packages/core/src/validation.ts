@@ -1,5 +1,6 @@
 import { describeValue } from './duration.js';
 import { InvalidArgumentError, SerializationError } from './errors.js';
+import { checkKnownOptions, type OptionType } from './options.js';
 import type { ScoreBound } from './repository/options.js';
 
 /**
@@ -70,35 +71,17 @@ export function assertNotEmpty(list: readonly unknown[], argument: string): void
 }
 
 /**
- * Throws unless `options` is undefined or a plain object whose keys are all in `allowed` and whose
- * values have the listed types. Catches typos such as `{ tll: '1h' }` that would otherwise be ignored.
+ * Throws `InvalidArgumentError` unless `options` (the options of one call, such as `set`'s) is
+ * undefined or an object whose keys are all in `allowed`, each of the type given there. The same
+ * check as constructors' `assertKnownOptions`, with the error of bad input: `argument` is
+ * `options.<field>` (or `argument` itself for the object).
  */
 export function assertOptions(
   options: unknown,
-  allowed: Readonly<Record<string, 'boolean' | 'number' | 'string' | 'duration' | 'any'>>,
+  allowed: Readonly<Record<string, OptionType>>,
   argument = 'options',
 ): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidArgumentError(argument, `expected an object, got ${describeValue(options)}`);
-  }
-  for (const [name, value] of Object.entries(options)) {
-    // Own keys only: `allowed.toString`, `allowed.constructor`... are not options.
-    const expected = Object.hasOwn(allowed, name) ? allowed[name] : undefined;
-    if (expected === undefined) {
-      throw new InvalidArgumentError(
-        `${argument}.${name}`,
-        `unknown option (known: ${Object.keys(allowed).join(', ')})`,
-      );
-    }
-    if (value === undefined || expected === 'any' || expected === 'duration') continue;
-    if (typeof value !== expected) {
-      throw new InvalidArgumentError(
-        `${argument}.${name}`,
-        `expected a ${expected}, got ${describeValue(value)}`,
-      );
-    }
-  }
+  checkKnownOptions(options, allowed, undefined, argument, InvalidArgumentError);
 }
 
 /** Formats a score for a Redis command: `inf`/`-inf` for infinities. */

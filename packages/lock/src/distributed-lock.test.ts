@@ -169,8 +169,33 @@ describe('DistributedLock on the in-memory fake', () => {
     expect(() => new DistributedLock(redis, 'k', { ttl: 5 } as never)).toThrow(InvalidConfigError);
     expect(() => new DistributedLock(redis, 'k', { autoExtend: 'yes' } as never)).toThrow(InvalidConfigError);
     expect(() => new DistributedLock(redis, 'k', { fencing: 'no' } as never)).toThrow(
-      expect.objectContaining({ argument: 'fencing' }),
+      expect.objectContaining({ argument: 'options.fencing' }),
     );
     expect(() => new DistributedLock(redis, 'k', null as never)).toThrow(InvalidConfigError);
+  });
+
+  it('names every bad option options.<field>, as every Forno constructor does', () => {
+    const redis = fakeRepository();
+    const argumentOf = (options: unknown): unknown => {
+      try {
+        new DistributedLock(redis, 'k', options as never);
+      } catch (error) {
+        return InvalidConfigError.is(error) ? error.argument : error;
+      }
+      return undefined;
+    };
+    expect(argumentOf({ timeout: -1 })).toBe('options.timeout');
+    expect(argumentOf({ timeout: 2 })).toBe('options.timeout');
+    expect(argumentOf({ waitTimeout: Number.NaN })).toBe('options.waitTimeout');
+    expect(argumentOf({ retryDelay: 'soon' })).toBe('options.retryDelay');
+    expect(argumentOf({ driftFactor: 2 })).toBe('options.driftFactor');
+    expect(argumentOf({ ttl: 5 })).toBe('options.ttl');
+    expect(argumentOf({ autoExtend: 'yes' })).toBe('options.autoExtend');
+    expect(argumentOf({ events: {} })).toBe('options.events');
+    expect(argumentOf({ durability: 'disk' })).toBe('options.durability');
+    expect(argumentOf({ durability: 'replicated', replicationTimeout: 0 })).toBe(
+      'options.replicationTimeout',
+    );
+    expect(argumentOf(null)).toBe('options');
   });
 });

@@ -47,12 +47,15 @@ export class DistributedLock extends LeaseSource<Lock> {
     if (options === null || typeof options !== 'object') resolveLockOptions(options); // throws
     const { fencing = true, ...lockOptions } = options;
     if (typeof fencing !== 'boolean') {
-      throw new InvalidConfigError('fencing', `expected a boolean, got ${describeValue(fencing)}`);
+      throw new InvalidConfigError('options.fencing', `expected a boolean, got ${describeValue(fencing)}`);
     }
     const resolved = resolveLockOptions(lockOptions, DURABILITY_OPTIONS);
     const durable = resolveDurability(lockOptions);
     if (repositories.length > 1 && lockOptions.durability === 'replicated') {
-      throw new InvalidConfigError('durability', "'replicated' needs one repository (Redlock is a quorum)");
+      throw new InvalidConfigError(
+        'options.durability',
+        "'replicated' needs one repository (Redlock is a quorum)",
+      );
     }
     super(
       repositories.length === 1

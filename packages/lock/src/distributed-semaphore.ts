@@ -32,7 +32,7 @@ export class DistributedSemaphore extends LeaseSource<SemaphorePermit> {
     assertKey(key);
     const { limit, ...lockOptions } = options ?? ({} as DistributedSemaphoreOptions);
     if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new InvalidConfigError('limit', `expected an integer ≥ 1, got ${describeValue(limit)}`);
+      throw new InvalidConfigError('options.limit', `expected an integer ≥ 1, got ${describeValue(limit)}`);
     }
     super(new SemaphoreStore(repository, key, limit), resolveLockOptions(lockOptions));
     this.limit = limit;

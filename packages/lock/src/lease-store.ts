@@ -94,6 +94,9 @@ export interface LeaseStore {
   release(token: string): Promise<boolean>;
 }
 
+/** Options of every release of a queued lock: announce it on {@link RELEASE_CHANNEL} so waiters wake. */
+export const NOTIFY = { notify: RELEASE_CHANNEL } as const;
+
 /**
  * A lock on one repository: `SET NX PX` and `INCR` of the fencing counter in one atomic step,
  * compare-and-pexpire to extend, compare-and-delete + `PUBLISH` to release. The lock key is stored

@@ -1,12 +1,14 @@
 import {
+  assertKnownOptions,
   type CacheEventEmitter,
   type Clock,
   type Duration,
   describeValue,
+  durationOption,
   InvalidConfigError,
-  parseDuration,
-  parseTtl,
+  strategyOption,
   systemClock,
+  ttlOption,
 } from '@forno/core';
 import { driftOf } from './lease.js';
 import type { DurabilityOptions } from './replicated-store.js';
@@ -59,7 +61,7 @@ export interface ResolvedLockOptions {
   readonly events: CacheEventEmitter | undefined;
 }
 
-const KNOWN = new Set([
+const KNOWN = [
   'timeout',
   'waitTimeout',
   'retryDelay',
@@ -69,74 +71,60 @@ const KNOWN = new Set([
   'driftFactor',
   'clock',
   'events',
-]);
+];
 
-/** Validates options (throwing `InvalidConfigError` naming the option) and applies defaults. */
+/**
+ * Validates options with core's option resolver (an `InvalidConfigError` naming `options.<field>`)
+ * and applies defaults. `extra` names the further options the caller accepts and checks itself.
+ */
 export function resolveLockOptions(
   options: DistributedLockOptions,
   extra: ReadonlySet<string> = new Set(),
 ): ResolvedLockOptions {
   if (options === null || typeof options !== 'object') {
-    throw new InvalidConfigError('options', `expected an object, got ${describeValue(options)}`);
+    throw new InvalidConfigError('options', `expected an options object, got ${describeValue(options)}`);
   }
-  for (const name of Object.keys(options)) {
-    if (!KNOWN.has(name) && !extra.has(name)) throw new InvalidConfigError(name, 'unknown option');
-  }
-  const leaseMs = config(() => parseTtl(options.timeout ?? '30s', 'timeout'));
+  assertKnownOptions(options, [...KNOWN, ...extra]);
+  const leaseMs = ttlOption(options.timeout ?? '30s', 'timeout')!;
   const driftFactor = options.driftFactor ?? 0.01;
   if (typeof driftFactor !== 'number' || !(driftFactor >= 0 && driftFactor < 0.5)) {
     throw new InvalidConfigError(
-      'driftFactor',
+      'options.driftFactor',
       `expected a number in [0, 0.5), got ${describeValue(driftFactor)}`,
     );
   }
   if (options.autoExtend !== undefined && typeof options.autoExtend !== 'boolean') {
     throw new InvalidConfigError(
-      'autoExtend',
+      'options.autoExtend',
       `expected a boolean, got ${describeValue(options.autoExtend)}`,
     );
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new InvalidConfigError('signal', `expected an AbortSignal, got ${describeValue(options.signal)}`);
+    throw new InvalidConfigError(
+      'options.signal',
+      `expected an AbortSignal, got ${describeValue(options.signal)}`,
+    );
   }
   if (leaseMs <= driftOf(leaseMs, driftFactor)) {
     throw new InvalidConfigError(
-      'timeout',
+      'options.timeout',
       `a ${leaseMs} ms lease leaves no validity after the drift allowance`,
     );
   }
   const clock = options.clock ?? systemClock;
   if (typeof clock?.monotonic !== 'function') {
-    throw new InvalidConfigError('clock', 'expected a Clock with monotonic()');
+    throw new InvalidConfigError('options.clock', 'expected a Clock with monotonic()');
   }
-  if (options.events !== undefined && typeof options.events?.emit !== 'function') {
-    throw new InvalidConfigError('events', 'expected a CacheEventEmitter');
-  }
+  const events = strategyOption<CacheEventEmitter>(options.events, 'events', ['emit']);
   return {
     leaseMs,
-    waitTimeoutMs: config(() => parseDuration(options.waitTimeout ?? '10s', 'waitTimeout')),
-    retryDelayMs: Math.max(
-      1,
-      config(() => parseDuration(options.retryDelay ?? '100ms', 'retryDelay')),
-    ),
-    retryJitterMs: config(() => parseDuration(options.retryJitter ?? '50ms', 'retryJitter')),
+    waitTimeoutMs: durationOption(options.waitTimeout, 'waitTimeout', '10s'),
+    retryDelayMs: Math.max(1, durationOption(options.retryDelay, 'retryDelay', '100ms')),
+    retryJitterMs: durationOption(options.retryJitter, 'retryJitter', '50ms'),
     autoExtend: options.autoExtend ?? true,
     signal: options.signal,
     driftFactor,
     clock,
-    events: options.events,
+    events,
   };
-}
-
-/** Re-throws a duration's `InvalidArgumentError` as the `InvalidConfigError` a constructor owes. */
-function config(parse: () => number): number {
-  try {
-    return parse();
-  } catch (error) {
-    const argument = (error as { argument?: unknown }).argument;
-    const message = error instanceof Error ? error.message.replace(/^Invalid [^:]+: /, '') : String(error);
-    throw new InvalidConfigError(typeof argument === 'string' ? argument : 'options', message, {
-      cause: error,
-    });
-  }
 }

@@ -2,13 +2,10 @@ import { type LockBackend, type QueueGrant, queueLockKeysOf } from '@forno/core'
 import {
   type AcquireAttempt,
   type LeaseStore,
-  RELEASE_CHANNEL,
+  NOTIFY,
   type ReleaseWatch,
   sharedReleaseWatch,
 } from './lease-store.js';
-
-/** Options of every release and line departure: announce it so waiters wake. */
-const NOTIFY = { notify: RELEASE_CHANNEL } as const;
 
 function attemptOf(grant: QueueGrant): AcquireAttempt {
   return grant.acquired

@@ -12,7 +12,7 @@ export function resolveQueuedOptions(options: Omit<DistributedLockOptions, 'fenc
   durable: ApplyDurability;
 } {
   if (options !== null && typeof options === 'object' && 'fencing' in options) {
-    throw new InvalidConfigError('fencing', 'this lock always issues fencing tokens');
+    throw new InvalidConfigError('options.fencing', 'this lock always issues fencing tokens');
   }
   const resolved = resolveLockOptions(options, DURABILITY_OPTIONS);
   return { resolved, durable: resolveDurability(options) };

@@ -1,4 +1,4 @@
-import { type Duration, describeValue, InvalidConfigError, type LockBackend, parseTtl } from '@forno/core';
+import { type Duration, describeValue, InvalidConfigError, type LockBackend, ttlOption } from '@forno/core';
 import { LockNotReplicatedError } from './errors.js';
 import type { AcquireAttempt, LeaseStore } from './lease-store.js';
 
@@ -39,16 +39,11 @@ export function resolveDurability(options: DurabilityOptions): ApplyDurability {
   const { durability = 'primary', replicationTimeout = '500ms' } = options;
   if (durability !== 'primary' && durability !== 'replicated') {
     throw new InvalidConfigError(
-      'durability',
+      'options.durability',
       `expected 'primary' or 'replicated', got ${describeValue(durability)}`,
     );
   }
-  let timeoutMs: number;
-  try {
-    timeoutMs = parseTtl(replicationTimeout, 'replicationTimeout');
-  } catch (error) {
-    throw new InvalidConfigError('replicationTimeout', (error as Error).message, { cause: error });
-  }
+  const timeoutMs = ttlOption(replicationTimeout, 'replicationTimeout')!;
   if (durability === 'primary') return (store) => store;
   return (store, repository) => new ReplicatedStore(store, repository, timeoutMs);
 }

@@ -3,6 +3,7 @@ import { expect, it, vi } from 'vitest';
 import { DistributedLock } from '../src/distributed-lock.js';
 import { DistributedSemaphore } from '../src/distributed-semaphore.js';
 import { LockLostError } from '../src/errors.js';
+import { queuedLockSuite } from './queued-lock-suite.js';
 
 /** A backend for the lock suite: each call returns a repository with a fresh key prefix. */
 export interface LockSuiteContext {
@@ -160,4 +161,5 @@ export function lockSuite(ctx: LockSuiteContext): void {
     expect(maxInside).toBe(3);
     expect(await redis.exists('ovens')).toBe(false);
   });
+  queuedLockSuite(ctx);
 }

@@ -1,3 +1,4 @@
+import type { OperationSummary } from '@forno/core';
 import {
   assertKnownOptions,
   type CacheEvent,
@@ -20,7 +21,6 @@ import type {
   MetricType,
   ValueFamilySnapshot,
 } from './metric-types.js';
-import type { OperationSummary } from './performance-summary.js';
 
 /** Options of {@link CacheMetrics}. */
 export interface CacheMetricsOptions {
@@ -71,7 +71,10 @@ export class CacheMetrics implements CacheEventSource {
     assertKnownOptions(options, { prefix: 'string', buckets: 'any', help: 'any' });
     const prefix = options.prefix ?? 'forno';
     if (!PREFIX.test(prefix)) {
-      throw new InvalidConfigError('prefix', 'expected letters, digits and _, starting with a letter');
+      throw new InvalidConfigError(
+        'options.prefix',
+        'expected letters, digits and _, starting with a letter',
+      );
     }
     this.prefix = prefix;
     this.buckets = Object.freeze(validBuckets(options.buckets ?? DB_CLIENT_DURATION_BUCKETS));
@@ -239,11 +242,11 @@ function exactly<S extends { readonly labels: Labels }>(
 
 function validBuckets(buckets: readonly number[]): number[] {
   if (!Array.isArray(buckets) || buckets.length === 0) {
-    throw new InvalidConfigError('buckets', 'expected a non-empty array of numbers');
+    throw new InvalidConfigError('options.buckets', 'expected a non-empty array of numbers');
   }
   buckets.forEach((bound, i) => {
     if (typeof bound !== 'number' || !Number.isFinite(bound) || (i > 0 && bound <= buckets[i - 1]!)) {
-      throw new InvalidConfigError('buckets', 'expected finite numbers in strictly increasing order');
+      throw new InvalidConfigError('options.buckets', 'expected finite numbers in strictly increasing order');
     }
   });
   return [...buckets];

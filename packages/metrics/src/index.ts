@@ -18,10 +18,5 @@ export type {
   Sample,
   ValueFamilySnapshot,
 } from './metric-types.js';
-export {
-  buildPerformanceSummary,
-  type OperationSummary,
-  type PerformanceSummary,
-  type RepositoryMeasurements,
-} from './performance-summary.js';
-export { recordRepositoryMetrics } from './repository-metrics.js';
+export { buildPerformanceSummary, type RepositoryMeasurements } from './performance-summary.js';
+export { type MeteredRawCommands, recordRepositoryMetrics } from './repository-metrics.js';

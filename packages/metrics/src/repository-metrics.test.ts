@@ -1,21 +1,25 @@
-import { CacheEventEmitter, type CacheRepository, InvalidConfigError } from '@forno/core';
+import { CacheEventEmitter, InvalidConfigError } from '@forno/core';
+import type { RawCommands } from '@forno/core/backend';
 import { describe, expect, it } from 'vitest';
 import { recordRepositoryMetrics } from './repository-metrics.js';
 
-/** Just enough of a repository for the wiring: one read that misses, one that hits. */
-function tinyRepository(): CacheRepository {
-  return {
-    get: async (key: string) => (key === 'hit' ? 'value' : null),
-  } as unknown as CacheRepository;
+/** Just enough of a backend for the wiring: a raw `get` that misses or hits; every other command answers null. */
+function tinyBackend(): RawCommands {
+  const get = async (key: string) => (key === 'hit' ? 'value' : null);
+  return new Proxy({} as RawCommands, {
+    get: (_, name) => (name === 'get' ? get : async () => null),
+  });
 }
 
 describe('recordRepositoryMetrics', () => {
-  it('times the repository’s operations and records them into new metrics', async () => {
-    const repository = tinyRepository();
+  it('times the backend’s raw commands and records them into new metrics', async () => {
+    const backend = tinyBackend();
     const events = new CacheEventEmitter();
-    const metrics = recordRepositoryMetrics(repository, events, 'pizzeria');
-    await repository.get('hit');
-    await repository.get('miss');
+    const { metrics, raw } = recordRepositoryMetrics(backend, events, 'pizzeria');
+    expect(raw).not.toBe(backend);
+    await raw.get('hit');
+    await raw.get('miss');
+    await backend.get('hit'); // the backend itself is not instrumented
     expect(metrics.summary()).toMatchObject({
       totalOperations: 2,
       cacheHits: 1,
@@ -24,16 +28,9 @@ describe('recordRepositoryMetrics', () => {
     });
   });
 
-  it('refuses a prefix that cannot start a metric name, naming metricsPrefix', () => {
-    const error = (() => {
-      try {
-        recordRepositoryMetrics(tinyRepository(), new CacheEventEmitter(), '1-bad');
-      } catch (thrown) {
-        return thrown;
-      }
-      return undefined;
-    })();
-    expect(error).toBeInstanceOf(InvalidConfigError);
-    expect((error as InvalidConfigError).argument).toBe('metricsPrefix');
+  it('refuses a prefix that cannot start a metric name, naming options.metricsPrefix', () => {
+    expect(() => recordRepositoryMetrics(tinyBackend(), new CacheEventEmitter(), '1-bad')).toThrow(
+      expect.objectContaining({ code: InvalidConfigError.code, argument: 'options.metricsPrefix' }),
+    );
   });
 });

@@ -12,25 +12,25 @@ const argumentOf = (create: () => unknown): string | undefined => {
 
 describe('NodeRedisRepository configuration', () => {
   it('is validated by the same resolver as the ioredis driver: the bad field is named', () => {
-    expect(argumentOf(() => new NodeRedisRepository({ port: 0 }))).toBe('port');
+    expect(argumentOf(() => new NodeRedisRepository({ port: 0 }))).toBe('options.port');
     expect(argumentOf(() => new NodeRedisRepository({ commandTimeout: 'soon' as never }))).toBe(
-      'commandTimeout',
+      'options.commandTimeout',
     );
     expect(argumentOf(() => new NodeRedisRepository({ retryPolicy: { retries: -1 } }))).toBe(
-      'retryPolicy.retries',
+      'options.retryPolicy.retries',
     );
-    expect(argumentOf(() => new NodeRedisRepository({ bogus: 1 } as never))).toBe('bogus');
+    expect(argumentOf(() => new NodeRedisRepository({ bogus: 1 } as never))).toBe('options.bogus');
   });
 
   it('rejects what it does not support instead of ignoring it, and bad metric names', () => {
     expect(argumentOf(() => new NodeRedisRepository({ enableMetrics: true, metricsPrefix: '9x' }))).toBe(
-      'metricsPrefix',
+      'options.metricsPrefix',
     );
     expect(
       argumentOf(
         () => new NodeRedisRepository({ cluster: { nodes: ['127.0.0.1:7000'], readFallback: 'replicas' } }),
       ),
-    ).toBe('cluster.readFallback');
+    ).toBe('options.cluster.readFallback');
   });
 
   it('offers server-assisted invalidation on a standalone server only, and says how to turn it on', () => {
@@ -45,7 +45,7 @@ describe('NodeRedisRepository configuration', () => {
     expect(argumentOf(() => new NodeRedisRepository({}, { tracking: 'yes' as never }))).toBe(
       'options.tracking',
     );
-    expect(argumentOf(() => new NodeRedisRepository({}).onInvalidate(() => {}))).toBe('tracking');
+    expect(argumentOf(() => new NodeRedisRepository({}).onInvalidate(() => {}))).toBe('options.tracking');
   });
 
   it('takes only wrapping options next to an existing client', () => {

@@ -30,10 +30,12 @@ export interface SendOptions {
    * `nx`/`xx` is not): core's command table reads them.
    */
   readonly call?: readonly unknown[];
+  /** The key that routes it on a Cluster, when it is not the command's first argument (`XREADGROUP`). */
+  readonly key?: Argument;
 }
 
 /**
- * The two ways a raw command is sent, routed by its first key (`args[1]`): a read (which a Cluster
+ * The two ways a raw command is sent, routed by its first key (`args[1]`, or `options.key`): a read (which a Cluster
  * configured with `scaleReads` may send to a replica) or a write. Whether it is retried is decided
  * by core's command table (`CommandRunner.send`), never here. The reply comes back as node-redis
  * decoded it (no command-specific transform).
@@ -56,7 +58,7 @@ export function sendersOf(ctx: DriverContext): Senders {
       name,
       (c) =>
         sendCommand(c, kind, args, {
-          key: args[1],
+          key: options?.key ?? args[1],
           readonly,
           binary: binary && options?.values === true,
         }) as Promise<T>,

@@ -1,5 +1,5 @@
-import { parseInfo } from '@forno/core';
-import { buildPerformanceSummary, type CacheMetrics, type PerformanceSummary } from '@forno/metrics';
+import { type PerformanceSummary, parseInfo } from '@forno/core';
+import { buildPerformanceSummary, type CacheMetrics } from '@forno/metrics';
 import {
   type NodeRedisClient,
   type NodeRedisClusterClient,

@@ -2,9 +2,10 @@ import {
   type CacheError,
   CacheEventEmitter,
   type CacheEventListener,
-  type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
+  type ObservableRepository,
+  type PerformanceSummary,
   type Serializer,
 } from '@forno/core';
 import {
@@ -18,7 +19,7 @@ import {
   resolveRedisConfig,
   worstStatus,
 } from '@forno/core/backend';
-import { type CacheMetrics, type PerformanceSummary, recordRepositoryMetrics } from '@forno/metrics';
+import { type CacheMetrics, recordRepositoryMetrics } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
 import { rediscoverOnFailure } from './cluster-rediscovery.js';
@@ -40,6 +41,7 @@ import { queueLockCommands } from './queue-lock-commands.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
+import { streamCommands } from './stream-commands.js';
 import { stringCommands } from './string-commands.js';
 import { type PubSubConnection, Subscriber } from './subscriber.js';
 import { toCacheError } from './to-cache-error.js';
@@ -98,7 +100,7 @@ export interface ExistingClientOptions {
  * await redis.set('menu:item:margherita', item, { ttl: '24h' });
  * ```
  */
-export class NodeRedisRepository extends BaseCacheRepository implements CacheEventSource {
+export class NodeRedisRepository extends BaseCacheRepository implements ObservableRepository<CacheMetrics> {
   /** The resolved configuration (defaults applied). */
   readonly config: ResolvedRedisConfig;
   /** The pool; the runner reads it too. Owned clients are replaced by new ones on `connect()` after `disconnect()`. */
@@ -109,7 +111,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
   readonly #runner: CommandRunner<NodeRedisClient>;
   readonly #subscriber: Subscriber;
   readonly #invalidations: InvalidationTracker | undefined;
-  readonly #events = new CacheEventEmitter();
+  readonly #events: CacheEventEmitter;
   readonly #metrics: CacheMetrics | undefined;
   #opened = false;
   #closed = false;
@@ -206,12 +208,19 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
         }
       },
     };
-    super(createRawCommands(context), {
+    const raw = createRawCommands(context);
+    const events = new CacheEventEmitter();
+    const metered = config.enableMetrics
+      ? recordRepositoryMetrics(raw, events, config.metricsPrefix)
+      : undefined;
+    super(metered?.raw ?? raw, {
       serializer,
       keyPrefix: config.keyPrefix,
       allowFlush: config.allowFlush,
     });
     this.config = config;
+    this.#events = events;
+    this.#metrics = metered?.metrics;
     this.#clients = clients;
     this.#createClient = createClient;
     this.#kind = kind;
@@ -219,9 +228,6 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
     this.#runner = runner;
     this.#subscriber = subscriber;
     this.#invalidations = tracking ? new InvalidationTracker(clients, config.keyPrefix) : undefined;
-    this.#metrics = config.enableMetrics
-      ? recordRepositoryMetrics(this, this.#events, config.metricsPrefix)
-      : undefined;
     for (const client of clients) this.#reportConnectionEvents(client);
     if (existing) {
       (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
@@ -244,7 +250,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements CacheEve
   onInvalidate(listener: InvalidationListener): () => void {
     if (this.#invalidations === undefined) {
       throw new InvalidConfigError(
-        'tracking',
+        'options.tracking',
         'create the repository with { tracking: true } to receive invalidations',
       );
     }
@@ -383,7 +389,7 @@ function resolveNodeRedisConfig(
   }
   if (resolved.cluster?.readFallback === 'replicas') {
     throw new InvalidConfigError(
-      'cluster.readFallback',
+      'options.cluster.readFallback',
       "'replicas' is only supported by @forno/redis-driver (ioredis); use scaleReads: 'all' to read replicas",
     );
   }
@@ -399,6 +405,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...sortedSetCommands(context),
     ...lockCommands(context),
     ...queueLockCommands(context),
+    ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
   };

@@ -69,6 +69,9 @@ const SENT_ONCE: Record<string, Operation> = {
   acquireSemaphore: (r) => r.acquireSemaphore('sem', 'token', 2, '10s'),
   extendSemaphore: (r) => r.extendSemaphore('sem', 'token', '10s'),
   publish: (r) => r.publish('news', 'm'),
+  xadd: (r) => r.xadd('s', { n: 1 }),
+  xreadgroup: (r) => r.xreadgroup('s', 'g', 'c'),
+  xautoclaim: (r) => r.xautoclaim('s', 'g', 'c', 1000),
 };
 
 const RETRIED: Record<string, Operation> = {
@@ -105,6 +108,8 @@ const RETRIED: Record<string, Operation> = {
   zcard: (r) => r.zcard('z'),
   compareAndDelete: (r) => r.compareAndDelete('lock', 'token'),
   releaseSemaphore: (r) => r.releaseSemaphore('sem', 'token'),
+  xlen: (r) => r.xlen('s'),
+  xack: (r) => r.xack('s', 'g', '1-0'),
 };
 
 describe('the command runner sends each command once or retries it, as its semantics allow', () => {

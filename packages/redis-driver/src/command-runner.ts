@@ -10,7 +10,10 @@ type IoredisCommand<T> = Command<RedisClient, T>;
  */
 export class CommandRunner extends BackendCommandRunner<RedisClient> {
   constructor(clients: readonly RedisClient[], retry: CommandRetry<RedisClient>) {
-    super(clients, { ...retry, toCacheError, attempt: followRedirections });
+    // Only a Cluster client can be redirected: on a standalone or Sentinel connection the command
+    // is sent as it is (no extra promise per command).
+    const cluster = clients.some((client) => client.isCluster);
+    super(clients, { ...retry, toCacheError, attempt: cluster ? followRedirections : undefined });
   }
 }
 

@@ -90,7 +90,7 @@ describe('a bad url', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ code: 'E_INVALID_CONFIG', argument: 'url' });
+    expect(error).toMatchObject({ code: 'E_INVALID_CONFIG', argument: 'options.url' });
     // (The stack is left out: its file paths may contain these short strings by chance.)
     const text = `${String(error)} ${JSON.stringify(error)} ${String((error as Error).cause ?? '')}`;
     for (const part of ['hunter2', 'hun', 'ter2', 'alice']) expect(text).not.toContain(part);

@@ -8,7 +8,10 @@ export type RedisClient = Redis | Cluster;
 
 /**
  * Builds ioredis options that fail fast instead of ioredis' patient defaults:
- * - `commandTimeout` bounds every command (ioredis' default is none);
+ * - every command on a command connection is sent through the `CommandRunner`, whose deadline
+ *   (`commandTimeout`) bounds it; ioredis' own per-command timer (its `commandTimeout` option, a
+ *   second `setTimeout` per command) is set only where something reads it: the pub/sub connection,
+ *   and Cluster reads with `readFallback: 'replicas'`, which avoid a primary whose reads time out;
  * - `maxRetriesPerRequest: 0` and an offline queue that is switched off once ready (see
  *   `RedisRepository`), so commands issued while disconnected fail at once instead of queueing
  *   through 20 reconnect attempts (~70 s);
@@ -16,7 +19,12 @@ export type RedisClient = Redis | Cluster;
  *   sent twice after a reconnect (idempotent ones are retried by Forno, within their budget);
  * - reconnects go on forever in the background, with the configured backoff.
  */
-function baseOptions(config: ResolvedRedisConfig, reconnectDelay: (attempt: number) => number): RedisOptions {
+function baseOptions(
+  config: ResolvedRedisConfig,
+  reconnectDelay: (attempt: number) => number,
+  role: 'commands' | 'subscriber',
+): RedisOptions {
+  const ownTimer = role === 'subscriber' || config.cluster?.readFallback === 'replicas';
   return {
     lazyConnect: true,
     db: config.db,
@@ -24,7 +32,7 @@ function baseOptions(config: ResolvedRedisConfig, reconnectDelay: (attempt: numb
     ...(config.password === undefined ? {} : { password: config.password }),
     ...(config.tls === undefined ? {} : { tls: { ...config.tls } as RedisOptions['tls'] }),
     ...(config.connectionName === undefined ? {} : { connectionName: config.connectionName }),
-    commandTimeout: config.commandTimeoutMs,
+    ...(ownTimer ? { commandTimeout: config.commandTimeoutMs } : {}),
     connectTimeout: config.connectTimeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: true,
@@ -46,7 +54,7 @@ export function createClient(
   reconnectDelay: (attempt: number) => number,
   role: 'commands' | 'subscriber' = 'commands',
 ): RedisClient {
-  const options = baseOptions(config, reconnectDelay);
+  const options = baseOptions(config, reconnectDelay, role);
   if (config.cluster) {
     const { db: _db, ...redisOptions } = options;
     const readFallback =

@@ -1,30 +1,29 @@
-import type { CacheEventEmitter, CacheRepository } from '@forno/core';
+import type { CacheEventEmitter, PerformanceSummary } from '@forno/core';
+import type { RawCommands } from '@forno/core/backend';
 import {
   buildPerformanceSummary,
   type CacheMetrics,
   INSTRUMENTS,
-  type PerformanceSummary,
   recordRepositoryMetrics,
 } from '@forno/metrics';
 import { isCluster, type RedisClient } from './create-client.js';
 
 /**
- * The metrics of a `RedisRepository` created with `enableMetrics: true`: its data operations are
- * timed by per-instance wrappers (`instrumentRepository`), so a repository without metrics runs
- * the prototype's methods untouched, and the operation and connection events it reports are
- * recorded into a {@link CacheMetrics}. The `active_connections` gauge is read from the pool.
+ * The metrics of a `RedisRepository` created with `enableMetrics: true`: its raw commands are timed
+ * (`recordRepositoryMetrics`; the repository runs `raw`, a repository without metrics the driver's
+ * own commands untouched), and the operation and connection events it reports are recorded into a
+ * {@link CacheMetrics}. The `active_connections` gauge is read from the pool.
  */
 export class RedisMetrics {
   /** Where the repository's events are recorded. */
   readonly metrics: CacheMetrics;
+  /** The driver's raw commands, timed: what the repository runs. */
+  readonly raw: RawCommands;
 
-  constructor(
-    repository: CacheRepository,
-    events: CacheEventEmitter,
-    clients: readonly RedisClient[],
-    prefix: string,
-  ) {
-    this.metrics = recordRepositoryMetrics(repository, events, prefix);
+  constructor(raw: RawCommands, events: CacheEventEmitter, clients: readonly RedisClient[], prefix: string) {
+    const metered = recordRepositoryMetrics(raw, events, prefix);
+    this.metrics = metered.metrics;
+    this.raw = metered.raw;
     // After `record` (which can only guess from the event), set the exact count of ready connections.
     const { name } = INSTRUMENTS.activeConnections;
     events.onEvent((event) => {

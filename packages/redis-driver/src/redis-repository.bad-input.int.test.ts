@@ -135,12 +135,12 @@ const BAD_CONFIGS: Array<[config: unknown, field: string]> = [
   [{ keyprefix: 'typo:' }, 'keyprefix'],
 ];
 
-describe('invalid configuration fails in the constructor with E_INVALID_CONFIG naming the field', () => {
+describe('invalid configuration fails in the constructor with E_INVALID_CONFIG naming options.<field>', () => {
   for (const [config, field] of BAD_CONFIGS) {
     it(`${JSON.stringify(config)} → ${field}`, () => {
       const before = commandsSent;
       expect(() => new RedisRepository(config as RedisRepositoryConfig)).toThrow(
-        expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: field }),
+        expect.objectContaining({ code: 'E_INVALID_CONFIG', argument: `options.${field}` }),
       );
       expect(commandsSent).toBe(before);
     });

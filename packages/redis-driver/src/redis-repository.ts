@@ -2,9 +2,10 @@ import {
   assertKey,
   CacheEventEmitter,
   type CacheEventListener,
-  type CacheEventSource,
   type ConnectionStatus,
   InvalidConfigError,
+  type ObservableRepository,
+  type PerformanceSummary,
   parseInfo,
   type Serializer,
 } from '@forno/core';
@@ -17,7 +18,7 @@ import {
   resolveRedisConfig,
   worstStatus,
 } from '@forno/core/backend';
-import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
+import type { CacheMetrics } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import {
   closeClient,
@@ -42,9 +43,9 @@ import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { refreshSlotMapOnTimeout } from './slot-map-refresh.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
+import { streamCommands } from './stream-commands.js';
 import { stringCommands } from './string-commands.js';
 import { Subscriber } from './subscriber.js';
-import { rethrowAsCacheError } from './to-cache-error.js';
 import { primaryOfKey, transactionCommands } from './transaction-commands.js';
 
 /** At most one slot-map refresh per this many ms after timeouts on a Cluster. */
@@ -83,7 +84,7 @@ export interface NodeInfo {
  * await redis.set('menu:item:margherita', item, { ttl: '24h' });
  * ```
  */
-export class RedisRepository extends BaseCacheRepository implements CacheEventSource {
+export class RedisRepository extends BaseCacheRepository implements ObservableRepository<CacheMetrics> {
   /** The resolved configuration (defaults applied). */
   readonly config: ResolvedRedisConfig;
   readonly #clients: readonly RedisClient[];
@@ -91,7 +92,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
   readonly #subscriber: Subscriber;
   readonly #health: HealthMonitor;
   readonly #supervisor: ConnectionSupervisor;
-  readonly #events = new CacheEventEmitter();
+  readonly #events: CacheEventEmitter;
   readonly #metrics: RedisMetrics | undefined;
   readonly #runner: CommandRunner;
   #connecting: Promise<void> | undefined;
@@ -150,7 +151,10 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
       subscriber: () => subscriber,
       dedicated: async (key) => {
         if (runner.failure !== undefined) throw runner.failure;
-        const connection = primaryOfKey(clients[0]!, key).duplicate();
+        // Commands on this connection bypass the runner: ioredis' own timer bounds them.
+        const connection = primaryOfKey(clients[0]!, key).duplicate({
+          commandTimeout: config.commandTimeoutMs,
+        });
         connection.on('error', () => {});
         try {
           await connectClient(connection, config.connectTimeoutMs);
@@ -161,12 +165,19 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
         return connection;
       },
     };
-    super(createRawCommands(context), {
+    const raw = createRawCommands(context);
+    const events = new CacheEventEmitter();
+    const metrics = config.enableMetrics
+      ? new RedisMetrics(raw, events, clients, config.metricsPrefix)
+      : undefined;
+    super(metrics?.raw ?? raw, {
       serializer,
       keyPrefix: config.keyPrefix,
       allowFlush: config.allowFlush,
     });
     this.config = config;
+    this.#events = events;
+    this.#metrics = metrics;
     this.#runner = runner;
     this.#clients = clients;
     this.#ownsClients = existing === undefined;
@@ -185,9 +196,6 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
         }
       },
     });
-    this.#metrics = config.enableMetrics
-      ? new RedisMetrics(this, this.#events, clients, config.metricsPrefix)
-      : undefined;
   }
 
   /**
@@ -271,9 +279,9 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
     const nodes = isCluster(client) ? client.nodes('master') : [client];
     return Promise.all(
       nodes.map(async (node) => {
-        const text = (await (section === undefined ? node.info() : node.info(section)).catch(
-          rethrowAsCacheError,
-        )) as string;
+        const text = await this.#runner.idempotent(() =>
+          section === undefined ? node.info() : node.info(section),
+        );
         return { node: `${node.options.host}:${node.options.port}`, fields: parseInfo(text) };
       }),
     );
@@ -290,7 +298,7 @@ export class RedisRepository extends BaseCacheRepository implements CacheEventSo
     }
     assertKey(key);
     const fullKey = this.keyPrefix + key;
-    const bytes = await this.#clients[0]!.call('MEMORY', 'USAGE', fullKey).catch(rethrowAsCacheError);
+    const bytes = await this.#runner.idempotent(() => this.#clients[0]!.call('MEMORY', 'USAGE', fullKey));
     return bytes === null ? null : Number(bytes);
   }
 
@@ -328,6 +336,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...sortedSetCommands(context),
     ...lockCommands(context),
     ...queueLockCommands(context),
+    ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
   };

@@ -3,10 +3,10 @@ import {
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
-  type CacheRepository,
   type Duration,
   describeValue,
   InvalidConfigError,
+  type ObservableCacheRepository,
   strategyOption,
 } from '@forno/core';
 import { assertCacheRepository, CacheRepositoryDecorator } from '@forno/core/backend';
@@ -70,7 +70,9 @@ const OPTION_KEYS = ['breaker', 'timeout', 'fallback'];
  * After `disconnect()` the repository is closed on purpose, not down: calls go straight to the
  * inner repository (which rejects them), no fallback is served, and the mirror is emptied.
  */
-export class ResilientCacheRepository extends CacheRepositoryDecorator implements CacheEventSource {
+export class ResilientCacheRepository<
+  TInner extends ObservableCacheRepository = ObservableCacheRepository,
+> extends CacheRepositoryDecorator<TInner> {
   /** The circuit breaker, for health checks (`breaker.state`) and manual `isolate()`. */
   readonly breaker: CircuitBreakerPolicy | undefined;
   /** The per-attempt timeout. */
@@ -80,7 +82,7 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
   readonly #state: { closed: boolean };
 
   /** Validates `options`, throwing `InvalidConfigError` naming the field. */
-  constructor(inner: CacheRepository, options: ResilientCacheRepositoryOptions = {}) {
+  constructor(inner: TInner, options: ResilientCacheRepositoryOptions = {}) {
     assertCacheRepository(inner);
     assertKnownOptions(options, OPTION_KEYS, OWNER);
     const breaker = strategyOption<CircuitBreakerPolicy>(
@@ -164,16 +166,16 @@ export class ResilientCacheRepository extends CacheRepositoryDecorator implement
   /**
    * Adds a listener for every event that concerns this repository, so metrics subscribe once:
    * `fallback` events (`{ type: 'fallback', operation, key, hit, error }`), the breaker's `circuit`
-   * events, and the inner repository's own events when it has
-   * any (`operation`, `connection`). Returns a function that removes the listener everywhere.
+   * events, and the inner repository's own events (`operation`, `connection`). Returns a function
+   * that removes the listener everywhere.
    *
    * A breaker shared by several repositories reports its transitions through each of them.
    */
-  onEvent(listener: CacheEventListener): () => void {
+  override onEvent(listener: CacheEventListener): () => void {
     const sources: CacheEventSource[] = [this.#events];
     if (this.breaker) sources.push(this.breaker);
-    if (isEventSource(this.inner)) sources.push(this.inner);
     const subscriptions = sources.map((source) => source.onEvent(listener));
+    subscriptions.push(super.onEvent(listener));
     return () => {
       for (const unsubscribe of subscriptions) unsubscribe();
     };
@@ -195,8 +197,4 @@ function fallbackOption(fallback: FallbackOptions | false | undefined): Fallback
     );
   }
   return new FallbackMirror(fallback);
-}
-
-function isEventSource(value: unknown): value is CacheEventSource {
-  return typeof (value as Partial<CacheEventSource> | null)?.onEvent === 'function';
 }

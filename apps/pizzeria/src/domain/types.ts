@@ -68,6 +68,10 @@ export interface KitchenTicket {
   readonly kitchenStation: string;
   /** ISO timestamp of when the station took it. */
   readonly startedAt: string;
+  /** ID of its entry in the kitchen stream (`kitchen_orders`): what completion acknowledges. */
+  readonly entryId: string;
+  /** Taken over from a station that died while it had the order (`XAUTOCLAIM`). */
+  readonly reclaimed?: true;
 }
 
 /** A customer session (its hash), with its JSON fields decoded. */

@@ -1,11 +1,14 @@
 import type { HybridCache, HybridCacheStats } from '@forno/cache';
-import type { CacheEventSource, CacheRepository, CircuitState, ConnectionStatus } from '@forno/core';
-import {
-  CacheMetrics,
-  INSTRUMENTS,
-  type OperationSummary,
-  type PerformanceSummary as RepositorySummary,
-} from '@forno/metrics';
+import type {
+  CacheEventSource,
+  CacheRepository,
+  CircuitState,
+  ConnectionStatus,
+  ObservableRepository,
+  OperationSummary,
+  PerformanceSummary as RepositorySummary,
+} from '@forno/core';
+import { CacheMetrics, INSTRUMENTS } from '@forno/metrics';
 import { registerPrometheusMetrics } from '@forno/metrics/prometheus';
 import { Registry } from 'prom-client';
 
@@ -52,18 +55,12 @@ export interface PerformanceSummary extends Omit<RepositorySummary, 'memoryUsage
   readonly caches: Readonly<Record<string, HybridCacheStats>>;
 }
 
-/** A repository that records metrics (`enableMetrics: true` on `RedisRepository` or the fake). */
-export interface MetricsSource {
-  readonly metrics: CacheMetrics | undefined;
-  getPerformanceSummary(): Promise<RepositorySummary>;
-}
-
 /** Options of {@link CachePerformanceMonitor}. */
 export interface CachePerformanceMonitorOptions {
   /** How the backend is described in summaries. */
   readonly backend?: string;
   /** The repository's metrics and summary; without it, a standalone `CacheMetrics` is used. */
-  readonly source?: MetricsSource;
+  readonly source?: ObservableRepository<CacheMetrics>;
   /** The circuit breaker to report. */
   readonly circuitState?: () => CircuitState;
 }

@@ -212,6 +212,7 @@ export class OrderProcessingService {
   /**
    * Takes the next order from the kitchen queue for `kitchenStationId` and marks it `cooking`;
    * `null` when nothing is waiting. Should marking fail, the order goes back to its place in line.
+   * An order whose station died (reclaimed by the kitchen) is taken over, `cooking` or not.
    */
   async startNextOrder(kitchenStationId: string): Promise<{ ticket: KitchenTicket; order: Order } | null> {
     for (;;) {
@@ -223,9 +224,12 @@ export class OrderProcessingService {
           this.#orderLock,
         );
         const order = await this.#deps.orders.get(ticket.orderId);
-        if (order === null || order.status !== 'queued') {
-          // A ticket for an order that is gone or already past the queue: drop it, take the next.
-          await this.#deps.kitchen.completeOrderProcessing(ticket.orderId);
+        // A reclaimed ticket of an order still `cooking`: its station died mid-order; take it over.
+        const takeOver = ticket.reclaimed === true && order?.status === 'cooking';
+        if (order === null || (order.status !== 'queued' && !takeOver)) {
+          // A ticket for an order that is gone or already past the queue (a second entry, or one
+          // completed by a station that died before acknowledging it): drop it, take the next.
+          await this.#deps.kitchen.dropTicket(ticket);
           continue;
         }
         const cooking: Order = {

@@ -14,6 +14,8 @@ describe('simulation options', () => {
       json: true,
     });
     expect(parseSimulationArgs(['--', '--seed', '7']).seed).toBe(7);
+    expect(parseSimulationArgs(['--kill-stations']).killStations).toBe(true);
+    expect(parseSimulationArgs([]).killStations).toBe(false);
   });
 
   it('names a bad argument', () => {

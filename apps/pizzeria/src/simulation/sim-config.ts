@@ -13,6 +13,11 @@ export interface SimulationConfig {
   /** Workers stop (and report) at this epoch ms even if orders are left. */
   readonly deadline: number;
   readonly seed: number;
+  /**
+   * Crash mode: worker 0 is the front desk (places and processes orders), the others are kitchen
+   * stations that the parent kills with SIGKILL mid-order, repeatedly, and starts again.
+   */
+  readonly killStations: boolean;
 }
 
 /** Command-line options of `simulate`. */
@@ -23,17 +28,23 @@ export interface SimulationArgs {
   readonly timeoutSeconds: number;
   readonly seed: number;
   readonly json: boolean;
+  readonly killStations: boolean;
 }
 
-/** Parses `--workers N --orders M [--lanes L] [--timeout S] [--seed X] [--json]`. */
+/** Parses `--workers N --orders M [--lanes L] [--timeout S] [--seed X] [--json] [--kill-stations]`. */
 export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
   const values = new Map<string, string>();
   let json = false;
+  let killStations = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') continue;
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (arg === '--kill-stations') {
+      killStations = true;
       continue;
     }
     const match = /^--(workers|orders|lanes|timeout|seed)(?:=(.*))?$/.exec(arg);
@@ -58,6 +69,7 @@ export function parseSimulationArgs(argv: readonly string[]): SimulationArgs {
     timeoutSeconds: int('timeout', 120, 1, 86_400),
     seed: int('seed', Date.now() % 1_000_000, 0, Number.MAX_SAFE_INTEGER),
     json,
+    killStations,
   };
 }
 
@@ -95,4 +107,6 @@ export const SIM_KEYS = {
   completed: 'sim:completed',
   /** Orders that reached a final state (completed or rejected). */
   finished: 'sim:finished',
+  /** Kitchen orders taken over from a station that died (counted by the station taking over). */
+  reclaimed: 'sim:reclaimed',
 } as const;

@@ -89,6 +89,14 @@ export interface SimulationResult {
   readonly unfinished: number;
   /** Orders processed or completed more than once, counted in Redis by the workers. */
   readonly duplicates: number;
+  /** Orders left `queued` or `cooking` at the end: lost by the kitchen. */
+  readonly stranded: number;
+  /** Kitchen stream entries taken and never acknowledged at the end. */
+  readonly pendingAtEnd: number;
+  /** Station processes killed with SIGKILL mid-order (`--kill-stations`). */
+  readonly kills: number;
+  /** Kitchen orders taken over from a dead station (`XAUTOCLAIM`). */
+  readonly reclaimed: number;
   /** Negative stock seen anywhere: refused writes, samples of the database during the run, final database and cache. */
   readonly negativeStockEvents: number;
   /** Ingredients whose final stock differs from initial − what accepted orders reserved. */
@@ -121,6 +129,7 @@ export function formatResult(result: SimulationResult): string {
     `backend:                 ${result.backend}`,
     `orders processed:        ${result.ordersProcessed}/${result.orders} (${result.completed} completed, ${result.rejected} rejected for stock, ${result.unfinished} unfinished)`,
     `duplicates:              ${result.duplicates}  (every order was delivered twice and completed twice: ${result.redeliveriesAbsorbed} redeliveries and ${result.repeatCompletionsAbsorbed} repeat completions absorbed)`,
+    `kitchen:                 ${result.stranded} stranded, ${result.pendingAtEnd} unacknowledged; ${result.kills} stations killed mid-order, ${result.reclaimed} orders reclaimed from dead stations`,
     `negative-stock events:   ${result.negativeStockEvents}`,
     `stock ledger:            ${result.ledgerMismatches.length === 0 ? 'balanced' : `MISMATCH in ${result.ledgerMismatches.join(', ')}`}`,
     `locks:                   ${result.lockAcquired} acquired, ${result.lockWaits} waits, ${result.lockTimeouts} timeouts, ${result.lockLost} lost`,

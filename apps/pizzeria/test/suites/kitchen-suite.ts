@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { KitchenQueueService } from '../../src/services/kitchen-queue-service.js';
 import type { SuiteContext } from '../pizzeria-fixture.js';
 
-/** KitchenQueueService: sorted-set priority queue, atomic pop, processing hash. */
+/** KitchenQueueService: the priority line, the consumer-group stream, the processing hash. */
 export function kitchenSuite(ctx: SuiteContext): void {
   describe('KitchenQueueService', () => {
     it('hands out the highest priority first and, within a priority, the oldest', async () => {
@@ -38,7 +39,7 @@ export function kitchenSuite(ctx: SuiteContext): void {
       expect(await kitchen.peekQueue()).toEqual([queued]);
     });
 
-    it('never gives one order to two stations: ZPOPMAX is atomic', async () => {
+    it('never gives one order to two stations: XREADGROUP hands each entry to one consumer', async () => {
       const { services, repository } = ctx.fixture();
       const { kitchen } = services;
       for (let i = 0; i < 5; i++) await kitchen.addOrderToQueue(`o-${i}`, i % 3);
@@ -62,11 +63,36 @@ export function kitchenSuite(ctx: SuiteContext): void {
         queuedAt,
         kitchenStation: 'oven-2',
         startedAt: new Date(fixture.clock.now()).toISOString(),
+        entryId: expect.stringMatching(/^\d+-\d+$/),
       });
       expect(await kitchen.inProgress()).toEqual([ticket]);
       expect(await kitchen.completeOrderProcessing('o-9')).toBe(true);
       expect(await kitchen.completeOrderProcessing('o-9')).toBe(false);
       expect(await kitchen.inProgress()).toEqual([]);
+    });
+
+    it('reclaims an order whose station died before completing it, once it has been idle long enough', async () => {
+      const fixture = ctx.fixture();
+      const kitchen = new KitchenQueueService(fixture.repository, {
+        clock: fixture.clock,
+        reclaimAfter: 100,
+      });
+      await kitchen.addOrderToQueue('o-1', 1);
+      const lost = (await kitchen.getNextOrder('dead-station'))!;
+      expect(await kitchen.getNextOrder('live-station')).toBeNull();
+      expect(await kitchen.pendingCount()).toBe(1);
+      await fixture.advance(150);
+      if (!fixture.exact) await sleep(150); // a real server idles by its own clock
+      const reclaimed = await kitchen.getNextOrder('live-station');
+      expect(reclaimed).toMatchObject({
+        orderId: 'o-1',
+        entryId: lost.entryId,
+        kitchenStation: 'live-station',
+        reclaimed: true,
+      });
+      expect(await kitchen.completeOrderProcessing('o-1')).toBe(true);
+      expect(await kitchen.pendingCount()).toBe(0);
+      expect(await kitchen.getNextOrder('live-station')).toBeNull();
     });
 
     it('puts a ticket back at its original place', async () => {

@@ -1,6 +1,7 @@
 import { type CacheError, CacheTimeoutError, CacheUnavailableError } from '../errors.js';
 import { isIdempotent } from '../repository/command-table.js';
 import type { RawCommandName } from '../repository/raw-commands.js';
+import { DeadlineQueue, type Expiring } from './deadline-queue.js';
 
 const NO_ARGUMENTS: readonly unknown[] = [];
 
@@ -51,8 +52,9 @@ export interface CommandRunnerDriver<C> extends CommandRetry<C> {
  */
 export class CommandRunner<C> {
   readonly #clients: readonly C[];
-  readonly #retry: CommandRunnerDriver<C>;
-  readonly #attempt: <T>(client: C, command: Command<C, T>) => Promise<T>;
+  readonly #driver: CommandRunnerDriver<C>;
+  readonly #deadlines = new DeadlineQueue();
+  readonly #context: RunnerContext<C>;
   #next = 0;
   #inFlight = 0;
   #idle: Array<() => void> = [];
@@ -61,10 +63,20 @@ export class CommandRunner<C> {
   /** `clients` is the pool (at least one connection); `driver` says how to send and retry. */
   constructor(clients: readonly C[], driver: CommandRunnerDriver<C>) {
     this.#clients = clients;
-    this.#retry = driver;
+    this.#driver = driver;
     const attempt = driver.attempt;
-    this.#attempt =
-      attempt === undefined ? send : (client, command) => send(client, (c) => attempt(c, command));
+    this.#context = {
+      driver,
+      client: () => this.client(),
+      attempt: <T>(client: C, command: Command<C, T>): Promise<T> => {
+        try {
+          return attempt === undefined ? command(client) : attempt(client, command);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
+      settled: (operation) => this.#settled(operation),
+    };
   }
 
   /** The next connection of the pool, round-robin. */
@@ -91,7 +103,7 @@ export class CommandRunner<C> {
 
   /** Sends a command that is safe to repeat, retrying it on connection failures within budget. */
   idempotent<T>(command: Command<C, T>): Promise<T> {
-    return this.#run(command, this.#retry.retries > 0);
+    return this.#run(command, this.#driver.retries > 0);
   }
 
   /**
@@ -138,72 +150,132 @@ export class CommandRunner<C> {
   }
 
   /**
-   * One operation as one promise (the hot path: no `Promise.race`, no extra chained promises): the
-   * first attempt, retries while `retrying` allows and the budget lasts, and the budget's timer.
-   * Whatever settles first wins; once settled, no further attempt is sent.
+   * One operation as one promise (the hot path: no `Promise.race`, no extra chained promises, no
+   * timer of its own — its deadline joins the runner's {@link DeadlineQueue}): the first attempt,
+   * retries while `retrying` allows and the budget lasts, and the deadline. Whatever settles first
+   * wins; once settled, no further attempt is sent.
    */
   #run<T>(command: Command<C, T>, retrying: boolean, client: C = this.client()): Promise<T> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    const started = retrying ? performance.now() : 0;
     this.#inFlight += 1;
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      let retry = 0;
-      const finish = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        clearTimeout(timer);
-        this.#operationSettled();
-        return true;
-      };
-      const succeed = (value: T) => {
-        if (finish()) resolve(value);
-      };
-      const fail = (error: CacheError) => {
-        if (!finish()) return;
-        if (CacheTimeoutError.is(error)) this.#retry.onTimeout?.(client);
-        reject(error);
-      };
-      const failed = (error: unknown) => {
-        if (settled) return;
-        const cacheError = this.#retry.toCacheError(error);
-        if (CacheUnavailableError.is(cacheError)) this.#retry.onUnavailable?.(client);
-        const delay =
-          retrying && CacheUnavailableError.is(cacheError) ? this.#retryDelay(++retry, started) : -1;
-        if (delay < 0) {
-          fail(cacheError);
-          return;
-        }
-        setTimeout(() => {
-          if (!settled) this.#attempt(this.client(), command).then(succeed, failed);
-        }, delay);
-      };
-      const timer = setTimeout(
-        () => fail(new CacheTimeoutError('Redis did not answer within commandTimeout')),
-        this.#retry.budgetMs,
-      );
-      this.#attempt(client, command).then(succeed, failed);
-    });
+    const promise = new Promise<T>(captureSettlers);
+    const operation = new Operation<C, T>(this.#context, command, client, retrying, settlers);
+    this.#deadlines.add(operation);
+    this.#context.attempt(client, command).then(operation.succeed, operation.failed);
+    return promise;
   }
 
-  /** The delay before retry `retry`, or -1 when retries are used up or it would not fit the budget. */
-  #retryDelay(retry: number, started: number): number {
-    if (retry > this.#retry.retries) return -1;
-    const delay = this.#retry.delay(retry);
-    return started + this.#retry.budgetMs - performance.now() - delay <= 0 ? -1 : delay;
-  }
-
-  #operationSettled(): void {
+  /** Called once by each operation when it settles. */
+  #settled(operation: Expiring): void {
+    this.#deadlines.remove(operation);
     this.#inFlight -= 1;
-    if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    if (this.#inFlight === 0 && this.#idle.length > 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 }
 
-/** Calls `command` on `client`, turning a synchronous throw into a rejection. */
-function send<C, T>(client: C, command: Command<C, T>): Promise<T> {
-  try {
-    return command(client);
-  } catch (error) {
-    return Promise.reject(error);
+/** What an {@link Operation} needs of its runner (one object per runner, made once). */
+interface RunnerContext<C> {
+  readonly driver: CommandRunnerDriver<C>;
+  /** The next connection of the pool. */
+  client(): C;
+  /** Sends `command` once on `client` through the driver's `attempt`, a synchronous throw as a rejection. */
+  attempt<T>(client: C, command: Command<C, T>): Promise<T>;
+  /** Called once by each operation when it settles. */
+  settled(operation: Expiring): void;
+}
+
+/** The settle functions of the promise being created (see {@link captureSettlers}). */
+interface Settlers {
+  resolve: (value: never) => void;
+  reject: (error: unknown) => void;
+}
+const settlers: Settlers = { resolve: () => {}, reject: () => {} };
+
+/** A promise executor that allocates nothing: it hands the settle functions over in {@link settlers}. */
+function captureSettlers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  settlers.resolve = resolve;
+  settlers.reject = reject;
+}
+
+/** One operation of a {@link CommandRunner}: its attempts, its deadline and its promise's settle functions. */
+class Operation<C, T> implements Expiring {
+  readonly deadline: number;
+  previous: Expiring | undefined;
+  next: Expiring | undefined;
+  queued = false;
+  readonly #runner: RunnerContext<C>;
+  readonly #command: Command<C, T>;
+  readonly #client: C;
+  readonly #retrying: boolean;
+  readonly #resolve: (value: T) => void;
+  readonly #reject: (error: unknown) => void;
+  #settled = false;
+  #retry = 0;
+
+  constructor(
+    runner: RunnerContext<C>,
+    command: Command<C, T>,
+    client: C,
+    retrying: boolean,
+    from: Settlers,
+  ) {
+    this.#runner = runner;
+    this.#command = command;
+    this.#client = client;
+    this.#retrying = retrying;
+    this.#resolve = from.resolve as (value: T) => void;
+    this.#reject = from.reject;
+    this.deadline = performance.now() + runner.driver.budgetMs;
+  }
+
+  /** The attempt's reply: the operation's result, unless it settled already. */
+  readonly succeed = (value: T): void => {
+    if (this.#finish()) this.#resolve(value);
+  };
+
+  /** The attempt failed: retried after a delay when allowed and within budget, else the operation fails. */
+  readonly failed = (error: unknown): void => {
+    if (this.#settled) return;
+    const driver = this.#runner.driver;
+    const cacheError = driver.toCacheError(error);
+    const unavailable = CacheUnavailableError.is(cacheError);
+    if (unavailable) driver.onUnavailable?.(this.#client);
+    const delay = this.#retrying && unavailable ? this.#retryDelay(++this.#retry) : -1;
+    if (delay < 0) {
+      this.#fail(cacheError);
+      return;
+    }
+    setTimeout(() => {
+      if (!this.#settled) {
+        const runner = this.#runner;
+        runner.attempt(runner.client(), this.#command).then(this.succeed, this.failed);
+      }
+    }, delay);
+  };
+
+  /** The deadline passed (called by the runner's deadline queue). */
+  expire(): void {
+    this.#fail(new CacheTimeoutError('Redis did not answer within commandTimeout'));
+  }
+
+  #fail(error: CacheError): void {
+    if (!this.#finish()) return;
+    if (CacheTimeoutError.is(error)) this.#runner.driver.onTimeout?.(this.#client);
+    this.#reject(error);
+  }
+
+  #finish(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#runner.settled(this);
+    return true;
+  }
+
+  /** The delay before retry `retry`, or -1 when retries are used up or it would not fit the budget. */
+  #retryDelay(retry: number): number {
+    const driver = this.#runner.driver;
+    if (retry > driver.retries) return -1;
+    const delay = driver.delay(retry);
+    return this.deadline - performance.now() - delay <= 0 ? -1 : delay;
   }
 }

@@ -1,5 +1,6 @@
-import { type Duration, parseDuration } from '../duration.js';
+import type { Duration } from '../duration.js';
 import { InvalidConfigError } from '../errors.js';
+import { assertKnownOptions, durationOption, integerOption } from '../options.js';
 import { hideSecrets, redactUrl } from '../redaction.js';
 import type { Serializer } from '../serializer.js';
 import { type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff.js';
@@ -178,18 +179,13 @@ const RETRY_FIELDS = new Set(['retries', 'retryDelay', 'backoffFactor', 'maxRetr
 const TLS_FIELDS = new Set(['ca', 'cert', 'key', 'servername', 'rejectUnauthorized']);
 const CLUSTER_FIELDS = new Set(['nodes', 'scaleReads', 'readFallback', 'natMap']);
 
+/** Throws the `InvalidConfigError` of a field, named `options.<field>` as every option is. */
 function fail(field: string, message: string): never {
-  throw new InvalidConfigError(field, message);
+  throw new InvalidConfigError(`options.${field}`, message);
 }
 
 function duration(value: Duration | undefined, field: string, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  let ms: number;
-  try {
-    ms = parseDuration(value, field);
-  } catch (error) {
-    fail(field, (error as Error).message.replace(/^Invalid [^:]+: /, ''));
-  }
+  const ms = durationOption(value, field, fallback);
   if (ms < min) fail(field, `must be at least ${min}ms, got ${ms}ms`);
   return ms;
 }
@@ -200,12 +196,8 @@ function integer(
   fallback: number,
   min: number,
   max = Number.MAX_SAFE_INTEGER,
-) {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
-    fail(field, `expected an integer between ${min} and ${max}, got ${String(value)}`);
-  }
-  return value as number;
+): number {
+  return integerOption(value, field, min, fallback, undefined, max);
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
@@ -269,24 +261,20 @@ function resolveTls(tls: unknown, fromUrl: boolean): RedisTlsConfig | undefined 
   if (tls === undefined || tls === false) return fromUrl ? {} : undefined;
   if (tls === true) return {};
   if (tls === null || typeof tls !== 'object') fail('tls', 'expected a boolean or TLS settings');
-  for (const field of Object.keys(tls)) if (!TLS_FIELDS.has(field)) fail(`tls.${field}`, 'unknown option');
+  assertKnownOptions(tls, TLS_FIELDS, undefined, 'options.tls');
   return hideSecrets({ ...(tls as RedisTlsConfig) }, ['key']);
 }
 
 function resolveRetryPolicy(options: RedisRetryPolicyConfig | undefined): ResolvedBackoff {
   if (options !== undefined && (options === null || typeof options !== 'object'))
     fail('retryPolicy', 'expected an object');
-  for (const field of Object.keys(options ?? {})) {
-    if (!RETRY_FIELDS.has(field)) fail(`retryPolicy.${field}`, 'unknown option');
-  }
-  return resolveBackoff(options, { owner: 'retryPolicy', field: 'retryPolicy' });
+  assertKnownOptions(options, RETRY_FIELDS, undefined, 'options.retryPolicy');
+  return resolveBackoff(options, { owner: 'retryPolicy', field: 'options.retryPolicy' });
 }
 
 function resolveCluster(config: RedisClusterConfig): NonNullable<ResolvedRedisConfig['cluster']> {
   if (config === null || typeof config !== 'object') fail('cluster', 'expected { nodes, ... }');
-  for (const field of Object.keys(config)) {
-    if (!CLUSTER_FIELDS.has(field)) fail(`cluster.${field}`, 'unknown option');
-  }
+  assertKnownOptions(config, CLUSTER_FIELDS, undefined, 'options.cluster');
   const nodes = config.nodes;
   if (!Array.isArray(nodes) || nodes.length === 0) fail('cluster.nodes', 'expected at least one node');
   const scaleReads = config.scaleReads ?? 'master';
@@ -310,14 +298,17 @@ function resolveCluster(config: RedisClusterConfig): NonNullable<ResolvedRedisCo
 }
 
 /**
- * Validates a {@link RedisRepositoryConfig} and applies defaults. Throws `InvalidConfigError`,
+ * Validates a {@link RedisRepositoryConfig} and applies defaults. Throws `InvalidConfigError` naming
+ * the field (`options.port`, `options.cluster.nodes[0]`),
  * whose message never shows a secret. In the result, `username`, `password`, `tls.key`,
  * `sentinel.sentinelUsername` and `sentinel.sentinelPassword` are readable but non-enumerable and
  * shown as `[redacted]` by `JSON.stringify` and `util.inspect` (see `hideSecrets` of `@forno/core`).
  */
 export function resolveRedisConfig(config: RedisRepositoryConfig = {}): ResolvedRedisConfig {
-  if (config === null || typeof config !== 'object') fail('config', 'expected an object');
-  for (const field of Object.keys(config)) if (!KNOWN_FIELDS.has(field)) fail(field, 'unknown option');
+  if (config === null || typeof config !== 'object') {
+    throw new InvalidConfigError('options', 'expected an options object');
+  }
+  assertKnownOptions(config, KNOWN_FIELDS);
   if (config.cluster && config.sentinel) fail('cluster', 'cluster and sentinel are exclusive');
   if (config.url !== undefined && (config.host !== undefined || config.port !== undefined)) {
     fail('url', 'give either url or host/port, not both');

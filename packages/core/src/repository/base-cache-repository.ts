@@ -56,6 +56,21 @@ import type {
   RawValue,
   ReleaseNotice,
 } from './raw-commands.js';
+import type {
+  AutoClaimResult,
+  PendingEntry,
+  PendingSummary,
+  StreamEntry,
+  StreamTrimOptions,
+  XAddOptions,
+  XAutoClaimOptions,
+  XGroupCreateOptions,
+  XPendingOptions,
+  XRangeOptions,
+  XReadGroupOptions,
+  XReadOptions,
+} from './stream-commands.js';
+import { StreamRepository } from './stream-repository.js';
 import type { TransactionCommands, TransactionResult, WatchScope } from './transaction-commands.js';
 import { runTransaction, runWatched, type TransactionHost } from './transaction-runner.js';
 
@@ -79,7 +94,7 @@ const HSCAN_OPTIONS = { match: 'string', count: 'number' } as const;
 const MEMBER_SCAN_OPTIONS = { count: 'number' } as const;
 const LIMIT_OPTIONS = { offset: 'number', count: 'number' } as const;
 const LIST_ENDS = new Set(['left', 'right']);
-const KEY_TYPES = new Set(['string', 'hash', 'list', 'set', 'zset']);
+const KEY_TYPES = new Set(['string', 'hash', 'list', 'set', 'zset', 'stream']);
 const NO_SET_OPTIONS: RawSetOptions = Object.freeze({});
 const DEFAULT_SCAN_COUNT = 250;
 /** `deletePattern` walks the whole keyspace; a larger COUNT means fewer sequential SCAN round trips. */
@@ -105,9 +120,22 @@ export abstract class BaseCacheRepository implements CacheRepository {
   readonly #raw: RawCommands;
   readonly #allowFlush: boolean;
   readonly #prefixPattern: string;
+  readonly #streams: StreamRepository;
 
   protected constructor(raw: RawCommands, options: BaseCacheRepositoryOptions) {
     this.#raw = raw;
+    this.#streams = new StreamRepository(raw, {
+      key: (key) => this.#key(key),
+      fields: (fields, key) =>
+        this.#encodeEntries(
+          fields,
+          'fields',
+          (field) => this.#field(field),
+          key,
+          (field, value) => assertSafeField(field, value, 'fields'),
+        ),
+      decode: (value, key) => this.#decode(value, key),
+    });
     this.keyPrefix = options.keyPrefix ?? '';
     this.serializer = options.serializer;
     this.#allowFlush = options.allowFlush ?? false;
@@ -128,15 +156,28 @@ export abstract class BaseCacheRepository implements CacheRepository {
 
   // --- strings and keys -------------------------------------------------------------------------
 
-  async get<T = unknown>(key: string): Promise<T | null> {
-    const value = await this.#raw.get(this.#key(key));
-    return value === null ? null : (this.#decode(value, key) as T);
+  // `get` and `set` are the hot path: plain functions that return the backend's promise (chained
+  // once for `get`), not `async` ones, which would wrap it in one more promise; a bad argument
+  // still rejects (never throws), before anything is sent.
+
+  get<T = unknown>(key: string): Promise<T | null> {
+    let reply: Promise<RawValue | null>;
+    try {
+      reply = this.#raw.get(this.#key(key));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return reply.then((value) => (value === null ? null : (this.#decode(value, key) as T)));
   }
 
-  async set(key: string, value: unknown, options?: SetOptions): Promise<boolean> {
-    const fullKey = this.#key(key);
-    const rawOptions = options === undefined ? NO_SET_OPTIONS : this.#setOptions(options);
-    return this.#raw.set(fullKey, this.#encode(value, key), rawOptions);
+  set(key: string, value: unknown, options?: SetOptions): Promise<boolean> {
+    try {
+      const fullKey = this.#key(key);
+      const rawOptions = options === undefined ? NO_SET_OPTIONS : this.#setOptions(options);
+      return this.#raw.set(fullKey, this.#encode(value, key), rawOptions);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async mget<T = unknown>(keys: readonly string[]): Promise<(T | null)[]> {
@@ -172,6 +213,9 @@ export abstract class BaseCacheRepository implements CacheRepository {
         deleted += n;
         inFlight.delete(unlink);
       });
+      // Awaited below (race or all); if the SCAN fails first, a later failure of this UNLINK must
+      // not become an unhandled rejection.
+      unlink.catch(() => {});
       inFlight.add(unlink);
       if (inFlight.size >= UNLINKS_IN_FLIGHT) await Promise.race(inFlight);
     }
@@ -597,6 +641,85 @@ export abstract class BaseCacheRepository implements CacheRepository {
     for await (const page of this.#raw.zscan(fullKey, this.#scanCount(options))) {
       yield* this.#decodeScored<T>(page, key);
     }
+  }
+
+  // --- streams (implemented in stream-repository.ts) --------------------------------------------
+
+  xadd(key: string, fields: EntriesInput, options?: XAddOptions): Promise<string | null> {
+    return this.#streams.xadd(key, fields, options);
+  }
+
+  xlen(key: string): Promise<number> {
+    return this.#streams.xlen(key);
+  }
+
+  xrange<T = Record<string, unknown>>(
+    key: string,
+    start?: string,
+    end?: string,
+    options?: XRangeOptions,
+  ): Promise<StreamEntry<T>[]> {
+    return this.#streams.xrange<T>(key, start, end, options);
+  }
+
+  xrevrange<T = Record<string, unknown>>(
+    key: string,
+    end?: string,
+    start?: string,
+    options?: XRangeOptions,
+  ): Promise<StreamEntry<T>[]> {
+    return this.#streams.xrevrange<T>(key, end, start, options);
+  }
+
+  xdel(key: string, ...ids: string[]): Promise<number> {
+    return this.#streams.xdel(key, ...ids);
+  }
+
+  xtrim(key: string, options: StreamTrimOptions): Promise<number> {
+    return this.#streams.xtrim(key, options);
+  }
+
+  xread<T = Record<string, unknown>>(
+    key: string,
+    id: string,
+    options?: XReadOptions,
+  ): Promise<StreamEntry<T>[]> {
+    return this.#streams.xread<T>(key, id, options);
+  }
+
+  xgroupCreate(key: string, group: string, id?: string, options?: XGroupCreateOptions): Promise<boolean> {
+    return this.#streams.xgroupCreate(key, group, id, options);
+  }
+
+  xreadgroup<T = Record<string, unknown>>(
+    key: string,
+    group: string,
+    consumer: string,
+    options?: XReadGroupOptions,
+  ): Promise<StreamEntry<T>[]> {
+    return this.#streams.xreadgroup<T>(key, group, consumer, options);
+  }
+
+  xack(key: string, group: string, ...ids: string[]): Promise<number> {
+    return this.#streams.xack(key, group, ...ids);
+  }
+
+  xpending(key: string, group: string): Promise<PendingSummary>;
+  xpending(key: string, group: string, options: XPendingOptions): Promise<PendingEntry[]>;
+  xpending(key: string, group: string, options?: XPendingOptions): Promise<PendingSummary | PendingEntry[]> {
+    return options === undefined
+      ? this.#streams.xpending(key, group)
+      : this.#streams.xpending(key, group, options);
+  }
+
+  xautoclaim<T = Record<string, unknown>>(
+    key: string,
+    group: string,
+    consumer: string,
+    minIdle: Duration,
+    options?: XAutoClaimOptions,
+  ): Promise<AutoClaimResult<T>> {
+    return this.#streams.xautoclaim<T>(key, group, consumer, minIdle, options);
   }
 
   // --- lock primitives and pub/sub --------------------------------------------------------------

@@ -1,9 +1,10 @@
 import { describeValue } from '../duration.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { ConnectionStatus } from '../instrumentation.js';
+import type { CacheEventListener, ConnectionStatus } from '../instrumentation.js';
 import type { Serializer } from '../serializer.js';
 import type { CacheRepository } from './cache-repository.js';
 import { type CommandInvoker, ForwardingCommands } from './forwarding-commands.js';
+import type { ObservableCacheRepository, PerformanceSummary } from './observable-repository.js';
 import type { HashScanOptions, MemberScanOptions, ScanOptions, ScoredMember } from './options.js';
 
 /** Throws `InvalidArgumentError` (naming `argument`) unless `value` looks like a `CacheRepository`. */
@@ -17,17 +18,45 @@ export function assertCacheRepository(value: unknown, argument = 'inner'): asser
  * Base of a `CacheRepository` that wraps another one (the chaos wrapper, the resilient
  * repository): every command goes to the `invoke` function given to the constructor, and
  * `keyPrefix`, `serializer`, `status`, `connect`, `disconnect` and `scan` are the inner
- * repository's unless a subclass overrides them.
+ * repository's unless a subclass overrides them. So is what can be observed
+ * ({@link ObservableRepository}: `onEvent`, `metrics`, `getPerformanceSummary`), typed after the
+ * inner repository: `new ResilientCacheRepository(redis).metrics` is `redis.metrics`.
  */
-export abstract class CacheRepositoryDecorator extends ForwardingCommands implements CacheRepository {
+export abstract class CacheRepositoryDecorator<
+    TInner extends ObservableCacheRepository = ObservableCacheRepository,
+  >
+  extends ForwardingCommands
+  implements ObservableCacheRepository<TInner['metrics']>
+{
   /** The wrapped repository. */
-  readonly inner: CacheRepository;
+  readonly inner: TInner;
 
-  /** Throws `InvalidArgumentError` unless `inner` is a repository. */
-  constructor(inner: CacheRepository, invoke: CommandInvoker) {
+  /** Throws `InvalidArgumentError` unless `inner` is an observable repository. */
+  constructor(inner: TInner, invoke: CommandInvoker) {
     assertCacheRepository(inner);
+    if (typeof inner.onEvent !== 'function' || typeof inner.getPerformanceSummary !== 'function') {
+      throw new InvalidArgumentError(
+        'inner',
+        'expected an observable CacheRepository (onEvent, metrics, getPerformanceSummary)',
+      );
+    }
     super(invoke);
     this.inner = inner;
+  }
+
+  /** The inner repository's metrics. */
+  get metrics(): TInner['metrics'] {
+    return this.inner.metrics;
+  }
+
+  /** The inner repository's performance summary. */
+  getPerformanceSummary(): Promise<PerformanceSummary> {
+    return this.inner.getPerformanceSummary();
+  }
+
+  /** Adds a listener to the inner repository's events; returns a function that removes it. */
+  onEvent(listener: CacheEventListener): () => void {
+    return this.inner.onEvent(listener);
   }
 
   /** The inner repository's prefix. */

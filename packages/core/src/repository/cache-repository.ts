@@ -6,6 +6,7 @@ import type { ListCommands } from './list-commands.js';
 import type { LockPrimitives, PubSubCommands } from './lock-primitives.js';
 import type { SetCommands } from './set-commands.js';
 import type { SortedSetCommands } from './sorted-set-commands.js';
+import type { StreamCommands } from './stream-commands.js';
 import type { TransactionalCommands } from './transaction-commands.js';
 
 /** Connection lifecycle shared by every backend. */
@@ -36,6 +37,7 @@ export interface CacheRepository
     ListCommands,
     SetCommands,
     SortedSetCommands,
+    StreamCommands,
     LockPrimitives,
     PubSubCommands,
     TransactionalCommands,

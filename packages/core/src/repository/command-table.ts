@@ -40,9 +40,13 @@ export type MirrorTreatment =
   | 'none';
 
 /**
- * How instrumentation reports a command's outcome (its metric is named after the command):
+ * How instrumentation reports a command's outcome. Metrics time the raw commands a backend runs
+ * (`instrumentRawCommands`): each raw command is reported under the first row of the
+ * {@link COMMAND_TABLE} that sends it, with that row's kind (`unlink` as `delete`, `pexpire` as
+ * `expire`, `zrangeWithScores` as `zrange`); a row whose raw commands an earlier row already sends
+ * (`zrevrange`, `deletePattern`) is reported through them:
  * - `read`: a single-key read; `hit` when it returns a value, `miss` when it returns `null`;
- * - `hashRead`: `hgetall`; `hit` for a non-empty record, `miss` for `{}` (a missing hash);
+ * - `hashRead`: `hgetall`; `hit` when the hash has fields, `miss` for a missing (empty) hash;
  * - `multiRead`: `mget`; `ok`, with `hits` and `misses` counted per key;
  * - `iterate`: `scan`; one `ok` (or `error`) event when the iteration ends, timed over all of it;
  * - `command`: anything else; `ok`;
@@ -113,6 +117,7 @@ export const COMMAND_TABLE = {
     raw: ['mset'],
   },
   delete: { ...WRITE, keys: stringArguments, raw: ['unlink'] },
+  scan: { ...READ, keys: NO_KEYS, mirror: 'none', metric: 'iterate', raw: ['scan'] },
   deletePattern: {
     ...WRITE,
     keys: NO_KEYS,
@@ -120,7 +125,6 @@ export const COMMAND_TABLE = {
     unbounded: true,
     raw: ['scan', 'unlink'],
   },
-  scan: { ...READ, keys: NO_KEYS, mirror: 'none', metric: 'iterate', raw: ['scan'] },
   exists: { ...READ, raw: ['exists'] },
   expire: { ...WRITE, raw: ['pexpire'] },
   // A remaining time is stale the moment it is read: never served from the mirror.
@@ -183,6 +187,23 @@ export const COMMAND_TABLE = {
   zcount: { ...READ, raw: ['zcount'] },
   zrangebylex: { ...READ, raw: ['zrangebylex'] },
   zscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['zscan'] },
+
+  // Streams. A queue's state served stale would mislead: no read is kept by the mirror. A blocking
+  // read polls for up to its `block` duration, so no single deadline fits it (`unbounded`).
+  xadd: { ...UNSAFE, raw: ['xadd'] },
+  xlen: { ...READ, mirror: 'none', raw: ['xlen'] },
+  xrange: { ...READ, mirror: 'none', raw: ['xrange'] },
+  xrevrange: { ...READ, mirror: 'none', raw: ['xrange'] },
+  xdel: { ...WRITE, raw: ['xdel'] },
+  xtrim: { ...WRITE, raw: ['xtrim'] },
+  xread: { ...READ, mirror: 'none', unbounded: true, raw: ['xread', 'xrange'] },
+  // A retried creation that was applied would answer `false` (the group exists).
+  xgroupCreate: { ...UNSAFE, raw: ['xgroupCreate'] },
+  // Delivers entries (and counts deliveries): a retry would deliver others or count twice.
+  xreadgroup: { ...UNSAFE, unbounded: true, raw: ['xreadgroup'] },
+  xack: { ...WRITE, raw: ['xack'] },
+  xpending: { ...READ, mirror: 'none', raw: ['xpendingSummary', 'xpending'] },
+  xautoclaim: { ...UNSAFE, raw: ['xautoclaim'] },
 
   // A retried acquisition or extension could report a lease this very client holds as taken.
   setIfAbsent: { ...UNSAFE, raw: ['setIfAbsent'] },

@@ -1,7 +1,7 @@
 import type { Duration } from '../duration.js';
 
 /** Redis data types, as `TYPE` reports them and as `scan({ type })` filters them. */
-export type KeyType = 'string' | 'hash' | 'list' | 'set' | 'zset';
+export type KeyType = 'string' | 'hash' | 'list' | 'set' | 'zset' | 'stream';
 
 /** Options of {@link KeyValueCommands.set}. */
 export interface SetOptions {

@@ -1,5 +1,6 @@
 import type { KeyType, LeaseGrant, SemaphoreGrant, Unsubscribe, ZAddOptions } from './options.js';
 import type { RawQueueLockCommands } from './queue-lock-primitives.js';
+import type { RawStreamCommands } from './raw-stream-commands.js';
 
 /** A stored value as it travels to and from the backend: serialized text or bytes. */
 export type RawValue = string | Uint8Array;
@@ -49,6 +50,7 @@ export interface RawCommands
     RawSortedSetCommands,
     RawLockCommands,
     RawQueueLockCommands,
+    RawStreamCommands,
     RawServerCommands,
     RawTransactionCommands {}
 

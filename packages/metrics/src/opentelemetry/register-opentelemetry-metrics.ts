@@ -50,7 +50,7 @@ export function registerOpenTelemetryMetrics(
   assertKnownOptions(options, { meter: 'any', attributes: 'any' });
   const meter = options?.meter;
   if (typeof meter?.createHistogram !== 'function') {
-    throw new InvalidConfigError('meter', 'expected an OpenTelemetry Meter');
+    throw new InvalidConfigError('options.meter', 'expected an OpenTelemetry Meter');
   }
   const base: Attributes = { ...options.attributes, 'db.system.name': DB_SYSTEM_NAME };
 

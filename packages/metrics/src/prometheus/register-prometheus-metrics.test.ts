@@ -188,6 +188,14 @@ describe('registerPrometheusMetrics', () => {
     expect(() => registerPrometheusMetrics({} as never, { registry: new Registry() })).toThrow(
       /CacheMetrics/,
     );
-    expect(() => registerPrometheusMetrics(new CacheMetrics(), {} as never)).toThrow(InvalidConfigError);
+    expect(() => registerPrometheusMetrics(new CacheMetrics(), {} as never)).toThrow(
+      expect.objectContaining({ code: InvalidConfigError.code, argument: 'options.registry' }),
+    );
+    expect(() => new CacheMetrics({ prefix: '9' })).toThrow(
+      expect.objectContaining({ code: InvalidConfigError.code, argument: 'options.prefix' }),
+    );
+    expect(() => new CacheMetrics({ buckets: [2, 1] })).toThrow(
+      expect.objectContaining({ code: InvalidConfigError.code, argument: 'options.buckets' }),
+    );
   });
 });

@@ -53,7 +53,7 @@ export function registerPrometheusMetrics(
   assertKnownOptions(options, { registry: 'any', labels: 'any' });
   const registry = options?.registry;
   if (typeof registry?.registerMetric !== 'function' || typeof registry.getSingleMetric !== 'function') {
-    throw new InvalidConfigError('registry', 'expected a prom-client Registry');
+    throw new InvalidConfigError('options.registry', 'expected a prom-client Registry');
   }
   const constantLabels = { ...(options.labels ?? {}) };
   assertLabels(constantLabels, 'labels');

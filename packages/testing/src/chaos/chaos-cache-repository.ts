@@ -1,9 +1,10 @@
-import type { CacheRepository, Duration, ScanOptions } from '@forno/core';
+import type { Duration, ObservableCacheRepository, ScanOptions } from '@forno/core';
 import { assertCacheRepository, CacheRepositoryDecorator, callCommand } from '@forno/core/backend';
 import { ChaosFaults, type ChaosLatency, type ChaosOptions } from './chaos-faults.js';
 
 /**
- * Wraps any `CacheRepository` and injects seeded, reproducible faults: random failures (by default
+ * Wraps any `CacheRepository` (an observable one: its events, metrics and summary stay visible
+ * through the wrapper) and injects seeded, reproducible faults: random failures (by default
  * `CacheUnavailableError` or `CacheTimeoutError`) and random latency, on every operation or on
  * the ones you name. Everything else is forwarded untouched, so it stands in for a flaky Redis in
  * resilience tests without a server:
@@ -21,11 +22,13 @@ import { ChaosFaults, type ChaosLatency, type ChaosOptions } from './chaos-fault
  * fail the same calls. `connect`, `disconnect`, `status`, `keyPrefix` and `serializer` are never
  * affected; `scan` suffers its fault when iteration starts.
  */
-export class ChaosCacheRepository extends CacheRepositoryDecorator {
+export class ChaosCacheRepository<
+  TInner extends ObservableCacheRepository = ObservableCacheRepository,
+> extends CacheRepositoryDecorator<TInner> {
   readonly #faults: ChaosFaults;
 
   /** Throws `InvalidConfigError` for bad options, naming the field. */
-  constructor(inner: CacheRepository, options: ChaosOptions) {
+  constructor(inner: TInner, options: ChaosOptions) {
     assertCacheRepository(inner);
     const faults = new ChaosFaults(options);
     super(inner, (name, args) => faults.run(name, () => callCommand(inner, name, args)));

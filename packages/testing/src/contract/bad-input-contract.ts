@@ -94,7 +94,7 @@ export function badInputContract(ctx: ContractContext): void {
     );
     await expect(repo.zrange('z', 0, -1, { reverse: true } as never)).rejects.toMatchObject(invalid);
     await expect(collect(repo.scan('*', { count: 0 }))).rejects.toMatchObject(invalid);
-    await expect(collect(repo.scan('*', { type: 'stream' as never }))).rejects.toMatchObject(invalid);
+    await expect(collect(repo.scan('*', { type: 'vectorset' as never }))).rejects.toMatchObject(invalid);
     await expect(collect(repo.scan(''))).rejects.toMatchObject(invalid);
     await expect(repo.deletePattern('')).rejects.toMatchObject(invalid);
     await expect(repo.set('k', 1, 'ttl' as never)).rejects.toMatchObject(invalid);

@@ -15,6 +15,7 @@ import { queueLockPrimitivesContract } from './queue-lock-primitives-contract.js
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
+import { streamContract } from './stream-contract.js';
 import { transactionContract } from './transaction-contract.js';
 import { wrongTypeContract } from './wrong-type-contract.js';
 
@@ -145,6 +146,7 @@ function describeWithSerializer(
     describe('sorted sets', () => sortedSetContract(ctx));
     describe('everyday commands and member iterators', () => everydayCommandsContract(ctx));
     describe('transactions', () => transactionContract(ctx));
+    describe('streams', () => streamContract(ctx));
     describe('lock primitives and pub/sub', () => lockPrimitivesContract(ctx));
     describe('semaphore primitives', () => semaphorePrimitivesContract(ctx));
     describe('fair and read-write lock primitives', () => queueLockPrimitivesContract(ctx));

@@ -96,6 +96,8 @@ export function everydayCommandsContract(ctx: ContractContext): void {
       WrongTypeError,
     );
     expect(await repo.llen('{k}:processing')).toBe(2);
+    // As Redis: a missing source answers null before the destination's type is looked at.
+    expect(await repo.lmove('{k}:none', '{k}:string', 'left', 'right')).toBeNull();
     await expect(repo.lmove('{k}:a', '{k}:b', 'up' as never, 'left')).rejects.toBeInstanceOf(
       InvalidArgumentError,
     );

@@ -62,6 +62,8 @@ const increment = fc.oneof(
   fc.integer({ min: -3, max: 3 }),
   fc.constantFrom(9_007_199_254_740_991, -9_007_199_254_740_991, 2 ** 52),
 );
+const floatIncrement = fc.constantFrom(1, -2, 0.5, 0.1, -0.25, 1.5);
+const listEnd = fc.constantFrom('left', 'right');
 // Most steps use two keys of the first repository, so that they build on each other's data.
 const key = fc.oneof({ weight: 5, arbitrary: fc.constantFrom('a', 'b') }, fc.constantFrom(...KEYS));
 const keys = fc.uniqueArray(key, { minLength: 1, maxLength: 3 }).chain((unique) =>
@@ -144,6 +146,13 @@ const strings = [
   cmd('ttl', fc.tuple(key)),
   cmd('persist', fc.tuple(key)),
   cmd('incrby', fc.tuple(key, increment)),
+  cmd('getdel', fc.tuple(key)),
+  withTtl('getex', key, (k, t) => [k, { ttl: t }]),
+  cmd(
+    'getex',
+    key.map((k) => [k, { persist: true }]),
+  ),
+  cmd('incrbyfloat', fc.tuple(key, floatIncrement)),
 ];
 
 const hashes = [
@@ -158,6 +167,7 @@ const hashes = [
   cmd('hexists', fc.tuple(key, field)),
   cmd('hkeys', fc.tuple(key)),
   cmd('hlen', fc.tuple(key)),
+  cmd('hincrbyfloat', fc.tuple(key, field, floatIncrement)),
 ];
 
 const lists = [
@@ -174,6 +184,7 @@ const lists = [
   cmd('lrange', fc.tuple(key, index, index)),
   cmd('llen', fc.tuple(key)),
   cmd('ltrim', fc.tuple(key, index, index)),
+  cmd('lmove', fc.tuple(key, key, listEnd, listEnd)),
 ];
 
 const sets = [
@@ -236,6 +247,9 @@ const sortedSets = [
   cmd('zcard', fc.tuple(key)),
   cmd('zpopmin', fc.tuple(key, fc.integer({ min: 1, max: 3 }))),
   cmd('zpopmax', fc.tuple(key, fc.integer({ min: 1, max: 3 }))),
+  cmd('zrank', fc.tuple(key, value)),
+  cmd('zrevrank', fc.tuple(key, value)),
+  cmd('zcount', fc.tuple(key, scoreBound, scoreBound)),
 ];
 
 const lockPrimitives = [

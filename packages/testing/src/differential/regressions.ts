@@ -6,6 +6,14 @@ import type { DifferentialRegression } from './differential-command.js';
  */
 export const DIFFERENTIAL_REGRESSIONS: readonly DifferentialRegression[] = [
   {
+    name: 'lmove from a missing source answers null even to a destination of another type (the fake said WRONGTYPE)',
+    commands: [
+      { r: 0, op: 'setIfAbsent', args: ['b', 't1', '1m'] },
+      { r: 0, op: 'lmove', args: ['a', 'b', 'left', 'left'] },
+      { r: 0, op: 'getdel', args: ['a'] },
+    ],
+  },
+  {
     name: 'a non-ASCII lock token is stored as UTF-8 bytes (the fake stored UTF-16 code units)',
     commands: [
       { r: 0, op: 'setIfAbsent', args: ['a', 'é', '1m'] },

@@ -176,6 +176,8 @@ function readKey(inspector: CacheRepository, key: string, type: KeyType): Promis
       return inspector.smembers(key).then((members) => members.sort(byLiteral));
     case 'zset':
       return inspector.zrange(key, 0, -1, { withScores: true });
+    case 'stream':
+      return inspector.xrange(key);
   }
 }
 

@@ -2,15 +2,16 @@ import {
   assertKnownOptions,
   CacheEventEmitter,
   type CacheEventListener,
-  type CacheEventSource,
   CacheUnavailableError,
   type Clock,
   type ConnectionStatus,
   InvalidConfigError,
+  type ObservableRepository,
+  type PerformanceSummary,
   type Serializer,
 } from '@forno/core';
 import { BaseCacheRepository } from '@forno/core/backend';
-import type { CacheMetrics, PerformanceSummary } from '@forno/metrics';
+import type { CacheMetrics } from '@forno/metrics';
 import { JsonSerializer } from '@forno/serialization';
 import { createContext } from './in-memory-context.js';
 import { createInMemoryMetrics, inMemoryPerformanceSummary } from './in-memory-metrics.js';
@@ -52,11 +53,14 @@ const OPTIONS = {
  * tested on it behave the same on Redis. Usable without `connect()`; after `disconnect()` every
  * operation fails with `CacheUnavailableError` until `connect()` is called again.
  */
-export class InMemoryCacheRepository extends BaseCacheRepository implements CacheEventSource {
+export class InMemoryCacheRepository
+  extends BaseCacheRepository
+  implements ObservableRepository<CacheMetrics>
+{
   /** The store behind this repository (shared when one was passed in). */
   readonly store: InMemoryStore;
   #status: ConnectionStatus = 'ready';
-  readonly #events = new CacheEventEmitter();
+  readonly #events: CacheEventEmitter;
   readonly #metrics: CacheMetrics | undefined;
 
   constructor(options: InMemoryCacheRepositoryOptions = {}) {
@@ -68,13 +72,17 @@ export class InMemoryCacheRepository extends BaseCacheRepository implements Cach
     const store =
       options.store ?? new InMemoryStore(options.clock === undefined ? {} : { clock: options.clock });
     const context = createContext(() => this!.#openStore(), serializer.format);
-    super(createInMemoryRawCommands(context), {
+    const raw = createInMemoryRawCommands(context);
+    const events = new CacheEventEmitter();
+    const metered = createInMemoryMetrics(raw, events, options);
+    super(metered?.raw ?? raw, {
       serializer,
       ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
       ...(options.allowFlush === undefined ? {} : { allowFlush: options.allowFlush }),
     });
     this.store = store;
-    this.#metrics = createInMemoryMetrics(this, this.#events, options);
+    this.#events = events;
+    this.#metrics = metered?.metrics;
   }
 
   get status(): ConnectionStatus {

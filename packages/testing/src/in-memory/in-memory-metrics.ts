@@ -1,40 +1,31 @@
-import {
-  type CacheEventEmitter,
-  type CacheRepository,
-  type ConnectionStatus,
-  InvalidConfigError,
-} from '@forno/core';
+import type { CacheEventEmitter, ConnectionStatus, PerformanceSummary } from '@forno/core';
+import type { RawCommands } from '@forno/core/backend';
 import {
   buildPerformanceSummary,
   type CacheMetrics,
   INSTRUMENTS,
-  type PerformanceSummary,
+  type MeteredRawCommands,
   recordRepositoryMetrics,
 } from '@forno/metrics';
 import type { InMemoryStore } from './in-memory-store.js';
 
 /**
- * With `enableMetrics: true`, times the fake's operations (per-instance wrappers, as on
- * `RedisRepository`) and records them, with its connection events, into a new `CacheMetrics`.
- * Returns `undefined` when metrics are disabled: the fake then runs uninstrumented.
+ * With `enableMetrics: true`, times the fake's raw commands (as on `RedisRepository`) and records
+ * them, with its connection events, into a new `CacheMetrics`: the fake then runs the returned
+ * `raw`. Returns `undefined` when metrics are disabled: the fake then runs its raw commands as they are.
  */
 export function createInMemoryMetrics(
-  repository: CacheRepository,
+  raw: RawCommands,
   events: CacheEventEmitter,
   options: { readonly enableMetrics?: boolean; readonly metricsPrefix?: string },
-): CacheMetrics | undefined {
+): MeteredRawCommands | undefined {
   const { enableMetrics, metricsPrefix } = options;
-  if (enableMetrics !== undefined && typeof enableMetrics !== 'boolean') {
-    throw new InvalidConfigError('enableMetrics', 'expected a boolean');
-  }
-  if (metricsPrefix !== undefined && typeof metricsPrefix !== 'string') {
-    throw new InvalidConfigError('metricsPrefix', 'expected a string');
-  }
+  // Their types were checked with the other options (`assertKnownOptions`).
   if (enableMetrics !== true) return undefined;
-  const metrics = recordRepositoryMetrics(repository, events, metricsPrefix ?? 'forno');
+  const metered = recordRepositoryMetrics(raw, events, metricsPrefix ?? 'forno');
   // The fake is usable at once, without connect(): its one "connection" starts ready.
-  metrics.setGauge(INSTRUMENTS.activeConnections.name, 1);
-  return metrics;
+  metered.metrics.setGauge(INSTRUMENTS.activeConnections.name, 1);
+  return metered;
 }
 
 /** The fake's performance summary: its metrics, one connection while ready, the store's estimated memory. */

@@ -6,6 +6,7 @@ import { queueLockCommands } from './commands/queue-lock-commands.js';
 import { serverCommands } from './commands/server-commands.js';
 import { setCommands } from './commands/set-commands.js';
 import { sortedSetCommands } from './commands/sorted-set-commands.js';
+import { streamCommands } from './commands/stream-commands.js';
 import { stringCommands } from './commands/string-commands.js';
 import { transactionCommands } from './commands/transaction-commands.js';
 import type { InMemoryContext } from './in-memory-context.js';
@@ -22,6 +23,7 @@ export function createInMemoryRawCommands(ctx: InMemoryContext): RawCommands {
     ...lockCommands(ctx),
     ...queueLockCommands(ctx),
     ...transactionCommands(ctx, () => raw),
+    ...streamCommands(ctx),
   };
   return raw;
 }

@@ -1,5 +1,6 @@
 import { type Clock, type KeyType, systemClock, WrongTypeError } from '@forno/core';
 import { ActiveExpiry, type ExpiryTarget } from './active-expiry.js';
+import type { InMemoryStream } from './in-memory-stream.js';
 import { estimateEntryBytes } from './memory-estimate.js';
 
 /** The value of a key of each Redis type, as the fake holds it (members are byte strings). */
@@ -9,6 +10,7 @@ export interface EntryValues {
   list: string[];
   set: Set<string>;
   zset: Map<string, number>;
+  stream: InMemoryStream;
 }
 
 /** One key of the fake's keyspace. */

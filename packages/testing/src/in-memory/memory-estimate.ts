@@ -1,4 +1,5 @@
 import type { Entry } from './in-memory-store.js';
+import { InMemoryStream } from './in-memory-stream.js';
 
 /** Bytes Redis spends per key besides the key and value bytes (dict entry, object header, expiry). */
 const PER_KEY = 64;
@@ -14,6 +15,7 @@ export function estimateEntryBytes(key: string, entry: Entry): number {
   let bytes = PER_KEY + Buffer.byteLength(key, 'utf8');
   const { value } = entry;
   if (typeof value === 'string') return bytes + value.length;
+  if (value instanceof InMemoryStream) return bytes + value.estimateBytes();
   if (Array.isArray(value)) {
     for (const element of value) bytes += PER_ELEMENT + element.length;
   } else if (value instanceof Set) {

@@ -73,7 +73,7 @@ export class Progress {
   /** Throws `InvalidConfigError` for a total that is not a positive integer. */
   constructor(options: ProgressOptions) {
     if (!Number.isSafeInteger(options.total) || options.total < 1) {
-      throw new InvalidConfigError('total', `expected a positive integer, got ${options.total}`);
+      throw new InvalidConfigError('options.total', `expected a positive integer, got ${options.total}`);
     }
     this.#options = options;
     this.#stream = options.stream ?? process.stderr;

@@ -37,6 +37,7 @@ export const TICKET = {
   queuedAt: '2026-05-01T12:00:00.000Z',
   kitchenStation: 'oven-1',
   startedAt: '2026-05-01T12:01:00.000Z',
+  entryId: '1777636860000-0',
 };
 
 export const COOKING_ORDER = { ...QUEUED_ORDER, status: 'cooking', station: 'oven-1' };

@@ -48,9 +48,9 @@ export function listCommands(ctx: InMemoryContext): RawListCommands {
 
     async lmove(source, destination, from, to) {
       const store = ctx.store();
-      store.read(destination, 'list'); // WRONGTYPE before anything is popped, as Redis checks
       const entry = store.read(source, 'list');
-      if (entry === undefined) return null;
+      if (entry === undefined) return null; // as Redis: a missing source answers null, whatever the destination
+      store.read(destination, 'list'); // WRONGTYPE before anything is popped
       const value = from === 'left' ? entry.value.shift()! : entry.value.pop()!;
       store.deleteIfEmpty(source, entry);
       const target = store.readOrCreate(destination, 'list', newList).value;
