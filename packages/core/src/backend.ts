@@ -56,6 +56,7 @@ export {
   type SlotGroup,
   sameSlot,
 } from './backend/hash-slots.js';
+export { type HealthListener, HealthMonitor, type HealthState } from './backend/health-monitor.js';
 export {
   ACQUIRE_SEMAPHORE,
   COMPARE_AND_DELETE,

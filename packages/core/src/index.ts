@@ -59,7 +59,7 @@ export {
   strategyOption,
   ttlOption,
 } from './options.js';
-export { parseInfo } from './parse-info.js';
+export { type NodeInfo, parseInfo, sumUsedMemory } from './parse-info.js';
 export { hideSecrets, REDACTED, redactUrl } from './redaction.js';
 export type { CacheRepository, Lifecycle } from './repository/cache-repository.js';
 export type { HashCommands } from './repository/hash-commands.js';

@@ -1,7 +1,7 @@
 /**
  * `pnpm --filter @forno/lock harness [--quick] [--workers N] [--no-persistence] [--node-redis]
- * [--primitive lock|fair|read-write|semaphore]`: runs the lock-safety harness and exits non-zero on
- * any lost update, fence-order violation or overlap of holders the primitive should keep apart.
+ * [--cluster] [--primitive lock|fair|read-write|semaphore]`: runs the lock-safety harness and exits
+ * non-zero on any lost update, fence-order violation or overlap of holders the primitive should keep apart.
  * `--no-persistence` runs Redis without an append-only file: the crash loses the fencing keys, and
  * the audit shows tokens still increasing (they follow the server clock).
  */
@@ -19,6 +19,7 @@ const report = await runSafetyHarness({
   workers,
   persistence: !args.includes('--no-persistence'),
   driver: args.includes('--node-redis') ? 'node-redis' : 'ioredis',
+  topology: args.includes('--cluster') ? 'cluster' : 'standalone',
   phaseMs: quick ? 1_500 : 4_000,
   pauses: quick ? 2 : 4,
   primitive,

@@ -47,9 +47,14 @@ export interface WorkerStats {
   readonly lostSignals: number;
 }
 
+/** Where a worker's repository connects: a standalone server's port, or a Cluster's nodes. */
+export type RedisTarget =
+  | { readonly port: number }
+  | { readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }> };
+
 /** Settings passed to each worker (as JSON in argv[2]). */
 export interface WorkerSettings {
-  readonly port: number;
+  readonly target: RedisTarget;
   /** Which Forno Redis driver the worker's repository runs on. */
   readonly driver: 'ioredis' | 'node-redis';
   readonly leaseMs: number;

@@ -2,8 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { startRedisServer } from '@forno/testing/servers';
 import { FencedCounter } from './fenced-store.js';
+import { startHarnessRedis } from './harness-redis.js';
 import { countOverlaps } from './hold-audit.js';
 import type {
   HarnessPrimitive,
@@ -35,6 +35,11 @@ export interface SafetyHarnessOptions {
   readonly persistence?: boolean;
   /** The Forno Redis driver the workers run on. Default `'ioredis'` (`@forno/redis-driver`). */
   readonly driver?: 'ioredis' | 'node-redis';
+  /**
+   * One redis-server, or a 3-primary Redis Cluster (the crash then hits the primary serving the
+   * lock's slot). Default `'standalone'`.
+   */
+  readonly topology?: 'standalone' | 'cluster';
   /** What the workers acquire: `DistributedLock` (default), `FairLock`, `ReadWriteLock` or `DistributedSemaphore`. */
   readonly primitive?: HarnessPrimitive;
   /** The semaphore's limit. Default 2. */
@@ -71,7 +76,7 @@ export interface SafetyReport {
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * The lock-safety harness: starts a redis-server with an fsync'd append-only file (unless
+ * The lock-safety harness: starts a redis-server (or a Cluster: `topology`) with an fsync'd append-only file (unless
  * `persistence: false`), forks worker processes that increment a fenced counter under
  * `DistributedLock`, SIGSTOPs a holder right after its read for longer than its lease (then
  * SIGCONTs it), and separately crashes (SIGKILL) and restarts the redis-server mid-run. Returns
@@ -90,11 +95,7 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
   const primitive = options.primitive ?? 'lock';
   const limit = options.limit ?? 2;
   const intervals: HoldInterval[] = [];
-  const server = await startRedisServer({
-    args: persistence
-      ? ['--appendonly', 'yes', '--appendfsync', 'always']
-      : ['--appendonly', 'no', '--save', ''],
-  });
+  const redis = await startHarnessRedis(options.topology ?? 'standalone', persistence);
   const children: ChildProcess[] = [];
   const stats: WorkerStats[] = [];
   let pauseNextReader: ((child: ChildProcess) => void) | undefined;
@@ -103,7 +104,7 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
   const started = performance.now();
   try {
     const settings: WorkerSettings = {
-      port: server.port,
+      target: redis.target,
       driver: options.driver ?? 'ioredis',
       leaseMs,
       maxSleepMs: options.maxSleepMs ?? 15,
@@ -160,7 +161,7 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
     }
     await Promise.all(ready);
     for (const child of children) child.removeAllListeners('exit');
-    log(`${workers} workers running against redis-server :${server.port} (lease ${leaseMs} ms)`);
+    log(`${workers} workers running against ${redis.description} (lease ${leaseMs} ms)`);
     await sleep(phaseMs);
 
     for (let i = 0; i < pauses; i++) {
@@ -173,16 +174,16 @@ export async function runSafetyHarness(options: SafetyHarnessOptions = {}): Prom
       await sleep(phaseMs / 2);
     }
 
-    log('crashing redis-server (SIGKILL) mid-run, restarting it 300 ms later on the same port');
-    await server.kill();
-    await sleep(300);
-    await server.restart();
+    log(
+      'crashing the redis-server holding the lock (SIGKILL) mid-run, restarting it 300 ms later on the same port',
+    );
+    await redis.crashAndRestart(300);
     redisRestarts++;
     await sleep(phaseMs);
   } finally {
     pauseNextReader = undefined;
     await stopWorkers(children);
-    await server.stop();
+    await redis.stop();
   }
   const workerStats = stats.reduce(
     (sum, s) => ({

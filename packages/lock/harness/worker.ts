@@ -18,6 +18,7 @@ import {
   ReadWriteLock,
   type SemaphorePermit,
 } from '../src/index.js';
+import { HARNESS_KEY_PREFIX, HARNESS_LOCK_NAME } from './harness-redis.js';
 import type { HoldInterval, ParentMessage, WorkerMessage, WorkerSettings } from './protocol.js';
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerSettings;
@@ -46,8 +47,10 @@ function call(
 }
 
 const repoConfig = {
-  port: settings.port,
-  keyPrefix: 'harness:',
+  ...('nodes' in settings.target
+    ? { cluster: { nodes: settings.target.nodes } }
+    : { port: settings.target.port }),
+  keyPrefix: HARNESS_KEY_PREFIX,
   commandTimeout: '500ms',
   connectTimeout: '1s',
   healthCheckInterval: false,
@@ -61,18 +64,18 @@ const lockOptions = {
   retryDelay: '50ms',
   retryJitter: '20ms',
 } as const;
-const rw = new ReadWriteLock(repo, 'counter-lock', lockOptions);
+const rw = new ReadWriteLock(repo, HARNESS_LOCK_NAME, lockOptions);
 /** What this worker acquires: a fenced lock (plain, fair, or a side of the read-write lock), or a permit. */
 const sources = {
-  lock: () => ({ source: new DistributedLock(repo, 'counter-lock', lockOptions), kind: 'exclusive' }),
-  fair: () => ({ source: new FairLock(repo, 'counter-lock', lockOptions), kind: 'exclusive' }),
+  lock: () => ({ source: new DistributedLock(repo, HARNESS_LOCK_NAME, lockOptions), kind: 'exclusive' }),
+  fair: () => ({ source: new FairLock(repo, HARNESS_LOCK_NAME, lockOptions), kind: 'exclusive' }),
   // One acquisition in three writes; the others read.
   'read-write': () =>
     Math.random() < 1 / 3
       ? { source: rw.writeLock(), kind: 'exclusive' }
       : { source: rw.readLock(), kind: 'shared' },
   semaphore: () => ({
-    source: new DistributedSemaphore(repo, 'counter-lock', { ...lockOptions, limit: settings.limit }),
+    source: new DistributedSemaphore(repo, HARNESS_LOCK_NAME, { ...lockOptions, limit: settings.limit }),
     kind: 'permit',
   }),
 } satisfies Record<string, () => { source: LeaseSource; kind: HoldInterval['kind'] }>;

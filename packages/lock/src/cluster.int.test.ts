@@ -1,20 +1,28 @@
 import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { lockSuite } from '../test/lock-suite.js';
-import { RepositoryPool } from '../test/redis.js';
+import { type LockTestDriver, RepositoryPool } from '../test/redis.js';
 
 let cluster: RedisCluster;
-const pool = new RepositoryPool(() => ({ cluster: { nodes: cluster.startupNodes } }));
+const drivers: readonly LockTestDriver[] = ['ioredis', 'node-redis'];
+const pools = drivers.map(
+  (driver) => new RepositoryPool(() => ({ cluster: { nodes: cluster.startupNodes } }), driver),
+);
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ primaries: 3, replicasPerPrimary: 1 });
 });
 
 afterAll(async () => {
-  await pool.close();
+  await Promise.all(pools.map((pool) => pool.close()));
   await cluster?.stop();
 });
 
-describe('locks on a 3-primary/3-replica Redis Cluster', () => {
-  lockSuite({ repo: () => pool.repo(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
+drivers.forEach((driver, i) => {
+  describe(`locks on a 3-primary/3-replica Redis Cluster through the ${driver} driver`, () => {
+    lockSuite({
+      repo: () => pools[i]!.repo(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+  });
 });

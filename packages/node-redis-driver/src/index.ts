@@ -1,4 +1,7 @@
+export type { NodeInfo } from '@forno/core';
 export type {
+  HealthListener,
+  HealthState,
   RedisClusterConfig,
   RedisNodeAddress,
   RedisRepositoryConfig,
@@ -9,6 +12,7 @@ export type {
 } from '@forno/core/backend';
 export type { InvalidationListener } from './invalidation.js';
 export type {
+  AnyNodeRedisClient,
   NodeRedisClient,
   NodeRedisClusterClient,
   NodeRedisSentinelClient,

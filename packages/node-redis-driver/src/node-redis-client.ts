@@ -36,6 +36,21 @@ export type NodeRedisSentinelClient = RedisSentinelType<
 /** Any node-redis client `NodeRedisRepository` can run on: a server, a Cluster or a Sentinel group. */
 export type NodeRedisClient = NodeRedisSingleClient | NodeRedisClusterClient | NodeRedisSentinelClient;
 
+/**
+ * Any node-redis v5 client, Cluster or Sentinel — whatever its modules, functions, scripts, RESP
+ * version or type mapping (`createClient()` of `redis` or `@redis/client`, `createCluster()`,
+ * `createSentinel()`, with any options): what `new NodeRedisRepository(client, options)` accepts,
+ * so a client needs no type annotation. Described by the few members the driver relies on, because
+ * node-redis' own generic types are not assignable to one another across type parameters.
+ */
+export interface AnyNodeRedisClient {
+  readonly isOpen: boolean;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+  sendCommand(...args: never[]): unknown;
+}
+
 /** The topology of a node-redis client. */
 export type NodeRedisKind = 'standalone' | 'cluster' | 'sentinel';
 
@@ -91,7 +106,7 @@ export function kindOf(client: NodeRedisClient): NodeRedisKind {
 }
 
 /** Whether `value` is a node-redis client, Cluster or Sentinel (duck-typed). */
-export function isNodeRedisClient(value: unknown): value is NodeRedisClient {
+export function isNodeRedisClient(value: unknown): value is AnyNodeRedisClient {
   const probe = value as Record<string, unknown> | null;
   return (
     probe !== null &&

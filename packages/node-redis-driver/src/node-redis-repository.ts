@@ -1,18 +1,25 @@
 import {
+  assertKey,
   type CacheError,
   CacheEventEmitter,
   type CacheEventListener,
+  CacheUnavailableError,
   type ConnectionStatus,
   InvalidConfigError,
+  type NodeInfo,
   type ObservableRepository,
   type PerformanceSummary,
   type Serializer,
+  sumUsedMemory,
 } from '@forno/core';
 import {
   BaseCacheRepository,
   backoffDelay,
   CommandRunner,
   connectionFailureOf,
+  type HealthListener,
+  HealthMonitor,
+  type HealthState,
   type RawCommands,
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
@@ -29,16 +36,19 @@ import { type InvalidationListener, InvalidationTracker } from './invalidation.j
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
 import {
+  type AnyNodeRedisClient,
   createNodeRedisClient,
   isNodeRedisClient,
   kindOf,
   type NodeRedisClient,
   type NodeRedisKind,
   type NodeRedisSingleClient,
+  sendCommand,
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
 import { queueLockCommands } from './queue-lock-commands.js';
 import { serverCommands } from './server-commands.js';
+import { keyMemoryUsage, nodeInfos } from './server-info.js';
 import { setCommands } from './set-commands.js';
 import { sortedSetCommands } from './sorted-set-commands.js';
 import { streamCommands } from './stream-commands.js';
@@ -112,8 +122,13 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
   readonly #subscriber: Subscriber;
   readonly #invalidations: InvalidationTracker | undefined;
   readonly #events: CacheEventEmitter;
+  readonly #health: HealthMonitor;
   readonly #metrics: CacheMetrics | undefined;
   #opened = false;
+  /** A connection was ready at least once (so the configuration worked then). */
+  #readyOnce = false;
+  /** The connections were destroyed without `disconnect()`: the next `connect()` replaces them. */
+  #destroyed = false;
   #closed = false;
   #failure: CacheError | undefined;
   #connecting: Promise<void> | undefined;
@@ -125,10 +140,12 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
    * offline-queue and reconnect options apply (Forno's `commandTimeout` deadline still does).
    */
   constructor(
-    configOrClient: RedisRepositoryConfig | NodeRedisClient = {},
+    configOrClient: RedisRepositoryConfig | AnyNodeRedisClient = {},
     options: ExistingClientOptions | NodeRedisOptions = {},
   ) {
-    const existing = isNodeRedisClient(configOrClient) ? configOrClient : undefined;
+    const existing = isNodeRedisClient(configOrClient)
+      ? (configOrClient as unknown as NodeRedisClient)
+      : undefined;
     const known = existing ? EXISTING_CLIENT_OPTIONS : OWN_CLIENT_OPTIONS;
     for (const field of Object.keys(options)) {
       if (!known.has(field)) {
@@ -227,11 +244,13 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
     this.#ownsClients = existing === undefined;
     this.#runner = runner;
     this.#subscriber = subscriber;
+    this.#health = new HealthMonitor(() => this.#probe(), config.healthCheckIntervalMs);
     this.#invalidations = tracking ? new InvalidationTracker(clients, config.keyPrefix) : undefined;
     for (const client of clients) this.#reportConnectionEvents(client);
     if (existing) {
       (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
       this.#opened = (existing as unknown as { isOpen: boolean }).isOpen;
+      if (this.status === 'ready') this.#health.markHealthy();
     }
   }
 
@@ -270,7 +289,40 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
    * with `enableMetrics: true`), ready connections of the pool, and the server's `used_memory`.
    */
   getPerformanceSummary(): Promise<PerformanceSummary> {
-    return nodeRedisPerformanceSummary(this.#metrics, this.#clients, this.#kind);
+    return nodeRedisPerformanceSummary(this.#metrics, this.#clients, this.#kind, () => this.memoryUsage());
+  }
+
+  /**
+   * The repository's health: the latest periodic check (`healthCheckInterval`, a PING), updated
+   * between checks by connection events. Not healthy before the first connection, after a
+   * permanent connection failure (`error` says why: a `CacheAuthError`, a `CacheTlsError`) nor
+   * after `disconnect()`. The same {@link HealthState} as the ioredis driver's.
+   */
+  get health(): HealthState {
+    return this.#health.state;
+  }
+
+  /** Called whenever the health check flips between healthy and unhealthy; returns a remover. */
+  onHealthChange(listener: HealthListener): () => void {
+    return this.#health.onChange(listener);
+  }
+
+  /**
+   * `INFO [section]` of the server (through Sentinel: of the primary), or of every primary on
+   * Cluster, each parsed into fields. Bounded by `commandTimeout` like any operation.
+   */
+  info(section?: string): Promise<NodeInfo[]> {
+    return nodeInfos(this.#runner, this.#kind, section);
+  }
+
+  /**
+   * Memory used: by one key (`MEMORY USAGE`, bytes, or `null` when missing), or by the whole
+   * server (`used_memory`, summed over Cluster primaries).
+   */
+  async memoryUsage(key?: string): Promise<number | null> {
+    if (key === undefined) return sumUsedMemory(await this.info('memory'));
+    assertKey(key);
+    return keyMemoryUsage(this.#runner, this.#kind, this.keyPrefix + key);
   }
 
   /** Receives connection events (and, with metrics, operation events). */
@@ -303,14 +355,20 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
    * `commandTimeout`), then closes every connection it owns and the pub/sub connection.
    */
   async disconnect(): Promise<void> {
+    this.#health.stop();
     await this.#runner.drain(this.config.commandTimeoutMs);
+    this.#health.markUnhealthy(new CacheUnavailableError('the repository is disconnected'));
     await this.#subscriber.close();
     if (!this.#ownsClients) return;
     this.#closed = true;
     await Promise.all(this.#clients.map((client) => closeClient(client, this.config.commandTimeoutMs)));
   }
 
-  /** Reports a connection's state changes as `connection` events (for metrics and listeners). */
+  /**
+   * Reports a connection's state changes as `connection` events (for metrics and listeners) and
+   * marks health between checks: healthy once the whole pool is ready, unhealthy when a working
+   * connection is lost (an earlier failure, and its reason, is kept).
+   */
   #reportConnectionEvents(client: NodeRedisClient): void {
     const report = () => {
       if (this.#events.hasListeners) {
@@ -318,11 +376,32 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
       }
     };
     const events = client as unknown as NodeJS.EventEmitter;
-    for (const name of ['ready', 'reconnecting', 'end']) events.on(name, report);
+    events.on('ready', () => {
+      this.#readyOnce = true;
+      if (this.status === 'ready' && this.#failure === undefined) this.#health.markHealthy();
+      report();
+    });
+    const lost = () => {
+      if (!this.#closed && this.#health.state.healthy) {
+        this.#health.markUnhealthy(
+          new CacheUnavailableError('the connection to Redis was lost; reconnecting'),
+        );
+      }
+      report();
+    };
+    events.on('reconnecting', lost);
+    events.on('end', lost);
+  }
+
+  /** The health check: a PING, or after a permanent failure one more attempt to connect. */
+  async #probe(): Promise<number> {
+    if (this.#failure !== undefined) await this.connect();
+    return this.ping();
   }
 
   async #open(): Promise<void> {
-    if (this.#closed && this.#createClient !== undefined) {
+    if ((this.#closed || this.#destroyed) && this.#createClient !== undefined) {
+      this.#destroyed = false;
       // A closed node-redis Sentinel cannot be opened again: every closed connection is replaced.
       for (let i = 0; i < this.#clients.length; i++) {
         this.#clients[i] = this.#createClient();
@@ -335,8 +414,13 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
     this.#opened = true;
     try {
       await Promise.all(this.#clients.map((client) => connectClient(client, this.config.connectTimeoutMs)));
+      this.#readyOnce = true;
+      if (this.#ownsClients) await this.#checkCredentials();
+      this.#health.markHealthy();
     } catch (error) {
       throw this.#failure ?? error;
+    } finally {
+      this.#health.start();
     }
   }
 
@@ -346,17 +430,62 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
    * every command rejects at once with that typed error until `connect()` is called again.
    */
   #reconnectDelay(attempt: number, cause: Error): number | Error {
-    const failure = connectionFailureOf(cause, {
-      tls: this.config.tls !== undefined,
-      handshaking: false,
-      connectedBefore: false,
-    });
+    const failure = this.#permanentFailureOf(cause);
     if (failure !== undefined) {
-      this.#failure = failure;
-      this.#runner.stopWith(failure);
+      this.#stopWith(failure);
       return failure;
     }
     return backoffDelay(this.config.retryPolicy, attempt + 1, Math.random);
+  }
+
+  /**
+   * node-redis sends no command on connecting unless credentials are configured, so a server that
+   * requires a password it was not given accepts the connection and refuses every command
+   * (`NOAUTH`): one PING per connection finds it, and the connections are closed (no loop of
+   * refused commands) until `connect()` is called again.
+   */
+  async #checkCredentials(): Promise<void> {
+    const replies = await Promise.allSettled(
+      this.#clients.map((client) =>
+        sendCommand(client, this.#kind, ['PING'], { readonly: false, binary: false }),
+      ),
+    );
+    for (const reply of replies) {
+      const failure = reply.status === 'rejected' ? this.#permanentFailureOf(reply.reason) : undefined;
+      if (failure === undefined) continue;
+      this.#stopWith(failure);
+      await this.#destroyConnections();
+      throw failure;
+    }
+  }
+
+  /** Closes every connection at once, without reconnecting; the next `connect()` replaces them. */
+  async #destroyConnections(): Promise<void> {
+    this.#destroyed = true;
+    await Promise.all(
+      this.#clients.map(async (client) => {
+        if ((client as unknown as { isOpen: boolean }).isOpen) await client.destroy();
+      }),
+    );
+  }
+
+  /**
+   * A failure retrying cannot fix, typed. A reset before any connection was ever ready is a
+   * handshake refused (what a TLS port does with plaintext); once connected, a reset is transient.
+   */
+  #permanentFailureOf(cause: unknown): CacheError | undefined {
+    return connectionFailureOf(cause, {
+      tls: this.config.tls !== undefined,
+      handshaking: !this.#readyOnce,
+      connectedBefore: this.#readyOnce,
+    });
+  }
+
+  /** Stops on a permanent failure: unhealthy, and every command rejects at once with it. */
+  #stopWith(failure: CacheError): void {
+    this.#failure = failure;
+    this.#health.markUnhealthy(failure);
+    this.#runner.stopWith(failure);
   }
 }
 

@@ -50,6 +50,7 @@ export function queueLockCommands(ctx: DriverContext): RawQueueLockCommands {
       const route = { key, readonly: false, binary: false };
       const counts = await runner.onEveryConnection(
         (c) => sendCommand(c, kind, ['WAIT', String(replicas), String(timeoutMs)], route) as Promise<number>,
+        timeoutMs,
       );
       return Math.min(...counts);
     },

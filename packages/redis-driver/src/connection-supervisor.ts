@@ -1,9 +1,8 @@
 import { type CacheError, CacheUnavailableError } from '@forno/core';
-import { connectionFailureOf } from '@forno/core/backend';
+import { connectionFailureOf, type HealthMonitor } from '@forno/core/backend';
 import { disableOfflineQueue } from './client-lifecycle.js';
 import type { CommandRunner } from './command-runner.js';
 import { isCluster, type RedisClient } from './create-client.js';
-import type { HealthMonitor } from './health-monitor.js';
 import { redactErrorDetails } from './redact-error-details.js';
 
 /** What a {@link ConnectionSupervisor} acts on; owned by `RedisRepository`. */

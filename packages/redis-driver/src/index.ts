@@ -1,4 +1,7 @@
+export type { NodeInfo } from '@forno/core';
 export type {
+  HealthListener,
+  HealthState,
   RedisClusterConfig,
   RedisNodeAddress,
   RedisRepositoryConfig,
@@ -8,11 +11,9 @@ export type {
   ResolvedRedisConfig,
 } from '@forno/core/backend';
 export type { RedisClient } from './create-client.js';
-export type { HealthListener, HealthState } from './health-monitor.js';
 export { RedisEntityRepository } from './redis-entity-repository.js';
 export {
   createRedisRepository,
   type ExistingClientOptions,
-  type NodeInfo,
   RedisRepository,
 } from './redis-repository.js';

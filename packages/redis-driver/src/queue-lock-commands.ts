@@ -66,6 +66,7 @@ export function queueLockCommands(ctx: DriverContext): RawQueueLockCommands {
     async waitForReplicas(key, replicas, timeoutMs) {
       const counts = await runner.onEveryConnection(
         (c) => nodeOf(c, key).call('WAIT', replicas, timeoutMs) as Promise<number>,
+        timeoutMs,
       );
       return Math.min(...counts);
     },

@@ -1,8 +1,6 @@
-import type { CacheEvent } from '@forno/core';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HealthState } from './health-monitor.js';
 import { RedisEntityRepository } from './redis-entity-repository.js';
 import { createRedisRepository, RedisRepository } from './redis-repository.js';
 
@@ -25,7 +23,7 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 }
 
 describe('RedisRepository on a real server', () => {
-  it('connects from a url, spreads commands over the pool and reports status, info and memory', async () => {
+  it('connects from a url, spreads commands over the pool and reports status', async () => {
     const repo = createRedisRepository({
       url: `${server.url}/2`,
       keyPrefix: 'pool:',
@@ -42,11 +40,6 @@ describe('RedisRepository on a real server', () => {
       .filter((line) => line.includes('name=forno-pool-test'));
     expect(clients).toHaveLength(3);
     expect(clients.every((line) => line.includes(' db=2 '))).toBe(true);
-    const [info] = await repo.info('server');
-    expect(info?.fields.redis_version).toMatch(/^7\./);
-    expect(await repo.memoryUsage('k1')).toBeGreaterThan(0);
-    expect(await repo.memoryUsage('missing')).toBeNull();
-    expect(await repo.memoryUsage()).toBeGreaterThan(100_000);
     await repo.disconnect();
     expect(repo.status).toBe('closed');
   });
@@ -56,33 +49,6 @@ describe('RedisRepository on a real server', () => {
     expect(await repo.set('k', 1)).toBe(true);
     expect(await repo.get('k')).toBe(1);
     await repo.disconnect();
-  });
-
-  it('the health check notices a frozen server and its recovery; connection events are reported', async () => {
-    const repo = new RedisRepository({
-      port: server.port,
-      healthCheckInterval: 100,
-      commandTimeout: 300,
-    });
-    const changes: HealthState[] = [];
-    const events: CacheEvent[] = [];
-    repo.onHealthChange((state) => changes.push(state));
-    repo.onEvent((event) => events.push(event));
-    await repo.connect();
-    await until(() => repo.health.checkedAt !== undefined && repo.health.healthy);
-    server.pause();
-    try {
-      await until(() => !repo.health.healthy);
-      expect(repo.health.error?.message).toMatch(/commandTimeout/);
-    } finally {
-      server.resume();
-    }
-    await until(() => repo.health.healthy);
-    // A loaded machine may add a false alarm before the pause; the pause and the recovery are last.
-    expect(changes.map((state) => state.healthy).slice(-2)).toEqual([false, true]);
-    expect(repo.health.latencyMs).toBeGreaterThanOrEqual(0);
-    await repo.disconnect();
-    expect(events.some((event) => event.type === 'connection' && event.status === 'ready')).toBe(true);
   });
 
   it('a listener added to a subscribed channel hears only messages published after its subscribe()', async () => {

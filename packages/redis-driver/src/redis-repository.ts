@@ -4,14 +4,19 @@ import {
   type CacheEventListener,
   type ConnectionStatus,
   InvalidConfigError,
+  type NodeInfo,
   type ObservableRepository,
   type PerformanceSummary,
   parseInfo,
   type Serializer,
+  sumUsedMemory,
 } from '@forno/core';
 import {
   BaseCacheRepository,
   backoffDelay,
+  type HealthListener,
+  HealthMonitor,
+  type HealthState,
   type RawCommands,
   type RedisRepositoryConfig,
   type ResolvedRedisConfig,
@@ -34,7 +39,6 @@ import { ConnectionSupervisor } from './connection-supervisor.js';
 import { createClient, isCluster, type RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { hashCommands } from './hash-commands.js';
-import { type HealthListener, HealthMonitor, type HealthState } from './health-monitor.js';
 import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
 import { queueLockCommands } from './queue-lock-commands.js';
@@ -62,13 +66,6 @@ export interface ExistingClientOptions {
   readonly enableMetrics?: boolean;
   /** Prefix of metric names (default `'forno'`). */
   readonly metricsPrefix?: string;
-}
-
-/** One Redis node's `INFO` fields. */
-export interface NodeInfo {
-  /** `host:port` of the node. */
-  readonly node: string;
-  readonly fields: Readonly<Record<string, string>>;
 }
 
 /**
@@ -293,8 +290,7 @@ export class RedisRepository extends BaseCacheRepository implements ObservableRe
    */
   async memoryUsage(key?: string): Promise<number | null> {
     if (key === undefined) {
-      const infos = await this.info('memory');
-      return infos.reduce((sum, { fields }) => sum + Number(fields.used_memory ?? 0), 0);
+      return sumUsedMemory(await this.info('memory'));
     }
     assertKey(key);
     const fullKey = this.keyPrefix + key;

@@ -109,10 +109,11 @@ export class CommandRunner<C> {
   /**
    * Sends `command` once on every connection of the pool, for what only counts per connection:
    * `WAIT` acknowledges the writes of the connection it is sent on, and a write may have gone out
-   * on any of them.
+   * on any of them. `waitMs`: how long the command may block on the server by design (`WAIT`'s
+   * timeout), added to the operation's deadline so the wait itself never counts as a timeout.
    */
-  onEveryConnection<T>(command: Command<C, T>): Promise<T[]> {
-    return Promise.all(this.#clients.map((client) => this.#run(command, false, client)));
+  onEveryConnection<T>(command: Command<C, T>, waitMs = 0): Promise<T[]> {
+    return Promise.all(this.#clients.map((client) => this.#run(command, false, client, waitMs)));
   }
 
   /**
@@ -155,11 +156,11 @@ export class CommandRunner<C> {
    * retries while `retrying` allows and the budget lasts, and the deadline. Whatever settles first
    * wins; once settled, no further attempt is sent.
    */
-  #run<T>(command: Command<C, T>, retrying: boolean, client: C = this.client()): Promise<T> {
+  #run<T>(command: Command<C, T>, retrying: boolean, client: C = this.client(), waitMs = 0): Promise<T> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     this.#inFlight += 1;
     const promise = new Promise<T>(captureSettlers);
-    const operation = new Operation<C, T>(this.#context, command, client, retrying, settlers);
+    const operation = new Operation<C, T>(this.#context, command, client, retrying, settlers, waitMs);
     this.#deadlines.add(operation);
     this.#context.attempt(client, command).then(operation.succeed, operation.failed);
     return promise;
@@ -218,6 +219,7 @@ class Operation<C, T> implements Expiring {
     client: C,
     retrying: boolean,
     from: Settlers,
+    waitMs: number,
   ) {
     this.#runner = runner;
     this.#command = command;
@@ -225,7 +227,7 @@ class Operation<C, T> implements Expiring {
     this.#retrying = retrying;
     this.#resolve = from.resolve as (value: T) => void;
     this.#reject = from.reject;
-    this.deadline = performance.now() + runner.driver.budgetMs;
+    this.deadline = performance.now() + runner.driver.budgetMs + waitMs;
   }
 
   /** The attempt's reply: the operation's result, unless it settled already. */

@@ -23,7 +23,10 @@ export interface ClusterFaultSummary {
   /** Rejections with a Forno error, by code. */
   readonly typedErrors: Readonly<Record<string, number>>;
   readonly errors: number;
-  /** Failed operations on keys of the other primaries (`CLUSTERDOWN` while a primary is failed). */
+  /**
+   * Failed operations on keys of the other primaries: `CLUSTERDOWN` while a primary is failed with
+   * `cluster-require-full-coverage yes`; with `no`, the client's own collateral damage.
+   */
   readonly otherShardErrors: number;
   readonly untyped: number;
   /** Operations that never settled (still pending when the load stopped). */

@@ -24,6 +24,19 @@ export {
   runClusterFault,
 } from './describe-cluster-fault-suite.js';
 export {
+  type ConnectionFailureConfig,
+  type ConnectionFailureSuiteOptions,
+  describeConnectionFailureSuite,
+  type HealthReportingRepository,
+} from './describe-connection-failure-suite.js';
+export {
+  describeHealthAndInfoSuite,
+  type HealthAndInfoRepositoryOptions,
+  type HealthAndInfoSuiteOptions,
+  type InspectableRepository,
+  type ReportedHealth,
+} from './describe-health-and-info-suite.js';
+export {
   describeSentinelFailover,
   type SentinelFailoverOptions,
   type SentinelRepositoryOptions,

@@ -1,4 +1,4 @@
-import { notifySafely } from '@forno/core';
+import { notifySafely } from '../instrumentation.js';
 
 /** The latest result of the periodic health check. */
 export interface HealthState {
@@ -21,7 +21,7 @@ export interface HealthState {
 export type HealthListener = (state: HealthState) => void;
 
 /**
- * The `healthCheckInterval` check: PINGs the server every `intervalMs` (the timer does not keep
+ * The `healthCheckInterval` check of both Redis drivers: PINGs the server every `intervalMs` (the timer does not keep
  * the process alive; `false` for no periodic check) and reports when health changes, so dashboards
  * and readiness probes can see an outage before a request hits it. Connection events mark it
  * healthy or unhealthy between checks ({@link markHealthy}, {@link markUnhealthy}).
