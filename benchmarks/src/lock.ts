@@ -26,7 +26,7 @@ import { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
 
 /** One contender's lock, as the benchmark drives it. */
-interface Contender {
+export interface Contender {
   readonly name: string;
   /** Acquires (waiting as the library does) and returns the release function. */
   acquire(): Promise<() => Promise<unknown>>;
@@ -36,7 +36,7 @@ interface Contender {
  * Connections a contender uses. With `shared`, every worker of a round borrows the same ones (one
  * process, many concurrent tasks); without, each worker opens its own (as separate processes do).
  */
-class Connections {
+export class Connections {
   readonly #server: RedisServer;
   readonly #shared: boolean;
   readonly #open: (() => Promise<unknown>)[] = [];
@@ -94,7 +94,7 @@ class Connections {
   }
 }
 
-type ContenderFactory = (connections: Connections, key: string) => Promise<Contender>;
+export type ContenderFactory = (connections: Connections, key: string) => Promise<Contender>;
 
 const LEASE_MS = 30_000;
 
@@ -106,7 +106,7 @@ const forno =
     const repo = await connections.repo(autoPipelining);
     const mutex = new DistributedLock(repo, key, { timeout: LEASE_MS, waitTimeout: '60s' });
     return {
-      name: autoPipelining ? 'forno (driver defaults: autoPipelining on)' : 'forno',
+      name: autoPipelining ? 'forno (driver defaults)' : 'forno (autoPipelining off)',
       async acquire() {
         const lock = await mutex.acquire();
         return () => lock.release();
@@ -114,9 +114,10 @@ const forno =
     };
   };
 
-const factories: Record<string, ContenderFactory> = {
-  forno: forno(false),
-  'forno-autopipelining': forno(true),
+/** The contenders; the first is Forno as users get it (the driver's default options). */
+export const factories: Record<string, ContenderFactory> = {
+  forno: forno(true),
+  'forno-no-autopipelining': forno(false),
 
   async 'forno-node-redis'(connections, key) {
     const repo = await connections.nodeRedisRepo();
@@ -282,7 +283,7 @@ async function benchContended(
   rounds: number,
   roundMs: number,
 ): Promise<ContendedRow[]> {
-  const names = Object.keys(factories).filter((name) => name !== 'forno-autopipelining');
+  const names = Object.keys(factories).filter((name) => name !== 'forno-no-autopipelining');
   const results = new Map<string, { handoffs: number[]; toOther: number[]; counts: number[]; ms: number }>();
   const labels = new Map<string, string>();
   for (let round = 0; round < rounds; round++) {
@@ -331,25 +332,37 @@ async function benchContended(
       }
     }
   }
-  return names.map((name) => {
-    const { handoffs, toOther, counts, ms } = results.get(name)!;
-    const sorted = [...handoffs].sort((a, b) => a - b);
-    const sortedOther = [...toOther].sort((a, b) => a - b);
-    const sum = counts.reduce((a, b) => a + b, 0);
-    const squares = counts.reduce((a, b) => a + b * b, 0);
-    const even = sum / WORKERS;
-    return {
-      contender: labels.get(name)!,
-      acquisitionsPerSecond: (sum * 1_000) / ms,
-      handoffP50Ms: percentile(sorted, 0.5),
-      handoffP99Ms: percentile(sorted, 0.99),
-      toOtherP50Ms: percentile(sortedOther, 0.5),
-      toOtherP99Ms: percentile(sortedOther, 0.99),
-      fairness: (sum * sum) / (WORKERS * squares),
-      minShare: Math.min(...counts) / even,
-      maxShare: Math.max(...counts) / even,
-    };
-  });
+  return names.map((name) => contendedRow(labels.get(name)!, results.get(name)!));
+}
+
+/** What a contended run recorded: handoff times (ms), per-worker acquisitions, and its length. */
+export interface ContendedSamples {
+  readonly handoffs: number[];
+  /** Handoffs to a worker other than the last holder. */
+  readonly toOther: number[];
+  readonly counts: number[];
+  readonly ms: number;
+}
+
+/** Summarises one contender's contended run as a table row. */
+export function contendedRow(contender: string, samples: ContendedSamples): ContendedRow {
+  const { handoffs, toOther, counts, ms } = samples;
+  const sorted = [...handoffs].sort((a, b) => a - b);
+  const sortedOther = [...toOther].sort((a, b) => a - b);
+  const sum = counts.reduce((a, b) => a + b, 0);
+  const squares = counts.reduce((a, b) => a + b * b, 0);
+  const even = sum / counts.length;
+  return {
+    contender,
+    acquisitionsPerSecond: (sum * 1_000) / ms,
+    handoffP50Ms: percentile(sorted, 0.5),
+    handoffP99Ms: percentile(sorted, 0.99),
+    toOtherP50Ms: percentile(sortedOther, 0.5),
+    toOtherP99Ms: percentile(sortedOther, 0.99),
+    fairness: (sum * sum) / (counts.length * squares),
+    minShare: Math.min(...counts) / even,
+    maxShare: Math.max(...counts) / even,
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -366,7 +379,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
-function contendedTable(title: string, rows: readonly ContendedRow[]): string[] {
+export function contendedTable(title: string, rows: readonly ContendedRow[]): string[] {
   return [
     title,
     '',

@@ -22,6 +22,8 @@ import { formatCase, formatTable } from './harness/report.js';
 import { type BarChart, barChartSvg, chartSlug } from './harness/svg-chart.js';
 import { formatLockTables, runLockBenchmark } from './lock.js';
 import { formatDurabilityTable, runLockDurabilityBenchmark } from './lock-durability.js';
+import { formatNotificationsTable, runLockNotificationsBenchmark } from './lock-notifications.js';
+import { formatLockProcessesTable, runLockProcessesBenchmark } from './lock-processes.js';
 import { formatSerializationTable, runSerializationBenchmark } from './serialization.js';
 
 /**
@@ -50,6 +52,8 @@ const STEPS: readonly BenchStep[] = [
   { name: 'hybrid cache', cases: 4, seconds: 60 },
   { name: 'locks', cases: 1, seconds: 100 },
   { name: 'lock durability', cases: 1, seconds: 15 },
+  { name: 'locks in 8 processes', cases: 1, seconds: 40 },
+  { name: 'lock notifications', cases: 1, seconds: 10 },
   { name: 'serialization', cases: 1, seconds: 20 },
   { name: 'fake memory', cases: 1, seconds: 2 },
   { name: 'bounded memory', cases: 1, seconds: 10 },
@@ -104,6 +108,10 @@ const locks = await runLockBenchmark({ quick });
 report('locks', formatLockTables(locks), lockCharts(locks));
 progress.begin('lock durability');
 report('lock durability', formatDurabilityTable(await runLockDurabilityBenchmark({ quick })));
+progress.begin('locks in 8 processes');
+report('locks in 8 processes', formatLockProcessesTable(await runLockProcessesBenchmark({ quick })));
+progress.begin('lock notifications');
+report('lock notifications', formatNotificationsTable(await runLockNotificationsBenchmark()));
 progress.begin('serialization');
 const serialization = await runSerializationBenchmark({ quick });
 report(

@@ -149,6 +149,7 @@ export type {
   RawTransactionCommands,
   RawValue,
   RawWatch,
+  ReleaseNotice,
 } from './repository/raw-commands.js';
 export type {
   RawAutoClaim,

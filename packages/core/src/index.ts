@@ -38,7 +38,16 @@ export {
   notifySafely,
   type OperationOutcome,
 } from './instrumentation.js';
-export { assertKey, fenceKeyOf, hashSlotOf, hashTagOf, queueLockKeysOf, siblingKeyOf } from './keys.js';
+export {
+  assertKey,
+  fenceKeyOf,
+  hashSlotOf,
+  hashTagOf,
+  queueLockKeysOf,
+  releaseChannelOf,
+  siblingKeyOf,
+  slotCompanionOf,
+} from './keys.js';
 export {
   assertKnownOptions,
   choiceOption,
@@ -79,12 +88,14 @@ export type {
   SemaphoreGrant,
   SetIfAbsentOptions,
   SetOptions,
+  SubscribeOptions,
   Unsubscribe,
   ZAddOptions,
   ZRangeByLexOptions,
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
+export { HANDOFF_TOKEN } from './repository/options.js';
 export type {
   QueueGrant,
   QueueLockKeys,

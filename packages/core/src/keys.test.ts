@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../test/random.js';
 import { isCacheError } from './errors.js';
-import { assertKey, fenceKeyOf, hashSlotOf, hashTagOf } from './keys.js';
+import { assertKey, fenceKeyOf, hashSlotOf, hashTagOf, releaseChannelOf, slotCompanionOf } from './keys.js';
 
 /** CRC16-CCITT (XMODEM), bit by bit, written independently of the table-driven one in keys.ts. */
 function crc16(bytes: Uint8Array): number {
@@ -204,5 +204,41 @@ describe('fenceKeyOf', () => {
       }
     }
     expect(remaining).toBe(0);
+  });
+});
+
+describe('fenceKeyOf with a keyPrefix, slotCompanionOf and releaseChannelOf', () => {
+  const prefixes = ['', 'mario_pizzeria:', '{app}:', 'odd{'];
+  const keys = ['order_lock:1', '{tagged}lock', 'a}b', 'x{}y', 'é{ü}'];
+
+  it('keeps the fencing key under the prefix and in the lock key’s slot', () => {
+    expect(fenceKeyOf('mario_pizzeria:order_lock:1', 'mario_pizzeria:')).toBe(
+      'mario_pizzeria:{mario_pizzeria:order_lock:1}:fence',
+    );
+    for (const prefix of prefixes) {
+      for (const key of keys) {
+        const fenceKey = fenceKeyOf(prefix + key, prefix);
+        expect(hashSlotOf(fenceKey)).toBe(hashSlotOf(prefix + key));
+        // A prefix with a brace and no tag in the key leaves no safe place under it.
+        if (!(prefix.includes('{') && hashTagOf(prefix + key) === undefined)) {
+          expect(fenceKey.startsWith(prefix)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('gives each key its own release channel, in the key’s slot when sharded', () => {
+    for (const prefix of prefixes) {
+      for (const key of keys) {
+        const { channel, sharded } = releaseChannelOf(key, prefix);
+        if (sharded) expect(hashSlotOf(prefix + channel)).toBe(hashSlotOf(prefix + key));
+        expect(releaseChannelOf(`${key}2`, prefix).channel).not.toBe(channel);
+      }
+    }
+    expect(releaseChannelOf('order_lock:1', 'app:')).toEqual({
+      channel: '{app:order_lock:1}:released',
+      sharded: true,
+    });
+    expect(slotCompanionOf('k', 'odd{', 'fence')).toBeUndefined();
   });
 });

@@ -101,15 +101,21 @@ function tagForSlot(slot: number): string {
 }
 
 /**
- * Name of the fencing key (the last fencing token) kept beside a lock key (both full keys, prefix included). It always
- * lands in the same Cluster hash slot as the lock key, so one script can touch both:
- * `a{tag}b` → `a{tag}b:fence`; `order_lock:1` → `{order_lock:1}:fence`. A key without a hash tag
- * that contains `}` (e.g. `a}b` or `x{}y`) cannot be wrapped in braces, so its fencing key gets a
- * computed tag of the same slot: `{<tag>}:fence:a}b`. Two lock keys may share it (`a` and
- * `{a}` both use `{a}:fence`), which is harmless: each lock still sees its tokens increase.
- * It expires with the lease: tokens follow the server clock, so they keep increasing without it.
+ * Name of the fencing key (the last fencing token) kept beside a lock key, as a full key. It always
+ * lands in the same Cluster hash slot as the lock key, so one script can touch both. Given the
+ * repository's `keyPrefix`, it lives under that prefix (so `SCAN prefix*` and
+ * `deletePattern('*')` see it): see {@link slotCompanionOf}. Without a prefix (or with a prefix
+ * that contains braces, which leaves no safe way to place a tag after it) it is the older form:
+ * `a{tag}b` → `a{tag}b:fence`; `order_lock:1` → `{order_lock:1}:fence`; a key without a hash tag
+ * that contains `}` gets a computed tag of the same slot: `{<tag>}:fence:a}b`. Two lock keys may
+ * share it, which is harmless: each lock still sees its tokens increase. It expires with the
+ * lease: tokens follow the server clock, so they keep increasing without it.
  */
-export function fenceKeyOf(lockKey: string): string {
+export function fenceKeyOf(lockKey: string, keyPrefix = ''): string {
+  if (keyPrefix !== '' && lockKey.startsWith(keyPrefix)) {
+    const companion = slotCompanionOf(lockKey.slice(keyPrefix.length), keyPrefix, 'fence');
+    if (companion !== undefined) return keyPrefix + companion;
+  }
   return siblingKeyOf(lockKey, 'fence');
 }
 
@@ -132,4 +138,36 @@ export function queueLockKeysOf(lockKey: string): QueueLockKeys {
     readers: siblingKeyOf(lockKey, 'readers'),
     fence: fenceKeyOf(lockKey),
   };
+}
+
+/**
+ * A name for something kept beside `key` (a fencing counter, a release channel): relative to
+ * `keyPrefix`, like `key`, and in the same Cluster hash slot as `keyPrefix + key`, so a script on
+ * the key can touch it and a sharded channel of that name lives on the key's shard. `undefined`
+ * when `keyPrefix` contains a brace and the full key has no hash tag (no tag placed after such a
+ * prefix is sure to be the one Redis reads).
+ *
+ * `{tag}x` → `{tag}x:<suffix>`; `order_lock:1` under `app:` → `{app:order_lock:1}:<suffix>` (its
+ * full name `app:{app:order_lock:1}:<suffix>` hashes the whole lock key); a key containing `}` →
+ * `{<computed tag of the slot>}:<suffix>:<key>`.
+ */
+export function slotCompanionOf(key: string, keyPrefix: string, suffix: string): string | undefined {
+  const fullKey = keyPrefix + key;
+  if (hashTagOf(fullKey) !== undefined) return `${key}:${suffix}`;
+  if (keyPrefix.includes('{') || keyPrefix.includes('}')) return undefined;
+  if (!fullKey.includes('}')) return `{${fullKey}}:${suffix}`;
+  return `{${tagForSlot(hashSlotOf(fullKey))}}:${suffix}:${key}`;
+}
+
+/**
+ * The channel on which releases of the lock (or semaphore) `key` are announced, relative to
+ * `keyPrefix`: one channel per key, so a release wakes only that key's waiters. `sharded` is
+ * `true` when the channel shares the key's hash slot, so on Redis Cluster it can be a sharded
+ * channel (`SPUBLISH`/`SSUBSCRIBE`) served by the key's shard alone.
+ */
+export function releaseChannelOf(key: string, keyPrefix: string): { channel: string; sharded: boolean } {
+  const companion = slotCompanionOf(key, keyPrefix, 'released');
+  return companion === undefined
+    ? { channel: `forno:released:${key}`, sharded: false }
+    : { channel: companion, sharded: true };
 }

@@ -7,6 +7,7 @@ import {
   InvalidArgumentError,
   parseDuration,
 } from '@forno/core';
+import { ClaimOrder } from './claim-order.js';
 import { LockLostError, LockTimeoutError } from './errors.js';
 import { emitLockEvent, type Lease, type LeaseInit, validUntil } from './lease.js';
 import type { AcquireAttempt, LeaseStore } from './lease-store.js';
@@ -149,7 +150,8 @@ const ignore = () => {};
  * waiting, a release announcement wakes the waiter; otherwise it re-checks after
  * min(retryDelay + jitter, the holder's remaining lease, the time left), so a lost announcement
  * costs at most that. Waiters of one process queue locally (see {@link LocalQueue}): only the
- * first talks to the server. A backend error of a single-instance store rejects at once (after
+ * first talks to the server. A release that someone waits for reserves the lock for the waiters
+ * for a moment (the fair handoff): only an attempt made after waiting may take it. A backend error of a single-instance store rejects at once (after
  * undoing whatever the failed attempt may have written).
  */
 export async function acquireLease(request: AcquireRequest): Promise<GrantedLease | null> {
@@ -160,16 +162,28 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
   const local = store.watches[0]!;
   let ticket: Ticket | undefined;
   let wait: ReleaseWait | undefined;
+  let order: ClaimOrder | undefined;
+  /** The last sleep ended on a release announcement: older waiters of this process claim first. */
+  let announced = false;
   let lastError: unknown;
   /** The last sleep ended on its timer while the holder's lease still had time to run. */
   let missedAnnouncement = false;
+  /**
+   * This call has waited (slept, or queued behind this process's waiters), so it was waiting when
+   * the lock was last released and may claim the handoff reserved for waiters. A fresh attempt
+   * may not: that is what stops a holder that re-acquires at once from barging in.
+   */
+  let waited = false;
   /** This call's place in a store's waiting line (the same id across its attempts). */
   const waiter = store.leave === undefined ? undefined : createToken();
   let granted = false;
   try {
     // Others of this process wait already: queue behind them instead of jumping ahead.
     if ((request.waitTimeoutMs ?? 0) > 0 && !LocalQueue.idle(local)) {
+      const since = clock.monotonic();
       ({ ticket, wait } = await startWaiting(request, started, deadline));
+      order = new ClaimOrder(local.fullKey, since);
+      waited = true;
     }
     for (;;) {
       signal?.throwIfAborted();
@@ -177,11 +191,14 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       const token = createToken();
       const sentAt = clock.monotonic();
       let attempt: AcquireAttempt;
+      if (announced) await order?.turn();
       try {
-        attempt = await store.tryAcquire(token, leaseMs, waiter);
+        attempt = await store.tryAcquire(token, leaseMs, waiter, waited);
       } catch (error) {
         store.release(token).catch(ignore);
         throw error;
+      } finally {
+        order?.attempted();
       }
       if (attempt.acquired) {
         const until = validUntil(sentAt, leaseMs, driftFactor);
@@ -213,16 +230,20 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       const now = clock.monotonic();
       if (now >= deadline) throw timedOut(request, now - started, lastError);
       if (wait === undefined) {
+        const since = clock.monotonic();
         ({ ticket, wait } = await startWaiting(request, started, deadline, lastError));
+        order = new ClaimOrder(local.fullKey, since);
         continue; // a release may have come before the subscription: look again at once
       }
       const jitter = Math.random() * options.retryJitterMs;
       const holderLeft = attempt.retryAfter >= 0 ? attempt.retryAfter + 1 : Number.POSITIVE_INFINITY;
       const delay = Math.max(0, Math.min(options.retryDelayMs + jitter, holderLeft, deadline - now));
-      const announced = await wait.sleep(delay, signal);
+      announced = await wait.sleep(delay, signal);
+      waited = true;
       missedAnnouncement = !announced && delay < holderLeft && delay < deadline - now;
     }
   } finally {
+    order?.leave();
     ticket?.leave();
     wait?.dispose();
     if (!granted && waiter !== undefined) store.leave?.(waiter).catch(ignore);

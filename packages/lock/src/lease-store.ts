@@ -1,6 +1,23 @@
-import type { LeaseGrant, LockBackend } from '@forno/core';
+import {
+  type CompareAndDeleteOptions,
+  type LeaseGrant,
+  type LockBackend,
+  releaseChannelOf,
+} from '@forno/core';
 
-/** The pub/sub channel (relative to each repository's `keyPrefix`) on which releases are announced. */
+/**
+ * How long a released lock stays reserved for the waiters its release announcement reached (the
+ * fair handoff, see `CompareAndDeleteOptions.handoff`). A woken waiter claims it within a round
+ * trip or two; if none does (they gave up meanwhile), the reservation ends by itself and costs a
+ * fresh acquirer at most this long.
+ */
+export const HANDOFF_MS = 20;
+
+/**
+ * The one channel (relative to each repository's `keyPrefix`) on which the queued locks (`FairLock`,
+ * `ReadWriteLock`) announce releases, the full key as message. Plain locks and semaphores announce
+ * on a channel of their own key (see {@link releaseWatchOf}).
+ */
 export const RELEASE_CHANNEL = 'forno:lock-released';
 
 /** One attempt to take a lease. */
@@ -20,10 +37,30 @@ export type AcquireAttempt =
       readonly error?: unknown;
     };
 
-/** A release announcement to listen for: the repository and the full key (prefix included). */
+/**
+ * A release announcement to listen for: the repository, the full key (prefix included) and the
+ * key's own release channel (relative to the prefix; sharded on Cluster when it can be).
+ */
 export interface ReleaseWatch {
   readonly repository: LockBackend;
   readonly fullKey: string;
+  readonly channel: string;
+  readonly sharded: boolean;
+}
+
+/** A watch of `fullKey` on the shared {@link RELEASE_CHANNEL} (queued locks). */
+export function sharedReleaseWatch(repository: LockBackend, fullKey: string): ReleaseWatch {
+  return { repository, fullKey, channel: RELEASE_CHANNEL, sharded: false };
+}
+
+/** The {@link ReleaseWatch} of `key` on `repository`. */
+export function releaseWatchOf(repository: LockBackend, key: string): ReleaseWatch {
+  return { repository, fullKey: repository.keyPrefix + key, ...releaseChannelOf(key, repository.keyPrefix) };
+}
+
+/** How a release of `watch`'s key is announced: on its own channel, with a fair handoff for locks. */
+function releaseNotice(watch: ReleaseWatch, handoff: boolean): CompareAndDeleteOptions {
+  return { notify: watch.channel, sharded: watch.sharded, ...(handoff ? { handoff: HANDOFF_MS } : {}) };
 }
 
 /**
@@ -37,9 +74,15 @@ export interface LeaseStore {
   readonly watches: readonly ReleaseWatch[];
   /**
    * Tries once. Single-instance stores reject on backend errors; a quorum store reports them as a
-   * refusal so waiting goes on with the instances that answer.
+   * refusal so waiting goes on with the instances that answer. `claimHandoff`: this caller was
+   * waiting when the lease was released, so it may take a handoff reservation (fresh callers may not).
    */
-  tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt>;
+  tryAcquire(
+    token: string,
+    leaseMs: number,
+    waiter?: string,
+    claimHandoff?: boolean,
+  ): Promise<AcquireAttempt>;
   /**
    * Stores with a waiting line in Redis (fair and write locks): takes `waiter` (the id one
    * `acquire()` call keeps across its attempts) out of the line when that call ends without a grant.
@@ -51,10 +94,8 @@ export interface LeaseStore {
   release(token: string): Promise<boolean>;
 }
 
-/** Options of every release: announce it on {@link RELEASE_CHANNEL} so waiters wake. */
+/** Options of every release of a queued lock: announce it on {@link RELEASE_CHANNEL} so waiters wake. */
 export const NOTIFY = { notify: RELEASE_CHANNEL } as const;
-/** Options of a fenced acquisition. */
-const FENCED = { fencing: true } as const;
 
 /**
  * A lock on one repository: `SET NX PX` and `INCR` of the fencing counter in one atomic step,
@@ -65,18 +106,29 @@ export class SingleLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
   readonly #repository: LockBackend;
-  readonly #acquireOptions: typeof FENCED | undefined;
+  readonly #fencing: boolean;
+  readonly #releaseNotice: CompareAndDeleteOptions;
 
-  /** `fencing: false` takes the lock without touching a fencing counter (no permanent key). */
+  /** `fencing: false` takes the lock without touching a fencing counter. */
   constructor(repository: LockBackend, key: string, fencing = true) {
     this.#repository = repository;
     this.key = key;
-    this.#acquireOptions = fencing ? FENCED : undefined;
-    this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
+    this.#fencing = fencing;
+    const watch = releaseWatchOf(repository, key);
+    this.watches = [watch];
+    this.#releaseNotice = releaseNotice(watch, true);
   }
 
-  async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
-    const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, this.#acquireOptions);
+  async tryAcquire(
+    token: string,
+    leaseMs: number,
+    _waiter?: string,
+    claimHandoff = false,
+  ): Promise<AcquireAttempt> {
+    const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, {
+      fencing: this.#fencing,
+      claimHandoff,
+    });
     if (!grant.acquired) return { acquired: false, retryAfter: grant.remainingTtl };
     return { acquired: true, fencingToken: grant.fencingToken, fencingTokens: [grant.fencingToken] };
   }
@@ -86,7 +138,7 @@ export class SingleLockStore implements LeaseStore {
   }
 
   release(token: string): Promise<boolean> {
-    return this.#repository.compareAndDelete(this.key, token, NOTIFY);
+    return this.#repository.compareAndDelete(this.key, token, this.#releaseNotice);
   }
 }
 
@@ -110,18 +162,24 @@ export class QuorumLockStore implements LeaseStore {
   /** Tokens currently held, so a grant that arrives late can tell whether to undo itself. */
   readonly #held = new Set<string>();
 
-  readonly #acquireOptions: typeof FENCED | undefined;
+  readonly #fencing: boolean;
 
-  /** `fencing: false` takes the lock without touching the fencing counters (no permanent keys). */
+  /** `fencing: false` takes the lock without touching the fencing counters. */
   constructor(repositories: readonly LockBackend[], key: string, fencing = true) {
     this.#repositories = repositories;
-    this.#acquireOptions = fencing ? FENCED : undefined;
+    this.#fencing = fencing;
     this.key = key;
     this.quorum = Math.floor(repositories.length / 2) + 1;
-    this.watches = repositories.map((repository) => ({ repository, fullKey: repository.keyPrefix + key }));
+    this.watches = repositories.map((repository) => releaseWatchOf(repository, key));
   }
 
-  tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
+  tryAcquire(
+    token: string,
+    leaseMs: number,
+    _waiter?: string,
+    claimHandoff = false,
+  ): Promise<AcquireAttempt> {
+    const options = { fencing: this.#fencing, claimHandoff };
     const n = this.#repositories.length;
     const votes: (Vote<LeaseGrant> | undefined)[] = new Array(n).fill(undefined);
     return new Promise((resolve) => {
@@ -141,7 +199,7 @@ export class QuorumLockStore implements LeaseStore {
         }
       };
       this.#repositories.forEach((repository, i) => {
-        repository.setIfAbsent(this.key, token, leaseMs, this.#acquireOptions).then(
+        repository.setIfAbsent(this.key, token, leaseMs, options).then(
           (grant) => {
             votes[i] = { ok: true, value: grant };
             if (grant.acquired) granted++;
@@ -177,7 +235,9 @@ export class QuorumLockStore implements LeaseStore {
   /** Deletes everywhere; `true` once a quorum confirmed (the other instances finish in the background). */
   async release(token: string): Promise<boolean> {
     this.#held.delete(token);
-    const { yes } = await this.#vote((repository) => repository.compareAndDelete(this.key, token, NOTIFY));
+    const { yes } = await this.#vote((repository, i) =>
+      repository.compareAndDelete(this.key, token, releaseNotice(this.watches[i]!, true)),
+    );
     return yes >= this.quorum;
   }
 
@@ -186,7 +246,7 @@ export class QuorumLockStore implements LeaseStore {
    * said yes, or too many said no or failed. Late answers are ignored (and never rejected).
    */
   #vote(
-    command: (repository: LockBackend) => Promise<boolean>,
+    command: (repository: LockBackend, index: number) => Promise<boolean>,
   ): Promise<{ yes: number; no: number; errors: unknown[] }> {
     const n = this.#repositories.length;
     const tally = { yes: 0, no: 0, errors: [] as unknown[] };
@@ -196,8 +256,8 @@ export class QuorumLockStore implements LeaseStore {
         if (tally.yes >= this.quorum || against > n - this.quorum || tally.yes + against === n)
           resolve(tally);
       };
-      for (const repository of this.#repositories) {
-        command(repository).then(
+      for (const [index, repository] of this.#repositories.entries()) {
+        command(repository, index).then(
           (ok) => {
             if (ok) tally.yes++;
             else tally.no++;
@@ -265,12 +325,15 @@ export class SemaphoreStore implements LeaseStore {
   readonly watches: readonly ReleaseWatch[];
   readonly limit: number;
   readonly #repository: LockBackend;
+  readonly #releaseNotice: CompareAndDeleteOptions;
 
   constructor(repository: LockBackend, key: string, limit: number) {
     this.#repository = repository;
     this.key = key;
     this.limit = limit;
-    this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
+    const watch = releaseWatchOf(repository, key);
+    this.watches = [watch];
+    this.#releaseNotice = releaseNotice(watch, false);
   }
 
   async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
@@ -284,6 +347,6 @@ export class SemaphoreStore implements LeaseStore {
   }
 
   release(token: string): Promise<boolean> {
-    return this.#repository.releaseSemaphore(this.key, token, NOTIFY);
+    return this.#repository.releaseSemaphore(this.key, token, this.#releaseNotice);
   }
 }

@@ -1,5 +1,11 @@
 import { type LockBackend, type QueueGrant, queueLockKeysOf } from '@forno/core';
-import { type AcquireAttempt, type LeaseStore, NOTIFY, type ReleaseWatch } from './lease-store.js';
+import {
+  type AcquireAttempt,
+  type LeaseStore,
+  NOTIFY,
+  type ReleaseWatch,
+  sharedReleaseWatch,
+} from './lease-store.js';
 
 function attemptOf(grant: QueueGrant): AcquireAttempt {
   return grant.acquired
@@ -27,7 +33,7 @@ export class FairLockStore implements LeaseStore {
     this.#repository = repository;
     this.key = key;
     this.#queueTtlMs = queueTtlMs;
-    this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
+    this.watches = [sharedReleaseWatch(repository, repository.keyPrefix + key)];
   }
 
   async tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt> {
@@ -67,7 +73,7 @@ export class ReadLockStore implements LeaseStore {
     this.#repository = repository;
     this.key = key;
     // A writer's release, or a writer leaving the line, is announced under the lock key.
-    this.watches = [{ repository, fullKey: repository.keyPrefix + key }];
+    this.watches = [sharedReleaseWatch(repository, repository.keyPrefix + key)];
   }
 
   async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
@@ -100,8 +106,8 @@ export class WriteLockStore implements LeaseStore {
     const fullKey = repository.keyPrefix + key;
     // A writer's release is announced under the lock key, a reader's under the readers' key.
     this.watches = [
-      { repository, fullKey },
-      { repository, fullKey: queueLockKeysOf(fullKey).readers },
+      sharedReleaseWatch(repository, fullKey),
+      sharedReleaseWatch(repository, queueLockKeysOf(fullKey).readers),
     ];
   }
 

@@ -1,5 +1,5 @@
 import type { LockBackend, Unsubscribe } from '@forno/core';
-import { RELEASE_CHANNEL, type ReleaseWatch } from './lease-store.js';
+import type { ReleaseWatch } from './lease-store.js';
 
 /**
  * One waiter's view of release announcements. `arm()` before each attempt, then `sleep()`: it
@@ -7,19 +7,19 @@ import { RELEASE_CHANNEL, type ReleaseWatch } from './lease-store.js';
  * attempt and the sleep is never lost), else on the next announcement, the timer, or an abort.
  */
 export class ReleaseWait {
-  readonly #notifiers: readonly ReleaseNotifier[];
+  readonly #watches: readonly ReleaseWatch[];
   readonly #disposers: (() => void)[];
   #released = false;
   #wake: (() => void) | undefined;
 
   constructor(watches: readonly ReleaseWatch[]) {
-    this.#notifiers = watches.map((w) => ReleaseNotifier.of(w.repository));
-    this.#disposers = watches.map((w, i) => this.#notifiers[i]!.watch(w.fullKey, () => this.#onRelease()));
+    this.#watches = watches;
+    this.#disposers = watches.map((w) => ReleaseNotifier.of(w.repository).watch(w, () => this.#onRelease()));
   }
 
   /** Resolves once every subscription is active (or has failed over to re-checks). */
   async ready(): Promise<void> {
-    await Promise.all(this.#notifiers.map((n) => n.ready()));
+    await Promise.all(this.#watches.map((w) => ReleaseNotifier.of(w.repository).ready(w)));
   }
 
   /** Forgets announcements seen so far; call right before an attempt. */
@@ -58,7 +58,7 @@ export class ReleaseWait {
 
   /** Renews the subscriptions: an announcement was evidently missed (see `ReleaseNotifier.resubscribe`). */
   resubscribe(): void {
-    for (const notifier of this.#notifiers) notifier.resubscribe();
+    for (const w of this.#watches) ReleaseNotifier.of(w.repository).resubscribe(w);
   }
 
   /** Stops listening. */
@@ -73,23 +73,31 @@ export class ReleaseWait {
   }
 }
 
-/** How long the subscription outlives its last waiter, so bursts of contention do not resubscribe. */
-const LINGER_MS = 5_000;
-
 const notifiers = new WeakMap<LockBackend, ReleaseNotifier>();
 
 /**
- * One subscription per repository to the release channel, shared by every waiter in the process
- * and filtered by the full key in each message. It is opened lazily, on the first wait, and closed
- * a while after the last waiter leaves. If subscribing fails, waiters fall back to re-checking
- * (bounded by the holder's remaining lease), so a broken subscription costs latency, never safety.
+ * A release channel, subscribed while someone in this process waits for one of its keys: a key's
+ * own channel, or the channel the queued locks share (listeners are kept by full key).
+ */
+interface ChannelWatch {
+  readonly watch: ReleaseWatch;
+  readonly listeners: Map<string, Set<() => void>>;
+  size: number;
+  subscription: Promise<Unsubscribe | undefined> | undefined;
+}
+
+/**
+ * The release subscriptions of one repository: one per key that someone in this process waits
+ * for, on the key's own channel (sharded on Cluster), shared by that key's waiters and closed as
+ * soon as the last of them leaves. So a release wakes only the waiters of its key, and a process
+ * is subscribed exactly while it waits, which lets a release see whether anyone waits (the
+ * publish count) and hand the lock over fairly. If subscribing fails, waiters fall back to
+ * re-checking (bounded by the holder's remaining lease), so a broken subscription costs latency,
+ * never safety.
  */
 export class ReleaseNotifier {
   readonly #repository: LockBackend;
-  readonly #listeners = new Map<string, Set<() => void>>();
-  #watchers = 0;
-  #subscription: Promise<Unsubscribe | undefined> | undefined;
-  #linger: ReturnType<typeof setTimeout> | undefined;
+  readonly #channels = new Map<string, ChannelWatch>();
 
   private constructor(repository: LockBackend) {
     this.#repository = repository;
@@ -105,78 +113,71 @@ export class ReleaseNotifier {
     return notifier;
   }
 
-  /** Calls `listener` whenever `fullKey` is announced as released, until the returned function is called. */
-  watch(fullKey: string, listener: () => void): () => void {
-    let listeners = this.#listeners.get(fullKey);
+  /** Calls `listener` whenever `watch`'s key is announced as released, until the returned function is called. */
+  watch(watch: ReleaseWatch, listener: () => void): () => void {
+    let entry = this.#channels.get(watch.channel);
+    if (entry === undefined) {
+      entry = { watch, listeners: new Map(), size: 0, subscription: undefined };
+      this.#channels.set(watch.channel, entry);
+    }
+    let listeners = entry.listeners.get(watch.fullKey);
     if (listeners === undefined) {
       listeners = new Set();
-      this.#listeners.set(fullKey, listeners);
+      entry.listeners.set(watch.fullKey, listeners);
     }
     const own = () => listener();
     listeners.add(own);
-    this.#watchers++;
-    if (this.#linger !== undefined) {
-      clearTimeout(this.#linger);
-      this.#linger = undefined;
-    }
-    this.#subscribe();
+    entry.size++;
+    this.#subscribe(entry);
     return () => {
       if (!listeners.delete(own)) return;
-      if (listeners.size === 0 && this.#listeners.get(fullKey) === listeners) this.#listeners.delete(fullKey);
-      if (--this.#watchers === 0) this.#scheduleUnsubscribe();
+      if (listeners.size === 0) entry.listeners.delete(watch.fullKey);
+      if (--entry.size > 0) return;
+      if (this.#channels.get(watch.channel) === entry) this.#channels.delete(watch.channel);
+      close(entry.subscription);
+      entry.subscription = undefined;
     };
   }
 
   /**
-   * Opens a fresh subscription. Called when a key was found released without an announcement,
-   * which happens when the old subscription died with its connection (e.g. `disconnect()` and
-   * `connect()` of the repository): waiters would otherwise fall back to re-checks for good.
+   * Opens a fresh subscription for `watch`'s key. Called when the key was found released without
+   * an announcement, which happens when the old subscription died with its connection (e.g.
+   * `disconnect()` and `connect()` of the repository).
    */
-  resubscribe(): void {
-    const old = this.#subscription;
-    if (old === undefined) return;
-    this.#subscription = undefined;
-    old.then((unsubscribe) => unsubscribe?.()).catch(() => {});
-    if (this.#watchers > 0) this.#subscribe();
+  resubscribe(watch: ReleaseWatch): void {
+    const entry = this.#channels.get(watch.channel);
+    if (entry?.subscription === undefined) return;
+    close(entry.subscription);
+    entry.subscription = undefined;
+    this.#subscribe(entry);
   }
 
-  /** Resolves once the subscription is active, or has failed (waiters then rely on re-checks). */
-  async ready(): Promise<void> {
-    await this.#subscription;
+  /** Resolves once `watch`'s subscription is active, or has failed (waiters then rely on re-checks). */
+  async ready(watch: ReleaseWatch): Promise<void> {
+    await this.#channels.get(watch.channel)?.subscription;
   }
 
-  #subscribe(): void {
-    if (this.#subscription !== undefined) return;
+  #subscribe(entry: ChannelWatch): void {
+    if (entry.subscription !== undefined) return;
+    const { channel, sharded } = entry.watch;
     const subscription = this.#repository
-      .subscribe(RELEASE_CHANNEL, (message) => this.#dispatch(message))
+      .subscribe(channel, (fullKey) => this.#dispatch(entry, fullKey), { sharded })
       .catch(() => {
         // Fall back to re-checks; try again on the next wait.
-        if (this.#subscription === subscription) this.#subscription = undefined;
+        if (entry.subscription === subscription) entry.subscription = undefined;
         return undefined;
       });
-    this.#subscription = subscription;
+    entry.subscription = subscription;
   }
 
-  #scheduleUnsubscribe(): void {
-    this.#linger = setTimeout(() => {
-      this.#linger = undefined;
-      const subscription = this.#subscription;
-      if (this.#watchers > 0 || subscription === undefined) return;
-      this.#subscription = undefined;
-      subscription
-        .then((unsubscribe) => unsubscribe?.())
-        .catch(() => {
-          // The connection may be gone already; nothing to clean up then.
-        });
-    }, LINGER_MS);
-    this.#linger.unref?.();
+  #dispatch(entry: ChannelWatch, fullKey: string): void {
+    for (const listener of [...(entry.listeners.get(fullKey) ?? [])]) listener();
   }
+}
 
-  #dispatch(fullKey: string): void {
-    const listeners = this.#listeners.get(fullKey);
-    if (listeners === undefined) return;
-    for (const listener of [...listeners]) listener();
-  }
+/** Ends a subscription, quietly: the connection may be gone already, with nothing to clean up. */
+function close(subscription: Promise<Unsubscribe | undefined> | undefined): void {
+  subscription?.then((unsubscribe) => unsubscribe?.()).catch(() => {});
 }
 
 const queues = new WeakMap<LockBackend, Map<string, LocalQueue>>();

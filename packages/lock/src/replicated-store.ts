@@ -72,8 +72,13 @@ export class ReplicatedStore implements LeaseStore {
 
   leave?: (waiter: string) => Promise<unknown>;
 
-  async tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt> {
-    const attempt = await this.#inner.tryAcquire(token, leaseMs, waiter);
+  async tryAcquire(
+    token: string,
+    leaseMs: number,
+    waiter?: string,
+    claimHandoff?: boolean,
+  ): Promise<AcquireAttempt> {
+    const attempt = await this.#inner.tryAcquire(token, leaseMs, waiter, claimHandoff);
     if (!attempt.acquired) return attempt;
     let replicas: number;
     try {

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { LeaseGrant } from '@forno/core';
-import { LOCK_SCRIPTS, type LockScriptName, type RawLockCommands } from '@forno/core/backend';
+import {
+  LOCK_SCRIPTS,
+  type LockScriptName,
+  type RawLockCommands,
+  type ReleaseNotice,
+} from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
 import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
 
@@ -38,28 +43,36 @@ export function evalScript(
  */
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner, kind } = ctx;
+  /** Sharded pub/sub only where it means something: on Cluster (elsewhere SUBSCRIBE hears PUBLISH). */
+  const onCluster = kind === 'cluster';
+  const sharded = (notice: ReleaseNotice | undefined) => (onCluster && notice?.sharded ? '1' : '');
   const script =
     <T>(name: LockScriptName, keys: readonly string[], args: readonly (string | number)[]) =>
     (c: NodeRedisClient) =>
       evalScript(c, kind, name, keys, args) as Promise<T>;
 
   return {
-    async setIfAbsent(key, token, px, fenceKey): Promise<LeaseGrant> {
+    async setIfAbsent(key, token, px, fenceKey, claimHandoff): Promise<LeaseGrant> {
+      const claim = claimHandoff ? '1' : '';
       const [granted, value] = await runner.send(
         'setIfAbsent',
         fenceKey === undefined
-          ? script<[number, number]>('fornoSetIfAbsent', [key], [token, px])
-          : script<[number, number]>('fornoSetIfAbsentFenced', [key, fenceKey], [token, px]),
+          ? script<[number, number]>('fornoSetIfAbsent', [key], [token, px, claim])
+          : script<[number, number]>('fornoSetIfAbsentFenced', [key, fenceKey], [token, px, claim]),
       );
       if (granted === 1) return { acquired: true, fencingToken: fenceKey === undefined ? null : value };
       return { acquired: false, remainingTtl: value };
     },
 
-    compareAndDelete: (key, token, notifyChannel) =>
+    compareAndDelete: (key, token, notice) =>
       runner
         .send(
           'compareAndDelete',
-          script<number>('fornoCompareAndDelete', [key], [token, notifyChannel ?? '']),
+          script<number>(
+            'fornoCompareAndDelete',
+            [key],
+            [token, notice?.channel ?? '', sharded(notice), notice?.handoffMs ?? 0],
+          ),
         )
         .then((n) => n === 1),
 
@@ -76,11 +89,11 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
       return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
     },
 
-    releaseSemaphore: (key, token, notifyChannel) =>
+    releaseSemaphore: (key, token, notice) =>
       runner
         .send(
           'releaseSemaphore',
-          script<number>('fornoReleaseSemaphore', [key], [token, notifyChannel ?? '']),
+          script<number>('fornoReleaseSemaphore', [key], [token, notice?.channel ?? '', sharded(notice)]),
         )
         .then((n) => n === 1),
 
@@ -99,6 +112,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
           }) as Promise<number>,
       ),
 
-    subscribe: (channel, listener) => ctx.subscriber().subscribe(channel, listener),
+    subscribe: (channel, listener, shardedChannel) =>
+      ctx.subscriber().subscribe(channel, listener, onCluster && shardedChannel),
   };
 }

@@ -7,6 +7,9 @@ type MessageListener = (message: string, channel: string) => void;
 export interface PubSubConnection {
   subscribe(channel: string, listener: MessageListener): Promise<unknown>;
   unsubscribe(channel: string, listener: MessageListener): Promise<unknown>;
+  /** Sharded channels (Cluster: routed to the channel's shard). */
+  sSubscribe(channel: string, listener: MessageListener): Promise<unknown>;
+  sUnsubscribe(channel: string, listener: MessageListener): Promise<unknown>;
 }
 
 /** Opens the pub/sub connection; `close` is called by {@link Subscriber.close}. */
@@ -30,8 +33,15 @@ export class Subscriber {
     this.#opener = opener;
   }
 
-  /** Calls `listener` for every message on `channel` until the returned function is called. */
-  async subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
+  /**
+   * Calls `listener` for every message on `channel` until the returned function is called. With
+   * `sharded` (Cluster only), the channel is sharded: `SSUBSCRIBE` on the channel's shard.
+   */
+  async subscribe(
+    channel: string,
+    listener: (message: string) => void,
+    sharded = false,
+  ): Promise<Unsubscribe> {
     const connection = await this.#open();
     const own: MessageListener = (message) => {
       try {
@@ -40,6 +50,12 @@ export class Subscriber {
         // A listener's error must not break delivery to the others (nor node-redis' reply parser).
       }
     };
+    if (sharded) {
+      await connection.sSubscribe(channel, own).catch(rethrowAsCacheError);
+      return async () => {
+        await connection.sUnsubscribe(channel, own).catch(rethrowAsCacheError);
+      };
+    }
     await connection.subscribe(channel, own).catch(rethrowAsCacheError);
     return async () => {
       await connection.unsubscribe(channel, own).catch(rethrowAsCacheError);

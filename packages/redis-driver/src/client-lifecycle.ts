@@ -90,7 +90,8 @@ export async function closeClient(client: RedisClient, timeoutMs: number): Promi
 
 /** A new connection with the same options as `client` (for pub/sub on a client we do not own). */
 export function duplicate(client: RedisClient): RedisClient {
-  return isCluster(client) ? client.duplicate() : client.duplicate();
+  // A Cluster subscriber also hears sharded channels (SSUBSCRIBE), as Forno's own does.
+  return isCluster(client) ? client.duplicate([], { shardedSubscribers: true }) : client.duplicate();
 }
 
 /** Defines Forno's Lua scripts on a client that was not created by Forno. */

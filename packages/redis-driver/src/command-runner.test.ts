@@ -4,8 +4,22 @@ import { CommandRunner } from './command-runner.js';
 import type { RedisClient } from './create-client.js';
 
 /** Just what the runner reads of an ioredis client. */
-function fakeClient(isCluster: boolean): RedisClient {
-  return { isCluster, options: { enableAutoPipelining: true } } as unknown as RedisClient;
+function fakeClient(isCluster: boolean, autoPipelineQueueSize = 1): RedisClient {
+  return {
+    isCluster,
+    autoPipelineQueueSize,
+    options: { enableAutoPipelining: true },
+  } as unknown as RedisClient;
+}
+
+/** Whether each call of the returned command saw auto-pipelining on. */
+function recordingCommand() {
+  const pipelined: boolean[] = [];
+  const command = (c: RedisClient) => {
+    pipelined.push((c.options as { enableAutoPipelining: boolean }).enableAutoPipelining);
+    return Promise.resolve('OK');
+  };
+  return { pipelined, command };
 }
 
 const never = () => new Promise<never>(() => {});
@@ -68,6 +82,19 @@ describe('CommandRunner', () => {
     await expect(runner(client).once(command)).resolves.toBe('OK');
     expect(pipelined).toEqual([true, false]);
     expect((client.options as { enableAutoPipelining: boolean }).enableAutoPipelining).toBe(true);
+  });
+
+  it('sends a lone command straight away, and one behind queued commands in their auto-pipeline', async () => {
+    // A lone command in an auto-pipeline waits for setImmediate: a turn of the event loop each.
+    const alone = recordingCommand();
+    const idle = fakeClient(false, 0);
+    await expect(runner(idle).once(alone.command)).resolves.toBe('OK');
+    expect(alone.pipelined).toEqual([false]);
+    expect((idle.options as { enableAutoPipelining: boolean }).enableAutoPipelining).toBe(true);
+    // Others of this tick are queued: join them, so nothing overtakes them on the connection.
+    const behind = recordingCommand();
+    await expect(runner(fakeClient(false, 2)).once(behind.command)).resolves.toBe('OK');
+    expect(behind.pipelined).toEqual([true]);
   });
 
   it('types a redirection that persists as CacheUnavailableError, and other replies as they were', async () => {

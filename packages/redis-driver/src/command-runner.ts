@@ -28,10 +28,25 @@ const REDIRECTION = /^(MOVED|ASK) /;
  * idempotent.
  */
 function followRedirections<T>(client: RedisClient, command: IoredisCommand<T>): Promise<T> {
-  return send(client, command).catch((error: unknown) => {
+  return sendNow(client, command).catch((error: unknown) => {
     if (!client.isCluster || !REDIRECTION.test((error as Error | null)?.message ?? '')) throw error;
     return withoutAutoPipelining(client, command);
   });
+}
+
+/**
+ * Sends `command`, straight to the socket when nothing waits in an auto-pipeline. ioredis defers
+ * every auto-pipelined command to `setImmediate`, which costs a lone caller a turn of the event
+ * loop per command (sequential lock acquire + release ran at 0.6× of the raw floor). A command
+ * sent while others of this tick are queued joins their pipeline as before, so bursts are still
+ * batched, and nothing overtakes a queued command: order on the connection is kept.
+ */
+function sendNow<T>(client: RedisClient, command: IoredisCommand<T>): Promise<T> {
+  const options = client.options as { enableAutoPipelining?: boolean };
+  if (options.enableAutoPipelining && client.autoPipelineQueueSize === 0) {
+    return withoutAutoPipelining(client, command);
+  }
+  return send(client, command);
 }
 
 function send<T>(client: RedisClient, command: IoredisCommand<T>): Promise<T> {

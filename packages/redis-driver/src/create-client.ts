@@ -80,6 +80,8 @@ export function createClient(
           ? Math.min(config.commandTimeoutMs, config.connectTimeoutMs)
           : Math.max(1_000, config.connectTimeoutMs),
       ...(config.cluster.natMap === undefined ? {} : { natMap: { ...config.cluster.natMap } }),
+      // Sharded channels (a lock key's release announcements) are heard on the key's shard.
+      ...(role === 'subscriber' ? { shardedSubscribers: true } : {}),
     };
     const cluster = new Cluster(
       config.cluster.nodes.map((node) => ({ ...node })),

@@ -1,13 +1,25 @@
 import type { LeaseGrant } from '@forno/core';
-import type { RawLockCommands } from '@forno/core/backend';
+import type { RawLockCommands, ReleaseNotice } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 
 /** The commands ioredis defines from `LOCK_SCRIPTS` of `@forno/core/backend`. */
 interface ScriptCommands {
-  fornoSetIfAbsent(key: string, token: string, px: number): Promise<[number, number]>;
-  fornoSetIfAbsentFenced(key: string, fenceKey: string, token: string, px: number): Promise<[number, number]>;
-  fornoCompareAndDelete(key: string, token: string, channel: string): Promise<number>;
+  fornoSetIfAbsent(key: string, token: string, px: number, claim: string): Promise<[number, number]>;
+  fornoSetIfAbsentFenced(
+    key: string,
+    fenceKey: string,
+    token: string,
+    px: number,
+    claim: string,
+  ): Promise<[number, number]>;
+  fornoCompareAndDelete(
+    key: string,
+    token: string,
+    channel: string,
+    sharded: string,
+    handoffMs: number,
+  ): Promise<number>;
   fornoCompareAndExpire(key: string, token: string, px: number): Promise<number>;
   fornoAcquireSemaphore(
     key: string,
@@ -15,7 +27,7 @@ interface ScriptCommands {
     limit: number,
     px: number,
   ): Promise<[number, number, number]>;
-  fornoReleaseSemaphore(key: string, token: string, channel: string): Promise<number>;
+  fornoReleaseSemaphore(key: string, token: string, channel: string, sharded: string): Promise<number>;
   fornoExtendSemaphore(key: string, token: string, px: number): Promise<number>;
 }
 
@@ -28,20 +40,31 @@ const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
  */
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
+  /** Sharded pub/sub only where it means something: on Cluster (elsewhere SUBSCRIBE hears PUBLISH). */
+  const sharded = (notice: ReleaseNotice | undefined) => (ctx.cluster && notice?.sharded ? '1' : '');
   return {
-    async setIfAbsent(key, token, px, fenceKey): Promise<LeaseGrant> {
+    async setIfAbsent(key, token, px, fenceKey, claimHandoff): Promise<LeaseGrant> {
+      const claim = claimHandoff ? '1' : '';
       const [granted, value] = await runner.send('setIfAbsent', (c) =>
         fenceKey === undefined
-          ? scripts(c).fornoSetIfAbsent(key, token, px)
-          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, token, px),
+          ? scripts(c).fornoSetIfAbsent(key, token, px, claim)
+          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, token, px, claim),
       );
       if (granted === 1) return { acquired: true, fencingToken: fenceKey === undefined ? null : value };
       return { acquired: false, remainingTtl: value };
     },
 
-    compareAndDelete: (key, token, notifyChannel) =>
+    compareAndDelete: (key, token, notice) =>
       runner
-        .send('compareAndDelete', (c) => scripts(c).fornoCompareAndDelete(key, token, notifyChannel ?? ''))
+        .send('compareAndDelete', (c) =>
+          scripts(c).fornoCompareAndDelete(
+            key,
+            token,
+            notice?.channel ?? '',
+            sharded(notice),
+            notice?.handoffMs ?? 0,
+          ),
+        )
         .then((n) => n === 1),
 
     compareAndExpire: (key, token, px) =>
@@ -56,9 +79,11 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
       return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
     },
 
-    releaseSemaphore: (key, token, notifyChannel) =>
+    releaseSemaphore: (key, token, notice) =>
       runner
-        .send('releaseSemaphore', (c) => scripts(c).fornoReleaseSemaphore(key, token, notifyChannel ?? ''))
+        .send('releaseSemaphore', (c) =>
+          scripts(c).fornoReleaseSemaphore(key, token, notice?.channel ?? '', sharded(notice)),
+        )
         .then((n) => n === 1),
 
     extendSemaphore: (key, token, px) =>
@@ -68,6 +93,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     publish: (channel, message) => runner.send('publish', (c) => c.publish(channel, message)),
 
-    subscribe: (channel, listener) => ctx.subscriber().subscribe(channel, listener),
+    subscribe: (channel, listener, shardedChannel) =>
+      ctx.subscriber().subscribe(channel, listener, ctx.cluster && shardedChannel),
   };
 }

@@ -22,16 +22,27 @@ export class Subscriber {
     this.#create = create;
   }
 
-  /** Calls `listener` for every message on `channel` until the returned function is called. */
-  async subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
+  /**
+   * Calls `listener` for every message on `channel` until the returned function is called. With
+   * `sharded` (Cluster only), the channel is sharded: `SSUBSCRIBE` on the channel's shard.
+   */
+  async subscribe(
+    channel: string,
+    listener: (message: string) => void,
+    sharded = false,
+  ): Promise<Unsubscribe> {
     const client = await this.#connection();
-    let entry = this.#channels.get(channel);
+    const id = entryId(channel, sharded);
+    let entry = this.#channels.get(id);
     const fresh = entry === undefined;
     if (entry === undefined) {
-      const subscribed = client.subscribe(channel).then(() => undefined, rethrowAsCacheError);
+      const subscribed = (sharded ? client.ssubscribe(channel) : client.subscribe(channel)).then(
+        () => undefined,
+        rethrowAsCacheError,
+      );
       entry = { listeners: new Set(), subscribed };
-      this.#channels.set(channel, entry);
-      subscribed.catch(() => this.#channels.delete(channel));
+      this.#channels.set(id, entry);
+      subscribed.catch(() => this.#channels.delete(id));
     }
     const { listeners } = entry;
     const own = (message: string) => listener(message);
@@ -42,8 +53,9 @@ export class Subscriber {
       if (!fresh) {
         // An existing subscription may have messages in flight that were published before this
         // call; the PING is answered after them, so the new listener hears only later messages.
+        // (A sharded channel's connection is not the one PING goes to: there it only waits.)
         await client.ping().catch(rethrowAsCacheError);
-        if (this.#channels.get(channel) !== entry) return this.subscribe(channel, listener);
+        if (this.#channels.get(id) !== entry) return this.subscribe(channel, listener, sharded);
         listeners.add(own);
       }
     } catch (error) {
@@ -52,9 +64,11 @@ export class Subscriber {
     }
     return async () => {
       listeners.delete(own);
-      if (listeners.size === 0 && this.#channels.get(channel) === entry) {
-        this.#channels.delete(channel);
-        await client.unsubscribe(channel).catch(rethrowAsCacheError);
+      if (listeners.size === 0 && this.#channels.get(id) === entry) {
+        this.#channels.delete(id);
+        await (sharded ? client.sunsubscribe(channel) : client.unsubscribe(channel)).catch(
+          rethrowAsCacheError,
+        );
       }
     };
   }
@@ -72,7 +86,12 @@ export class Subscriber {
   #connection(): Promise<RedisClient> {
     if (this.#client === undefined) {
       const opening = this.#create().then((client) => {
-        client.on('message', (channel: string, message: string) => this.#dispatch(channel, message));
+        client.on('message', (channel: string, message: string) =>
+          this.#dispatch(entryId(channel, false), message),
+        );
+        client.on('smessage', (channel: string, message: string) =>
+          this.#dispatch(entryId(channel, true), message),
+        );
         return client;
       });
       opening.catch(() => {
@@ -83,8 +102,8 @@ export class Subscriber {
     return this.#client;
   }
 
-  #dispatch(channel: string, message: string): void {
-    for (const listener of this.#channels.get(channel)?.listeners ?? []) {
+  #dispatch(id: string, message: string): void {
+    for (const listener of this.#channels.get(id)?.listeners ?? []) {
       try {
         listener(message);
       } catch {
@@ -92,4 +111,9 @@ export class Subscriber {
       }
     }
   }
+}
+
+/** Sharded and ordinary channels of one name are distinct subscriptions. */
+function entryId(channel: string, sharded: boolean): string {
+  return sharded ? `s:${channel}` : `c:${channel}`;
 }

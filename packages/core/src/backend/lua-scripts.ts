@@ -1,3 +1,4 @@
+import { HANDOFF_TOKEN } from '../repository/options.js';
 import { QUEUE_LOCK_SCRIPTS } from './queue-lock-scripts.js';
 
 /**
@@ -6,9 +7,16 @@ import { QUEUE_LOCK_SCRIPTS } from './queue-lock-scripts.js';
  * restart or a failover). Every key a script touches is in KEYS, all in one hash slot.
  */
 
-/** KEYS[1] lock; ARGV[1] token, ARGV[2] ms → {1, -1} granted, or {0, pttl} held by someone. */
+/**
+ * KEYS[1] lock; ARGV[1] token, ARGV[2] ms, ARGV[3] '1' to claim a handoff reservation →
+ * {1, -1} granted, or {0, pttl} held by someone (or reserved for the waiters of a release).
+ */
 export const SET_IF_ABSENT = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, -1}
+end
+if ARGV[3] == '1' and redis.pcall('GET', KEYS[1]) == '${HANDOFF_TOKEN}' then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   return {1, -1}
 end
 return {0, redis.call('PTTL', KEYS[1])}
@@ -16,6 +24,7 @@ return {0, redis.call('PTTL', KEYS[1])}
 
 /**
  * KEYS[1] lock, KEYS[2] last fencing token (same slot); ARGV as above → {1, fence} or {0, pttl}.
+ * A claimed handoff reservation is replaced like a free key: the claimer gets the next token.
  * The token is max(last + 1, server time in µs): strictly above the last one while it is stored,
  * and above every earlier one once it is lost (a restart without persistence, a failover, an
  * eviction), as long as the server clock does not step back (see the lock README). It stays below
@@ -24,7 +33,8 @@ return {0, redis.call('PTTL', KEYS[1])}
  * not an integer).
  */
 export const SET_IF_ABSENT_FENCED = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
+if redis.call('EXISTS', KEYS[1]) == 1
+  and not (ARGV[3] == '1' and redis.pcall('GET', KEYS[1]) == '${HANDOFF_TOKEN}') then
   return {0, redis.call('PTTL', KEYS[1])}
 end
 local time = redis.call('TIME')
@@ -34,12 +44,20 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1, fence}
 `;
 
-/** KEYS[1] lock; ARGV[1] token, ARGV[2] channel or '' → 1 deleted (and published) or 0. */
+/**
+ * KEYS[1] lock; ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel, ARGV[4]
+ * handoff ms → 1 deleted (and published) or 0. When the notice reached a subscriber (a process
+ * waits for this key: the channel is the key's own) and ARGV[4] > 0, the key is reserved for the
+ * waiters instead of deleted (fair handoff: a fresh acquisition cannot barge in).
+ */
 export const COMPARE_AND_DELETE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   if ARGV[2] ~= '' then
-    redis.call('PUBLISH', ARGV[2], KEYS[1])
+    local heard = redis.call(ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[2], KEYS[1])
+    if heard > 0 and tonumber(ARGV[4]) > 0 then
+      redis.call('SET', KEYS[1], '${HANDOFF_TOKEN}', 'PX', ARGV[4])
+    end
   end
   return 1
 end
@@ -82,11 +100,14 @@ local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, redis.call('ZCARD', KEYS[1]), tonumber(first[2]) - now}
 `;
 
-/** KEYS[1] semaphore; ARGV[1] token, ARGV[2] channel or '' → 1 removed a live lease (and published) or 0. */
+/**
+ * KEYS[1] semaphore; ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel → 1
+ * removed a live lease (and published) or 0.
+ */
 export const RELEASE_SEMAPHORE = `${SEMAPHORE_PRELUDE}
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
   if ARGV[2] ~= '' then
-    redis.call('PUBLISH', ARGV[2], KEYS[1])
+    redis.call(ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[2], KEYS[1])
   end
   return 1
 end

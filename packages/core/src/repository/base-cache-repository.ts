@@ -1,4 +1,4 @@
-import { type Duration, parseTtl } from '../duration.js';
+import { type Duration, parseDuration, parseTtl } from '../duration.js';
 import {
   ForbiddenOperationError,
   InvalidArgumentError,
@@ -39,6 +39,7 @@ import type {
   SemaphoreGrant,
   SetIfAbsentOptions,
   SetOptions,
+  SubscribeOptions,
   Unsubscribe,
   ZAddOptions,
   ZRangeByLexOptions,
@@ -53,6 +54,7 @@ import type {
   RawScored,
   RawSetOptions,
   RawValue,
+  ReleaseNotice,
 } from './raw-commands.js';
 import type {
   AutoClaimResult,
@@ -731,17 +733,20 @@ export abstract class BaseCacheRepository implements CacheRepository {
     const fullKey = this.#key(key);
     assertNonEmptyString(token, 'token');
     const px = parseTtl(ttl);
-    assertOptions(options, { fencing: 'boolean' });
-    return this.#raw.setIfAbsent(fullKey, token, px, options?.fencing ? fenceKeyOf(fullKey) : undefined);
+    assertOptions(options, { fencing: 'boolean', claimHandoff: 'boolean' });
+    return this.#raw.setIfAbsent(
+      fullKey,
+      token,
+      px,
+      options?.fencing ? fenceKeyOf(fullKey, this.keyPrefix) : undefined,
+      options?.claimHandoff === true,
+    );
   }
 
   async compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
     const fullKey = this.#key(key);
     assertNonEmptyString(token, 'token');
-    assertOptions(options, { notify: 'string' });
-    const notify =
-      options?.notify === undefined ? undefined : this.#channel(options.notify, 'options.notify');
-    return this.#raw.compareAndDelete(fullKey, token, notify);
+    return this.#raw.compareAndDelete(fullKey, token, this.#releaseNotice(options));
   }
 
   async compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean> {
@@ -757,10 +762,15 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#raw.publish(fullChannel, message);
   }
 
-  async subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
+  async subscribe(
+    channel: string,
+    listener: (message: string) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
     const fullChannel = this.#channel(channel);
     if (typeof listener !== 'function') throw new InvalidArgumentError('listener', 'expected a function');
-    return this.#raw.subscribe(fullChannel, listener);
+    assertOptions(options, { sharded: 'boolean' });
+    return this.#raw.subscribe(fullChannel, listener, options?.sharded === true);
   }
 
   async acquireSemaphore(key: string, token: string, limit: number, ttl: Duration): Promise<SemaphoreGrant> {
@@ -773,10 +783,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
   async releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
     const fullKey = this.#key(key);
     assertNonEmptyString(token, 'token');
-    assertOptions(options, { notify: 'string' });
-    const notify =
-      options?.notify === undefined ? undefined : this.#channel(options.notify, 'options.notify');
-    return this.#raw.releaseSemaphore(fullKey, token, notify);
+    return this.#raw.releaseSemaphore(fullKey, token, this.#releaseNotice(options));
   }
 
   async extendSemaphore(key: string, token: string, ttl: Duration): Promise<boolean> {
@@ -845,7 +852,7 @@ export abstract class BaseCacheRepository implements CacheRepository {
   async releaseReadLock(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
     const { readers } = queueLockKeysOf(this.#key(key));
     assertNonEmptyString(token, 'token');
-    return this.#raw.releaseSemaphore(readers, token, this.#notifyChannel(options));
+    return this.#raw.releaseSemaphore(readers, token, this.#releaseNotice(options));
   }
 
   async extendReadLock(key: string, token: string, ttl: Duration): Promise<boolean> {
@@ -900,6 +907,25 @@ export abstract class BaseCacheRepository implements CacheRepository {
     if (typeof field !== 'string') throw new InvalidArgumentError('field', 'expected a string');
     assertWellFormed(field, 'field');
     return field;
+  }
+
+  /** The validated announcement of a release, or `undefined` when none was asked for. */
+  #releaseNotice(options: CompareAndDeleteOptions | undefined): ReleaseNotice | undefined {
+    assertOptions(options, { notify: 'string', sharded: 'boolean', handoff: 'duration' });
+    if (options?.notify === undefined) {
+      if (options?.handoff !== undefined) {
+        throw new InvalidArgumentError(
+          'options.handoff',
+          'a handoff needs `notify`: it serves the waiters told',
+        );
+      }
+      return undefined;
+    }
+    return {
+      channel: this.#channel(options.notify, 'options.notify'),
+      sharded: options.sharded === true,
+      handoffMs: options.handoff === undefined ? 0 : parseDuration(options.handoff, 'options.handoff'),
+    };
   }
 
   #channel(channel: string, argument = 'channel'): string {

@@ -4,6 +4,7 @@ import type {
   LeaseGrant,
   SemaphoreGrant,
   SetIfAbsentOptions,
+  SubscribeOptions,
   Unsubscribe,
 } from './options.js';
 import type { QueueLockPrimitives } from './queue-lock-primitives.js';
@@ -17,10 +18,14 @@ export interface LockPrimitives extends QueueLockPrimitives {
   /**
    * Sets `key` to `token` with a TTL if the key does not exist (`SET NX PX`). With `fencing`, the
    * same atomic step issues the key's next fencing token, max(last + 1, server time in µs), keeps
-   * it as the last one (see `fenceKeyOf`) for as long as the lease, and returns it.
+   * it as the last one (see `fenceKeyOf`) for as long as the lease, and returns it. With
+   * `claimHandoff`, a key reserved for waiters (`HANDOFF_TOKEN`) counts as free.
    */
   setIfAbsent(key: string, token: string, ttl: Duration, options?: SetIfAbsentOptions): Promise<LeaseGrant>;
-  /** Deletes `key` only if it still holds `token`; `true` when deleted. Optionally publishes a notice. */
+  /**
+   * Deletes `key` only if it still holds `token`; `true` when deleted. Optionally publishes a notice
+   * and, with `handoff`, reserves the key for the waiters the notice reached.
+   */
   compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean>;
   /** Sets a new TTL on `key` only if it still holds `token`; `true` when extended. */
   compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean>;
@@ -51,8 +56,15 @@ export interface PubSubCommands {
    * node that received it, so it may be 0 even though subscribers got the message.
    */
   publish(channel: string, message: string): Promise<number>;
-  /** Calls `listener` for each message on `channel` until the returned function is called. */
-  subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe>;
+  /**
+   * Calls `listener` for each message on `channel` until the returned function is called. With
+   * `sharded`, a sharded channel on Redis Cluster (`SSUBSCRIBE`), an ordinary one elsewhere.
+   */
+  subscribe(
+    channel: string,
+    listener: (message: string) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe>;
 }
 
 /**

@@ -90,12 +90,47 @@ export type LeaseGrant =
 export interface SetIfAbsentOptions {
   /** Also increment the key's fencing counter in the same atomic step and return it. */
   readonly fencing?: boolean;
+  /**
+   * Also take the key when it holds a handoff reservation ({@link HANDOFF_TOKEN}, left by a
+   * release with `handoff`). Only a waiter that was already waiting when the key was released
+   * should claim it: that is what makes the handoff fair.
+   */
+  readonly claimHandoff?: boolean;
 }
 
-/** Options of {@link LockPrimitives.compareAndDelete}. */
+/**
+ * The value a released lock key holds while it is reserved for the waiters that were told of the
+ * release (see `CompareAndDeleteOptions.handoff`): not a holder's token, so no holder can extend
+ * or delete it, and only an acquisition with `claimHandoff` takes it.
+ */
+export const HANDOFF_TOKEN = 'forno:handoff';
+
+/** Options of {@link LockPrimitives.compareAndDelete} and {@link LockPrimitives.releaseSemaphore}. */
 export interface CompareAndDeleteOptions {
   /** On success, publish the key's name on this channel in the same atomic step (wakes waiters). */
   readonly notify?: string;
+  /**
+   * `notify` is a sharded channel in the key's hash slot (see `releaseChannelOf`): on Redis
+   * Cluster it is published with `SPUBLISH`, so only the key's shard carries it; elsewhere it is an
+   * ordinary channel. Subscribe to it with `{ sharded: true }`.
+   */
+  readonly sharded?: boolean;
+  /**
+   * Fair handoff: when the notice reached at least one subscriber (someone waits for this key),
+   * the released lock key is reserved for that long ({@link HANDOFF_TOKEN}): a fresh acquisition is
+   * refused as if the lock were held, a waiter that claims it (`claimHandoff`) takes it. Without
+   * waiters the key is deleted as before. Locks only: ignored by `releaseSemaphore`.
+   */
+  readonly handoff?: Duration;
+}
+
+/** Options of {@link PubSubCommands.subscribe}. */
+export interface SubscribeOptions {
+  /**
+   * The channel is sharded (`SSUBSCRIBE` on Redis Cluster, so a notice published with `sharded` is
+   * heard from the channel's shard alone); an ordinary subscription elsewhere.
+   */
+  readonly sharded?: boolean;
 }
 
 /** Removes a subscription created by {@link PubSubCommands.subscribe}. */

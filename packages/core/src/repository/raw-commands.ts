@@ -172,19 +172,41 @@ export interface RawSortedSetCommands {
  * `@forno/lock` builds locks and semaphores from.
  */
 export interface RawLockCommands {
-  /** `SET key token NX PX ms`, plus `INCR fenceKey` in the same atomic step when `fenceKey` is given. */
-  setIfAbsent(key: string, token: string, px: number, fenceKey: string | undefined): Promise<LeaseGrant>;
-  /** Deletes `key` if it holds `token`; then publishes the key on `notifyChannel` when given. */
-  compareAndDelete(key: string, token: string, notifyChannel: string | undefined): Promise<boolean>;
+  /**
+   * `SET key token NX PX ms`, plus `INCR fenceKey` in the same atomic step when `fenceKey` is given;
+   * with `claimHandoff`, a key holding `HANDOFF_TOKEN` counts as free.
+   */
+  setIfAbsent(
+    key: string,
+    token: string,
+    px: number,
+    fenceKey: string | undefined,
+    claimHandoff: boolean,
+  ): Promise<LeaseGrant>;
+  /**
+   * Deletes `key` if it holds `token`; then publishes the key on `notice.channel` when given, and
+   * when that reached a subscriber and `notice.handoffMs > 0`, sets `key` to `HANDOFF_TOKEN` for that long.
+   */
+  compareAndDelete(key: string, token: string, notice: ReleaseNotice | undefined): Promise<boolean>;
   compareAndExpire(key: string, token: string, px: number): Promise<boolean>;
   /** Prunes expired leases, then adds `token` scored by server time + `px` if below `limit`. */
   acquireSemaphore(key: string, token: string, limit: number, px: number): Promise<SemaphoreGrant>;
-  /** Removes `token` if its lease is live; then publishes the key on `notifyChannel` when given. */
-  releaseSemaphore(key: string, token: string, notifyChannel: string | undefined): Promise<boolean>;
+  /** Removes `token` if its lease is live; then publishes the key on `notice.channel` when given. */
+  releaseSemaphore(key: string, token: string, notice: ReleaseNotice | undefined): Promise<boolean>;
   extendSemaphore(key: string, token: string, px: number): Promise<boolean>;
 
   publish(channel: string, message: string): Promise<number>;
-  subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe>;
+  /** `sharded`: `SSUBSCRIBE` on Cluster (a backend without sharded pub/sub subscribes normally). */
+  subscribe(channel: string, listener: (message: string) => void, sharded: boolean): Promise<Unsubscribe>;
+}
+
+/** A release announcement, as the raw lock commands get it (full channel name). */
+export interface ReleaseNotice {
+  readonly channel: string;
+  /** Publish with `SPUBLISH` on Cluster (the channel is in the key's hash slot). */
+  readonly sharded: boolean;
+  /** Reserve the key for this many ms when the notice reached a subscriber; `0` for no handoff. */
+  readonly handoffMs: number;
 }
 
 /** Commands over the whole keyspace or server: `SCAN` over every primary, `PING`, `FLUSHDB`. */

@@ -1,4 +1,4 @@
-import { fenceKeyOf, type LeaseGrant } from '@forno/core';
+import { fenceKeyOf, type LeaseGrant, releaseChannelOf } from '@forno/core';
 import { expect, it } from 'vitest';
 import { type ContractContext, eventually } from './contract-context.js';
 
@@ -29,7 +29,7 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
     tokens.push(await fencingTokenOf(repo.setIfAbsent('lock', 't4', 1_000, { fencing: true })));
     // The fencing key is lost (evicted, or a restart without persistence): tokens still increase.
     const unprefixed = await ctx.createSibling('');
-    expect(await unprefixed.delete(fenceKeyOf(`${ctx.prefix()}lock`))).toBe(1);
+    expect(await unprefixed.delete(fenceKeyOf(`${repo.keyPrefix}lock`, repo.keyPrefix))).toBe(1);
     expect(await repo.compareAndDelete('lock', 't4')).toBe(true);
     await ctx.advanceTime(1);
     tokens.push(await fencingTokenOf(repo.setIfAbsent('lock', 't5', 150, { fencing: true })));
@@ -44,9 +44,47 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
     const repo = ctx.repo();
     await fencingTokenOf(repo.setIfAbsent('lock', 't1', 10_000, { fencing: true }));
     const unprefixed = await ctx.createSibling('');
-    const ttl = await unprefixed.ttl(fenceKeyOf(`${ctx.prefix()}lock`));
+    const ttl = await unprefixed.ttl(fenceKeyOf(`${repo.keyPrefix}lock`, repo.keyPrefix));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(10_000);
+  });
+
+  it('the fencing key lives under the keyPrefix, in the lock key’s hash slot', async () => {
+    const repo = ctx.repo();
+    await fencingTokenOf(repo.setIfAbsent('order_lock:7', 't1', 10_000, { fencing: true }));
+    const fenceKey = fenceKeyOf(`${repo.keyPrefix}order_lock:7`, repo.keyPrefix);
+    expect(fenceKey.startsWith(repo.keyPrefix)).toBe(true);
+    // Seen through the repository, so `scan` and `deletePattern` of the prefix reach it.
+    expect(await repo.exists(fenceKey.slice(repo.keyPrefix.length))).toBe(true);
+  });
+
+  it('a release heard by a waiter is handed off: fresh callers are refused, a claiming waiter gets the next token', async () => {
+    const repo = ctx.repo();
+    const { channel, sharded } = releaseChannelOf('handoff', repo.keyPrefix);
+    const heard: string[] = [];
+    const unsubscribe = await repo.subscribe(channel, (message) => heard.push(message), { sharded });
+    const first = await fencingTokenOf(repo.setIfAbsent('handoff', 'h1', 10_000, { fencing: true }));
+    const notice = { notify: channel, sharded, handoff: 5_000 };
+    expect(await repo.compareAndDelete('handoff', 'h1', notice)).toBe(true);
+    expect(await eventually(() => heard.length > 0)).toBe(true);
+    expect(heard).toEqual([`${repo.keyPrefix}handoff`]);
+    expect(await repo.exists('handoff')).toBe(true); // reserved, not deleted
+    const fresh = await repo.setIfAbsent('handoff', 'fresh', 10_000, { fencing: true });
+    expect(fresh.acquired).toBe(false);
+    expect(fresh.acquired === false && fresh.remainingTtl).toBeLessThanOrEqual(5_000);
+    // Nobody but a claimer takes it, and the reservation is no holder's token.
+    expect(await repo.compareAndDelete('handoff', 'h1')).toBe(false);
+    const claimed = await repo.setIfAbsent('handoff', 'w1', 10_000, { fencing: true, claimHandoff: true });
+    expect(await fencingTokenOf(Promise.resolve(claimed))).toBeGreaterThan(first);
+    expect(await repo.compareAndDelete('handoff', 'w1')).toBe(true);
+    // Nobody listens any more: a release deletes the key.
+    await unsubscribe();
+    await repo.setIfAbsent('handoff', 'h2', 10_000);
+    expect(await repo.compareAndDelete('handoff', 'h2', notice)).toBe(true);
+    expect(await repo.exists('handoff')).toBe(false);
+    // A claim on a free key is an ordinary grant; one on a held key is refused.
+    expect((await repo.setIfAbsent('handoff', 'h3', 10_000, { claimHandoff: true })).acquired).toBe(true);
+    expect((await repo.setIfAbsent('handoff', 'h4', 10_000, { claimHandoff: true })).acquired).toBe(false);
   });
 
   it('compareAndDelete deletes only for the holder token', async () => {

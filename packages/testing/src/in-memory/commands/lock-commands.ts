@@ -1,4 +1,4 @@
-import { CommandError } from '@forno/core';
+import { CommandError, HANDOFF_TOKEN } from '@forno/core';
 import type { RawLockCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
@@ -39,6 +39,12 @@ export function expireWithLastLease(
   store.expire(key, entry, now + ms);
 }
 
+/** Whether `key` holds a handoff reservation (a string equal to `HANDOFF_TOKEN`; any other type is not). */
+function isHandoff(store: InMemoryStore, key: string): boolean {
+  const entry = store.lookup(key);
+  return entry?.type === 'string' && entry.value === toByteString(HANDOFF_TOKEN);
+}
+
 /**
  * A Lua number as Redis turns it into an integer reply: truncated, and (a C cast on x86-64) the
  * smallest 64-bit integer when out of range, for example the time left of a foreign member scored
@@ -68,10 +74,10 @@ export function nextFencingToken(store: InMemoryStore, fenceKey: string, px: num
  */
 export function lockCommands(ctx: InMemoryContext): RawLockCommands {
   return {
-    async setIfAbsent(key, token, px, fenceKey) {
+    async setIfAbsent(key, token, px, fenceKey, claimHandoff) {
       const store = ctx.store();
       const holder = store.lookup(key);
-      if (holder !== undefined) {
+      if (holder !== undefined && !(claimHandoff && isHandoff(store, key))) {
         const remainingTtl = holder.expiresAt === undefined ? -1 : holder.expiresAt - store.clock.now();
         return { acquired: false, remainingTtl };
       }
@@ -80,11 +86,16 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       return { acquired: true, fencingToken };
     },
 
-    async compareAndDelete(key, token, notifyChannel) {
+    async compareAndDelete(key, token, notice) {
       const store = ctx.store();
       if (store.read(key, 'string')?.value !== toByteString(token)) return false;
       store.delete(key);
-      if (notifyChannel !== undefined) store.publish(notifyChannel, key);
+      if (notice === undefined) return true;
+      // One node: a sharded channel is an ordinary one. The fake's subscribers are its clients.
+      const heard = store.publish(notice.channel, key);
+      if (heard > 0 && notice.handoffMs > 0) {
+        store.write(key, 'string', toByteString(HANDOFF_TOKEN), store.clock.now() + notice.handoffMs);
+      }
       return true;
     },
 
@@ -111,12 +122,12 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       return { acquired: true, holders: entry.value.size };
     },
 
-    async releaseSemaphore(key, token, notifyChannel) {
+    async releaseSemaphore(key, token, notice) {
       const store = ctx.store();
       const live = liveSemaphore(store, key);
       if (live === undefined || !live.value.delete(toByteString(token))) return false;
       store.deleteIfEmpty(key, live);
-      if (notifyChannel !== undefined) store.publish(notifyChannel, key);
+      if (notice !== undefined) store.publish(notice.channel, key);
       return true;
     },
 

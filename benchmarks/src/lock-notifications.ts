@@ -1,0 +1,106 @@
+/**
+ * Release notification fan-out: 1,000 keys, each with a waiter in one of 4 "processes" (a
+ * repository each: its own subscriber connection), released once each. Counts the messages the
+ * subscribers received per release: before, with the one shared channel every release went to
+ * (`forno:lock-released`, each waiting process subscribed to it), and after, with `DistributedLock`'s
+ * key-scoped channels.
+ *
+ *   cd benchmarks && npx tsx src/lock-notifications.ts
+ */
+import { pathToFileURL } from 'node:url';
+import type { CacheRepository } from '@forno/core';
+import { DistributedLock, type Lock } from '@forno/lock';
+import { RedisRepository } from '@forno/redis-driver';
+import { startRedisServer } from '@forno/testing/servers';
+
+const KEYS = 1_000;
+const PROCESSES = 4;
+const SHARED_CHANNEL = 'forno:lock-released';
+
+/** Messages delivered per release, before and after. */
+export interface NotificationResult {
+  readonly sharedChannel: number;
+  readonly keyScoped: number;
+}
+
+/** Counts every message a repository's subscriptions receive. */
+function counting(repo: CacheRepository, counter: { n: number }): CacheRepository {
+  const subscribe = repo.subscribe.bind(repo);
+  repo.subscribe = (channel, listener, options) =>
+    subscribe(
+      channel,
+      (message) => {
+        counter.n++;
+        listener(message);
+      },
+      options,
+    );
+  return repo;
+}
+
+async function settle(counter: { n: number }, expected: number): Promise<void> {
+  for (let i = 0; i < 200 && counter.n < expected; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 100)); // anything late
+}
+
+/** Runs both cases on one server. */
+export async function runLockNotificationsBenchmark(): Promise<NotificationResult> {
+  const server = await startRedisServer({ args: ['--save', '', '--appendonly', 'no'] });
+  const counter = { n: 0 };
+  const repos = await Promise.all(
+    Array.from({ length: PROCESSES + 1 }, async (_, i) => {
+      const repo = new RedisRepository({ port: server.port, healthCheckInterval: false });
+      await repo.connect();
+      return i < PROCESSES ? counting(repo, counter) : repo;
+    }),
+  );
+  const holderRepo = repos[PROCESSES]!;
+  try {
+    // Before: every waiting process listens on the one channel; each release is sent to all.
+    const unsubscribes = await Promise.all(
+      repos.slice(0, PROCESSES).map((repo) => repo.subscribe(SHARED_CHANNEL, () => {})),
+    );
+    for (let k = 0; k < KEYS; k++) {
+      await holderRepo.setIfAbsent(`before:${k}`, 't', '30s');
+      await holderRepo.compareAndDelete(`before:${k}`, 't', { notify: SHARED_CHANNEL });
+    }
+    await settle(counter, KEYS * PROCESSES);
+    const sharedChannel = counter.n / KEYS;
+    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
+
+    // After: DistributedLock waiters, key k waited for in process k % 4.
+    counter.n = 0;
+    const held: Lock[] = [];
+    for (let k = 0; k < KEYS; k++) held.push(await new DistributedLock(holderRepo, `after:${k}`).acquire());
+    const waiters = Array.from({ length: KEYS }, (_, k) =>
+      new DistributedLock(repos[k % PROCESSES]!, `after:${k}`, { waitTimeout: '60s', retryDelay: '60s' })
+        .acquire()
+        .then((lock) => lock.release()),
+    );
+    // Let every waiter subscribe to its key's channel (a refused attempt, SUBSCRIBE, a re-check).
+    await new Promise((r) => setTimeout(r, 3_000));
+    for (const lock of held) await lock.release();
+    await Promise.all(waiters);
+    await settle(counter, KEYS);
+    return { sharedChannel, keyScoped: counter.n / KEYS };
+  } finally {
+    await Promise.all(repos.map((repo) => repo.disconnect()));
+    await server.stop();
+  }
+}
+
+/** The result as a Markdown table. */
+export function formatNotificationsTable(result: NotificationResult): string {
+  return [
+    `Release notifications: ${KEYS} keys with a waiter each in ${PROCESSES} processes, messages delivered per release`,
+    '',
+    '| channel | messages per release |',
+    '| --- | ---: |',
+    `| one shared channel (\`${SHARED_CHANNEL}\`, before) | ${result.sharedChannel.toFixed(2)} |`,
+    `| a channel per key (sharded on Cluster, now) | ${result.keyScoped.toFixed(2)} |`,
+  ].join('\n');
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(formatNotificationsTable(await runLockNotificationsBenchmark()));
+}

@@ -1,0 +1,102 @@
+import { HANDOFF_TOKEN, releaseChannelOf } from '@forno/core';
+import { InMemoryStore } from '@forno/testing';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeRepository, flush } from '../test/fake.js';
+import { DistributedLock, type Lock } from './distributed-lock.js';
+import { DistributedSemaphore } from './distributed-semaphore.js';
+import { HANDOFF_MS } from './lease-store.js';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Two "processes": repositories on one store, as two clients on one server. */
+function twoProcesses() {
+  const store = new InMemoryStore({ activeExpiry: false });
+  return [fakeRepository({ store }), fakeRepository({ store })] as const;
+}
+
+const waitForever = { retryDelay: '10s', retryJitter: 0, waitTimeout: '1m' } as const;
+
+describe('fair handoff', () => {
+  it('a holder that re-acquires at once queues behind the waiter of another process', async () => {
+    const [a, b] = twoProcesses();
+    const first = await new DistributedLock(a, 'oven').acquire();
+    const order: string[] = [];
+    const waiter = new DistributedLock(b, 'oven', waitForever).acquire().then((lock) => {
+      order.push('b');
+      return lock;
+    });
+    await vi.advanceTimersByTimeAsync(5); // b is subscribed and sleeping
+    await first.release();
+    const again = new DistributedLock(a, 'oven', waitForever).acquire().then((lock) => {
+      order.push('a');
+      return lock;
+    });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['b']); // the waiter got it, the releaser did not barge in
+    const bLock = await waiter;
+    expect(bLock.fencingToken).toBeGreaterThan(first.fencingToken);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(order).toEqual(['b']); // a waits for b's release
+    await bLock.release();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['b', 'a']);
+    await (await again).release();
+  });
+
+  it('reserves the key only when someone waits: without waiters a release deletes it', async () => {
+    const [a] = twoProcesses();
+    const lock = await new DistributedLock(a, 'oven').acquire();
+    await lock.release();
+    expect(await a.exists('oven')).toBe(false);
+    expect(await new DistributedLock(a, 'oven').tryAcquire()).not.toBeNull();
+  });
+
+  it('a reservation nobody claims ends by itself within HANDOFF_MS', async () => {
+    const [a, b] = twoProcesses();
+    // A subscriber that no longer waits (it gave up) still counts once.
+    const { channel } = releaseChannelOf('oven', b.keyPrefix);
+    const unsubscribe = await b.subscribe(channel, () => {});
+    const lock = await new DistributedLock(a, 'oven').acquire();
+    await lock.release();
+    expect(a.store.lookup('test:oven')?.value).toBe(HANDOFF_TOKEN);
+    // Fresh attempts are refused while it lasts; a waiting acquire gets it when it ends.
+    expect(await new DistributedLock(a, 'oven').tryAcquire()).toBeNull();
+    const started = performance.now();
+    const next = new DistributedLock(a, 'oven', waitForever).acquire();
+    await vi.advanceTimersByTimeAsync(HANDOFF_MS + 5);
+    const acquired: Lock = await next;
+    expect(performance.now() - started).toBeLessThanOrEqual(HANDOFF_MS + 5);
+    await acquired.release();
+    await unsubscribe();
+  });
+
+  it('a release wakes only the waiters of its own key', async () => {
+    const [a, b] = twoProcesses();
+    const heard: string[] = [];
+    await b.subscribe(releaseChannelOf('oven:1', b.keyPrefix).channel, (m) => heard.push(m));
+    const other = await new DistributedLock(a, 'oven:2').acquire();
+    await other.release();
+    await flush();
+    expect(heard).toEqual([]);
+    const mine = await new DistributedLock(a, 'oven:1').acquire();
+    await mine.release();
+    await flush();
+    expect(heard).toEqual(['test:oven:1']);
+  });
+
+  it('semaphore releases are announced on the key’s own channel too', async () => {
+    const [a, b] = twoProcesses();
+    const heard: string[] = [];
+    await b.subscribe(releaseChannelOf('ovens', b.keyPrefix).channel, (m) => heard.push(m));
+    const permit = await new DistributedSemaphore(a, 'ovens', { limit: 2 }).acquire();
+    await permit.release();
+    await flush();
+    expect(heard).toEqual(['test:ovens']);
+  });
+});
