@@ -14,7 +14,10 @@ describe('simulation options', () => {
       json: true,
     });
     expect(parseSimulationArgs(['--', '--seed', '7']).seed).toBe(7);
-    expect(parseSimulationArgs(['--kill-stations'])).toMatchObject({ killStations: true, timeoutSeconds: 600 });
+    expect(parseSimulationArgs(['--kill-stations'])).toMatchObject({
+      killStations: true,
+      timeoutSeconds: 600,
+    });
     expect(parseSimulationArgs([]).killStations).toBe(false);
   });
 
