@@ -141,13 +141,21 @@ describe('argument encoding', () => {
     expect(sent[0]?.args.slice(1)).toEqual([
       '2',
       'app:order_lock:1',
-      '{app:order_lock:1}:fence',
+      'app:{app:order_lock:1}:fence',
       'tok',
       '30000',
+      '', // no handoff to claim
     ]);
     const release = setup({ EVALSHA: 1 });
     expect(await release.repo.compareAndDelete('order_lock:1', 'tok', { notify: 'released' })).toBe(true);
-    expect(release.sent[0]?.args.slice(1)).toEqual(['1', 'app:order_lock:1', 'tok', 'app:released']);
+    expect(release.sent[0]?.args.slice(1)).toEqual([
+      '1',
+      'app:order_lock:1',
+      'tok',
+      'app:released',
+      '', // PUBLISH, not SPUBLISH
+      '0', // no handoff reservation
+    ]);
     const held = setup({ EVALSHA: [0, 1234] });
     expect(await held.repo.setIfAbsent('order_lock:1', 'tok', 1000)).toEqual({
       acquired: false,

@@ -11,9 +11,9 @@ type IoredisCommand<T> = Command<RedisClient, T>;
 export class CommandRunner extends BackendCommandRunner<RedisClient> {
   constructor(clients: readonly RedisClient[], retry: CommandRetry<RedisClient>) {
     // Only a Cluster client can be redirected: on a standalone or Sentinel connection the command
-    // is sent as it is (no extra promise per command).
+    // is only sent (straight to the socket when it is alone), with no extra promise per command.
     const cluster = clients.some((client) => client.isCluster);
-    super(clients, { ...retry, toCacheError, attempt: cluster ? followRedirections : undefined });
+    super(clients, { ...retry, toCacheError, attempt: cluster ? followRedirections : sendNow });
   }
 }
 
