@@ -38,10 +38,17 @@ const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
  * fencing counter shares the lock key's hash slot, so the fenced script also runs on Cluster.
  * Acquisition and extension are sent once, release is retried: the command table says which.
  */
+/**
+ * The scripts' "sharded channel" argument: `'1'` only where sharded pub/sub means something, on
+ * Cluster (elsewhere SUBSCRIBE hears PUBLISH).
+ */
+export function shardedArgOf(ctx: DriverContext, notice: ReleaseNotice | undefined): '1' | '' {
+  return ctx.cluster && notice?.sharded ? '1' : '';
+}
+
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
-  /** Sharded pub/sub only where it means something: on Cluster (elsewhere SUBSCRIBE hears PUBLISH). */
-  const sharded = (notice: ReleaseNotice | undefined) => (ctx.cluster && notice?.sharded ? '1' : '');
+  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx, notice);
   return {
     async setIfAbsent(key, token, px, fenceKey, claimHandoff): Promise<LeaseGrant> {
       const claim = claimHandoff ? '1' : '';
