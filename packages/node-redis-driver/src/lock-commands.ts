@@ -5,6 +5,7 @@ import {
   type LockScriptName,
   type RawLockCommands,
   type ReleaseNotice,
+  shardedArgOf,
 } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
 import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
@@ -41,18 +42,10 @@ export function evalScript(
  * Acquisition and extension are sent once (never retried: a retry could report a lock this very
  * client already took as taken by someone else); release is idempotent.
  */
-/**
- * The scripts' "sharded channel" argument: `'1'` only where sharded pub/sub means something, on
- * Cluster (elsewhere SUBSCRIBE hears PUBLISH).
- */
-export function shardedArgOf(ctx: DriverContext, notice: ReleaseNotice | undefined): '1' | '' {
-  return ctx.kind === 'cluster' && notice?.sharded ? '1' : '';
-}
-
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner, kind } = ctx;
   const onCluster = kind === 'cluster';
-  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx, notice);
+  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(onCluster, notice);
   const script =
     <T>(name: LockScriptName, keys: readonly string[], args: readonly (string | number)[]) =>
     (c: NodeRedisClient) =>

@@ -1,7 +1,7 @@
 import type { QueueGrant, QueueLockKeys } from '@forno/core';
-import type { LockScriptName, RawQueueLockCommands } from '@forno/core/backend';
+import { type LockScriptName, type RawQueueLockCommands, shardedArgOf } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
-import { evalScript, shardedArgOf } from './lock-commands.js';
+import { evalScript } from './lock-commands.js';
 import { type NodeRedisClient, sendCommand } from './node-redis-client.js';
 
 const keysOf = (k: QueueLockKeys): string[] => [k.lock, k.queue, k.timeouts, k.readers, k.fence];
@@ -48,7 +48,7 @@ export function queueLockCommands(ctx: DriverContext): RawQueueLockCommands {
           script<number>('fornoLeaveLockQueue', keys, [
             waiter,
             notice?.channel ?? '',
-            shardedArgOf(ctx, notice),
+            shardedArgOf(ctx.kind === 'cluster', notice),
           ]),
         )
         .then((n) => n === 1),

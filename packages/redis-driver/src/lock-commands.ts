@@ -1,5 +1,5 @@
 import type { LeaseGrant } from '@forno/core';
-import type { RawLockCommands, ReleaseNotice } from '@forno/core/backend';
+import { type RawLockCommands, type ReleaseNotice, shardedArgOf } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 
@@ -38,17 +38,9 @@ const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
  * fencing counter shares the lock key's hash slot, so the fenced script also runs on Cluster.
  * Acquisition and extension are sent once, release is retried: the command table says which.
  */
-/**
- * The scripts' "sharded channel" argument: `'1'` only where sharded pub/sub means something, on
- * Cluster (elsewhere SUBSCRIBE hears PUBLISH).
- */
-export function shardedArgOf(ctx: DriverContext, notice: ReleaseNotice | undefined): '1' | '' {
-  return ctx.cluster && notice?.sharded ? '1' : '';
-}
-
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
-  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx, notice);
+  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx.cluster, notice);
   return {
     async setIfAbsent(key, token, px, fenceKey, claimHandoff): Promise<LeaseGrant> {
       const claim = claimHandoff ? '1' : '';

@@ -1,10 +1,9 @@
 import type { QueueGrant, QueueLockKeys } from '@forno/core';
 import { hashSlotOf } from '@forno/core';
-import type { RawQueueLockCommands } from '@forno/core/backend';
+import { type RawQueueLockCommands, shardedArgOf } from '@forno/core/backend';
 import type { Redis } from 'ioredis';
 import { isCluster, type RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
-import { shardedArgOf } from './lock-commands.js';
 
 type Reply = Promise<[number, number]>;
 
@@ -64,7 +63,7 @@ export function queueLockCommands(ctx: DriverContext): RawQueueLockCommands {
             ...keysOf(keys),
             waiter,
             notice?.channel ?? '',
-            shardedArgOf(ctx, notice),
+            shardedArgOf(ctx.cluster, notice),
           ),
         )
         .then((n) => n === 1),
