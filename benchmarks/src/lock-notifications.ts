@@ -3,13 +3,13 @@
  * repository each: its own subscriber connection), released once each. Counts the messages the
  * subscribers received per release: before, with the one shared channel every release went to
  * (`forno:lock-released`, each waiting process subscribed to it), and after, with `DistributedLock`'s
- * key-scoped channels.
+ * and `FairLock`'s key-scoped channels.
  *
  *   cd benchmarks && npx tsx src/lock-notifications.ts
  */
 import { pathToFileURL } from 'node:url';
 import type { CacheRepository } from '@forno/core';
-import { DistributedLock, type Lock } from '@forno/lock';
+import { DistributedLock, FairLock, type Lock } from '@forno/lock';
 import { RedisRepository } from '@forno/redis-driver';
 import { startRedisServer } from '@forno/testing/servers';
 
@@ -21,6 +21,43 @@ const SHARED_CHANNEL = 'forno:lock-released';
 export interface NotificationResult {
   readonly sharedChannel: number;
   readonly keyScoped: number;
+  /** The same with `FairLock` waiters (the queued locks announce on the key's channel too). */
+  readonly fairKeyScoped: number;
+}
+
+/** A lock kind to wait on: `DistributedLock` or `FairLock`. */
+type LockOf = (repo: CacheRepository, key: string, wait: boolean) => { acquire(): Promise<Lock> };
+
+const distributedLock: LockOf = (repo, key, wait) =>
+  new DistributedLock(repo, key, wait ? { waitTimeout: '60s', retryDelay: '60s' } : {});
+const fairLock: LockOf = (repo, key, wait) =>
+  new FairLock(repo, key, wait ? { waitTimeout: '60s', retryDelay: '60s' } : {});
+
+/**
+ * Key k held by `holderRepo` and waited for in process k % 4, then released: messages the
+ * waiting processes received per release.
+ */
+async function keyScopedFanOut(
+  lockOf: LockOf,
+  prefix: string,
+  holderRepo: CacheRepository,
+  repos: readonly CacheRepository[],
+  counter: { n: number },
+): Promise<number> {
+  counter.n = 0;
+  const held: Lock[] = [];
+  for (let k = 0; k < KEYS; k++) held.push(await lockOf(holderRepo, `${prefix}:${k}`, false).acquire());
+  const waiters = Array.from({ length: KEYS }, (_, k) =>
+    lockOf(repos[k % PROCESSES]!, `${prefix}:${k}`, true)
+      .acquire()
+      .then((lock) => lock.release()),
+  );
+  // Let every waiter subscribe to its key's channel (a refused attempt, SUBSCRIBE, a re-check).
+  await new Promise((r) => setTimeout(r, 3_000));
+  for (const lock of held) await lock.release();
+  await Promise.all(waiters);
+  await settle(counter, KEYS);
+  return counter.n / KEYS;
 }
 
 /** Counts every message a repository's subscriptions receive. */
@@ -68,21 +105,11 @@ export async function runLockNotificationsBenchmark(): Promise<NotificationResul
     const sharedChannel = counter.n / KEYS;
     await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
 
-    // After: DistributedLock waiters, key k waited for in process k % 4.
-    counter.n = 0;
-    const held: Lock[] = [];
-    for (let k = 0; k < KEYS; k++) held.push(await new DistributedLock(holderRepo, `after:${k}`).acquire());
-    const waiters = Array.from({ length: KEYS }, (_, k) =>
-      new DistributedLock(repos[k % PROCESSES]!, `after:${k}`, { waitTimeout: '60s', retryDelay: '60s' })
-        .acquire()
-        .then((lock) => lock.release()),
-    );
-    // Let every waiter subscribe to its key's channel (a refused attempt, SUBSCRIBE, a re-check).
-    await new Promise((r) => setTimeout(r, 3_000));
-    for (const lock of held) await lock.release();
-    await Promise.all(waiters);
-    await settle(counter, KEYS);
-    return { sharedChannel, keyScoped: counter.n / KEYS };
+    // After: DistributedLock waiters, then FairLock waiters, key k waited for in process k % 4.
+    const waiting = repos.slice(0, PROCESSES);
+    const keyScoped = await keyScopedFanOut(distributedLock, 'after', holderRepo, waiting, counter);
+    const fairKeyScoped = await keyScopedFanOut(fairLock, 'fair', holderRepo, waiting, counter);
+    return { sharedChannel, keyScoped, fairKeyScoped };
   } finally {
     await Promise.all(repos.map((repo) => repo.disconnect()));
     await server.stop();
@@ -98,6 +125,7 @@ export function formatNotificationsTable(result: NotificationResult): string {
     '| --- | ---: |',
     `| one shared channel (\`${SHARED_CHANNEL}\`, before) | ${result.sharedChannel.toFixed(2)} |`,
     `| a channel per key (sharded on Cluster, now) | ${result.keyScoped.toFixed(2)} |`,
+    `| a channel per key, \`FairLock\` waiters (now) | ${result.fairKeyScoped.toFixed(2)} |`,
   ].join('\n');
 }
 

@@ -67,6 +67,7 @@ export {
   RELEASE_SEMAPHORE,
   SET_IF_ABSENT,
   SET_IF_ABSENT_FENCED,
+  shardedArgOf,
 } from './backend/lua-scripts.js';
 export {
   ACQUIRE_FAIR_LOCK,

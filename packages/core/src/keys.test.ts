@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../test/random.js';
 import { isCacheError } from './errors.js';
-import { assertKey, fenceKeyOf, hashSlotOf, hashTagOf, releaseChannelOf, slotCompanionOf } from './keys.js';
+import {
+  assertKey,
+  fenceKeyOf,
+  hashSlotOf,
+  hashTagOf,
+  queueLockKeysOf,
+  releaseChannelOf,
+  slotCompanionOf,
+} from './keys.js';
 
 /** CRC16-CCITT (XMODEM), bit by bit, written independently of the table-driven one in keys.ts. */
 function crc16(bytes: Uint8Array): number {
@@ -222,6 +230,29 @@ describe('fenceKeyOf with a keyPrefix, slotCompanionOf and releaseChannelOf', ()
         // A prefix with a brace and no tag in the key leaves no safe place under it.
         if (!(prefix.includes('{') && hashTagOf(prefix + key) === undefined)) {
           expect(fenceKey.startsWith(prefix)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('keeps every queued-lock key (line, deadlines, readers, fence) under the prefix and in the lock key’s slot', () => {
+    expect(queueLockKeysOf('mario_pizzeria:oven:1', 'mario_pizzeria:')).toEqual({
+      lock: 'mario_pizzeria:oven:1',
+      queue: 'mario_pizzeria:{mario_pizzeria:oven:1}:queue',
+      timeouts: 'mario_pizzeria:{mario_pizzeria:oven:1}:queue-timeouts',
+      readers: 'mario_pizzeria:{mario_pizzeria:oven:1}:readers',
+      fence: 'mario_pizzeria:{mario_pizzeria:oven:1}:fence',
+    });
+    for (const prefix of prefixes) {
+      for (const key of keys) {
+        const lockKey = prefix + key;
+        const all = Object.values(queueLockKeysOf(lockKey, prefix));
+        expect(new Set(all).size).toBe(5);
+        for (const sibling of all) {
+          expect(hashSlotOf(sibling)).toBe(hashSlotOf(lockKey));
+          if (!(prefix.includes('{') && hashTagOf(lockKey) === undefined)) {
+            expect(sibling.startsWith(prefix)).toBe(true);
+          }
         }
       }
     }

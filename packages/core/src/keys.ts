@@ -112,31 +112,38 @@ function tagForSlot(slot: number): string {
  * lease: tokens follow the server clock, so they keep increasing without it.
  */
 export function fenceKeyOf(lockKey: string, keyPrefix = ''): string {
-  if (keyPrefix !== '' && lockKey.startsWith(keyPrefix)) {
-    const companion = slotCompanionOf(lockKey.slice(keyPrefix.length), keyPrefix, 'fence');
-    if (companion !== undefined) return keyPrefix + companion;
-  }
-  return siblingKeyOf(lockKey, 'fence');
+  return siblingKeyOf(lockKey, 'fence', keyPrefix);
 }
 
 /**
  * Name of a key kept beside a lock key (full keys), in the same Cluster hash slot, as
- * {@link fenceKeyOf} names the fencing key: `order_lock:1` + `queue` → `{order_lock:1}:queue`.
+ * {@link fenceKeyOf} names the fencing key. Given the repository's `keyPrefix`, it lives under
+ * that prefix (see {@link slotCompanionOf}): `app:order_lock:1` + `queue` →
+ * `app:{app:order_lock:1}:queue`. Without a prefix (or with one that contains braces):
+ * `order_lock:1` + `queue` → `{order_lock:1}:queue`.
  */
-export function siblingKeyOf(lockKey: string, suffix: string): string {
+export function siblingKeyOf(lockKey: string, suffix: string, keyPrefix = ''): string {
+  if (keyPrefix !== '' && lockKey.startsWith(keyPrefix)) {
+    const companion = slotCompanionOf(lockKey.slice(keyPrefix.length), keyPrefix, suffix);
+    if (companion !== undefined) return keyPrefix + companion;
+  }
   if (hashTagOf(lockKey) !== undefined) return `${lockKey}:${suffix}`;
   if (!lockKey.includes('}')) return `{${lockKey}}:${suffix}`;
   return `{${tagForSlot(hashSlotOf(lockKey))}}:${suffix}:${lockKey}`;
 }
 
-/** The full keys of the fair or read-write lock at `lockKey` (full key), all in its hash slot. */
-export function queueLockKeysOf(lockKey: string): QueueLockKeys {
+/**
+ * The full keys of the fair or read-write lock at `lockKey` (full key), all in its hash slot and,
+ * given the repository's `keyPrefix`, all under it (so `SCAN prefix*` and `deletePattern('*')`
+ * see the waiting line, the readers and the fencing key too).
+ */
+export function queueLockKeysOf(lockKey: string, keyPrefix = ''): QueueLockKeys {
   return {
     lock: lockKey,
-    queue: siblingKeyOf(lockKey, 'queue'),
-    timeouts: siblingKeyOf(lockKey, 'queue-timeouts'),
-    readers: siblingKeyOf(lockKey, 'readers'),
-    fence: fenceKeyOf(lockKey),
+    queue: siblingKeyOf(lockKey, 'queue', keyPrefix),
+    timeouts: siblingKeyOf(lockKey, 'queue-timeouts', keyPrefix),
+    readers: siblingKeyOf(lockKey, 'readers', keyPrefix),
+    fence: fenceKeyOf(lockKey, keyPrefix),
   };
 }
 

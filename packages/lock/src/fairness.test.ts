@@ -1,10 +1,12 @@
-import { HANDOFF_TOKEN, releaseChannelOf } from '@forno/core';
+import { HANDOFF_TOKEN, queueLockKeysOf, releaseChannelOf } from '@forno/core';
 import { InMemoryStore } from '@forno/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository, flush } from '../test/fake.js';
 import { DistributedLock, type Lock } from './distributed-lock.js';
 import { DistributedSemaphore } from './distributed-semaphore.js';
+import { FairLock } from './fair-lock.js';
 import { HANDOFF_MS } from './lease-store.js';
+import { ReadWriteLock } from './read-write-lock.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -98,5 +100,50 @@ describe('fair handoff', () => {
     await permit.release();
     await flush();
     expect(heard).toEqual(['test:ovens']);
+  });
+});
+
+describe('queued locks wake only the waiters of their own key', () => {
+  it('a FairLock release of another key does not wake a waiter; its own key does, at once', async () => {
+    const [a, b] = twoProcesses();
+    const mine = await new FairLock(a, 'oven:1').acquire();
+    const other = await new FairLock(a, 'oven:2').acquire();
+    const attempts = vi.spyOn(b, 'acquireFairLock');
+    const subscriptions = vi.spyOn(b, 'subscribe');
+    let acquired = false;
+    const waiter = new FairLock(b, 'oven:1', waitForever).acquire().then((lock) => {
+      acquired = true;
+      return lock;
+    });
+    await vi.advanceTimersByTimeAsync(5); // b is in line, subscribed and sleeping
+    const before = attempts.mock.calls.length;
+    await other.release();
+    await vi.advanceTimersByTimeAsync(5);
+    expect(attempts.mock.calls.length).toBe(before); // not woken by oven:2
+    // b listens on oven:1's channel alone, so oven:2's releases are not even delivered to it.
+    const { channel, sharded } = releaseChannelOf('oven:1', b.keyPrefix);
+    expect(subscriptions.mock.calls.map(([name, , options]) => [name, options])).toEqual([
+      [channel, { sharded }],
+    ]);
+    await mine.release();
+    await vi.advanceTimersByTimeAsync(5); // far below the 10 s retry delay
+    expect(acquired).toBe(true);
+    await (await waiter).release();
+  });
+
+  it('ReadWriteLock releases (writer and reader) are announced on the key’s own channel', async () => {
+    const [a, b] = twoProcesses();
+    const heard: string[] = [];
+    await b.subscribe(releaseChannelOf('menu', b.keyPrefix).channel, (m) => heard.push(m));
+    const elsewhere = new ReadWriteLock(a, 'menu:2');
+    await (await elsewhere.writeLock().acquire()).release();
+    await (await elsewhere.readLock().acquire()).release();
+    await flush();
+    expect(heard).toEqual([]);
+    const menu = new ReadWriteLock(a, 'menu');
+    await (await menu.writeLock().acquire()).release();
+    await (await menu.readLock().acquire()).release();
+    await flush();
+    expect(heard).toEqual(['test:menu', queueLockKeysOf('test:menu', 'test:').readers]);
   });
 });

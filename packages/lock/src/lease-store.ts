@@ -13,13 +13,6 @@ import {
  */
 export const HANDOFF_MS = 20;
 
-/**
- * The one channel (relative to each repository's `keyPrefix`) on which the queued locks (`FairLock`,
- * `ReadWriteLock`) announce releases, the full key as message. Plain locks and semaphores announce
- * on a channel of their own key (see {@link releaseWatchOf}).
- */
-export const RELEASE_CHANNEL = 'forno:lock-released';
-
 /** One attempt to take a lease. */
 export type AcquireAttempt =
   | {
@@ -48,18 +41,24 @@ export interface ReleaseWatch {
   readonly sharded: boolean;
 }
 
-/** A watch of `fullKey` on the shared {@link RELEASE_CHANNEL} (queued locks). */
-export function sharedReleaseWatch(repository: LockBackend, fullKey: string): ReleaseWatch {
-  return { repository, fullKey, channel: RELEASE_CHANNEL, sharded: false };
-}
-
 /** The {@link ReleaseWatch} of `key` on `repository`. */
 export function releaseWatchOf(repository: LockBackend, key: string): ReleaseWatch {
   return { repository, fullKey: repository.keyPrefix + key, ...releaseChannelOf(key, repository.keyPrefix) };
 }
 
-/** How a release of `watch`'s key is announced: on its own channel, with a fair handoff for locks. */
-function releaseNotice(watch: ReleaseWatch, handoff: boolean): CompareAndDeleteOptions {
+/**
+ * A watch of another key announced on `watch`'s channel: the read-write lock announces a reader's
+ * release (its message is the readers' full key) on the lock key's own channel.
+ */
+export function companionWatchOf(watch: ReleaseWatch, fullKey: string): ReleaseWatch {
+  return { ...watch, fullKey };
+}
+
+/**
+ * How a release of `watch`'s key is announced: on its own channel, with a fair handoff for plain
+ * locks (`handoff`; the queued locks serve their own line instead).
+ */
+export function releaseNotice(watch: ReleaseWatch, handoff: boolean): CompareAndDeleteOptions {
   return { notify: watch.channel, sharded: watch.sharded, ...(handoff ? { handoff: HANDOFF_MS } : {}) };
 }
 
@@ -93,9 +92,6 @@ export interface LeaseStore {
   /** `true` when this token's lease was live and is now deleted (waiters are notified); may reject. */
   release(token: string): Promise<boolean>;
 }
-
-/** Options of every release of a queued lock: announce it on {@link RELEASE_CHANNEL} so waiters wake. */
-export const NOTIFY = { notify: RELEASE_CHANNEL } as const;
 
 /**
  * A lock on one repository: `SET NX PX` and `INCR` of the fencing counter in one atomic step,

@@ -1,10 +1,16 @@
-import { type LockBackend, type QueueGrant, queueLockKeysOf } from '@forno/core';
+import {
+  type CompareAndDeleteOptions,
+  type LockBackend,
+  type QueueGrant,
+  queueLockKeysOf,
+} from '@forno/core';
 import {
   type AcquireAttempt,
+  companionWatchOf,
   type LeaseStore,
-  NOTIFY,
   type ReleaseWatch,
-  sharedReleaseWatch,
+  releaseNotice,
+  releaseWatchOf,
 } from './lease-store.js';
 
 function attemptOf(grant: QueueGrant): AcquireAttempt {
@@ -28,12 +34,16 @@ export class FairLockStore implements LeaseStore {
   readonly watches: readonly ReleaseWatch[];
   readonly #repository: LockBackend;
   readonly #queueTtlMs: number;
+  /** Announced on the key's own channel (sharded on Cluster), so only this key's waiters wake. */
+  readonly #releaseNotice: CompareAndDeleteOptions;
 
   constructor(repository: LockBackend, key: string, queueTtlMs: number) {
     this.#repository = repository;
     this.key = key;
     this.#queueTtlMs = queueTtlMs;
-    this.watches = [sharedReleaseWatch(repository, repository.keyPrefix + key)];
+    const watch = releaseWatchOf(repository, key);
+    this.watches = [watch];
+    this.#releaseNotice = releaseNotice(watch, false);
   }
 
   async tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt> {
@@ -52,11 +62,11 @@ export class FairLockStore implements LeaseStore {
   }
 
   release(token: string): Promise<boolean> {
-    return this.#repository.compareAndDelete(this.key, token, NOTIFY);
+    return this.#repository.compareAndDelete(this.key, token, this.#releaseNotice);
   }
 
   leave(waiter: string): Promise<boolean> {
-    return this.#repository.leaveLockQueue(this.key, waiter, NOTIFY);
+    return this.#repository.leaveLockQueue(this.key, waiter, this.#releaseNotice);
   }
 }
 
@@ -68,12 +78,15 @@ export class ReadLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
   readonly #repository: LockBackend;
+  readonly #releaseNotice: CompareAndDeleteOptions;
 
   constructor(repository: LockBackend, key: string) {
     this.#repository = repository;
     this.key = key;
-    // A writer's release, or a writer leaving the line, is announced under the lock key.
-    this.watches = [sharedReleaseWatch(repository, repository.keyPrefix + key)];
+    // A writer's release, or a writer leaving the line, is announced on the lock key's channel.
+    const watch = releaseWatchOf(repository, key);
+    this.watches = [watch];
+    this.#releaseNotice = releaseNotice(watch, false);
   }
 
   async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
@@ -85,7 +98,7 @@ export class ReadLockStore implements LeaseStore {
   }
 
   release(token: string): Promise<boolean> {
-    return this.#repository.releaseReadLock(this.key, token, NOTIFY);
+    return this.#repository.releaseReadLock(this.key, token, this.#releaseNotice);
   }
 }
 
@@ -98,17 +111,18 @@ export class WriteLockStore implements LeaseStore {
   readonly watches: readonly ReleaseWatch[];
   readonly #repository: LockBackend;
   readonly #queueTtlMs: number;
+  readonly #releaseNotice: CompareAndDeleteOptions;
 
   constructor(repository: LockBackend, key: string, queueTtlMs: number) {
     this.#repository = repository;
     this.key = key;
     this.#queueTtlMs = queueTtlMs;
-    const fullKey = repository.keyPrefix + key;
-    // A writer's release is announced under the lock key, a reader's under the readers' key.
-    this.watches = [
-      sharedReleaseWatch(repository, fullKey),
-      sharedReleaseWatch(repository, queueLockKeysOf(fullKey).readers),
-    ];
+    // Both go out on the lock key's channel: a writer's release names the lock key, a reader's
+    // names the readers' key.
+    const watch = releaseWatchOf(repository, key);
+    const { readers } = queueLockKeysOf(watch.fullKey, repository.keyPrefix);
+    this.watches = [watch, companionWatchOf(watch, readers)];
+    this.#releaseNotice = releaseNotice(watch, false);
   }
 
   async tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt> {
@@ -127,11 +141,11 @@ export class WriteLockStore implements LeaseStore {
   }
 
   release(token: string): Promise<boolean> {
-    return this.#repository.compareAndDelete(this.key, token, NOTIFY);
+    return this.#repository.compareAndDelete(this.key, token, this.#releaseNotice);
   }
 
   leave(waiter: string): Promise<boolean> {
-    return this.#repository.leaveLockQueue(this.key, waiter, NOTIFY);
+    return this.#repository.leaveLockQueue(this.key, waiter, this.#releaseNotice);
   }
 }
 

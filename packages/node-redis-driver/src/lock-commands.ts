@@ -5,6 +5,7 @@ import {
   type LockScriptName,
   type RawLockCommands,
   type ReleaseNotice,
+  shardedArgOf,
 } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
 import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
@@ -43,9 +44,8 @@ export function evalScript(
  */
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner, kind } = ctx;
-  /** Sharded pub/sub only where it means something: on Cluster (elsewhere SUBSCRIBE hears PUBLISH). */
   const onCluster = kind === 'cluster';
-  const sharded = (notice: ReleaseNotice | undefined) => (onCluster && notice?.sharded ? '1' : '');
+  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(onCluster, notice);
   const script =
     <T>(name: LockScriptName, keys: readonly string[], args: readonly (string | number)[]) =>
     (c: NodeRedisClient) =>

@@ -1,5 +1,5 @@
 import type { QueueGrant, QueueLockKeys } from '@forno/core';
-import type { LockScriptName, RawQueueLockCommands } from '@forno/core/backend';
+import { type LockScriptName, type RawQueueLockCommands, shardedArgOf } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
 import { evalScript } from './lock-commands.js';
 import { type NodeRedisClient, sendCommand } from './node-redis-client.js';
@@ -41,9 +41,16 @@ export function queueLockCommands(ctx: DriverContext): RawQueueLockCommands {
         )
         .then(grantOf),
 
-    leaveLockQueue: (keys, waiter, notifyChannel) =>
+    leaveLockQueue: (keys, waiter, notice) =>
       runner
-        .send('leaveLockQueue', script<number>('fornoLeaveLockQueue', keys, [waiter, notifyChannel ?? '']))
+        .send(
+          'leaveLockQueue',
+          script<number>('fornoLeaveLockQueue', keys, [
+            waiter,
+            notice?.channel ?? '',
+            shardedArgOf(ctx.kind === 'cluster', notice),
+          ]),
+        )
         .then((n) => n === 1),
 
     async waitForReplicas(key, replicas, timeoutMs) {

@@ -1,5 +1,5 @@
 import type { LeaseGrant } from '@forno/core';
-import type { RawLockCommands, ReleaseNotice } from '@forno/core/backend';
+import { type RawLockCommands, type ReleaseNotice, shardedArgOf } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 
@@ -40,8 +40,7 @@ const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
  */
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
-  /** Sharded pub/sub only where it means something: on Cluster (elsewhere SUBSCRIBE hears PUBLISH). */
-  const sharded = (notice: ReleaseNotice | undefined) => (ctx.cluster && notice?.sharded ? '1' : '');
+  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx.cluster, notice);
   return {
     async setIfAbsent(key, token, px, fenceKey, claimHandoff): Promise<LeaseGrant> {
       const claim = claimHandoff ? '1' : '';

@@ -1,6 +1,6 @@
 import type { QueueGrant, QueueLockKeys } from '@forno/core';
 import { hashSlotOf } from '@forno/core';
-import type { RawQueueLockCommands } from '@forno/core/backend';
+import { type RawQueueLockCommands, shardedArgOf } from '@forno/core/backend';
 import type { Redis } from 'ioredis';
 import { isCluster, type RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
@@ -12,7 +12,7 @@ interface QueueScriptCommands {
   fornoAcquireFairLock(...args: [...FiveKeys, string, string, number, number]): Reply;
   fornoAcquireReadLock(...args: [...FiveKeys, string, number]): Reply;
   fornoAcquireWriteLock(...args: [...FiveKeys, string, string, number, number]): Reply;
-  fornoLeaveLockQueue(...args: [...FiveKeys, string, string]): Promise<number>;
+  fornoLeaveLockQueue(...args: [...FiveKeys, string, string, string]): Promise<number>;
 }
 
 type FiveKeys = [string, string, string, string, string];
@@ -56,10 +56,15 @@ export function queueLockCommands(ctx: DriverContext): RawQueueLockCommands {
         )
         .then(grantOf),
 
-    leaveLockQueue: (keys, waiter, notifyChannel) =>
+    leaveLockQueue: (keys, waiter, notice) =>
       runner
         .send('leaveLockQueue', (c) =>
-          scripts(c).fornoLeaveLockQueue(...keysOf(keys), waiter, notifyChannel ?? ''),
+          scripts(c).fornoLeaveLockQueue(
+            ...keysOf(keys),
+            waiter,
+            notice?.channel ?? '',
+            shardedArgOf(ctx.cluster, notice),
+          ),
         )
         .then((n) => n === 1),
 

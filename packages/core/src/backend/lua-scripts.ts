@@ -138,3 +138,14 @@ export const LOCK_SCRIPTS = {
 
 /** The name of one of {@link LOCK_SCRIPTS}. */
 export type LockScriptName = keyof typeof LOCK_SCRIPTS;
+
+/**
+ * The scripts' "sharded channel" argument for a release notice: `'1'` only where sharded pub/sub
+ * means something, on Cluster (elsewhere SUBSCRIBE hears PUBLISH, and SPUBLISH may not exist).
+ */
+export function shardedArgOf(
+  onCluster: boolean,
+  notice: { readonly sharded: boolean } | undefined,
+): '1' | '' {
+  return onCluster && notice?.sharded === true ? '1' : '';
+}

@@ -102,11 +102,14 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return {1, token}
 `;
 
-/** ARGV[1] waiter, ARGV[2] channel or '' → 1 left the line (and published KEYS[1]) or 0. */
+/**
+ * ARGV[1] waiter, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel → 1 left the line (and
+ * published KEYS[1]) or 0.
+ */
 export const LEAVE_LOCK_QUEUE = `${PRELUDE}
 if leave(ARGV[1]) == 1 then
   if ARGV[2] ~= '' then
-    redis.call('PUBLISH', ARGV[2], KEYS[1])
+    redis.call(ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[2], KEYS[1])
   end
   return 1
 end

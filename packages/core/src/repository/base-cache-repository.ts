@@ -818,14 +818,14 @@ export abstract class BaseCacheRepository implements CacheRepository {
     ttl: Duration,
     queueTtl: Duration,
   ): Promise<QueueGrant> {
-    const keys = queueLockKeysOf(this.#key(key));
+    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
     assertNonEmptyString(token, 'token');
     assertNonEmptyString(waiter, 'waiter');
     return this.#raw.acquireFairLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
   }
 
   async acquireReadLock(key: string, token: string, ttl: Duration): Promise<QueueGrant> {
-    const keys = queueLockKeysOf(this.#key(key));
+    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
     assertNonEmptyString(token, 'token');
     return this.#raw.acquireReadLock(keys, token, parseTtl(ttl));
   }
@@ -837,26 +837,26 @@ export abstract class BaseCacheRepository implements CacheRepository {
     ttl: Duration,
     queueTtl: Duration,
   ): Promise<QueueGrant> {
-    const keys = queueLockKeysOf(this.#key(key));
+    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
     assertNonEmptyString(token, 'token');
     assertNonEmptyString(waiter, 'waiter');
     return this.#raw.acquireWriteLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
   }
 
   async leaveLockQueue(key: string, waiter: string, options?: CompareAndDeleteOptions): Promise<boolean> {
-    const keys = queueLockKeysOf(this.#key(key));
+    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
     assertNonEmptyString(waiter, 'waiter');
-    return this.#raw.leaveLockQueue(keys, waiter, this.#notifyChannel(options));
+    return this.#raw.leaveLockQueue(keys, waiter, this.#releaseNotice(options));
   }
 
   async releaseReadLock(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
-    const { readers } = queueLockKeysOf(this.#key(key));
+    const { readers } = queueLockKeysOf(this.#key(key), this.keyPrefix);
     assertNonEmptyString(token, 'token');
     return this.#raw.releaseSemaphore(readers, token, this.#releaseNotice(options));
   }
 
   async extendReadLock(key: string, token: string, ttl: Duration): Promise<boolean> {
-    const { readers } = queueLockKeysOf(this.#key(key));
+    const { readers } = queueLockKeysOf(this.#key(key), this.keyPrefix);
     assertNonEmptyString(token, 'token');
     return this.#raw.extendSemaphore(readers, token, parseTtl(ttl));
   }
@@ -865,12 +865,6 @@ export abstract class BaseCacheRepository implements CacheRepository {
     const fullKey = this.#key(key);
     assertIntegerAtLeast(replicas, 0, 'replicas');
     return this.#raw.waitForReplicas(fullKey, replicas, parseTtl(timeout, 'timeout'));
-  }
-
-  /** The full channel of a `notify` option, validated; `undefined` without one. */
-  #notifyChannel(options: CompareAndDeleteOptions | undefined): string | undefined {
-    assertOptions(options, { notify: 'string' });
-    return options?.notify === undefined ? undefined : this.#channel(options.notify, 'options.notify');
   }
 
   // --- lifecycle --------------------------------------------------------------------------------

@@ -119,7 +119,8 @@ export interface CompareAndDeleteOptions {
    * Fair handoff: when the notice reached at least one subscriber (someone waits for this key),
    * the released lock key is reserved for that long ({@link HANDOFF_TOKEN}): a fresh acquisition is
    * refused as if the lock were held, a waiter that claims it (`claimHandoff`) takes it. Without
-   * waiters the key is deleted as before. Locks only: ignored by `releaseSemaphore`.
+   * waiters the key is deleted as before. Locks only: ignored by `releaseSemaphore`,
+   * `releaseReadLock` and `leaveLockQueue`.
    */
   readonly handoff?: Duration;
 }

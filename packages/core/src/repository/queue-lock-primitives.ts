@@ -1,5 +1,6 @@
 import type { Duration } from '../duration.js';
 import type { CompareAndDeleteOptions } from './options.js';
+import type { ReleaseNotice } from './raw-commands.js';
 
 /**
  * Result of a queued acquisition ({@link QueueLockPrimitives.acquireFairLock} and the read-write
@@ -19,7 +20,7 @@ export type QueueGrant =
 
 /**
  * The atomic steps of the fair lock and the read-write lock. Each lock key has sibling keys in its
- * hash slot (see `siblingKeyOf`): the waiting line (waiter ids scored by arrival, and their
+ * hash slot and under the repository's `keyPrefix` (see `siblingKeyOf`): the waiting line (waiter ids scored by arrival, and their
  * deadlines by the server's clock), the readers (tokens scored by lease expiry) and the fencing
  * counter. A waiter id stays the same across one `acquire()` call's attempts; a waiter that stops
  * asking leaves the line once its `queueTtl` passes, so a dead waiter never blocks it for longer.
@@ -97,8 +98,11 @@ export interface RawQueueLockCommands {
     px: number,
     queuePx: number,
   ): Promise<QueueGrant>;
-  /** Removes `waiter` from the line; when it was in it, publishes `keys.lock` on `notifyChannel` if given. */
-  leaveLockQueue(keys: QueueLockKeys, waiter: string, notifyChannel: string | undefined): Promise<boolean>;
+  /**
+   * Removes `waiter` from the line; when it was in it, publishes `keys.lock` on `notice.channel`
+   * if given (`SPUBLISH` when `notice.sharded` on Cluster; `notice.handoffMs` is ignored).
+   */
+  leaveLockQueue(keys: QueueLockKeys, waiter: string, notice: ReleaseNotice | undefined): Promise<boolean>;
   /** `WAIT replicas timeoutMs` on every pool connection that may have written `key`: the least count. */
   waitForReplicas(key: string, replicas: number, timeoutMs: number): Promise<number>;
 }

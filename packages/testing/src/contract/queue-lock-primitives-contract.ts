@@ -1,4 +1,4 @@
-import { InvalidArgumentError, queueLockKeysOf } from '@forno/core';
+import { hashSlotOf, InvalidArgumentError, queueLockKeysOf, releaseChannelOf } from '@forno/core';
 import { expect, it } from 'vitest';
 import { type ContractContext, eventually } from './contract-context.js';
 
@@ -61,12 +61,60 @@ export function queueLockPrimitivesContract(ctx: ContractContext): void {
     await repo.acquireFairLock('oven', 'ta', 'a', 10_000, 5_000);
     await repo.acquireFairLock('oven', 'tb', 'b', 10_000, 1_000);
     const unprefixed = await ctx.createSibling('');
-    const { queue, timeouts } = queueLockKeysOf(`${ctx.prefix()}oven`);
+    const { queue, timeouts } = queueLockKeysOf(`${ctx.prefix()}oven`, ctx.prefix());
     expect(await unprefixed.zcard(queue)).toBe(1);
     expect(await unprefixed.ttl(timeouts)).toBeLessThanOrEqual(1_000);
     await ctx.advanceTime(1_100);
     expect(await unprefixed.exists(queue)).toBe(false);
     expect(await unprefixed.exists(timeouts)).toBe(false);
+  });
+
+  it('queued-lock keys (line, deadlines, readers, fencing) live under the keyPrefix, in the lock key’s slot', async () => {
+    const repo = ctx.repo();
+    await repo.acquireFairLock('order_lock:7', 'ta', 'a', 10_000, 5_000);
+    await repo.acquireFairLock('order_lock:7', 'tb', 'b', 10_000, 5_000); // b waits in line
+    await repo.acquireReadLock('menu:7', 'r1', 10_000);
+    const fair = queueLockKeysOf(`${repo.keyPrefix}order_lock:7`, repo.keyPrefix);
+    const readWrite = queueLockKeysOf(`${repo.keyPrefix}menu:7`, repo.keyPrefix);
+    const written = [fair.lock, fair.queue, fair.timeouts, fair.fence, readWrite.readers, readWrite.fence];
+    for (const key of written) {
+      expect(key.startsWith(repo.keyPrefix)).toBe(true);
+      // Seen through the repository, so `scan` and `deletePattern` of the prefix reach it.
+      expect(await repo.exists(key.slice(repo.keyPrefix.length))).toBe(true);
+    }
+    for (const key of Object.values(fair)) expect(hashSlotOf(key)).toBe(hashSlotOf(fair.lock));
+    for (const key of Object.values(readWrite)) expect(hashSlotOf(key)).toBe(hashSlotOf(readWrite.lock));
+    const seen: string[] = [];
+    for await (const key of repo.scan('*')) seen.push(key);
+    expect(seen).toEqual(expect.arrayContaining(written.map((key) => key.slice(repo.keyPrefix.length))));
+  });
+
+  it('queued-lock releases go out on the key’s own channel (sharded on Cluster), waking no other key', async () => {
+    const repo = ctx.repo();
+    const oven = releaseChannelOf('oven', repo.keyPrefix);
+    const menu = releaseChannelOf('menu', repo.keyPrefix);
+    const heardOven: string[] = [];
+    const heardMenu: string[] = [];
+    const unsubscribeOven = await repo.subscribe(oven.channel, (m) => heardOven.push(m), {
+      sharded: oven.sharded,
+    });
+    const unsubscribeMenu = await repo.subscribe(menu.channel, (m) => heardMenu.push(m), {
+      sharded: menu.sharded,
+    });
+    const ovenNotice = { notify: oven.channel, sharded: oven.sharded };
+    const menuNotice = { notify: menu.channel, sharded: menu.sharded };
+    await repo.acquireFairLock('oven', 'ta', 'a', 10_000, 5_000);
+    await repo.acquireFairLock('oven', 'tb', 'b', 10_000, 5_000);
+    expect(await repo.leaveLockQueue('oven', 'b', ovenNotice)).toBe(true);
+    expect(await repo.compareAndDelete('oven', 'ta', ovenNotice)).toBe(true);
+    await repo.acquireReadLock('menu', 'r1', 10_000);
+    expect(await repo.releaseReadLock('menu', 'r1', menuNotice)).toBe(true);
+    expect(await eventually(() => heardOven.length === 2 && heardMenu.length === 1)).toBe(true);
+    expect(heardOven).toEqual([`${repo.keyPrefix}oven`, `${repo.keyPrefix}oven`]);
+    const { readers } = queueLockKeysOf(`${repo.keyPrefix}menu`, repo.keyPrefix);
+    expect(heardMenu).toEqual([readers]);
+    await unsubscribeOven();
+    await unsubscribeMenu();
   });
 
   it('read-write lock: readers share, a writer excludes them, fencing tokens increase', async () => {

@@ -146,10 +146,11 @@ export function queueLockCommands(ctx: InMemoryContext): RawQueueLockCommands {
       return grantLock(store, keys, token, px);
     },
 
-    async leaveLockQueue(keys, waiter, notifyChannel) {
+    async leaveLockQueue(keys, waiter, notice) {
       const store = ctx.store();
       if (!new Line(store, keys).leave(waiter)) return false;
-      if (notifyChannel !== undefined) store.publish(notifyChannel, keys.lock);
+      // One node: a sharded channel is an ordinary one.
+      if (notice !== undefined) store.publish(notice.channel, keys.lock);
       return true;
     },
 
