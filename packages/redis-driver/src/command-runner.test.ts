@@ -95,6 +95,11 @@ describe('CommandRunner', () => {
     const behind = recordingCommand();
     await expect(runner(fakeClient(false, 2)).once(behind.command)).resolves.toBe('OK');
     expect(behind.pipelined).toEqual([true]);
+    // Replies still awaited (many in flight): join the auto-pipeline, one write per turn.
+    const busy = recordingCommand();
+    const inFlight = Object.assign(fakeClient(false, 0), { commandQueue: { length: 3 } });
+    await expect(runner(inFlight).once(busy.command)).resolves.toBe('OK');
+    expect(busy.pipelined).toEqual([true]);
   });
 
   it('types a redirection that persists as CacheUnavailableError, and other replies as they were', async () => {
