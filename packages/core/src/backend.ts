@@ -142,6 +142,8 @@ export type {
   RawListCommands,
   RawLockCommands,
   RawScored,
+  RawScriptCommands,
+  RawScriptReply,
   RawServerCommands,
   RawSetCommands,
   RawSetOptions,

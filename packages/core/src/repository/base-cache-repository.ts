@@ -70,6 +70,8 @@ import type {
   XReadGroupOptions,
   XReadOptions,
 } from './stream-commands.js';
+import type { Script } from './script.js';
+import { runScript, type ScriptCodec } from './script-runner.js';
 import { StreamRepository } from './stream-repository.js';
 import type { TransactionCommands, TransactionResult, WatchScope } from './transaction-commands.js';
 import { runTransaction, runWatched, type TransactionHost } from './transaction-runner.js';
@@ -807,6 +809,21 @@ export abstract class BaseCacheRepository implements CacheRepository {
   #transactionHost(): TransactionHost {
     const options = { keyPrefix: this.keyPrefix, serializer: this.serializer };
     return { raw: this.#raw, queued: (raw) => new QueuedCacheRepository(raw, options) };
+  }
+
+  // --- scripts ----------------------------------------------------------------------------------
+
+  runScript<T = unknown>(
+    script: Script,
+    keys?: Readonly<Record<string, string>>,
+    args?: Readonly<Record<string, unknown>>,
+  ): Promise<T> {
+    const codec: ScriptCodec = {
+      key: (key, argument) => this.#key(key, argument),
+      encode: (value) => this.#encode(value, undefined),
+      decode: (value) => this.#decode(value, undefined),
+    };
+    return runScript(this.#raw, codec, script, keys ?? {}, args ?? {}) as Promise<T>;
   }
 
   // --- fair and read-write locks ----------------------------------------------------------------
