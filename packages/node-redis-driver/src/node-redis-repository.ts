@@ -47,6 +47,7 @@ import {
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
 import { queueLockCommands } from './queue-lock-commands.js';
+import { scriptCommands } from './script-commands.js';
 import { serverCommands } from './server-commands.js';
 import { keyMemoryUsage, nodeInfos } from './server-info.js';
 import { setCommands } from './set-commands.js';
@@ -541,6 +542,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
+    ...scriptCommands(context),
   };
 }
 

@@ -56,6 +56,8 @@ import type {
   RawValue,
   ReleaseNotice,
 } from './raw-commands.js';
+import type { Script } from './script.js';
+import { runScript, type ScriptCodec } from './script-runner.js';
 import type {
   AutoClaimResult,
   PendingEntry,
@@ -70,8 +72,6 @@ import type {
   XReadGroupOptions,
   XReadOptions,
 } from './stream-commands.js';
-import type { Script } from './script.js';
-import { runScript, type ScriptCodec } from './script-runner.js';
 import { StreamRepository } from './stream-repository.js';
 import type { TransactionCommands, TransactionResult, WatchScope } from './transaction-commands.js';
 import { runTransaction, runWatched, type TransactionHost } from './transaction-runner.js';

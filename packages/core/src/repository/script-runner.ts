@@ -28,7 +28,9 @@ export async function runScript(
   args: Readonly<Record<string, unknown>> | undefined,
 ): Promise<unknown> {
   if (!isScript(script)) throw new InvalidArgumentError('script', 'expected a script made by defineScript');
-  const fullKeys = script.keys.map((name) => codec.key(inputOf(keys, name, 'keys') as string, `keys.${name}`));
+  const fullKeys = script.keys.map((name) =>
+    codec.key(inputOf(keys, name, 'keys') as string, `keys.${name}`),
+  );
   const values = new Set<string>(script.values);
   const rawArgs = script.args.map((name) => {
     const value = inputOf(args, name, 'args');

@@ -57,7 +57,11 @@ describe('defineScript', () => {
 describe('scripts in the command table', () => {
   const writing = defineScript({ keys: ['k'], source: "return redis.call('INCR', KEYS[1])" });
   const reading = defineScript({ keys: ['k'], source: "return redis.call('GET', KEYS[1])", readOnly: true });
-  const idempotent = defineScript({ keys: ['k'], source: "return redis.call('SET', KEYS[1], 1)", idempotent: true });
+  const idempotent = defineScript({
+    keys: ['k'],
+    source: "return redis.call('SET', KEYS[1], 1)",
+    idempotent: true,
+  });
 
   it('retries only scripts declared read-only or idempotent, raw and repository alike', () => {
     expect(isCommandIdempotent('runScript', [writing, { k: 'a' }, {}])).toBe(false);

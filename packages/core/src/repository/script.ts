@@ -119,7 +119,8 @@ export function defineScript<const K extends string = never, const A extends str
     throw new InvalidArgumentError('definition', 'expected an object');
   }
   for (const option of Object.keys(definition)) {
-    if (!DEFINITION_OPTIONS.has(option)) throw new InvalidArgumentError(`definition.${option}`, 'unknown option');
+    if (!DEFINITION_OPTIONS.has(option))
+      throw new InvalidArgumentError(`definition.${option}`, 'unknown option');
   }
   const { source, reply = 'raw', readOnly = false, idempotent = false } = definition;
   if (typeof source !== 'string' || source.trim() === '') {
@@ -136,7 +137,8 @@ export function defineScript<const K extends string = never, const A extends str
   if (reply !== 'raw' && reply !== 'value') {
     throw new InvalidArgumentError('definition.reply', "expected 'raw' or 'value'");
   }
-  if (typeof readOnly !== 'boolean') throw new InvalidArgumentError('definition.readOnly', 'expected a boolean');
+  if (typeof readOnly !== 'boolean')
+    throw new InvalidArgumentError('definition.readOnly', 'expected a boolean');
   if (typeof idempotent !== 'boolean') {
     throw new InvalidArgumentError('definition.idempotent', 'expected a boolean');
   }
