@@ -97,6 +97,23 @@ export function scriptContract(ctx: ContractContext): void {
     expect(await repo.incrby('{k}:counter', 0)).toBe(42);
   });
 
+  it('numbers passed to redis.call are written as Redis 7 writes them (%.17g)', async () => {
+    const repo = ctx.repo();
+    const write = defineScript({
+      keys: ['half', 'sum', 'big'],
+      source: `
+        redis.call('SET', KEYS[1], 10 / 2)
+        redis.call('SET', KEYS[2], 0.1 + 0.2)
+        redis.call('SET', KEYS[3], 2 ^ 40)
+        return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}`,
+    });
+    expect(await write.run(repo, { half: '{k}:half', sum: '{k}:sum', big: '{k}:big' }, {})).toEqual([
+      '5',
+      '0.30000000000000004',
+      '1099511627776',
+    ]);
+  });
+
   it('a failing script rejects with ScriptError carrying the server’s message; pcall returns the error', async () => {
     const repo = ctx.repo();
     await repo.set('{k}:string', ctx.value('text'));

@@ -30,7 +30,6 @@ declare module 'fengari' {
     lua_type(L: LuaState, index: number): number;
     lua_tostring(L: LuaState, index: number): LuaString | null;
     lua_tonumber(L: LuaState, index: number): number;
-    lua_isinteger(L: LuaState, index: number): boolean;
     lua_toboolean(L: LuaState, index: number): boolean;
     lua_gettop(L: LuaState): number;
     lua_settop(L: LuaState, index: number): void;

@@ -136,7 +136,7 @@ export class LuaEngine {
     for (let i = 1; i <= count; i++) {
       const type = lua.lua_type(L, i);
       if (type === lua.LUA_TNUMBER) {
-        args.push(Buffer.from(formatLuaNumber(lua.lua_tonumber(L, i), lua.lua_isinteger(L, i))));
+        args.push(Buffer.from(formatLuaNumber(lua.lua_tonumber(L, i))));
       } else if (type === lua.LUA_TSTRING) {
         args.push(this.#bytesAt(i));
       } else {
