@@ -87,7 +87,12 @@ export {
   type ValueReply,
 } from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
-export { evalShaThenEval, isNoScriptError } from './backend/script-eval.js';
+export {
+  assertScriptKeysShareSlot,
+  evalScriptWith,
+  evalShaThenEval,
+  isNoScriptError,
+} from './backend/script-eval.js';
 export {
   falseOnBusyGroup,
   toAutoClaim,

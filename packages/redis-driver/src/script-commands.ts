@@ -1,34 +1,29 @@
 import {
-  assertSameSlot,
-  evalShaThenEval,
+  assertScriptKeysShareSlot,
+  evalScriptWith,
   type RawScriptCommands,
-  type RawScriptReply,
   toArgument,
 } from '@forno/core/backend';
+import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 import { type CommandArgument, sendCommand } from './send-command.js';
 
 /**
- * Scripts of `defineScript` on ioredis: `EVALSHA`, then `EVAL` on `NOSCRIPT`, in one attempt of
- * the runner (retried only when the command table says the script may run twice). ioredis routes
- * `EVALSHA`/`EVAL` on Cluster by their keys; all of them must share a slot.
+ * Scripts of `defineScript` on ioredis, in one attempt of the runner (`EVALSHA`, then `EVAL` on
+ * `NOSCRIPT`), retried only when the command table says the script may run twice. ioredis routes
+ * `EVALSHA`/`EVAL` on Cluster by their keys.
  */
 export function scriptCommands(ctx: DriverContext): RawScriptCommands {
-  const { runner, binary, cluster } = ctx;
   return {
-    evalScript(script, keys, args) {
-      if (cluster && keys.length > 1) assertSameSlot(`script ${script.name}`, keys);
-      const tail: CommandArgument[] = [keys.length, ...keys, ...args.map(toArgument)];
-      const encoding = binary && script.reply === 'value' ? null : 'utf8';
-      return runner.send(
+    async evalScript(script, keys, args) {
+      assertScriptKeysShareSlot(ctx.cluster, script, keys);
+      const encoding = ctx.binary && script.reply === 'value' ? null : 'utf8';
+      const send = (c: RedisClient) => (command: readonly CommandArgument[]) =>
+        sendCommand(c, String(command[0]), command.slice(1), encoding);
+      const tail = args.map(toArgument);
+      return ctx.runner.send(
         'evalScript',
-        (c) =>
-          evalShaThenEval<CommandArgument>(
-            ([name, ...rest]) => sendCommand(c, name as string, rest, encoding),
-            script.sha,
-            script.source,
-            tail,
-          ) as Promise<RawScriptReply>,
+        (c) => evalScriptWith<CommandArgument>(send(c), script, keys, tail),
         [script, keys, args],
       );
     },

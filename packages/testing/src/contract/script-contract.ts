@@ -164,13 +164,20 @@ export function scriptContract(ctx: ContractContext): void {
         return current + 1`,
     });
     const results = await Promise.all(Array.from({ length: 25 }, () => addOne.run(repo, { n: '{k}:n' }, {})));
-    expect([...results].sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect([...results].sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 1),
+    );
   });
 
   it('bad input rejects with InvalidArgumentError before anything is sent', async () => {
     const repo = ctx.repo();
-    const write = defineScript({ keys: ['k'], args: ['v'], source: "return redis.call('SET', KEYS[1], ARGV[1])" });
-    const rejects = (promise: Promise<unknown>) => expect(promise).rejects.toBeInstanceOf(InvalidArgumentError);
+    const write = defineScript({
+      keys: ['k'],
+      args: ['v'],
+      source: "return redis.call('SET', KEYS[1], ARGV[1])",
+    });
+    const rejects = (promise: Promise<unknown>) =>
+      expect(promise).rejects.toBeInstanceOf(InvalidArgumentError);
     await rejects(write.run(repo, {} as never, { v: 'x' }));
     await rejects(write.run(repo, { k: '' }, { v: 'x' }));
     await rejects(write.run(repo, { k: '{k}:w' }, {} as never));
