@@ -54,6 +54,22 @@ describe('defineScript', () => {
   });
 });
 
+describe('script.run', () => {
+  it('hands the script itself to runScript, also when detached from it', async () => {
+    const script = defineScript({ keys: ['k'], args: ['a'], source: 'return 1' });
+    const calls: unknown[][] = [];
+    const repository = {
+      runScript: async <T>(...args: unknown[]) => {
+        calls.push(args);
+        return 1 as T;
+      },
+    };
+    const { run } = script;
+    expect(await run(repository, { k: 'x' }, { a: 'y' })).toBe(1);
+    expect(calls).toEqual([[script, { k: 'x' }, { a: 'y' }]]);
+  });
+});
+
 describe('scripts in the command table', () => {
   const writing = defineScript({ keys: ['k'], source: "return redis.call('INCR', KEYS[1])" });
   const reading = defineScript({ keys: ['k'], source: "return redis.call('GET', KEYS[1])", readOnly: true });

@@ -147,7 +147,7 @@ export function defineScript<const K extends string = never, const A extends str
   if (typeof name !== 'string' || name === '') {
     throw new InvalidArgumentError('definition.name', 'expected a non-empty string');
   }
-  return Object.freeze({
+  const script: Script<K, A> = Object.freeze({
     source,
     sha,
     keys,
@@ -157,10 +157,11 @@ export function defineScript<const K extends string = never, const A extends str
     readOnly,
     retryable: readOnly || idempotent,
     name,
-    run<T>(repository: ScriptCommands, keyValues: Record<K, string>, argValues: Record<A, unknown>) {
-      return repository.runScript<T>(this as Script, keyValues, argValues);
-    },
-  }) as Script<K, A>;
+    // A closure, not `this`: `const { run } = script` works too.
+    run: <T>(repository: ScriptCommands, keyValues: Record<K, string>, argValues: Record<A, unknown>) =>
+      repository.runScript<T>(script as Script, keyValues, argValues),
+  });
+  return script;
 }
 
 /** Whether `value` is a script made by {@link defineScript} (checked by shape, across installs). */
