@@ -48,6 +48,7 @@ import {
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
 import { queueLockCommands } from './queue-lock-commands.js';
+import { ReplicaReadFallback } from './replica-read-fallback.js';
 import { serverCommands } from './server-commands.js';
 import { keyMemoryUsage, nodeInfos } from './server-info.js';
 import { setCommands } from './set-commands.js';
@@ -216,6 +217,10 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
       runner,
       kind,
       binary: serializer.format === 'binary',
+      readFallback:
+        config.cluster?.readFallback === 'replicas'
+          ? new ReplicaReadFallback(config.commandTimeoutMs)
+          : undefined,
       subscriber: () => subscriber,
       dedicated: async (key) => {
         if (runner.failure !== undefined) throw runner.failure;
@@ -517,8 +522,7 @@ export function createNodeRedisRepository(
 }
 
 /**
- * {@link resolveRedisConfig}, plus what this driver cannot do: `cluster.readFallback: 'replicas'`
- * (an ioredis-driver feature) is rejected, never ignored, and `tracking` is checked. `autoPipelining` is accepted and has no effect:
+ * {@link resolveRedisConfig}, plus the checks of `tracking`. `autoPipelining` is accepted and has no effect:
  * node-redis always writes the commands issued in one tick together.
  */
 function resolveNodeRedisConfig(
@@ -533,12 +537,6 @@ function resolveNodeRedisConfig(
     throw new InvalidConfigError(
       'options.tracking',
       `server-assisted invalidation is supported on a standalone server only, not on ${resolved.mode}`,
-    );
-  }
-  if (resolved.cluster?.readFallback === 'replicas') {
-    throw new InvalidConfigError(
-      'options.cluster.readFallback',
-      "'replicas' is only supported by @forno/redis-driver (ioredis); use scaleReads: 'all' to read replicas",
     );
   }
   return resolved;
