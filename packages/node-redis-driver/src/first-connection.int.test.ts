@@ -22,6 +22,7 @@ describe('NodeRedisRepository: a first connect() with no server', () => {
     const port = await findFreePort();
     repo = new NodeRedisRepository({
       port,
+      connectionPoolSize: 2,
       connectTimeout: 300,
       commandTimeout: 200,
       retryPolicy: { retryDelay: 20, maxRetryDelay: 100 },
@@ -39,7 +40,13 @@ describe('NodeRedisRepository: a first connect() with no server', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await repo.get('k')).toBe('v');
+    // Every connection of the pool came back, not only the first one.
+    const deadline2 = performance.now() + 5_000;
+    while (repo.status !== 'ready' && performance.now() < deadline2) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(repo.status).toBe('ready');
+    expect((await repo.getPerformanceSummary()).activeConnections).toBe(2);
   });
 
   it('disconnect() stops the background attempts', async () => {
