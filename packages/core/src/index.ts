@@ -73,6 +73,7 @@ export type {
   PerformanceSummary,
 } from './repository/observable-repository.js';
 export type {
+  AcquireSemaphoreOptions,
   CompareAndDeleteOptions,
   GetExOptions,
   HashScanOptions,
