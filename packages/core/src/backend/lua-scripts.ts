@@ -130,7 +130,8 @@ return {0, redis.call('ZCARD', KEYS[1]), tonumber(first[2]) - now}
  * KEYS[1] semaphore; ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel,
  * ARGV[4] handoff ms → 1 removed a live lease (and published) or 0. When the notice reached a
  * subscriber and ARGV[4] > 0, the freed permit is reserved for the waiters (a member
- * `HANDOFF_TOKEN:<token>` that ends ARGV[4] ms from now), as the lock's release does.
+ * `HANDOFF_TOKEN:<token>` that ends ARGV[4] ms from now), as the lock's release does. The key then
+ * lives as long as its longest remaining lease (or reservation), not the released one's.
  */
 export const RELEASE_SEMAPHORE = `${SEMAPHORE_PRELUDE}
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
@@ -138,9 +139,9 @@ if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
     local heard = redis.call(ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[2], KEYS[1])
     if heard > 0 and tonumber(ARGV[4]) > 0 then
       redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), '${HANDOFF_TOKEN}:' .. ARGV[1])
-      expireWithLastLease()
     end
   end
+  if redis.call('EXISTS', KEYS[1]) == 1 then expireWithLastLease() end
   return 1
 end
 return 0

@@ -86,6 +86,15 @@ export function semaphorePrimitivesContract(ctx: ContractContext): void {
     expect((await repo.acquireSemaphore('ovens', 'c', 2, 10_000)).acquired).toBe(true);
   });
 
+  it('after a release the key lives as long as the longest remaining lease', async () => {
+    const repo = ctx.repo();
+    await repo.acquireSemaphore('ovens', 'long', 2, 20_000);
+    await repo.acquireSemaphore('ovens', 'short', 2, 5_000);
+    expect(await repo.releaseSemaphore('ovens', 'long')).toBe(true);
+    expect(await repo.ttl('ovens')).toBeGreaterThan(0);
+    expect(await repo.ttl('ovens')).toBeLessThanOrEqual(5_000);
+  });
+
   it('a reader’s release reserves nothing: readers hand no permit over', async () => {
     const repo = ctx.repo();
     const { channel, sharded } = releaseChannelOf('menu', repo.keyPrefix);

@@ -144,14 +144,16 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       const store = ctx.store();
       const live = liveSemaphore(store, key);
       if (live === undefined || !live.value.delete(toByteString(token))) return false;
+      const now = store.clock.now();
       store.deleteIfEmpty(key, live);
-      if (notice === undefined) return true;
-      const heard = store.publish(notice.channel, key);
-      if (heard > 0 && notice.handoffMs > 0) {
-        const now = store.clock.now();
+      const heard = notice === undefined ? 0 : store.publish(notice.channel, key);
+      if (heard > 0 && notice!.handoffMs > 0) {
         const entry = store.readOrCreate(key, 'zset', () => new Map<string, number>());
-        entry.value.set(toByteString(`${HANDOFF_TOKEN}:${token}`), now + notice.handoffMs);
+        entry.value.set(toByteString(`${HANDOFF_TOKEN}:${token}`), now + notice!.handoffMs);
         expireWithLastLease(store, key, entry, now);
+      } else if (live.value.size > 0) {
+        // The key lives as long as its longest remaining lease, not the released one's.
+        expireWithLastLease(store, key, live, now);
       }
       return true;
     },
