@@ -33,3 +33,23 @@ describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Re
   },
   serializers: CONTRACT_SERIALIZERS.filter(({ name }) => ['json', 'raw-buffer'].includes(name)),
 });
+
+/**
+ * `readFallback: 'replicas'` routes every read itself (to the primary while it is up): the contract
+ * once more through that route, with binary replies.
+ */
+describeCacheRepositoryContract('NodeRedisRepository on a Redis Cluster, readFallback: replicas', {
+  publishCountsNodeLocal: true,
+  cluster: true,
+  createRepository: async ({ keyPrefix, serializer }) => {
+    const repo = new NodeRedisRepository({
+      cluster: { nodes: cluster.startupNodes, readFallback: 'replicas' },
+      keyPrefix,
+      serializer,
+      healthCheckInterval: false,
+    });
+    await repo.connect();
+    return repo;
+  },
+  serializers: CONTRACT_SERIALIZERS.filter(({ name }) => name === 'raw-buffer'),
+});
