@@ -101,7 +101,8 @@ export interface SetIfAbsentOptions {
 /**
  * The value a released lock key holds while it is reserved for the waiters that were told of the
  * release (see `CompareAndDeleteOptions.handoff`): not a holder's token, so no holder can extend
- * or delete it, and only an acquisition with `claimHandoff` takes it.
+ * or delete it, and only an acquisition with `claimHandoff` takes it. A semaphore's reserved permit
+ * is a member named `HANDOFF_TOKEN:<released token>`.
  */
 export const HANDOFF_TOKEN = 'forno:handoff';
 
