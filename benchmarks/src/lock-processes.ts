@@ -15,7 +15,15 @@ import { Connections, type ContendedRow, contendedRow, contendedTable, factories
 const PROCESSES = 8;
 const HOLD_MS = 1;
 /** Contenders compared across processes (Forno on its default options first). */
-const CONTENDERS = ['forno', 'forno-node-redis', 'redis-semaphore', 'redlock', 'raw'];
+const CONTENDERS = [
+  'forno',
+  'forno-node-redis',
+  'forno-semaphore',
+  'redis-semaphore',
+  'redis-semaphore-semaphore',
+  'redlock',
+  'raw',
+];
 
 /** What a child reports: its label and each hold as [acquired at, released at] (wall clock, ms). */
 interface ChildReport {

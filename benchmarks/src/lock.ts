@@ -1,5 +1,6 @@
 /**
- * Lock benchmark: Forno's DistributedLock (and FairLock) against redis-semaphore's Mutex, @sesamecare-oss/redlock
+ * Lock benchmark: Forno's DistributedLock (and FairLock, and a semaphore of one permit) against
+ * redis-semaphore's Mutex (and Semaphore), @sesamecare-oss/redlock
  * and the raw floor (`SET NX PX` + a compare-and-delete script), on one redis-server started for
  * the run. Contenders run in alternating rounds in one process, so the ratios compare like with
  * like.
@@ -17,13 +18,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { DistributedLock, FairLock } from '@forno/lock';
+import { DistributedLock, DistributedSemaphore, FairLock } from '@forno/lock';
 import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository } from '@forno/redis-driver';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { Redlock } from '@sesamecare-oss/redlock';
 import { Redis } from 'ioredis';
-import { Mutex } from 'redis-semaphore';
+import { Mutex, Semaphore } from 'redis-semaphore';
 
 /** One contender's lock, as the benchmark drives it. */
 export interface Contender {
@@ -151,6 +152,35 @@ export const factories: Record<string, ContenderFactory> = {
       async acquire() {
         await mutex.acquire();
         return () => mutex.release();
+      },
+    };
+  },
+
+  async 'forno-semaphore'(connections, key) {
+    const repo = await connections.repo(true);
+    // One permit, so the contended figures mean the same as a mutex's.
+    const semaphore = new DistributedSemaphore(repo, key, {
+      limit: 1,
+      timeout: LEASE_MS,
+      waitTimeout: '60s',
+    });
+    return {
+      name: 'forno DistributedSemaphore (limit 1)',
+      async acquire() {
+        const permit = await semaphore.acquire();
+        return () => permit.release();
+      },
+    };
+  },
+
+  async 'redis-semaphore-semaphore'(connections, key) {
+    const client = await connections.client();
+    const semaphore = new Semaphore(client, key, 1, { lockTimeout: LEASE_MS, acquireTimeout: 60_000 });
+    return {
+      name: 'redis-semaphore Semaphore (limit 1)',
+      async acquire() {
+        await semaphore.acquire();
+        return () => semaphore.release();
       },
     };
   },

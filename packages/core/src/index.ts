@@ -74,6 +74,7 @@ export type {
   PerformanceSummary,
 } from './repository/observable-repository.js';
 export type {
+  AcquireSemaphoreOptions,
   CompareAndDeleteOptions,
   GetExOptions,
   HashScanOptions,

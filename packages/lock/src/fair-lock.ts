@@ -2,7 +2,7 @@ import { assertKey, type LockBackend } from '@forno/core';
 import { assertRepository } from './distributed-lock.js';
 import { LockSource } from './lock-source.js';
 import type { DistributedLockOptions } from './options.js';
-import { FairLockStore, queueTtlOf } from './queued-lock-stores.js';
+import { QueuedLockStore, queueTtlOf } from './queued-lock-stores.js';
 import { resolveQueuedOptions } from './queued-options.js';
 
 /** Options of {@link FairLock}: those of {@link DistributedLock} (fencing is always on). */
@@ -31,6 +31,6 @@ export class FairLock extends LockSource {
     const { resolved, durable } = resolveQueuedOptions(options);
     const { leaseMs, retryDelayMs, retryJitterMs } = resolved;
     const queueTtlMs = queueTtlOf(leaseMs, retryDelayMs, retryJitterMs);
-    super(durable(new FairLockStore(repository, key, queueTtlMs), repository), resolved);
+    super(durable(new QueuedLockStore(repository, key, 'fair', queueTtlMs), repository), resolved);
   }
 }

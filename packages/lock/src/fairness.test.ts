@@ -103,6 +103,56 @@ describe('fair handoff', () => {
   });
 });
 
+describe('semaphore fair handoff', () => {
+  it('a holder that re-acquires at once queues behind the waiter of another process', async () => {
+    const [a, b] = twoProcesses();
+    const ovens = new DistributedSemaphore(a, 'ovens', { limit: 2, ...waitForever });
+    const [first, second] = [await ovens.acquire(), await ovens.acquire()];
+    const order: string[] = [];
+    const waiter = new DistributedSemaphore(b, 'ovens', { limit: 2, ...waitForever })
+      .acquire()
+      .then((permit) => {
+        order.push('b');
+        return permit;
+      });
+    await vi.advanceTimersByTimeAsync(5); // b is subscribed and sleeping
+    await first.release();
+    // The freed permit is reserved for b: a fresh acquirer counts it as held.
+    expect(await a.zcard('ovens')).toBe(2);
+    const again = ovens.acquire().then((permit) => {
+      order.push('a');
+      return permit;
+    });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['b']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(order).toEqual(['b']); // a waits for a release
+    await (await waiter).release();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['b', 'a']);
+    await (await again).release();
+    await second.release();
+    expect(await a.exists('ovens')).toBe(false);
+  });
+
+  it('reserves a permit only when someone waits, and an unclaimed one ends within HANDOFF_MS', async () => {
+    const [a, b] = twoProcesses();
+    const ovens = new DistributedSemaphore(a, 'ovens', { limit: 1, ...waitForever });
+    await (await ovens.acquire()).release();
+    expect(await a.exists('ovens')).toBe(false);
+    // A subscriber that no longer waits (it gave up) still counts once.
+    const unsubscribe = await b.subscribe(releaseChannelOf('ovens', b.keyPrefix).channel, () => {});
+    await (await ovens.acquire()).release();
+    const members = a.store.lookup('test:ovens')?.value as Map<string, number>;
+    expect([...members.keys()]).toEqual([expect.stringMatching(`^${HANDOFF_TOKEN}:`)]);
+    expect(await ovens.tryAcquire()).toBeNull();
+    const next = ovens.acquire();
+    await vi.advanceTimersByTimeAsync(HANDOFF_MS + 5);
+    await (await next).release();
+    await unsubscribe();
+  });
+});
+
 describe('queued locks wake only the waiters of their own key', () => {
   it('a FairLock release of another key does not wake a waiter; its own key does, at once', async () => {
     const [a, b] = twoProcesses();

@@ -56,7 +56,7 @@ export function companionWatchOf(watch: ReleaseWatch, fullKey: string): ReleaseW
 
 /**
  * How a release of `watch`'s key is announced: on its own channel, with a fair handoff for plain
- * locks (`handoff`; the queued locks serve their own line instead).
+ * locks and semaphores (`handoff`; the queued locks serve their own line instead).
  */
 export function releaseNotice(watch: ReleaseWatch, handoff: boolean): CompareAndDeleteOptions {
   return { notify: watch.channel, sharded: watch.sharded, ...(handoff ? { handoff: HANDOFF_MS } : {}) };
@@ -314,7 +314,9 @@ export class QuorumLockStore implements LeaseStore {
 /**
  * A counting semaphore on one repository: a sorted set of holder tokens scored by lease expiry,
  * computed from the server's clock inside the atomic step (`acquireSemaphore`), so a client whose
- * clock is off can neither evict other holders early nor keep its own lease too long.
+ * clock is off can neither evict other holders early nor keep its own lease too long. A permit
+ * released while someone waits is reserved for the waiters for {@link HANDOFF_MS}, as a lock is
+ * (the fair handoff): a holder that re-acquires at once cannot take it back from them.
  */
 export class SemaphoreStore implements LeaseStore {
   readonly key: string;
@@ -329,11 +331,18 @@ export class SemaphoreStore implements LeaseStore {
     this.limit = limit;
     const watch = releaseWatchOf(repository, key);
     this.watches = [watch];
-    this.#releaseNotice = releaseNotice(watch, false);
+    this.#releaseNotice = releaseNotice(watch, true);
   }
 
-  async tryAcquire(token: string, leaseMs: number): Promise<AcquireAttempt> {
-    const grant = await this.#repository.acquireSemaphore(this.key, token, this.limit, leaseMs);
+  async tryAcquire(
+    token: string,
+    leaseMs: number,
+    _waiter?: string,
+    claimHandoff = false,
+  ): Promise<AcquireAttempt> {
+    const grant = await this.#repository.acquireSemaphore(this.key, token, this.limit, leaseMs, {
+      claimHandoff,
+    });
     if (!grant.acquired) return { acquired: false, retryAfter: grant.retryAfter };
     return { acquired: true, fencingToken: null, fencingTokens: [] };
   }

@@ -24,36 +24,49 @@ function waiterOf(waiter: string | undefined, token: string): string {
   return waiter ?? token;
 }
 
+/** The lock primitive a {@link QueuedLockStore} takes its grants from: a fair lock or a write lock. */
+export type QueuedPrimitive = 'fair' | 'write';
+
 /**
- * A strict-FIFO lock on one repository: the waiting line lives in Redis beside the lock key (same
- * hash slot), so waiters of every process are served in arrival order. A waiter that stops asking
- * drops out of the line `queueTtlMs` after its last attempt; one that gives up leaves at once.
+ * An exclusive lock on the lock key with a waiting line in Redis beside it (same hash slot), so
+ * waiters of every process are served in arrival order. A waiter that stops asking drops out of
+ * the line `queueTtlMs` after its last attempt; one that gives up leaves at once.
+ *
+ * - `'fair'`: a strict-FIFO lock (`FairLock`).
+ * - `'write'`: the exclusive side of a read-write lock, granted when no reader is left. While it
+ *   waits, its waiter id stays in the writers' line, which turns new readers away; it also listens
+ *   for readers' releases (announced on the lock key's channel, naming the readers' key).
  */
-export class FairLockStore implements LeaseStore {
+export class QueuedLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
   readonly #repository: LockBackend;
+  readonly #primitive: QueuedPrimitive;
   readonly #queueTtlMs: number;
   /** Announced on the key's own channel (sharded on Cluster), so only this key's waiters wake. */
   readonly #releaseNotice: CompareAndDeleteOptions;
 
-  constructor(repository: LockBackend, key: string, queueTtlMs: number) {
+  constructor(repository: LockBackend, key: string, primitive: QueuedPrimitive, queueTtlMs: number) {
     this.#repository = repository;
     this.key = key;
+    this.#primitive = primitive;
     this.#queueTtlMs = queueTtlMs;
     const watch = releaseWatchOf(repository, key);
-    this.watches = [watch];
+    if (primitive === 'write') {
+      const { readers } = queueLockKeysOf(watch.fullKey, repository.keyPrefix);
+      this.watches = [watch, companionWatchOf(watch, readers)];
+    } else {
+      this.watches = [watch];
+    }
     this.#releaseNotice = releaseNotice(watch, false);
   }
 
   async tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt> {
-    const grant = await this.#repository.acquireFairLock(
-      this.key,
-      token,
-      waiterOf(waiter, token),
-      leaseMs,
-      this.#queueTtlMs,
-    );
+    const args = [this.key, token, waiterOf(waiter, token), leaseMs, this.#queueTtlMs] as const;
+    const grant =
+      this.#primitive === 'fair'
+        ? await this.#repository.acquireFairLock(...args)
+        : await this.#repository.acquireWriteLock(...args);
     return attemptOf(grant);
   }
 
@@ -99,53 +112,6 @@ export class ReadLockStore implements LeaseStore {
 
   release(token: string): Promise<boolean> {
     return this.#repository.releaseReadLock(this.key, token, this.#releaseNotice);
-  }
-}
-
-/**
- * The exclusive side of a read-write lock: the lock key itself, granted when no reader is left.
- * While it waits, its waiter id stays in the writers' line, which turns new readers away.
- */
-export class WriteLockStore implements LeaseStore {
-  readonly key: string;
-  readonly watches: readonly ReleaseWatch[];
-  readonly #repository: LockBackend;
-  readonly #queueTtlMs: number;
-  readonly #releaseNotice: CompareAndDeleteOptions;
-
-  constructor(repository: LockBackend, key: string, queueTtlMs: number) {
-    this.#repository = repository;
-    this.key = key;
-    this.#queueTtlMs = queueTtlMs;
-    // Both go out on the lock key's channel: a writer's release names the lock key, a reader's
-    // names the readers' key.
-    const watch = releaseWatchOf(repository, key);
-    const { readers } = queueLockKeysOf(watch.fullKey, repository.keyPrefix);
-    this.watches = [watch, companionWatchOf(watch, readers)];
-    this.#releaseNotice = releaseNotice(watch, false);
-  }
-
-  async tryAcquire(token: string, leaseMs: number, waiter?: string): Promise<AcquireAttempt> {
-    const grant = await this.#repository.acquireWriteLock(
-      this.key,
-      token,
-      waiterOf(waiter, token),
-      leaseMs,
-      this.#queueTtlMs,
-    );
-    return attemptOf(grant);
-  }
-
-  extend(token: string, leaseMs: number): Promise<boolean> {
-    return this.#repository.compareAndExpire(this.key, token, leaseMs);
-  }
-
-  release(token: string): Promise<boolean> {
-    return this.#repository.compareAndDelete(this.key, token, this.#releaseNotice);
-  }
-
-  leave(waiter: string): Promise<boolean> {
-    return this.#repository.leaveLockQueue(this.key, waiter, this.#releaseNotice);
   }
 }
 

@@ -2,7 +2,7 @@ import { assertKey, type LockBackend } from '@forno/core';
 import { assertRepository } from './distributed-lock.js';
 import type { FairLockOptions } from './fair-lock.js';
 import { LockSource } from './lock-source.js';
-import { queueTtlOf, ReadLockStore, WriteLockStore } from './queued-lock-stores.js';
+import { QueuedLockStore, queueTtlOf, ReadLockStore } from './queued-lock-stores.js';
 import { resolveQueuedOptions } from './queued-options.js';
 
 /** Options of {@link ReadWriteLock}: those of {@link DistributedLock}, for both sides (fencing is always on). */
@@ -36,7 +36,7 @@ export class ReadWriteLock {
     this.key = key;
     this.#read = new LockSource(durable(new ReadLockStore(repository, key), repository), resolved);
     this.#write = new LockSource(
-      durable(new WriteLockStore(repository, key, queueTtlMs), repository),
+      durable(new QueuedLockStore(repository, key, 'write', queueTtlMs), repository),
       resolved,
     );
   }

@@ -79,10 +79,11 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
         .send('compareAndExpire', script<number>('fornoCompareAndExpire', [key], [token, px]))
         .then((n) => n === 1),
 
-    async acquireSemaphore(key, token, limit, px) {
+    async acquireSemaphore(key, token, limit, px, claimHandoff) {
+      const claim = claimHandoff ? '1' : '';
       const [granted, holders, retryAfter] = await runner.send(
         'acquireSemaphore',
-        script<[number, number, number]>('fornoAcquireSemaphore', [key], [token, limit, px]),
+        script<[number, number, number]>('fornoAcquireSemaphore', [key], [token, limit, px, claim]),
       );
       return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
     },
@@ -91,7 +92,11 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
       runner
         .send(
           'releaseSemaphore',
-          script<number>('fornoReleaseSemaphore', [key], [token, notice?.channel ?? '', sharded(notice)]),
+          script<number>(
+            'fornoReleaseSemaphore',
+            [key],
+            [token, notice?.channel ?? '', sharded(notice), notice?.handoffMs ?? 0],
+          ),
         )
         .then((n) => n === 1),
 

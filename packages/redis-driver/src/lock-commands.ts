@@ -26,8 +26,15 @@ interface ScriptCommands {
     token: string,
     limit: number,
     px: number,
+    claim: string,
   ): Promise<[number, number, number]>;
-  fornoReleaseSemaphore(key: string, token: string, channel: string, sharded: string): Promise<number>;
+  fornoReleaseSemaphore(
+    key: string,
+    token: string,
+    channel: string,
+    sharded: string,
+    handoffMs: number,
+  ): Promise<number>;
   fornoExtendSemaphore(key: string, token: string, px: number): Promise<number>;
 }
 
@@ -71,9 +78,10 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
         .send('compareAndExpire', (c) => scripts(c).fornoCompareAndExpire(key, token, px))
         .then((n) => n === 1),
 
-    async acquireSemaphore(key, token, limit, px) {
+    async acquireSemaphore(key, token, limit, px, claimHandoff) {
+      const claim = claimHandoff ? '1' : '';
       const [granted, holders, retryAfter] = await runner.send('acquireSemaphore', (c) =>
-        scripts(c).fornoAcquireSemaphore(key, token, limit, px),
+        scripts(c).fornoAcquireSemaphore(key, token, limit, px, claim),
       );
       return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
     },
@@ -81,7 +89,13 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
     releaseSemaphore: (key, token, notice) =>
       runner
         .send('releaseSemaphore', (c) =>
-          scripts(c).fornoReleaseSemaphore(key, token, notice?.channel ?? '', sharded(notice)),
+          scripts(c).fornoReleaseSemaphore(
+            key,
+            token,
+            notice?.channel ?? '',
+            sharded(notice),
+            notice?.handoffMs ?? 0,
+          ),
         )
         .then((n) => n === 1),
 

@@ -87,11 +87,37 @@ end
 `;
 
 /**
- * KEYS[1] semaphore; ARGV[1] token, ARGV[2] limit, ARGV[3] ms → {1, holders, 0} granted, or
- * {0, holders, ms until the soonest lease ends}. A token that already holds a live lease is renewed.
+ * The semaphore's handoff reservation to claim, if any (members named `HANDOFF_TOKEN:<released
+ * token>`, scored by their end like leases): the one ending first, the smallest name on a tie, so
+ * every backend picks the same.
  */
-export const ACQUIRE_SEMAPHORE = `${SEMAPHORE_PRELUDE}
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+const SEMAPHORE_RESERVATION = `
+local function reservation()
+  local best, bestScore, cursor = false, nil, '0'
+  repeat
+    local page = redis.call('ZSCAN', KEYS[1], cursor, 'MATCH', '${HANDOFF_TOKEN}:*', 'COUNT', 128)
+    cursor = page[1]
+    for i = 1, #page[2], 2 do
+      local member, score = page[2][i], tonumber(page[2][i + 1])
+      if not best or score < bestScore or (score == bestScore and member < best) then
+        best, bestScore = member, score
+      end
+    end
+  until cursor == '0'
+  return best
+end
+`;
+
+/**
+ * KEYS[1] semaphore; ARGV[1] token, ARGV[2] limit, ARGV[3] ms, ARGV[4] '1' to claim a handoff
+ * reservation → {1, holders, 0} granted, or {0, holders, ms until the soonest lease ends}. A token
+ * that already holds a live lease is renewed. Reservations count as holders, so a fresh acquirer
+ * is refused while a released permit is reserved for the waiters; a claimer takes one's place.
+ */
+export const ACQUIRE_SEMAPHORE = `${SEMAPHORE_PRELUDE}${SEMAPHORE_RESERVATION}
+local reserved = ARGV[4] == '1' and not redis.call('ZSCORE', KEYS[1], ARGV[1]) and reservation()
+if reserved then redis.call('ZREM', KEYS[1], reserved) end
+if reserved or redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
   expireWithLastLease()
   return {1, redis.call('ZCARD', KEYS[1]), 0}
@@ -101,14 +127,21 @@ return {0, redis.call('ZCARD', KEYS[1]), tonumber(first[2]) - now}
 `;
 
 /**
- * KEYS[1] semaphore; ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel → 1
- * removed a live lease (and published) or 0.
+ * KEYS[1] semaphore; ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel,
+ * ARGV[4] handoff ms → 1 removed a live lease (and published) or 0. When the notice reached a
+ * subscriber and ARGV[4] > 0, the freed permit is reserved for the waiters (a member
+ * `HANDOFF_TOKEN:<token>` that ends ARGV[4] ms from now), as the lock's release does. The key then
+ * lives as long as its longest remaining lease (or reservation), not the released one's.
  */
 export const RELEASE_SEMAPHORE = `${SEMAPHORE_PRELUDE}
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
   if ARGV[2] ~= '' then
-    redis.call(ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[2], KEYS[1])
+    local heard = redis.call(ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[2], KEYS[1])
+    if heard > 0 and tonumber(ARGV[4]) > 0 then
+      redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), '${HANDOFF_TOKEN}:' .. ARGV[1])
+    end
   end
+  if redis.call('EXISTS', KEYS[1]) == 1 then expireWithLastLease() end
   return 1
 end
 return 0

@@ -25,6 +25,7 @@ import {
 import type { CacheRepository } from './cache-repository.js';
 import type { EntriesInput } from './key-value-commands.js';
 import type {
+  AcquireSemaphoreOptions,
   CompareAndDeleteOptions,
   GetExOptions,
   HashScanOptions,
@@ -775,11 +776,19 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#raw.subscribe(fullChannel, listener, options?.sharded === true);
   }
 
-  async acquireSemaphore(key: string, token: string, limit: number, ttl: Duration): Promise<SemaphoreGrant> {
+  async acquireSemaphore(
+    key: string,
+    token: string,
+    limit: number,
+    ttl: Duration,
+    options?: AcquireSemaphoreOptions,
+  ): Promise<SemaphoreGrant> {
     const fullKey = this.#key(key);
     assertNonEmptyString(token, 'token');
     assertIntegerAtLeast(limit, 1, 'limit');
-    return this.#raw.acquireSemaphore(fullKey, token, limit, parseTtl(ttl));
+    const px = parseTtl(ttl);
+    assertOptions(options, { claimHandoff: 'boolean' });
+    return this.#raw.acquireSemaphore(fullKey, token, limit, px, options?.claimHandoff === true);
   }
 
   async releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
@@ -869,7 +878,9 @@ export abstract class BaseCacheRepository implements CacheRepository {
   async releaseReadLock(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
     const { readers } = queueLockKeysOf(this.#key(key), this.keyPrefix);
     assertNonEmptyString(token, 'token');
-    return this.#raw.releaseSemaphore(readers, token, this.#releaseNotice(options));
+    const notice = this.#releaseNotice(options);
+    // A reservation among the readers would turn writers away: readers hand nothing over.
+    return this.#raw.releaseSemaphore(readers, token, notice && { ...notice, handoffMs: 0 });
   }
 
   async extendReadLock(key: string, token: string, ttl: Duration): Promise<boolean> {

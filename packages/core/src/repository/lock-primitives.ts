@@ -1,5 +1,6 @@
 import type { Duration } from '../duration.js';
 import type {
+  AcquireSemaphoreOptions,
   CompareAndDeleteOptions,
   LeaseGrant,
   SemaphoreGrant,
@@ -34,11 +35,19 @@ export interface LockPrimitives extends QueueLockPrimitives {
    * expiry) if fewer than `limit` live holders remain after expired leases are pruned. Expiry is
    * computed from the server's clock (`TIME`), never the client's, so clock skew between clients
    * cannot stretch or cut a lease. A token that already holds a live lease is renewed and granted.
+   * A permit reserved for waiters (see `releaseSemaphore`) counts as held unless `claimHandoff`.
    */
-  acquireSemaphore(key: string, token: string, limit: number, ttl: Duration): Promise<SemaphoreGrant>;
+  acquireSemaphore(
+    key: string,
+    token: string,
+    limit: number,
+    ttl: Duration,
+    options?: AcquireSemaphoreOptions,
+  ): Promise<SemaphoreGrant>;
   /**
    * Removes `token`'s lease from the semaphore at `key`; `true` if it was still live (by the server's
-   * clock). With `notify`, publishes the key's full name on that channel in the same atomic step.
+   * clock). With `notify`, publishes the key's full name on that channel in the same atomic step;
+   * with `handoff` too, reserves the freed permit for the waiters the notice reached.
    */
   releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean>;
   /** Moves `token`'s lease to end `ttl` from now (server clock) only if it is still live; `true` when extended. */

@@ -101,9 +101,20 @@ export interface SetIfAbsentOptions {
 /**
  * The value a released lock key holds while it is reserved for the waiters that were told of the
  * release (see `CompareAndDeleteOptions.handoff`): not a holder's token, so no holder can extend
- * or delete it, and only an acquisition with `claimHandoff` takes it.
+ * or delete it, and only an acquisition with `claimHandoff` takes it. A semaphore's reserved permit
+ * is a member named `HANDOFF_TOKEN:<released token>`.
  */
 export const HANDOFF_TOKEN = 'forno:handoff';
+
+/** Options of {@link LockPrimitives.acquireSemaphore}. */
+export interface AcquireSemaphoreOptions {
+  /**
+   * Also take a permit reserved for waiters by a release with `handoff` (the reservation ends and
+   * this token's lease starts). Only a waiter that was already waiting when the permit was released
+   * should claim it: that is what makes the handoff fair.
+   */
+  readonly claimHandoff?: boolean;
+}
 
 /** Options of {@link LockPrimitives.compareAndDelete} and {@link LockPrimitives.releaseSemaphore}. */
 export interface CompareAndDeleteOptions {
@@ -119,8 +130,9 @@ export interface CompareAndDeleteOptions {
    * Fair handoff: when the notice reached at least one subscriber (someone waits for this key),
    * the released lock key is reserved for that long ({@link HANDOFF_TOKEN}): a fresh acquisition is
    * refused as if the lock were held, a waiter that claims it (`claimHandoff`) takes it. Without
-   * waiters the key is deleted as before. Locks only: ignored by `releaseSemaphore`,
-   * `releaseReadLock` and `leaveLockQueue`.
+   * waiters the key is deleted as before. On `releaseSemaphore`, the freed permit is reserved the
+   * same way (a member `HANDOFF_TOKEN:<token>` that counts as a holder until it ends or is claimed
+   * with `AcquireSemaphoreOptions.claimHandoff`). Ignored by `releaseReadLock` and `leaveLockQueue`.
    */
   readonly handoff?: Duration;
 }

@@ -191,9 +191,22 @@ export interface RawLockCommands {
    */
   compareAndDelete(key: string, token: string, notice: ReleaseNotice | undefined): Promise<boolean>;
   compareAndExpire(key: string, token: string, px: number): Promise<boolean>;
-  /** Prunes expired leases, then adds `token` scored by server time + `px` if below `limit`. */
-  acquireSemaphore(key: string, token: string, limit: number, px: number): Promise<SemaphoreGrant>;
-  /** Removes `token` if its lease is live; then publishes the key on `notice.channel` when given. */
+  /**
+   * Prunes expired leases, then adds `token` scored by server time + `px` if below `limit`; with
+   * `claimHandoff`, in place of a handoff reservation (a member `HANDOFF_TOKEN:<token>`) if any.
+   */
+  acquireSemaphore(
+    key: string,
+    token: string,
+    limit: number,
+    px: number,
+    claimHandoff: boolean,
+  ): Promise<SemaphoreGrant>;
+  /**
+   * Removes `token` if its lease is live; then publishes the key on `notice.channel` when given, and
+   * when that reached a subscriber and `notice.handoffMs > 0`, adds the reservation member
+   * `HANDOFF_TOKEN:<token>` scored server time + `handoffMs`.
+   */
   releaseSemaphore(key: string, token: string, notice: ReleaseNotice | undefined): Promise<boolean>;
   extendSemaphore(key: string, token: string, px: number): Promise<boolean>;
 

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, WrongTypeError } from '@forno/core';
+import { InvalidArgumentError, releaseChannelOf, WrongTypeError } from '@forno/core';
 import { expect, it } from 'vitest';
 import type { ContractContext } from './contract-context.js';
 
@@ -54,6 +54,55 @@ export function semaphorePrimitivesContract(ctx: ContractContext): void {
     expect((await repo.acquireSemaphore('ovens', 'c', 1, 10_000)).acquired).toBe(true);
     for (let i = 0; i < 50 && messages.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(messages).toEqual([`${repo.keyPrefix}ovens`]);
+    await unsubscribe();
+  });
+
+  it('a release heard by a waiter reserves the permit: fresh callers are refused, a claimer takes it', async () => {
+    const repo = ctx.repo();
+    const { channel, sharded } = releaseChannelOf('ovens', repo.keyPrefix);
+    let heard = 0;
+    const unsubscribe = await repo.subscribe(channel, () => heard++, { sharded });
+    await repo.acquireSemaphore('ovens', 'a', 2, 10_000);
+    await repo.acquireSemaphore('ovens', 'b', 2, 10_000);
+    const notice = { notify: channel, sharded, handoff: 5_000 };
+    expect(await repo.releaseSemaphore('ovens', 'a', notice)).toBe(true);
+    // The reservation counts as a holder and ends first.
+    const fresh = await repo.acquireSemaphore('ovens', 'fresh', 2, 10_000);
+    expect(fresh).toMatchObject({ acquired: false, holders: 2 });
+    expect(fresh.acquired === false && fresh.retryAfter).toBeLessThanOrEqual(5_000);
+    expect(await repo.releaseSemaphore('ovens', 'a')).toBe(false); // no holder's token
+    const claimed = await repo.acquireSemaphore('ovens', 'w1', 2, 10_000, { claimHandoff: true });
+    expect(claimed).toEqual({ acquired: true, holders: 2 });
+    // One reservation serves one claimer; with none left, a claim is an ordinary attempt.
+    expect((await repo.acquireSemaphore('ovens', 'w2', 2, 10_000, { claimHandoff: true })).acquired).toBe(
+      false,
+    );
+    for (let i = 0; i < 50 && heard === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(heard).toBe(1);
+    // Nobody listens any more: a release frees the permit outright.
+    await unsubscribe();
+    expect(await repo.releaseSemaphore('ovens', 'w1', notice)).toBe(true);
+    expect(await repo.zcard('ovens')).toBe(1);
+    expect((await repo.acquireSemaphore('ovens', 'c', 2, 10_000)).acquired).toBe(true);
+  });
+
+  it('after a release the key lives as long as the longest remaining lease', async () => {
+    const repo = ctx.repo();
+    await repo.acquireSemaphore('ovens', 'long', 2, 20_000);
+    await repo.acquireSemaphore('ovens', 'short', 2, 5_000);
+    expect(await repo.releaseSemaphore('ovens', 'long')).toBe(true);
+    expect(await repo.ttl('ovens')).toBeGreaterThan(0);
+    expect(await repo.ttl('ovens')).toBeLessThanOrEqual(5_000);
+  });
+
+  it('a reader’s release reserves nothing: readers hand no permit over', async () => {
+    const repo = ctx.repo();
+    const { channel, sharded } = releaseChannelOf('menu', repo.keyPrefix);
+    const unsubscribe = await repo.subscribe(channel, () => {}, { sharded });
+    const read = await repo.acquireReadLock('menu', 'r1', 10_000);
+    expect(read.acquired).toBe(true);
+    expect(await repo.releaseReadLock('menu', 'r1', { notify: channel, sharded, handoff: 5_000 })).toBe(true);
+    expect((await repo.acquireWriteLock('menu', 'w1', 'w1', 10_000, 10_000)).acquired).toBe(true);
     await unsubscribe();
   });
 

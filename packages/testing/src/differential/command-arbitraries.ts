@@ -258,13 +258,24 @@ const lockPrimitives = [
   ),
   cmd('compareAndDelete', fc.tuple(key, token, opt(fc.record({ notify: fc.constantFrom(...CHANNELS) })))),
   withTtl('compareAndExpire', fc.tuple(key, token), ([k, t], ms) => [k, t, ms]),
-  withTtl('acquireSemaphore', fc.tuple(key, token, fc.integer({ min: 1, max: 2 })), ([k, t, n], ms) => [
-    k,
-    t,
-    n,
-    ms,
-  ]),
-  cmd('releaseSemaphore', fc.tuple(key, token, opt(fc.record({ notify: fc.constantFrom(...CHANNELS) })))),
+  withTtl(
+    'acquireSemaphore',
+    fc.tuple(key, token, fc.integer({ min: 1, max: 2 }), fc.boolean()),
+    ([k, t, n, claimHandoff], ms) => (claimHandoff ? [k, t, n, ms, { claimHandoff }] : [k, t, n, ms]),
+  ),
+  cmd(
+    'releaseSemaphore',
+    fc.tuple(
+      key,
+      token,
+      opt(
+        fc.record(
+          { notify: fc.constantFrom(...CHANNELS), handoff: fc.integer({ min: 1, max: 50 }) },
+          { requiredKeys: ['notify'] },
+        ),
+      ),
+    ),
+  ),
   withTtl('extendSemaphore', fc.tuple(key, token), ([k, t], ms) => [k, t, ms]),
   cmd('publish', fc.tuple(fc.constantFrom(...CHANNELS), fc.constantFrom('m', 'é'))),
   cmd('subscribe', fc.tuple(fc.constantFrom(...CHANNELS))),

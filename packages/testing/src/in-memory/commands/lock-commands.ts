@@ -46,6 +46,22 @@ function isHandoff(store: InMemoryStore, key: string): boolean {
 }
 
 /**
+ * The handoff reservation a claimer of `semaphore` takes, as the script picks it: among members
+ * named `HANDOFF_TOKEN:…`, the one ending first, the smallest name on a tie.
+ */
+function reservationOf(semaphore: Entry<'zset'> | undefined): string | undefined {
+  const prefix = toByteString(`${HANDOFF_TOKEN}:`);
+  let best: [string, number] | undefined;
+  for (const [member, score] of semaphore?.value ?? []) {
+    if (!member.startsWith(prefix)) continue;
+    if (best === undefined || score < best[1] || (score === best[1] && member < best[0])) {
+      best = [member, score];
+    }
+  }
+  return best?.[0];
+}
+
+/**
  * A Lua number as Redis turns it into an integer reply: truncated, and (a C cast on x86-64) the
  * smallest 64-bit integer when out of range, for example the time left of a foreign member scored
  * 1e21.
@@ -107,12 +123,14 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       return true;
     },
 
-    async acquireSemaphore(key, token, limit, px) {
+    async acquireSemaphore(key, token, limit, px, claimHandoff) {
       const store = ctx.store();
       const member = toByteString(token);
       const live = liveSemaphore(store, key);
+      const reserved = claimHandoff && !live?.value.has(member) ? reservationOf(live) : undefined;
+      if (reserved !== undefined) live!.value.delete(reserved);
       const holders = live?.value.size ?? 0;
-      if (live !== undefined && !live.value.has(member) && holders >= limit) {
+      if (reserved === undefined && live !== undefined && !live.value.has(member) && holders >= limit) {
         const retryAfter = luaInteger(Math.min(...live.value.values()) - store.clock.now());
         return { acquired: false, holders, retryAfter };
       }
@@ -126,8 +144,17 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       const store = ctx.store();
       const live = liveSemaphore(store, key);
       if (live === undefined || !live.value.delete(toByteString(token))) return false;
+      const now = store.clock.now();
       store.deleteIfEmpty(key, live);
-      if (notice !== undefined) store.publish(notice.channel, key);
+      const heard = notice === undefined ? 0 : store.publish(notice.channel, key);
+      if (heard > 0 && notice!.handoffMs > 0) {
+        const entry = store.readOrCreate(key, 'zset', () => new Map<string, number>());
+        entry.value.set(toByteString(`${HANDOFF_TOKEN}:${token}`), now + notice!.handoffMs);
+        expireWithLastLease(store, key, entry, now);
+      } else if (live.value.size > 0) {
+        // The key lives as long as its longest remaining lease, not the released one's.
+        expireWithLastLease(store, key, live, now);
+      }
       return true;
     },
 
