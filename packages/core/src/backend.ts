@@ -78,6 +78,7 @@ export {
 } from './backend/queue-lock-scripts.js';
 export {
   cursorPages,
+  hashFieldArguments,
   toArgument,
   toFieldValuePairs,
   toFloat,

@@ -180,6 +180,15 @@ export class CommandError extends CacheError {
   static override readonly code: string = 'E_COMMAND';
 }
 
+/**
+ * The server does not know the command: it is newer than the server (the hash-field TTL commands
+ * `hexpire`, `httl`, `hexpiretime` and `hpersist` need Redis 7.4 or newer). Read from the server's
+ * `unknown command` reply, so nothing was applied; upgrading the server is the only fix.
+ */
+export class UnsupportedCommandError extends CommandError {
+  static override readonly code: string = 'E_UNSUPPORTED_COMMAND';
+}
+
 /** A dangerous operation (such as `flushdb`) was called without being explicitly allowed. */
 export class ForbiddenOperationError extends CacheError {
   static override readonly code: string = 'E_FORBIDDEN_OPERATION';

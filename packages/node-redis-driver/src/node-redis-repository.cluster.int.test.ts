@@ -1,5 +1,5 @@
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
-import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
+import { hasHashFieldTtl, type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
 import { NodeRedisRepository } from './node-redis-repository.js';
 
@@ -21,6 +21,8 @@ afterAll(async () => {
 describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Redis Cluster', {
   publishCountsNodeLocal: true,
   cluster: true,
+  hashFieldTtl: hasHashFieldTtl(),
+  leanMatrix: true,
   createRepository: async ({ keyPrefix, serializer }) => {
     const repo = new NodeRedisRepository({
       cluster: { nodes: cluster.startupNodes },

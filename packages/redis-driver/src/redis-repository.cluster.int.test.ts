@@ -1,6 +1,6 @@
 import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
-import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
+import { hasHashFieldTtl, type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
 import { RedisRepository } from './redis-repository.js';
 
@@ -30,6 +30,8 @@ for (const [label, transport, names] of SLICE) {
   describeCacheRepositoryContract(`RedisRepository on a 3-primary/3-replica Redis Cluster, ${label}`, {
     publishCountsNodeLocal: true,
     cluster: true,
+    hashFieldTtl: hasHashFieldTtl(),
+    leanMatrix: true,
     createRepository: async ({ keyPrefix, serializer }) => {
       const repo = new RedisRepository({
         ...transport,

@@ -357,6 +357,26 @@ export abstract class BaseCacheRepository implements CacheRepository {
     }
   }
 
+  async hexpire(key: string, fields: readonly string[], ttl: Duration): Promise<boolean[]> {
+    const fullKey = this.#key(key);
+    const names = this.#fieldList(fields);
+    const replies = await this.#raw.hpexpire(fullKey, names, parseTtl(ttl));
+    return replies.map((reply) => reply === 1 || reply === 2);
+  }
+
+  async httl(key: string, fields: readonly string[]): Promise<number[]> {
+    return this.#raw.hpttl(this.#key(key), this.#fieldList(fields));
+  }
+
+  async hexpiretime(key: string, fields: readonly string[]): Promise<number[]> {
+    return this.#raw.hpexpiretime(this.#key(key), this.#fieldList(fields));
+  }
+
+  async hpersist(key: string, fields: readonly string[]): Promise<boolean[]> {
+    const replies = await this.#raw.hpersist(this.#key(key), this.#fieldList(fields));
+    return replies.map((reply) => reply === 1);
+  }
+
   // --- lists ------------------------------------------------------------------------------------
 
   async lpush(key: string, ...values: unknown[]): Promise<number> {
@@ -895,6 +915,13 @@ export abstract class BaseCacheRepository implements CacheRepository {
     this.#assertArray(keys, 'keys');
     assertNotEmpty(keys, 'keys');
     return keys.map((key) => this.#key(key, 'keys[]'));
+  }
+
+  /** A non-empty array of well-formed field names (the hash-field TTL commands take one). */
+  #fieldList(fields: readonly string[]): string[] {
+    if (!Array.isArray(fields)) throw new InvalidArgumentError('fields', 'expected an array of field names');
+    assertNotEmpty(fields, 'fields');
+    return fields.map((field) => this.#field(field));
   }
 
   #field(field: string): string {

@@ -147,6 +147,11 @@ export const COMMAND_TABLE = {
   hlen: { ...READ, raw: ['hlen'] },
   hincrbyfloat: { ...UNSAFE, raw: ['hincrbyfloat'] },
   hscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['hscan'] },
+  // Hash-field TTLs (Redis 7.4+), like `expire`/`ttl`: a remaining time is stale the moment it is read.
+  hexpire: { ...WRITE, raw: ['hpexpire'] },
+  httl: { ...READ, mirror: 'none', raw: ['hpttl'] },
+  hexpiretime: { ...READ, mirror: 'none', raw: ['hpexpiretime'] },
+  hpersist: { ...WRITE, raw: ['hpersist'] },
 
   lpush: { ...UNSAFE, raw: ['lpush'] },
   rpush: { ...UNSAFE, raw: ['rpush'] },
