@@ -89,12 +89,21 @@ export {
 } from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export {
+  countArguments,
+  xaddArguments,
+  xpendingArguments,
+  xrangeArguments,
+  xreadArguments,
+  xreadgroupArguments,
+} from './backend/stream-arguments.js';
+export {
   falseOnBusyGroup,
   toAutoClaim,
   toPendingEntries,
   toPendingSummary,
   toStreamEntries,
   toStreamReadEntries,
+  toStreamReads,
   toText,
   trimArguments,
 } from './backend/stream-replies.js';
@@ -157,5 +166,6 @@ export type {
   RawAutoClaim,
   RawStreamCommands,
   RawStreamEntry,
+  RawStreamRead,
   RawStreamTrim,
 } from './repository/raw-stream-commands.js';

@@ -703,8 +703,19 @@ export abstract class BaseCacheRepository implements CacheRepository {
     key: string,
     id: string,
     options?: XReadOptions,
-  ): Promise<StreamEntry<T>[]> {
-    return this.#streams.xread<T>(key, id, options);
+  ): Promise<StreamEntry<T>[]>;
+  xread<T = Record<string, unknown>>(
+    streams: Readonly<Record<string, string>>,
+    options?: XReadOptions,
+  ): Promise<Record<string, StreamEntry<T>[]>>;
+  xread<T = Record<string, unknown>>(
+    keyOrStreams: string | Readonly<Record<string, string>>,
+    idOrOptions?: string | XReadOptions,
+    options?: XReadOptions,
+  ): Promise<StreamEntry<T>[] | Record<string, StreamEntry<T>[]>> {
+    return typeof keyOrStreams === 'string'
+      ? this.#streams.xread<T>(keyOrStreams, idOrOptions as string, options)
+      : this.#streams.xread<T>(keyOrStreams, idOrOptions as XReadOptions | undefined);
   }
 
   xgroupCreate(key: string, group: string, id?: string, options?: XGroupCreateOptions): Promise<boolean> {

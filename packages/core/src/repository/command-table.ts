@@ -201,7 +201,7 @@ export const COMMAND_TABLE = {
   xrevrange: { ...READ, mirror: 'none', raw: ['xrange'] },
   xdel: { ...WRITE, raw: ['xdel'] },
   xtrim: { ...WRITE, raw: ['xtrim'] },
-  xread: { ...READ, mirror: 'none', unbounded: true, raw: ['xread', 'xrange'] },
+  xread: { ...READ, keys: streamKeys, mirror: 'none', unbounded: true, raw: ['xread', 'xrange'] },
   // A retried creation that was applied would answer `false` (the group exists).
   xgroupCreate: { ...UNSAFE, raw: ['xgroupCreate'] },
   // Delivers entries (and counts deliveries): a retry would deliver others or count twice.
@@ -326,6 +326,13 @@ function keyList(args: readonly unknown[]): readonly string[] {
 /** The first two arguments, when they are keys (`lmove(source, destination, ...)`). */
 function twoKeys(args: readonly unknown[]): readonly string[] {
   return args.slice(0, 2).filter((key): key is string => typeof key === 'string');
+}
+
+/** The keys of `xread(key, id)` or `xread({ key: id, ... })`. */
+function streamKeys(args: readonly unknown[]): readonly string[] {
+  const [first] = args;
+  if (typeof first === 'string') return [first];
+  return typeof first === 'object' && first !== null && !Array.isArray(first) ? Object.keys(first) : [];
 }
 
 /** The keys of `delete(...keys)` or `delete(keys)`. */

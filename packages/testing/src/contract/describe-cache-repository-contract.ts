@@ -22,9 +22,12 @@ import { wrongTypeContract } from './wrong-type-contract.js';
 
 /**
  * The groups of the contract suite, in the order they run, and whether each runs once per
- * serializer even in a lean matrix (`perSerializer`): the groups that store and read values of
- * every type do; the command groups (everyday commands, transactions, streams, hash-field TTLs)
- * test command semantics, which no serializer changes, so a lean matrix runs them once.
+ * serializer even in a lean matrix (`perSerializer`). The groups that store and read values of
+ * every type do. The others test command semantics that no serializer changes, so a lean matrix
+ * runs them once: the everyday commands, transactions, streams and hash-field TTLs (whose value
+ * handling is that of the plain commands), and the lock, semaphore and queue-lock primitives, which
+ * never touch the serializer (tokens are plain text, and both drivers read their replies as text
+ * whatever the serializer).
  */
 const CONTRACT_GROUPS = {
   'strings and keys': { register: keyValueContract, perSerializer: true },
@@ -36,9 +39,9 @@ const CONTRACT_GROUPS = {
   'hash-field TTLs': { register: hashFieldTtlContract, perSerializer: false },
   transactions: { register: transactionContract, perSerializer: false },
   streams: { register: streamContract, perSerializer: false },
-  'lock primitives and pub/sub': { register: lockPrimitivesContract, perSerializer: true },
-  'semaphore primitives': { register: semaphorePrimitivesContract, perSerializer: true },
-  'fair and read-write lock primitives': { register: queueLockPrimitivesContract, perSerializer: true },
+  'lock primitives and pub/sub': { register: lockPrimitivesContract, perSerializer: false },
+  'semaphore primitives': { register: semaphorePrimitivesContract, perSerializer: false },
+  'fair and read-write lock primitives': { register: queueLockPrimitivesContract, perSerializer: false },
   'prefixes and patterns': { register: isolationContract, perSerializer: true },
   'wrong types': { register: wrongTypeContract, perSerializer: true },
   'bad input': { register: badInputContract, perSerializer: true },
@@ -86,8 +89,9 @@ export interface CacheRepositoryContractOptions {
    */
   hashFieldTtl?: boolean;
   /**
-   * Runs the command groups (everyday commands, transactions, streams, hash-field TTLs) with the
-   * first serializer only; the groups that store values of every type still run with each. For
+   * Runs the command groups (everyday commands, transactions, streams, hash-field TTLs, lock
+   * primitives) with the first serializer only; the groups that store values of every type still
+   * run with each. For
    * real servers, where every test costs round trips: the fake keeps the full matrix. Default false.
    */
   leanMatrix?: boolean;
