@@ -46,6 +46,7 @@ export {
   type ResolvedRedisConfig,
   resolveRedisConfig,
 } from './backend/driver-config.js';
+export { type ExecOutcome, type QueuedReply, settleExecReplies } from './backend/exec-replies.js';
 export {
   assertSameSlot,
   combineSets,
