@@ -4,18 +4,8 @@ import { RedisRepository } from './redis-repository.js';
 // Hash-field TTLs need Redis 7.4+: the rest of the suite runs on the machines' 7.0, where they fail typed.
 describeContractOnRedis8('RedisRepository', {
   only: ['hash-field TTLs'],
-  standalone: async ({ port, keyPrefix, serializer }) => {
-    const repo = new RedisRepository({ port, keyPrefix, serializer, healthCheckInterval: false });
-    await repo.connect();
-    return repo;
-  },
-  cluster: async ({ nodes, keyPrefix, serializer }) => {
-    const repo = new RedisRepository({
-      cluster: { nodes },
-      keyPrefix,
-      serializer,
-      healthCheckInterval: false,
-    });
+  createRepository: async (config) => {
+    const repo = new RedisRepository({ ...config, healthCheckInterval: false });
     await repo.connect();
     return repo;
   },

@@ -7,18 +7,20 @@ import { JSON_CONTRACT_SERIALIZER } from './contract-serializers.js';
 import { type ContractGroup, describeCacheRepositoryContract } from './describe-cache-repository-contract.js';
 import { describeContractOnRedisServer } from './describe-contract-on-redis-server.js';
 
-/** Options of {@link describeContractOnRedis8}: how a driver connects to each topology. */
+/** Where a repository of {@link describeContractOnRedis8} connects: a standalone port, or Cluster nodes. */
+export type Redis8Topology = { readonly port: number } | { readonly cluster: { readonly nodes: readonly HostAndPort[] } };
+
+/** Options of {@link describeContractOnRedis8}. */
 export interface Redis8ContractOptions {
   /** The groups to run: those that need a newer server than the machines' Redis 7.0. */
   readonly only: readonly ContractGroup[];
-  /** A connected repository on the standalone Redis 8 at `127.0.0.1:port`. */
-  standalone(options: { port: number; keyPrefix: string; serializer: Serializer }): Promise<CacheRepository>;
-  /** A connected repository on the Redis 8 Cluster (3 primaries, 1 replica each) of `nodes`. */
-  cluster(options: {
-    nodes: readonly HostAndPort[];
-    keyPrefix: string;
-    serializer: Serializer;
-  }): Promise<CacheRepository>;
+  /**
+   * A connected repository on `topology` (spread it into a driver's configuration) with the given
+   * prefix and serializer.
+   */
+  createRepository(
+    options: Redis8Topology & { readonly keyPrefix: string; readonly serializer: Serializer },
+  ): Promise<CacheRepository>;
 }
 
 /**
@@ -33,7 +35,8 @@ export function describeContractOnRedis8(label: string, options: Redis8ContractO
     binary,
     only: options.only,
     serializers: [JSON_CONTRACT_SERIALIZER],
-    createRepository: options.standalone,
+    createRepository: ({ port, keyPrefix, serializer }) =>
+      options.createRepository({ port, keyPrefix, serializer }),
   });
 
   let cluster: RedisCluster;
@@ -48,6 +51,6 @@ export function describeContractOnRedis8(label: string, options: Redis8ContractO
     publishCountsNodeLocal: true,
     only: options.only,
     createRepository: ({ keyPrefix, serializer }) =>
-      options.cluster({ nodes: cluster.startupNodes, keyPrefix, serializer }),
+      options.createRepository({ cluster: { nodes: cluster.startupNodes }, keyPrefix, serializer }),
   });
 }

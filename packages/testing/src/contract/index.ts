@@ -9,7 +9,11 @@ export {
   type ContractGroup,
   describeCacheRepositoryContract,
 } from './describe-cache-repository-contract.js';
-export { describeContractOnRedis8, type Redis8ContractOptions } from './describe-contract-on-redis-8.js';
+export {
+  describeContractOnRedis8,
+  type Redis8ContractOptions,
+  type Redis8Topology,
+} from './describe-contract-on-redis-8.js';
 export {
   describeContractOnRedisServer,
   type RedisServerContractOptions,
