@@ -3,7 +3,7 @@
  * (`HPEXPIRE`, Redis 7.4+). As in Redis, `set` (what `HSET` does) clears a field's TTL, `update`
  * (what `HINCRBY` does) keeps it, and `delete` drops it with the field. Expired fields are removed
  * by {@link InMemoryHash.removeExpired}, which the store calls before any command reads the key
- * (lazy expiry) and from its active expiry cycle.
+ * (lazy expiry) and from its active expiry cycle. Construct it empty (`new InMemoryHash()`).
  */
 export class InMemoryHash extends Map<string, string> {
   /** Expiry time (store clock, ms) of each field that has a TTL. */
@@ -11,7 +11,7 @@ export class InMemoryHash extends Map<string, string> {
 
   /** Sets a field and clears its TTL, as `HSET` does. */
   override set(field: string, value: string): this {
-    this.#expiresAt?.delete(field); // undefined while Map's constructor runs
+    this.#expiresAt.delete(field);
     return super.set(field, value);
   }
 
