@@ -8,7 +8,9 @@ import { type ContractGroup, describeCacheRepositoryContract } from './describe-
 import { describeContractOnRedisServer } from './describe-contract-on-redis-server.js';
 
 /** Where a repository of {@link describeContractOnRedis8} connects: a standalone port, or Cluster nodes. */
-export type Redis8Topology = { readonly port: number } | { readonly cluster: { readonly nodes: readonly HostAndPort[] } };
+export type Redis8Topology =
+  | { readonly port: number }
+  | { readonly cluster: { readonly nodes: readonly HostAndPort[] } };
 
 /** Options of {@link describeContractOnRedis8}. */
 export interface Redis8ContractOptions {
