@@ -14,9 +14,9 @@ afterAll(async () => {
 });
 
 /**
- * The full serializer matrix runs on standalone Redis; on Cluster, text and binary replies once
- * each (slot splitting, cross-slot errors and `deletePattern` over every primary are the same code
- * for every serializer).
+ * The serializer matrix (lean: command groups with one serializer) runs on standalone Redis; on
+ * Cluster, text and binary replies once each (slot splitting, cross-slot errors and `deletePattern`
+ * over every primary are the same code for every serializer).
  */
 describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Redis Cluster', {
   publishCountsNodeLocal: true,

@@ -17,9 +17,9 @@ afterAll(async () => {
 const serializers = (...names: string[]) => CONTRACT_SERIALIZERS.filter(({ name }) => names.includes(name));
 
 /**
- * The full serializer × transport matrix runs on standalone Redis; on Cluster, a slice that covers
- * each path once: text and binary replies under auto-pipelining (which groups commands per node),
- * and binary replies without it.
+ * The serializer × transport matrix (lean: command groups with one serializer) runs on standalone
+ * Redis; on Cluster, a slice that covers each path once: text and binary replies under
+ * auto-pipelining (which groups commands per node), and binary replies without it.
  */
 const SLICE: ReadonlyArray<[label: string, transport: RedisRepositoryConfig, serializerNames: string[]]> = [
   ['default options', {}, ['json', 'msgpack', 'raw-buffer']],
