@@ -90,6 +90,12 @@ export {
 } from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export {
+  assertScriptKeysShareSlot,
+  evalScriptWith,
+  evalShaThenEval,
+  isNoScriptError,
+} from './backend/script-eval.js';
+export {
   countArguments,
   xaddArguments,
   xpendingArguments,
@@ -97,6 +103,7 @@ export {
   xreadArguments,
   xreadgroupArguments,
 } from './backend/stream-arguments.js';
+
 export {
   falseOnBusyGroup,
   toAutoClaim,
@@ -153,6 +160,8 @@ export type {
   RawListCommands,
   RawLockCommands,
   RawScored,
+  RawScriptCommands,
+  RawScriptReply,
   RawServerCommands,
   RawSetCommands,
   RawSetOptions,

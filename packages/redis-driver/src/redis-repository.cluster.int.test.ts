@@ -32,6 +32,9 @@ for (const [label, transport, names] of SLICE) {
     cluster: true,
     hashFieldTtl: hasHashFieldTtl(),
     leanMatrix: true,
+    flushScripts: async () => {
+      await Promise.all(cluster.nodes.map((node) => node.command(['SCRIPT', 'FLUSH'])));
+    },
     createRepository: async ({ keyPrefix, serializer }) => {
       const repo = new RedisRepository({
         ...transport,

@@ -29,6 +29,8 @@ export interface ContractContext {
   readonly cluster: boolean;
   /** The backend has hash-field TTLs (Redis 7.4+); else those commands must reject as unsupported. */
   readonly hashFieldTtl: boolean;
+  /** Empties the backend's script cache (`SCRIPT FLUSH` on every node), when the suite can. */
+  readonly flushScripts?: () => Promise<void>;
 }
 
 /** Collects an async iterable into an array. */

@@ -13,6 +13,7 @@ import { lifecycleContract } from './lifecycle-contract.js';
 import { listContract } from './list-contract.js';
 import { lockPrimitivesContract } from './lock-primitives-contract.js';
 import { queueLockPrimitivesContract } from './queue-lock-primitives-contract.js';
+import { scriptContract } from './script-contract.js';
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
@@ -39,6 +40,7 @@ const CONTRACT_GROUPS = {
   'hash-field TTLs': { register: hashFieldTtlContract, perSerializer: false },
   transactions: { register: transactionContract, perSerializer: false },
   streams: { register: streamContract, perSerializer: false },
+  scripts: { register: scriptContract, perSerializer: true },
   'lock primitives and pub/sub': { register: lockPrimitivesContract, perSerializer: false },
   'semaphore primitives': { register: semaphorePrimitivesContract, perSerializer: false },
   'fair and read-write lock primitives': { register: queueLockPrimitivesContract, perSerializer: false },
@@ -91,19 +93,24 @@ export interface CacheRepositoryContractOptions {
   /**
    * Runs the command groups (everyday commands, transactions, streams, hash-field TTLs, lock
    * primitives) with the first serializer only; the groups that store values of every type still
-   * run with each. For
-   * real servers, where every test costs round trips: the fake keeps the full matrix. Default false.
+   * run with each. For real servers, where every test costs round trips: the fake keeps the full
+   * matrix. Default false.
    */
   leanMatrix?: boolean;
   /** Runs only these groups (default: all), e.g. `['hash-field TTLs']` on a second server version. */
   only?: readonly ContractGroup[];
+  /**
+   * Empties the backend's script cache (`SCRIPT FLUSH` on every node; `store.scripts.clear()` for
+   * the fake), so the script tests prove the `EVAL` fallback after a flush too.
+   */
+  flushScripts?(): Promise<void>;
 }
 
 let runs = 0;
 
 /**
  * Registers the `CacheRepository` contract suite with vitest: every operation, TTL expiry, prefix
- * isolation, glob patterns, WRONGTYPE, bad input, the lock primitives, pub/sub and the entity
+ * isolation, glob patterns, WRONGTYPE, bad input, transactions, scripts, the lock primitives, pub/sub and the entity
  * repository. Any backend that passes it can stand in for Redis. With `serializers`, the whole suite
  * runs once per serializer configuration, as each takes its own path through a backend. At the end
  * of each run it logs how many tests and assertions ran against `name`.
@@ -163,6 +170,7 @@ function describeWithSerializer(
     publishCountsNodeLocal: options.publishCountsNodeLocal ?? false,
     cluster: options.cluster ?? false,
     hashFieldTtl: options.hashFieldTtl ?? true,
+    ...(options.flushScripts === undefined ? {} : { flushScripts: async () => options.flushScripts?.() }),
     advanceTime: async (ms) => {
       if (options.advanceTime) await options.advanceTime(ms);
       else await new Promise((resolve) => setTimeout(resolve, ms));

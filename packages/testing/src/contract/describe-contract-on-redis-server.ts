@@ -47,5 +47,8 @@ export function describeContractOnRedisServer(name: string, options: RedisServer
     hashFieldTtl: hasHashFieldTtl(options.binary),
     ...(options.leanMatrix === undefined ? {} : { leanMatrix: options.leanMatrix }),
     ...(options.only === undefined ? {} : { only: options.only }),
+    flushScripts: async () => {
+      await server.command(['SCRIPT', 'FLUSH']);
+    },
   });
 }

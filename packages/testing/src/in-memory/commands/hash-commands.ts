@@ -1,7 +1,7 @@
 import { compileGlob } from '@forno/core';
 import type { RawHashCommands } from '@forno/core/backend';
 import { asRedisText, toByteString } from '../byte-codec.js';
-import type { InMemoryContext } from '../in-memory-context.js';
+import type { InMemoryContext, SyncCommands } from '../in-memory-context.js';
 import { InMemoryHash } from '../in-memory-hash.js';
 import { addFloat } from './float.js';
 import { addInteger, parseStoredInteger } from './integer.js';
@@ -12,9 +12,9 @@ const NO_FIELD = -2;
 const NO_TTL = -1;
 
 /** Hash commands, with Redis semantics (an emptied hash is deleted, fields expire by their TTL). */
-export function hashCommands(ctx: InMemoryContext): RawHashCommands {
+export function hashCommands(ctx: InMemoryContext): SyncCommands<RawHashCommands> {
   return {
-    async hset(key, entries) {
+    hset(key, entries) {
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
       let added = 0;
       for (const [name, value] of entries) {
@@ -25,17 +25,17 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       return added;
     },
 
-    async hget(key, field) {
+    hget(key, field) {
       const value = ctx.store().read(key, 'hash')?.value.get(asRedisText(field));
       return value === undefined ? null : ctx.reply(value);
     },
 
-    async hgetall(key) {
+    hgetall(key) {
       const hash = ctx.store().read(key, 'hash')?.value;
       return hash === undefined ? [] : [...hash].map(([field, value]) => [field, ctx.reply(value)] as const);
     },
 
-    async hdel(key, fields) {
+    hdel(key, fields) {
       const store = ctx.store();
       const entry = store.read(key, 'hash');
       if (entry === undefined) return 0;
@@ -45,7 +45,7 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       return deleted;
     },
 
-    async hincrby(key, name, increment) {
+    hincrby(key, name, increment) {
       const field = asRedisText(name);
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
       const current = parseStoredInteger(hash.get(field), 'ERR hash value is not an integer');
@@ -54,15 +54,15 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       return Number(result);
     },
 
-    async hexists(key, field) {
+    hexists(key, field) {
       return ctx.store().read(key, 'hash')?.value.has(asRedisText(field)) ?? false;
     },
 
-    async hkeys(key) {
+    hkeys(key) {
       return [...(ctx.store().read(key, 'hash')?.value.keys() ?? [])];
     },
 
-    async hincrbyfloat(key, name, increment) {
+    hincrbyfloat(key, name, increment) {
       const field = asRedisText(name);
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
       const result = addFloat(hash.get(field), increment, 'ERR hash value is not a float');
@@ -82,11 +82,11 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       }
     },
 
-    async hlen(key) {
+    hlen(key) {
       return ctx.store().read(key, 'hash')?.value.size ?? 0;
     },
 
-    async hpexpire(key, fields, ms) {
+    hpexpire(key, fields, ms) {
       const store = ctx.store();
       const entry = store.read(key, 'hash');
       if (entry === undefined) return fields.map(() => NO_FIELD);
@@ -101,17 +101,17 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       return replies;
     },
 
-    async hpttl(key, fields) {
+    hpttl(key, fields) {
       const store = ctx.store();
       const now = store.clock.now();
       return fieldTimes(ctx, key, fields, (expiresAt) => expiresAt - now);
     },
 
-    async hpexpiretime(key, fields) {
+    hpexpiretime(key, fields) {
       return fieldTimes(ctx, key, fields, (expiresAt) => expiresAt);
     },
 
-    async hpersist(key, fields) {
+    hpersist(key, fields) {
       const store = ctx.store();
       const hash = store.read(key, 'hash')?.value;
       const replies = fields.map((name) => {
