@@ -46,6 +46,7 @@ describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Re
 describeCacheRepositoryContract('NodeRedisRepository on a Redis Cluster, readFallback: replicas', {
   publishCountsNodeLocal: true,
   cluster: true,
+  hashFieldTtl: hasHashFieldTtl(),
   createRepository: async ({ keyPrefix, serializer }) => {
     const repo = new NodeRedisRepository({
       cluster: { nodes: cluster.startupNodes, readFallback: 'replicas' },
