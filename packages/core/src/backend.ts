@@ -46,6 +46,7 @@ export {
   type ResolvedRedisConfig,
   resolveRedisConfig,
 } from './backend/driver-config.js';
+export { type ExecOutcome, type QueuedReply, settleExecReplies } from './backend/exec-replies.js';
 export {
   assertSameSlot,
   combineSets,
@@ -78,6 +79,7 @@ export {
 } from './backend/queue-lock-scripts.js';
 export {
   cursorPages,
+  hashFieldArguments,
   toArgument,
   toFieldValuePairs,
   toFloat,
@@ -94,12 +96,22 @@ export {
   isNoScriptError,
 } from './backend/script-eval.js';
 export {
+  countArguments,
+  xaddArguments,
+  xpendingArguments,
+  xrangeArguments,
+  xreadArguments,
+  xreadgroupArguments,
+} from './backend/stream-arguments.js';
+
+export {
   falseOnBusyGroup,
   toAutoClaim,
   toPendingEntries,
   toPendingSummary,
   toStreamEntries,
   toStreamReadEntries,
+  toStreamReads,
   toText,
   trimArguments,
 } from './backend/stream-replies.js';
@@ -164,5 +176,6 @@ export type {
   RawAutoClaim,
   RawStreamCommands,
   RawStreamEntry,
+  RawStreamRead,
   RawStreamTrim,
 } from './repository/raw-stream-commands.js';

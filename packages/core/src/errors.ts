@@ -181,6 +181,15 @@ export class CommandError extends CacheError {
 }
 
 /**
+ * The server does not know the command: it is newer than the server (the hash-field TTL commands
+ * `hexpire`, `httl`, `hexpiretime` and `hpersist` need Redis 7.4 or newer). Read from the server's
+ * `unknown command` reply, so nothing was applied; upgrading the server is the only fix.
+ */
+export class UnsupportedCommandError extends CommandError {
+  static override readonly code: string = 'E_UNSUPPORTED_COMMAND';
+}
+
+/**
  * A script (`defineScript`) failed on the server: a Lua runtime or compile error, a
  * `redis.error_reply`, or an error a `redis.call` inside it raised (`WRONGTYPE` included). The
  * message is the server's; the original error is the `cause`.

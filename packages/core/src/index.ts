@@ -25,6 +25,7 @@ export {
   SerializationError,
   TransactionConflictError,
   toSerializationError,
+  UnsupportedCommandError,
   WrongTypeError,
 } from './errors.js';
 export { compileGlob, escapeGlob, matchGlob } from './glob.js';

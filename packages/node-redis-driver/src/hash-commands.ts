@@ -1,5 +1,6 @@
 import {
   cursorPages,
+  hashFieldArguments,
   type RawHashCommands,
   toArgument,
   toFieldValuePairs,
@@ -34,6 +35,12 @@ export function hashCommands(ctx: DriverContext): RawHashCommands {
       );
       for await (const items of pages) yield toFieldValuePairs(items);
     },
+    hpexpire: (key, fields, ms) =>
+      write<number[]>('hpexpire', ['HPEXPIRE', key, String(ms), ...hashFieldArguments(fields)]),
+    hpttl: (key, fields) => read<number[]>('hpttl', ['HPTTL', key, ...hashFieldArguments(fields)]),
+    hpexpiretime: (key, fields) =>
+      read<number[]>('hpexpiretime', ['HPEXPIRETIME', key, ...hashFieldArguments(fields)]),
+    hpersist: (key, fields) => write<number[]>('hpersist', ['HPERSIST', key, ...hashFieldArguments(fields)]),
   };
 }
 

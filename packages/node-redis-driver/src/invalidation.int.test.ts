@@ -1,5 +1,5 @@
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
-import { type RedisServer, startRedisServer } from '@forno/testing/servers';
+import { hasHashFieldTtl, type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeRedisRepository } from './node-redis-repository.js';
 
@@ -65,4 +65,6 @@ describeCacheRepositoryContract('NodeRedisRepository with tracking (RESP3) on a 
     return repo;
   },
   serializers: CONTRACT_SERIALIZERS.filter(({ name }) => ['json', 'raw-buffer'].includes(name)),
+  hashFieldTtl: hasHashFieldTtl(),
+  leanMatrix: true,
 });

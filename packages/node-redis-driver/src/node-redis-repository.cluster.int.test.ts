@@ -1,5 +1,5 @@
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
-import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
+import { hasHashFieldTtl, type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
 import { NodeRedisRepository } from './node-redis-repository.js';
 
@@ -14,13 +14,15 @@ afterAll(async () => {
 });
 
 /**
- * The full serializer matrix runs on standalone Redis; on Cluster, text and binary replies once
- * each (slot splitting, cross-slot errors and `deletePattern` over every primary are the same code
- * for every serializer).
+ * The serializer matrix (lean: command groups with one serializer) runs on standalone Redis; on
+ * Cluster, text and binary replies once each (slot splitting, cross-slot errors and `deletePattern`
+ * over every primary are the same code for every serializer).
  */
 describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Redis Cluster', {
   publishCountsNodeLocal: true,
   cluster: true,
+  hashFieldTtl: hasHashFieldTtl(),
+  leanMatrix: true,
   flushScripts: async () => {
     await Promise.all(cluster.nodes.map((node) => node.command(['SCRIPT', 'FLUSH'])));
   },
@@ -44,6 +46,7 @@ describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Re
 describeCacheRepositoryContract('NodeRedisRepository on a Redis Cluster, readFallback: replicas', {
   publishCountsNodeLocal: true,
   cluster: true,
+  hashFieldTtl: hasHashFieldTtl(),
   createRepository: async ({ keyPrefix, serializer }) => {
     const repo = new NodeRedisRepository({
       cluster: { nodes: cluster.startupNodes, readFallback: 'replicas' },

@@ -1,53 +1,59 @@
 import type { RawStreamCommands } from '@forno/core/backend';
 import {
+  assertSameSlot,
+  countArguments,
   falseOnBusyGroup,
-  toArgument,
   toAutoClaim,
   toPendingEntries,
   toPendingSummary,
   toStreamEntries,
   toStreamReadEntries,
+  toStreamReads,
   toText,
   trimArguments,
+  xaddArguments,
+  xpendingArguments,
+  xrangeArguments,
+  xreadArguments,
+  xreadgroupArguments,
 } from '@forno/core/backend';
-import { type Argument, type DriverContext, sendersOf } from './driver-context.js';
-
-const countArguments = (count: number | undefined): Argument[] =>
-  count === undefined ? [] : ['COUNT', String(count)];
+import { type DriverContext, sendersOf } from './driver-context.js';
 
 /**
  * Streams, on node-redis. Reads never send `BLOCK` (the repository polls), so they never hold a
  * pooled connection. Commands are routed by the stream's key: `XREAD`/`XREADGROUP` and `XGROUP`
- * name it after a keyword, so they are sent with the key given explicitly.
+ * name it after a keyword, so they are sent with the key given explicitly. Arguments and replies
+ * are built and read by `@forno/core/backend`, as for ioredis.
  */
 export function streamCommands(ctx: DriverContext): RawStreamCommands {
   const { read, write } = sendersOf(ctx);
   return {
     xadd: (key, id, fields, trim, noMkStream) =>
-      write<unknown>('xadd', [
-        'XADD',
-        key,
-        ...(noMkStream ? ['NOMKSTREAM'] : []),
-        ...(trim === undefined ? [] : trimArguments(trim)),
-        id,
-        ...fields.flatMap(([f, v]) => [f, toArgument(v)]),
-      ]).then((reply) => (reply === null ? null : toText(reply))),
+      write<unknown>('xadd', ['XADD', ...xaddArguments(key, id, fields, trim, noMkStream)]).then((reply) =>
+        reply === null ? null : toText(reply),
+      ),
     xlen: (key) => read('xlen', ['XLEN', key]),
     xrange: (key, start, end, count, rev) =>
       read<unknown>(
         'xrange',
-        rev
-          ? ['XREVRANGE', key, end, start, ...countArguments(count)]
-          : ['XRANGE', key, start, end, ...countArguments(count)],
-        { values: true },
+        [rev ? 'XREVRANGE' : 'XRANGE', ...xrangeArguments(key, start, end, count, rev)],
+        {
+          values: true,
+        },
       ).then(toStreamEntries),
     xdel: (key, ids) => write('xdel', ['XDEL', key, ...ids]),
     xtrim: (key, trim) => write('xtrim', ['XTRIM', key, ...trimArguments(trim)]),
-    xread: (key, id, count) =>
-      read<unknown>('xread', ['XREAD', ...countArguments(count), 'STREAMS', key, id], {
+    xread: async (streams, count) => {
+      if (ctx.kind === 'cluster')
+        assertSameSlot(
+          'xread',
+          streams.map(([key]) => key),
+        );
+      return read<unknown>('xread', ['XREAD', ...xreadArguments(streams, count)], {
         values: true,
-        key,
-      }).then(toStreamReadEntries),
+        key: streams[0]![0],
+      }).then(toStreamReads);
+    },
     xgroupCreate: (key, group, id, mkStream) =>
       write<unknown>(
         'xgroupCreate',
@@ -59,18 +65,11 @@ export function streamCommands(ctx: DriverContext): RawStreamCommands {
     xreadgroup: (key, group, consumer, id, count, noAck) =>
       write<unknown>(
         'xreadgroup',
-        [
-          'XREADGROUP',
-          'GROUP',
-          group,
-          consumer,
-          ...countArguments(count),
-          ...(noAck ? ['NOACK'] : []),
-          'STREAMS',
+        ['XREADGROUP', ...xreadgroupArguments(key, group, consumer, id, count, noAck)],
+        {
+          values: true,
           key,
-          id,
-        ],
-        { values: true, key },
+        },
       ).then(toStreamReadEntries),
     xack: (key, group, ids) => write('xack', ['XACK', key, group, ...ids]),
     xpendingSummary: (key, group) =>
@@ -78,18 +77,12 @@ export function streamCommands(ctx: DriverContext): RawStreamCommands {
     xpending: (key, group, start, end, count, consumer, minIdleMs) =>
       read<unknown>('xpending', [
         'XPENDING',
-        key,
-        group,
-        ...(minIdleMs === undefined ? [] : ['IDLE', String(minIdleMs)]),
-        start,
-        end,
-        String(count),
-        ...(consumer === undefined ? [] : [consumer]),
+        ...xpendingArguments(key, group, start, end, count, consumer, minIdleMs),
       ]).then(toPendingEntries),
     xautoclaim: (key, group, consumer, minIdleMs, start, count) =>
       write<unknown>(
         'xautoclaim',
-        ['XAUTOCLAIM', key, group, consumer, String(minIdleMs), start, 'COUNT', String(count)],
+        ['XAUTOCLAIM', key, group, consumer, String(minIdleMs), start, ...countArguments(count)],
         { values: true },
       ).then(toAutoClaim),
   };

@@ -5,6 +5,7 @@ import {
   type RawCommands,
   type RawTransactionCommands,
   type RawWatch,
+  settleExecReplies,
 } from '@forno/core/backend';
 import { RESP_TYPES, type RedisArgument } from '@redis/client';
 import type { DriverContext } from './driver-context.js';
@@ -65,23 +66,15 @@ export function transactionCommands(
       const outcomes = Promise.allSettled(calls.map(({ name, args }) => raw[name]!(...args)));
       const watch = watched as NodeRedisWatch | undefined;
       const run = (client: NodeRedisClient) => execMulti(client, watch?.kind ?? ctx.kind, queued, keys[0]);
-      let replies: unknown[] | null;
-      try {
-        replies = watch ? await run(watch.connection).catch(rethrow) : await ctx.runner.send('exec', run);
-      } catch (error) {
-        for (const command of queued) command.reject(error);
-        throw error;
-      }
-      if (replies === null) {
-        for (const command of queued) command.reject(new Error('transaction discarded'));
-        return null;
-      }
-      queued.forEach((command, i) => {
-        const reply = replies[i];
-        if (reply instanceof Error) command.reject(toCacheError(reply));
-        else command.resolve(command.binary ? reply : asText(reply));
-      });
-      return outcomes;
+      const ran = await settleExecReplies(
+        queued,
+        () => (watch ? run(watch.connection).catch(rethrow) : ctx.runner.send('exec', run)),
+        (reply, i) =>
+          reply instanceof Error
+            ? { error: toCacheError(reply) }
+            : { value: queued[i]!.binary ? reply : asText(reply) },
+      );
+      return ran ? outcomes : null;
     },
 
     async watch(keys) {

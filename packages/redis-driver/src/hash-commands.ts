@@ -1,9 +1,17 @@
 import type { RawHashCommands } from '@forno/core/backend';
-import { cursorPages, toArgument, toFieldValuePairs, toFloat, type ValueReply } from '@forno/core/backend';
+import {
+  cursorPages,
+  hashFieldArguments,
+  toArgument,
+  toFieldValuePairs,
+  toFloat,
+  type ValueReply,
+} from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
 import { sendCommand } from './send-command.js';
 
 const isOne = (reply: number): boolean => reply === 1;
+type FieldTtlCommand = 'hpexpire' | 'hpttl' | 'hpexpiretime' | 'hpersist';
 
 /** Hashes, on ioredis. */
 export function hashCommands(ctx: DriverContext): RawHashCommands {
@@ -48,5 +56,14 @@ export function hashCommands(ctx: DriverContext): RawHashCommands {
         yield toFieldValuePairs(items);
       }
     },
+    hpexpire: (key, fields, ms) => fieldTtl('hpexpire', key, [String(ms), ...hashFieldArguments(fields)]),
+    hpttl: (key, fields) => fieldTtl('hpttl', key, hashFieldArguments(fields)),
+    hpexpiretime: (key, fields) => fieldTtl('hpexpiretime', key, hashFieldArguments(fields)),
+    hpersist: (key, fields) => fieldTtl('hpersist', key, hashFieldArguments(fields)),
   };
+
+  /** A hash-field TTL command: one integer per field. */
+  function fieldTtl(name: FieldTtlCommand, key: string, args: readonly string[]): Promise<number[]> {
+    return runner.send(name, (c) => sendCommand(c, name.toUpperCase(), [key, ...args]) as Promise<number[]>);
+  }
 }

@@ -4,7 +4,7 @@ import { registerPrometheusMetrics } from '@forno/metrics/prometheus';
 import { BrokenCircuitError, CircuitBreakerPolicy, RetryPolicy } from '@forno/resilience';
 import { InMemoryCacheRepository } from '@forno/testing';
 import { describeCacheRepositoryContract } from '@forno/testing/contract';
-import { type RedisServer, startRedisServer } from '@forno/testing/servers';
+import { hasHashFieldTtl, type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRepository } from './redis-repository.js';
@@ -291,6 +291,7 @@ describe('a hand-written CachePerformanceMonitor', () => {
 
 // The wrappers must be transparent: the whole contract passes on Redis with metrics on.
 describeCacheRepositoryContract('RedisRepository with enableMetrics', {
+  hashFieldTtl: hasHashFieldTtl(),
   createRepository: async ({ keyPrefix, serializer }) => {
     const repo = new RedisRepository({
       port: server.port,

@@ -1,6 +1,6 @@
 import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { CONTRACT_SERIALIZERS, describeCacheRepositoryContract } from '@forno/testing/contract';
-import { type RedisCluster, startRedisCluster } from '@forno/testing/servers';
+import { hasHashFieldTtl, type RedisCluster, startRedisCluster } from '@forno/testing/servers';
 import { afterAll, beforeAll } from 'vitest';
 import { RedisRepository } from './redis-repository.js';
 
@@ -17,9 +17,9 @@ afterAll(async () => {
 const serializers = (...names: string[]) => CONTRACT_SERIALIZERS.filter(({ name }) => names.includes(name));
 
 /**
- * The full serializer × transport matrix runs on standalone Redis; on Cluster, a slice that covers
- * each path once: text and binary replies under auto-pipelining (which groups commands per node),
- * and binary replies without it.
+ * The serializer × transport matrix (lean: command groups with one serializer) runs on standalone
+ * Redis; on Cluster, a slice that covers each path once: text and binary replies under
+ * auto-pipelining (which groups commands per node), and binary replies without it.
  */
 const SLICE: ReadonlyArray<[label: string, transport: RedisRepositoryConfig, serializerNames: string[]]> = [
   ['default options', {}, ['json', 'msgpack', 'raw-buffer']],
@@ -30,6 +30,8 @@ for (const [label, transport, names] of SLICE) {
   describeCacheRepositoryContract(`RedisRepository on a 3-primary/3-replica Redis Cluster, ${label}`, {
     publishCountsNodeLocal: true,
     cluster: true,
+    hashFieldTtl: hasHashFieldTtl(),
+    leanMatrix: true,
     flushScripts: async () => {
       await Promise.all(cluster.nodes.map((node) => node.command(['SCRIPT', 'FLUSH'])));
     },

@@ -1,13 +1,20 @@
 import type { RawStreamCommands } from '@forno/core/backend';
 import {
+  assertSameSlot,
+  countArguments,
   falseOnBusyGroup,
-  toArgument,
   toAutoClaim,
   toPendingEntries,
   toPendingSummary,
   toStreamEntries,
   toStreamReadEntries,
+  toStreamReads,
   trimArguments,
+  xaddArguments,
+  xpendingArguments,
+  xrangeArguments,
+  xreadArguments,
+  xreadgroupArguments,
 } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
@@ -15,11 +22,10 @@ import { type CommandArgument, sendCommand } from './send-command.js';
 
 type Arg = CommandArgument;
 
-const countArguments = (count: number | undefined): Arg[] => (count === undefined ? [] : ['COUNT', count]);
-
 /**
  * Streams, on ioredis. Reads never send `BLOCK` (the repository polls), so they share the
- * auto-pipelined connections with every other command without holding them.
+ * auto-pipelined connections with every other command without holding them. Arguments and replies
+ * are built and read by `@forno/core/backend`, as for node-redis.
  */
 export function streamCommands(ctx: DriverContext): RawStreamCommands {
   const { runner, binary } = ctx;
@@ -31,32 +37,30 @@ export function streamCommands(ctx: DriverContext): RawStreamCommands {
   return {
     xadd: (key, id, fields, trim, noMkStream) =>
       runner.send('xadd', (c) =>
-        text(c, 'XADD', [
-          key,
-          ...(noMkStream ? ['NOMKSTREAM'] : []),
-          ...(trim === undefined ? [] : trimArguments(trim)),
-          id,
-          ...fields.flatMap(([f, v]) => [f, toArgument(v)]),
-        ]).then((reply) => (reply === null ? null : String(reply))),
+        text(c, 'XADD', xaddArguments(key, id, fields, trim, noMkStream)).then((reply) =>
+          reply === null ? null : String(reply),
+        ),
       ),
     xlen: (key) => runner.send('xlen', (c) => text(c, 'XLEN', [key]) as Promise<number>),
     xrange: (key, start, end, count, rev) =>
       runner
         .send('xrange', (c) =>
-          values(
-            c,
-            rev ? 'XREVRANGE' : 'XRANGE',
-            rev ? [key, end, start, ...countArguments(count)] : [key, start, end, ...countArguments(count)],
-          ),
+          values(c, rev ? 'XREVRANGE' : 'XRANGE', xrangeArguments(key, start, end, count, rev)),
         )
         .then(toStreamEntries),
     xdel: (key, ids) => runner.send('xdel', (c) => text(c, 'XDEL', [key, ...ids]) as Promise<number>),
     xtrim: (key, trim) =>
       runner.send('xtrim', (c) => text(c, 'XTRIM', [key, ...trimArguments(trim)]) as Promise<number>),
-    xread: (key, id, count) =>
-      runner
-        .send('xread', (c) => values(c, 'XREAD', [...countArguments(count), 'STREAMS', key, id]))
-        .then(toStreamReadEntries),
+    xread: async (streams, count) => {
+      if (ctx.cluster)
+        assertSameSlot(
+          'xread',
+          streams.map(([key]) => key),
+        );
+      return runner
+        .send('xread', (c) => values(c, 'XREAD', xreadArguments(streams, count)))
+        .then(toStreamReads);
+    },
     xgroupCreate: (key, group, id, mkStream) =>
       runner
         .send('xgroupCreate', (c) =>
@@ -66,16 +70,7 @@ export function streamCommands(ctx: DriverContext): RawStreamCommands {
     xreadgroup: (key, group, consumer, id, count, noAck) =>
       runner
         .send('xreadgroup', (c) =>
-          values(c, 'XREADGROUP', [
-            'GROUP',
-            group,
-            consumer,
-            ...countArguments(count),
-            ...(noAck ? ['NOACK'] : []),
-            'STREAMS',
-            key,
-            id,
-          ]),
+          values(c, 'XREADGROUP', xreadgroupArguments(key, group, consumer, id, count, noAck)),
         )
         .then(toStreamReadEntries),
     xack: (key, group, ids) =>
@@ -85,21 +80,13 @@ export function streamCommands(ctx: DriverContext): RawStreamCommands {
     xpending: (key, group, start, end, count, consumer, minIdleMs) =>
       runner
         .send('xpending', (c) =>
-          text(c, 'XPENDING', [
-            key,
-            group,
-            ...(minIdleMs === undefined ? [] : ['IDLE', minIdleMs]),
-            start,
-            end,
-            count,
-            ...(consumer === undefined ? [] : [consumer]),
-          ]),
+          text(c, 'XPENDING', xpendingArguments(key, group, start, end, count, consumer, minIdleMs)),
         )
         .then(toPendingEntries),
     xautoclaim: (key, group, consumer, minIdleMs, start, count) =>
       runner
         .send('xautoclaim', (c) =>
-          values(c, 'XAUTOCLAIM', [key, group, consumer, minIdleMs, start, 'COUNT', count]),
+          values(c, 'XAUTOCLAIM', [key, group, consumer, minIdleMs, start, ...countArguments(count)]),
         )
         .then(toAutoClaim),
   };

@@ -1,9 +1,11 @@
 import { CacheUnavailableError, hashSlotOf } from '@forno/core';
 import {
   assertSameSlot,
+  type QueuedReply,
   type RawCommands,
   type RawTransactionCommands,
   type RawWatch,
+  settleExecReplies,
 } from '@forno/core/backend';
 import type { Redis } from 'ioredis';
 import type { CommandRunner } from './command-runner.js';
@@ -13,11 +15,6 @@ import { toCacheError } from './to-cache-error.js';
 
 type Pipeline = ReturnType<Redis['multi']>;
 type ExecReply = Array<[error: Error | null, reply: unknown]> | null;
-
-interface Reply {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
 
 interface IoredisWatch extends RawWatch {
   readonly connection: Redis;
@@ -40,32 +37,22 @@ export function transactionCommands(
       const connection = (watched as IoredisWatch | undefined)?.connection;
       const client: RedisClient = connection ?? ctx.runner.client();
       const multi = client.multi() as Pipeline;
-      const replies: Reply[] = [];
+      const replies: QueuedReply[] = [];
       const queuing = queuingRunner(queuingClient(multi, replies));
       const raw = rawCommandsOf({ ...ctx, runner: queuing, cluster: false }) as unknown as Record<
         string,
         (...args: unknown[]) => Promise<unknown>
       >;
       const outcomes = Promise.allSettled(calls.map(({ name, args }) => raw[name]!(...args)));
-      let exec: ExecReply;
-      try {
-        exec = connection
-          ? await multi.exec().catch(rethrow)
-          : await ctx.runner.send('exec', () => multi.exec() as Promise<ExecReply>);
-      } catch (error) {
-        for (const reply of replies) reply.reject(error);
-        throw error;
-      }
-      if (exec === null) {
-        for (const reply of replies) reply.reject(new CacheUnavailableError('transaction discarded'));
-        return null;
-      }
-      replies.forEach((reply, i) => {
-        const [error, value] = exec[i] ?? [new CacheUnavailableError('no reply from EXEC'), undefined];
-        if (error) reply.reject(toCacheError(error));
-        else reply.resolve(value);
-      });
-      return outcomes;
+      const ran = await settleExecReplies(
+        replies,
+        () =>
+          connection
+            ? multi.exec().catch(rethrow)
+            : ctx.runner.send('exec', () => multi.exec() as Promise<ExecReply>),
+        ([error, value]) => (error ? { error: toCacheError(error) } : { value }),
+      );
+      return ran ? outcomes : null;
     },
 
     async watch(keys) {
@@ -114,7 +101,7 @@ function queuingRunner(client: RedisClient): CommandRunner {
  * reply, which `exec` settles from the `EXEC` reply (ioredis has already shaped each reply as the
  * command's method does, `hgetall` as an object included).
  */
-function queuingClient(multi: Pipeline, replies: Reply[]): RedisClient {
+function queuingClient(multi: Pipeline, replies: QueuedReply[]): RedisClient {
   return new Proxy(multi, {
     get(target, property) {
       const value = Reflect.get(target, property) as unknown;

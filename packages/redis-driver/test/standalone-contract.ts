@@ -5,10 +5,11 @@ import { RedisRepository } from '../src/redis-repository.js';
 /**
  * Runs the contract suite with every serializer Forno ships on a standalone redis-server of its
  * own, through a driver configured with `transport` (options that change how commands travel:
- * auto-pipelining, pool size).
+ * auto-pipelining, pool size). A lean matrix: the command groups run with JSON only.
  */
 export function describeStandaloneContract(label: string, transport: RedisRepositoryConfig): void {
   describeContractOnRedisServer(`RedisRepository on a standalone redis-server, ${label}`, {
+    leanMatrix: true,
     createRepository: async ({ port, keyPrefix, serializer }) => {
       const repo = new RedisRepository({
         ...transport,

@@ -75,6 +75,19 @@ describe("the README's two commands", () => {
     expect(run.stderr).toContain('sudo apt-get install chromium');
     expect(run.stdout).not.toContain('pnpm install');
   });
+
+  it('.ci/run builds Redis 8 for the hash-field TTL tests, or says how to get it', () => {
+    const script = readRepositoryFile('.ci/run');
+    expect(script).toContain('bash .ci/install-redis-8');
+    // Everything but Redis 8 is there (HOME is a fresh folder without ~/.cache/forno).
+    const run = runCi(['bash', 'dirname', 'id', 'cut', 'node', 'npm', 'pnpm', 'redis-server', 'redis-cli'], {
+      CHROMIUM_PATH: process.execPath,
+    });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain('the hash-field TTL tests need Redis 8.0.2');
+    expect(run.stderr).toContain('bash .ci/install-redis-8');
+    expect(run.stdout).not.toContain('pnpm install');
+  });
 });
 
 /** Runs .ci/run with only `tools` on PATH and FORNO_NO_INSTALL set (it may install nothing). */

@@ -79,3 +79,11 @@ export function toLexArgument(bound: RawLexBound): string | Buffer {
   const value = toArgument(bound.value);
   return typeof value === 'string' ? marker + value : Buffer.concat([Buffer.from(marker), value]);
 }
+
+/**
+ * The `FIELDS numfields field...` tail of the hash-field TTL commands (`HPEXPIRE`, `HPTTL`,
+ * `HPEXPIRETIME`, `HPERSIST`, Redis 7.4+).
+ */
+export function hashFieldArguments(fields: readonly string[]): string[] {
+  return ['FIELDS', String(fields.length), ...fields];
+}

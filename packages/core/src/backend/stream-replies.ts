@@ -1,6 +1,11 @@
 import { CacheError } from '../errors.js';
 import type { RawValue } from '../repository/raw-commands.js';
-import type { RawAutoClaim, RawStreamEntry, RawStreamTrim } from '../repository/raw-stream-commands.js';
+import type {
+  RawAutoClaim,
+  RawStreamEntry,
+  RawStreamRead,
+  RawStreamTrim,
+} from '../repository/raw-stream-commands.js';
 import type { PendingEntry, PendingSummary } from '../repository/stream-commands.js';
 
 /**
@@ -26,16 +31,17 @@ export function toStreamEntries(reply: unknown): RawStreamEntry[] {
   });
 }
 
-/** The entries of a one-stream `XREAD`/`XREADGROUP` reply: `[[key, entries]]`, `[key, entries]`, `{ key: entries }`, a `Map`, or null. */
+/**
+ * The streams of an `XREAD`/`XREADGROUP` reply with their entries: `[[key, entries], ...]` (RESP2),
+ * `[key, entries, ...]` (a RESP3 map that ioredis flattened), `{ key: entries }`, a `Map`, or null.
+ */
+export function toStreamReads(reply: unknown): RawStreamRead[] {
+  return pairsOf(reply).map(([key, entries]) => [toText(key), toStreamEntries(entries)] as const);
+}
+
+/** The entries of a one-stream `XREADGROUP` reply (none when it is null). */
 export function toStreamReadEntries(reply: unknown): RawStreamEntry[] {
-  if (reply === null || reply === undefined) return [];
-  if (reply instanceof Map) return toStreamEntries([...reply.values()][0]);
-  if (Array.isArray(reply)) {
-    const first = reply[0] as unknown;
-    // `[[key, entries]]` (RESP2), or `[key, entries]`: a RESP3 map that ioredis flattened.
-    return toStreamEntries(Array.isArray(first) ? first[1] : reply[1]);
-  }
-  return toStreamEntries(Object.values(reply as object)[0]);
+  return toStreamReads(reply)[0]?.[1] ?? [];
 }
 
 /** `XPENDING key group`: `[count, min, max, [[consumer, count], ...]]`. */

@@ -360,6 +360,26 @@ export abstract class BaseCacheRepository implements CacheRepository {
     }
   }
 
+  async hexpire(key: string, fields: readonly string[], ttl: Duration): Promise<boolean[]> {
+    const fullKey = this.#key(key);
+    const names = this.#fieldList(fields);
+    const replies = await this.#raw.hpexpire(fullKey, names, parseTtl(ttl));
+    return replies.map((reply) => reply === 1 || reply === 2);
+  }
+
+  async httl(key: string, fields: readonly string[]): Promise<number[]> {
+    return this.#raw.hpttl(this.#key(key), this.#fieldList(fields));
+  }
+
+  async hexpiretime(key: string, fields: readonly string[]): Promise<number[]> {
+    return this.#raw.hpexpiretime(this.#key(key), this.#fieldList(fields));
+  }
+
+  async hpersist(key: string, fields: readonly string[]): Promise<boolean[]> {
+    const replies = await this.#raw.hpersist(this.#key(key), this.#fieldList(fields));
+    return replies.map((reply) => reply === 1);
+  }
+
   // --- lists ------------------------------------------------------------------------------------
 
   async lpush(key: string, ...values: unknown[]): Promise<number> {
@@ -686,8 +706,19 @@ export abstract class BaseCacheRepository implements CacheRepository {
     key: string,
     id: string,
     options?: XReadOptions,
-  ): Promise<StreamEntry<T>[]> {
-    return this.#streams.xread<T>(key, id, options);
+  ): Promise<StreamEntry<T>[]>;
+  xread<T = Record<string, unknown>>(
+    streams: Readonly<Record<string, string>>,
+    options?: XReadOptions,
+  ): Promise<Record<string, StreamEntry<T>[]>>;
+  xread<T = Record<string, unknown>>(
+    keyOrStreams: string | Readonly<Record<string, string>>,
+    idOrOptions?: string | XReadOptions,
+    options?: XReadOptions,
+  ): Promise<StreamEntry<T>[] | Record<string, StreamEntry<T>[]>> {
+    return typeof keyOrStreams === 'string'
+      ? this.#streams.xread<T>(keyOrStreams, idOrOptions as string, options)
+      : this.#streams.xread<T>(keyOrStreams, idOrOptions as XReadOptions | undefined);
   }
 
   xgroupCreate(key: string, group: string, id?: string, options?: XGroupCreateOptions): Promise<boolean> {
@@ -923,6 +954,13 @@ export abstract class BaseCacheRepository implements CacheRepository {
     this.#assertArray(keys, 'keys');
     assertNotEmpty(keys, 'keys');
     return keys.map((key) => this.#key(key, 'keys[]'));
+  }
+
+  /** A non-empty array of well-formed field names (the hash-field TTL commands take one). */
+  #fieldList(fields: readonly string[]): string[] {
+    if (!Array.isArray(fields)) throw new InvalidArgumentError('fields', 'expected an array of field names');
+    assertNotEmpty(fields, 'fields');
+    return fields.map((field) => this.#field(field));
   }
 
   #field(field: string): string {

@@ -147,6 +147,11 @@ export const COMMAND_TABLE = {
   hlen: { ...READ, raw: ['hlen'] },
   hincrbyfloat: { ...UNSAFE, raw: ['hincrbyfloat'] },
   hscan: { ...READ, mirror: 'none', metric: 'iterate', raw: ['hscan'] },
+  // Hash-field TTLs (Redis 7.4+), like `expire`/`ttl`: a remaining time is stale the moment it is read.
+  hexpire: { ...WRITE, raw: ['hpexpire'] },
+  httl: { ...READ, mirror: 'none', raw: ['hpttl'] },
+  hexpiretime: { ...READ, mirror: 'none', raw: ['hpexpiretime'] },
+  hpersist: { ...WRITE, raw: ['hpersist'] },
 
   lpush: { ...UNSAFE, raw: ['lpush'] },
   rpush: { ...UNSAFE, raw: ['rpush'] },
@@ -196,7 +201,7 @@ export const COMMAND_TABLE = {
   xrevrange: { ...READ, mirror: 'none', raw: ['xrange'] },
   xdel: { ...WRITE, raw: ['xdel'] },
   xtrim: { ...WRITE, raw: ['xtrim'] },
-  xread: { ...READ, mirror: 'none', unbounded: true, raw: ['xread', 'xrange'] },
+  xread: { ...READ, keys: streamKeys, mirror: 'none', unbounded: true, raw: ['xread', 'xrange'] },
   // A retried creation that was applied would answer `false` (the group exists).
   xgroupCreate: { ...UNSAFE, raw: ['xgroupCreate'] },
   // Delivers entries (and counts deliveries): a retry would deliver others or count twice.
@@ -347,6 +352,13 @@ function keyList(args: readonly unknown[]): readonly string[] {
 /** The first two arguments, when they are keys (`lmove(source, destination, ...)`). */
 function twoKeys(args: readonly unknown[]): readonly string[] {
   return args.slice(0, 2).filter((key): key is string => typeof key === 'string');
+}
+
+/** The keys of `xread(key, id)` or `xread({ key: id, ... })`. */
+function streamKeys(args: readonly unknown[]): readonly string[] {
+  const [first] = args;
+  if (typeof first === 'string') return [first];
+  return typeof first === 'object' && first !== null && !Array.isArray(first) ? Object.keys(first) : [];
 }
 
 /** The keys of `delete(...keys)` or `delete(keys)`. */

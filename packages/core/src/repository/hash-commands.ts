@@ -1,3 +1,4 @@
+import type { Duration } from '../duration.js';
 import type { EntriesInput } from './key-value-commands.js';
 import type { HashScanOptions } from './options.js';
 
@@ -28,4 +29,27 @@ export interface HashCommands {
    * read in one reply). Like SCAN, a field may be yielded twice; fields added meanwhile may be missed.
    */
   hscan<T = unknown>(key: string, options?: HashScanOptions): AsyncIterable<[field: string, value: T]>;
+
+  /**
+   * Gives each of `fields` a TTL (`HPEXPIRE`, Redis 7.4+): the field is removed when it runs out, and
+   * the hash with its last field. Returns, per field, whether it got the TTL (`false`: no such field).
+   * Writing the field again with `hset` clears its TTL; `hincrby` keeps it. On older servers it
+   * rejects with `UnsupportedCommandError`.
+   */
+  hexpire(key: string, fields: readonly string[], ttl: Duration): Promise<boolean[]>;
+  /**
+   * Remaining TTL of each of `fields` in ms (`HPTTL`, Redis 7.4+), as `ttl` answers for keys:
+   * -1 for a field without TTL, -2 for a missing field (or hash).
+   */
+  httl(key: string, fields: readonly string[]): Promise<number[]>;
+  /**
+   * When each of `fields` expires, as a Unix time in ms (`HPEXPIRETIME`, Redis 7.4+): -1 for a field
+   * without TTL, -2 for a missing field (or hash).
+   */
+  hexpiretime(key: string, fields: readonly string[]): Promise<number[]>;
+  /**
+   * Removes the TTL of each of `fields` (`HPERSIST`, Redis 7.4+). Returns, per field, whether it had
+   * one (`false` also for a missing field).
+   */
+  hpersist(key: string, fields: readonly string[]): Promise<boolean[]>;
 }

@@ -93,6 +93,14 @@ export interface RawHashCommands {
   hincrbyfloat(key: string, field: string, increment: number): Promise<number>;
   /** `HSCAN` pages of `[field, value]` pairs. */
   hscan(key: string, match: string, count: number): AsyncIterable<ReadonlyArray<readonly [string, RawValue]>>;
+  /** `HPEXPIRE key ms FIELDS n field...`: per field 1 (set), 0 (condition not met), -2 (no such field), 2 (expired at once). */
+  hpexpire(key: string, fields: readonly string[], ms: number): Promise<number[]>;
+  /** `HPTTL`: per field the remaining ms, -1 (no TTL) or -2 (no such field). */
+  hpttl(key: string, fields: readonly string[]): Promise<number[]>;
+  /** `HPEXPIRETIME`: per field the Unix time in ms, -1 (no TTL) or -2 (no such field). */
+  hpexpiretime(key: string, fields: readonly string[]): Promise<number[]>;
+  /** `HPERSIST`: per field 1 (TTL removed), -1 (no TTL) or -2 (no such field). */
+  hpersist(key: string, fields: readonly string[]): Promise<number[]>;
 }
 
 /** Lists. */

@@ -4,6 +4,9 @@ import type { PendingEntry, PendingSummary } from './stream-commands.js';
 /** A stream entry as stored: its ID and its field/value pairs (`null` for a deleted entry still pending). */
 export type RawStreamEntry = readonly [id: string, fields: ReadonlyArray<readonly [string, RawValue]> | null];
 
+/** One stream of an `XREAD` reply: its key and the entries read from it. */
+export type RawStreamRead = readonly [key: string, entries: RawStreamEntry[]];
+
 /** A validated trimming clause: `MAXLEN|MINID [~] threshold`. */
 export interface RawStreamTrim {
   readonly strategy: 'MAXLEN' | 'MINID';
@@ -43,8 +46,14 @@ export interface RawStreamCommands {
   ): Promise<RawStreamEntry[]>;
   xdel(key: string, ids: readonly string[]): Promise<number>;
   xtrim(key: string, trim: RawStreamTrim): Promise<number>;
-  /** `XREAD [COUNT n] STREAMS key id`, never blocking. */
-  xread(key: string, id: string, count: number | undefined): Promise<RawStreamEntry[]>;
+  /**
+   * `XREAD [COUNT n] STREAMS key... id...`, never blocking: the streams that have entries after
+   * their ID, with those entries. On Cluster, throws `CrossSlotError` when the keys span slots.
+   */
+  xread(
+    streams: ReadonlyArray<readonly [key: string, id: string]>,
+    count: number | undefined,
+  ): Promise<RawStreamRead[]>;
   /** `XGROUP CREATE`; `false` when the group exists (`BUSYGROUP`). */
   xgroupCreate(key: string, group: string, id: string, mkStream: boolean): Promise<boolean>;
   /** `XREADGROUP GROUP g c [COUNT n] [NOACK] STREAMS key id`, never blocking. */

@@ -175,6 +175,24 @@ export interface StreamCommands {
     options?: XReadOptions,
   ): Promise<StreamEntry<T>[]>;
   /**
+   * Several streams in one `XREAD`: `streams` maps each key to the ID to read after (as for one
+   * stream). Resolves with every key of `streams`, each with its entries (empty when none); with
+   * `block`, as soon as any stream has entries. `count` applies per stream. On Cluster the keys
+   * must share a hash slot (use a hash tag: `{orders}:new`, `{orders}:urgent`), else
+   * `CrossSlotError` before anything is sent.
+   *
+   * ```ts
+   * const { '{orders}:urgent': urgent, '{orders}:new': fresh } = await repo.xread({
+   *   '{orders}:urgent': '0',
+   *   '{orders}:new': '0',
+   * });
+   * ```
+   */
+  xread<T = Record<string, unknown>>(
+    streams: Readonly<Record<string, string>>,
+    options?: XReadOptions,
+  ): Promise<Record<string, StreamEntry<T>[]>>;
+  /**
    * Creates a consumer group reading from `id` (`'$'`: only new entries, `'0'`: the whole
    * stream). Returns `false` when the group already exists (Redis' `BUSYGROUP`), so every process
    * can call it at start-up.

@@ -111,20 +111,30 @@ export class StreamRepository implements StreamCommands {
     return this.#raw.xtrim(fullKey, trimOf(options));
   }
 
-  async xread<T = Record<string, unknown>>(
+  xread<T = Record<string, unknown>>(
     key: string,
     id: string,
     options?: XReadOptions,
-  ): Promise<StreamEntry<T>[]> {
-    const fullKey = this.#codec.key(key);
-    if (id !== '$') assertId(id, ID, 'id');
-    assertOptions(options, { ...BLOCK_OPTIONS, count: 'number' });
-    const count = countOf(options?.count);
-    const wait = waitOf(options);
-    // `$` means "after the last entry now"; it is resolved once, so polls do not move it.
-    const after = id === '$' ? await this.#lastId(fullKey) : id;
-    const entries = await poll(wait, () => this.#raw.xread(fullKey, after, count));
-    return this.#entries<T>(entries, key);
+  ): Promise<StreamEntry<T>[]>;
+  xread<T = Record<string, unknown>>(
+    streams: Readonly<Record<string, string>>,
+    options?: XReadOptions,
+  ): Promise<Record<string, StreamEntry<T>[]>>;
+  async xread<T = Record<string, unknown>>(
+    keyOrStreams: string | Readonly<Record<string, string>>,
+    idOrOptions?: string | XReadOptions,
+    options?: XReadOptions,
+  ): Promise<StreamEntry<T>[] | Record<string, StreamEntry<T>[]>> {
+    if (typeof keyOrStreams === 'string') {
+      const read = await this.#read<T>([[keyOrStreams, idOrOptions as string]], options, 'id');
+      return read[keyOrStreams] ?? [];
+    }
+    if (typeof keyOrStreams !== 'object' || keyOrStreams === null || Array.isArray(keyOrStreams)) {
+      throw new InvalidArgumentError('streams', 'expected a key or an object of { key: id }');
+    }
+    const streams = Object.entries(keyOrStreams);
+    assertNotEmpty(streams, 'streams');
+    return this.#read<T>(streams, idOrOptions as XReadOptions | undefined, 'streams');
   }
 
   async xgroupCreate(key: string, group: string, id = '$', options?: XGroupCreateOptions): Promise<boolean> {
@@ -221,6 +231,33 @@ export class StreamRepository implements StreamCommands {
     assertOptions(options, { count: 'number' });
     const entries = await this.#raw.xrange(fullKey, start, end, countOf(options?.count), rev);
     return this.#entries<T>(entries, key);
+  }
+
+  /** `XREAD` of `[key, id]` pairs: every key with its entries (empty when none), polling while `block` allows. */
+  async #read<T>(
+    streams: ReadonlyArray<readonly [string, string]>,
+    options: XReadOptions | undefined,
+    argument: string,
+  ): Promise<Record<string, StreamEntry<T>[]>> {
+    const keys = new Map<string, string>();
+    for (const [key, id] of streams) {
+      keys.set(this.#codec.key(key), key);
+      if (id !== '$') assertId(id, ID, argument === 'id' ? 'id' : `streams[${JSON.stringify(key)}]`);
+    }
+    assertOptions(options, { ...BLOCK_OPTIONS, count: 'number' });
+    const count = countOf(options?.count);
+    const wait = waitOf(options);
+    // `$` means "after the last entry now"; it is resolved once, so polls do not move it.
+    const after = await Promise.all(
+      [...keys.keys()].map(async (fullKey, i) => {
+        const id = streams[i]![1];
+        return [fullKey, id === '$' ? await this.#lastId(fullKey) : id] as const;
+      }),
+    );
+    const read = new Map(await poll(wait, () => this.#raw.xread(after, count)));
+    return Object.fromEntries(
+      [...keys].map(([fullKey, key]) => [key, this.#entries<T>(read.get(fullKey) ?? [], key)]),
+    );
   }
 
   /** The ID of the last entry now, or `0-0` for an empty or missing stream. */

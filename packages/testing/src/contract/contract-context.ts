@@ -27,6 +27,8 @@ export interface ContractContext {
   readonly publishCountsNodeLocal: boolean;
   /** The backend is a Redis Cluster: a transaction's keys must share a hash slot. */
   readonly cluster: boolean;
+  /** The backend has hash-field TTLs (Redis 7.4+); else those commands must reject as unsupported. */
+  readonly hashFieldTtl: boolean;
   /** Empties the backend's script cache (`SCRIPT FLUSH` on every node), when the suite can. */
   readonly flushScripts?: () => Promise<void>;
 }

@@ -1,8 +1,9 @@
 import type { CacheRepository, Serializer } from '@forno/core';
 import { afterAll, beforeAll } from 'vitest';
 import { type RedisServer, startRedisServer } from '../servers/redis-server.js';
+import { hasHashFieldTtl } from '../servers/redis-versions.js';
 import { CONTRACT_SERIALIZERS, type ContractSerializer } from './contract-serializers.js';
-import { describeCacheRepositoryContract } from './describe-cache-repository-contract.js';
+import { type ContractGroup, describeCacheRepositoryContract } from './describe-cache-repository-contract.js';
 
 /** Options of {@link describeContractOnRedisServer}. */
 export interface RedisServerContractOptions {
@@ -14,17 +15,25 @@ export interface RedisServerContractOptions {
   }): CacheRepository | Promise<CacheRepository>;
   /** Default: every serializer Forno ships (`CONTRACT_SERIALIZERS`). */
   serializers?: readonly ContractSerializer[];
+  /** The redis-server executable (default `redis-server` on `PATH`): `redis8Binary()` for Redis 8. */
+  binary?: string;
+  /** The command groups with the first serializer only (see `CacheRepositoryContractOptions`). Default false. */
+  leanMatrix?: boolean;
+  /** Runs only these groups (default: all). */
+  only?: readonly ContractGroup[];
 }
 
 /**
  * The contract suite on a standalone redis-server of its own (started before, stopped after), for a
  * Redis driver: `describeCacheRepositoryContract` with the server's port handed to `createRepository`.
+ * Whether hash-field TTLs are tested as working or as `UnsupportedCommandError` follows the
+ * executable's version (7.4+ has them).
  */
 export function describeContractOnRedisServer(name: string, options: RedisServerContractOptions): void {
   let server: RedisServer;
 
   beforeAll(async () => {
-    server = await startRedisServer();
+    server = await startRedisServer(options.binary === undefined ? {} : { binary: options.binary });
   });
 
   afterAll(async () => {
@@ -35,6 +44,9 @@ export function describeContractOnRedisServer(name: string, options: RedisServer
     createRepository: ({ keyPrefix, serializer }) =>
       options.createRepository({ port: server.port, keyPrefix, serializer }),
     serializers: options.serializers ?? CONTRACT_SERIALIZERS,
+    hashFieldTtl: hasHashFieldTtl(options.binary),
+    ...(options.leanMatrix === undefined ? {} : { leanMatrix: options.leanMatrix }),
+    ...(options.only === undefined ? {} : { only: options.only }),
     flushScripts: async () => {
       await server.command(['SCRIPT', 'FLUSH']);
     },

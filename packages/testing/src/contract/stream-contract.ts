@@ -91,6 +91,38 @@ export function streamContract(ctx: ContractContext): void {
     expect(await aborted).toEqual([]);
   });
 
+  it('xread reads several streams in one call, each after its own ID, with prefixed keys', async () => {
+    const repo = ctx.repo();
+    const urgent = (await xadd(ctx, '{orders}:urgent', { n: 1 })) as string;
+    await xadd(ctx, '{orders}:urgent', { n: 2 });
+    await xadd(ctx, '{orders}:new', { n: 3 });
+    const read = await repo.xread({ '{orders}:urgent': urgent, '{orders}:new': '0', '{orders}:none': '0' });
+    expect(Object.keys(read).sort()).toEqual(['{orders}:new', '{orders}:none', '{orders}:urgent']);
+    expect(read['{orders}:urgent']?.map((e) => e.fields)).toEqual([ctx.fields({ n: 2 })]);
+    expect(read['{orders}:new']?.map((e) => e.fields)).toEqual([ctx.fields({ n: 3 })]);
+    expect(read['{orders}:none']).toEqual([]);
+    const counted = await repo.xread({ '{orders}:urgent': '0', '{orders}:new': '0' }, { count: 1 });
+    expect(counted['{orders}:urgent']?.map((e) => e.fields)).toEqual([ctx.fields({ n: 1 })]);
+
+    const other = await ctx.createSibling(`${ctx.prefix()}other:`);
+    expect(await other.xread({ '{orders}:urgent': '0' })).toEqual({ '{orders}:urgent': [] });
+
+    const waiting = repo.xread({ '{orders}:urgent': '$', '{orders}:new': '$' }, { block: '2s' });
+    setTimeout(() => void xadd(ctx, '{orders}:new', { n: 4 }), 30);
+    const woken = await waiting;
+    expect(woken['{orders}:new']?.map((e) => e.fields)).toEqual([ctx.fields({ n: 4 })]);
+    expect(woken['{orders}:urgent']).toEqual([]);
+
+    await expect(repo.xread({})).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(repo.xread({ '{orders}:new': 'x' })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    if (ctx.cluster) {
+      // Three untagged keys: all in one slot once in 16384² runs.
+      await expect(repo.xread({ 'orders:a': '0', 'orders:b': '0', 'orders:c': '0' })).rejects.toMatchObject({
+        code: 'E_CROSS_SLOT',
+      });
+    }
+  });
+
   it('a consumer group delivers each entry to one consumer and keeps it pending until acknowledged', async () => {
     const repo = ctx.repo();
     expect(await repo.xgroupCreate('q', 'kitchen', '0', { mkStream: true })).toBe(true);

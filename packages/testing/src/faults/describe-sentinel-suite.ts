@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { describeCacheRepositoryContract } from '../contract/describe-cache-repository-contract.js';
 import type { HostAndPort } from '../servers/host-and-port.js';
 import { type RedisSentinel, startRedisSentinel } from '../servers/redis-sentinel.js';
+import { hasHashFieldTtl } from '../servers/redis-versions.js';
 import { describeSentinelFailover } from './describe-sentinel-failover.js';
 
 /** What {@link describeSentinelSuite} asks the driver under test for. */
@@ -38,6 +39,7 @@ export function describeSentinelSuite(
   describeCacheRepositoryContract(`${label} through Sentinel (1 primary, 1 replica, 3 sentinels)`, {
     createRepository: ({ keyPrefix }) =>
       createRepository({ sentinels: sentinel.sentinelAddresses, name: sentinel.masterName, keyPrefix }),
+    hashFieldTtl: hasHashFieldTtl(),
   });
 
   describeSentinelFailover(label, { sentinel: () => sentinel, createRepository });

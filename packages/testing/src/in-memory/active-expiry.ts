@@ -14,10 +14,10 @@ export interface ExpiryTarget {
   readonly clock: Clock;
   /** Keys that had a TTL when last set (some may have lost it, or be gone, since). */
   readonly volatile: Set<string>;
-  /** The key's expiry time, or `undefined` when it has none or is gone. */
+  /** When something at the key expires next (the key, or a field of its hash); `undefined` for nothing or gone. */
   expiresAt(key: string): number | undefined;
-  /** Removes an expired key. */
-  remove(key: string): void;
+  /** Removes what has expired at the key: the key, or the expired fields of its hash (and the hash if emptied). */
+  expire(key: string): void;
 }
 
 /**
@@ -61,7 +61,7 @@ export class ActiveExpiry {
     this.#timer = undefined;
   }
 
-  /** Runs one cycle now; returns how many keys it removed. */
+  /** Runs one cycle now; returns how many keys it expired (removed, or for a hash: some fields). */
   cycle(): number {
     const target = this.#target.deref();
     if (target === undefined) return 0;
@@ -84,7 +84,7 @@ export class ActiveExpiry {
         if (expiresAt === undefined) {
           target.volatile.delete(key);
         } else if (expiresAt <= now) {
-          target.remove(key);
+          target.expire(key);
           expiredInRound++;
         }
       }

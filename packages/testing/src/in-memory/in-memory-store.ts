@@ -1,12 +1,13 @@
 import { type Clock, type KeyType, systemClock, WrongTypeError } from '@forno/core';
 import { ActiveExpiry, type ExpiryTarget } from './active-expiry.js';
+import { InMemoryHash } from './in-memory-hash.js';
 import type { InMemoryStream } from './in-memory-stream.js';
 import { estimateEntryBytes } from './memory-estimate.js';
 
 /** The value of a key of each Redis type, as the fake holds it (members are byte strings). */
 export interface EntryValues {
   string: string;
-  hash: Map<string, string>;
+  hash: InMemoryHash;
   list: string[];
   set: Set<string>;
   zset: Map<string, number>;
@@ -82,18 +83,30 @@ export class InMemoryStore {
     this.#expiryTarget = {
       clock: this.clock,
       volatile: this.#volatile,
-      expiresAt: (key) => this.#entries.get(key)?.expiresAt,
-      remove: (key) => this.#remove(key),
+      expiresAt: (key) => this.#nextExpiry(key),
+      expire: (key) => this.lookup(key),
     };
     this.#expiry = new ActiveExpiry(this.#expiryTarget, options.activeExpiry !== false);
   }
 
-  /** The live entry at `key` of any type, removing it first if it has expired. */
+  /**
+   * The live entry at `key` of any type, removing it first if it has expired. A hash loses its
+   * expired fields first, and is removed when none is left (as Redis does).
+   */
   lookup(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
-    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.clock.now()) {
+    if (entry === undefined) return undefined;
+    const now = this.clock.now();
+    if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
       this.#remove(key);
       return undefined;
+    }
+    if (entry.value instanceof InMemoryHash && entry.value.removeExpired(now) > 0) {
+      if (entry.value.size === 0) {
+        this.#remove(key);
+        return undefined;
+      }
+      this.changed(key);
     }
     return entry;
   }
@@ -131,6 +144,11 @@ export class InMemoryStore {
     this.#touch(key);
     entry.expiresAt = expiresAt;
     if (expiresAt !== undefined) this.#track(key);
+  }
+
+  /** Has the active expiry watch `key`, a hash one of whose fields just got a TTL. */
+  trackFieldExpiry(key: string): void {
+    this.#track(key);
   }
 
   /** Records that the value of a live entry was changed in place (its size may have changed). */
@@ -201,7 +219,8 @@ export class InMemoryStore {
   /**
    * Runs one step of the active expiry now, as the background timer does every 100 ms after a key
    * gets a TTL: examines keys with a TTL, 20 at a time (at least 1,000, more while over a quarter
-   * had expired, at most 20,000), removing the expired ones. Returns how many keys it removed. For
+   * had expired, at most 20,000), removing the expired ones (and expired hash fields). Returns how
+   * many keys it expired. For
    * tests with a manual clock, or a store created with `activeExpiry: false`.
    */
   activeExpireCycle(): number {
@@ -257,6 +276,15 @@ export class InMemoryStore {
     this.#entries.set(key, entry as Entry);
     if (entry.expiresAt !== undefined) this.#track(key);
     return entry;
+  }
+
+  /** When something at `key` expires next: the key itself, or a field of its hash. */
+  #nextExpiry(key: string): number | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    const fieldExpiry = entry.value instanceof InMemoryHash ? entry.value.nextExpiry() : undefined;
+    if (fieldExpiry === undefined || entry.expiresAt === undefined) return fieldExpiry ?? entry.expiresAt;
+    return Math.min(fieldExpiry, entry.expiresAt);
   }
 
   #remove(key: string): void {

@@ -44,12 +44,14 @@ export class RedisServerNotFoundError extends ServerHelperError {
   /** The binary that was looked up, as given (a bare name is searched on `PATH`). */
   readonly binary: string;
 
-  constructor(binary: string, options?: { cause?: unknown }) {
+  /** @param options.hint What to do instead of the default advice (install Redis 7). */
+  constructor(binary: string, options?: { cause?: unknown; hint?: string }) {
     super(
       `Cannot run "${binary}": not found${binary.includes('/') ? '' : ' on PATH'}. ` +
-        'The integration tests start real Redis servers: install Redis 7 ' +
-        '(`apt-get install redis-server` on Debian/Ubuntu, `brew install redis` on macOS) ' +
-        "or pass the binary's path with the `binary` option.",
+        (options?.hint ??
+          'The integration tests start real Redis servers: install Redis 7 ' +
+            '(`apt-get install redis-server` on Debian/Ubuntu, `brew install redis` on macOS) ' +
+            "or pass the binary's path with the `binary` option."),
       options,
     );
     this.binary = binary;

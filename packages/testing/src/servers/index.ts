@@ -16,6 +16,7 @@ export type { FailoverOptions, RedisSentinel, RedisSentinelOptions } from './red
 export { startRedisSentinel } from './redis-sentinel.js';
 export type { RedisServer, RedisServerOptions } from './redis-server.js';
 export { startRedisServer } from './redis-server.js';
+export { hasHashFieldTtl, REDIS_8_VERSION, redis8Binary, redisServerVersion } from './redis-versions.js';
 export type { RespReply, SendCommandOptions } from './resp.js';
 export { encodeCommand, parseReply, sendCommand } from './resp.js';
 export type { TlsCertificates } from './tls-certificates.js';

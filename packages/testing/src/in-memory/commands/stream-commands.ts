@@ -1,5 +1,5 @@
 import { CommandError } from '@forno/core';
-import type { RawStreamCommands, RawStreamEntry, RawStreamTrim } from '@forno/core/backend';
+import type { RawStreamCommands, RawStreamEntry, RawStreamRead, RawStreamTrim } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import {
@@ -93,14 +93,18 @@ export function streamCommands(ctx: InMemoryContext): RawStreamCommands {
       return trim(stream, trimming);
     },
 
-    async xread(key, id, count) {
-      const stream = ctx.store().read(key, 'stream')?.value;
-      if (stream === undefined) return [];
-      const after = parseId(id);
-      const entries = stream.entries
-        .slice(stream.indexFrom(after))
-        .filter((e) => compareIds(e.id, after) > 0);
-      return reply(count === undefined ? entries : entries.slice(0, count));
+    async xread(streams, count) {
+      // Every stream is checked (a wrong type fails the whole read); only those with entries are answered.
+      const reads = streams.map(([key, id]): RawStreamRead => {
+        const stream = ctx.store().read(key, 'stream')?.value;
+        if (stream === undefined) return [key, []];
+        const after = parseId(id);
+        const entries = stream.entries
+          .slice(stream.indexFrom(after))
+          .filter((e) => compareIds(e.id, after) > 0);
+        return [key, reply(count === undefined ? entries : entries.slice(0, count))];
+      });
+      return reads.filter(([, entries]) => entries.length > 0);
     },
 
     async xgroupCreate(key, group, id, mkStream) {
