@@ -1,8 +1,11 @@
-import type { CacheRepository, Serializer } from '@forno/core';
+import type { CacheRepository, LockBackend, Serializer } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
 import { afterEach } from 'vitest';
 import { HybridCache } from '../src/hybrid-cache.js';
 import type { HybridCacheOptions } from '../src/options.js';
+
+/** What a HybridCache takes as its L2: the data commands and the lock backend. */
+type L2Repository = CacheRepository & LockBackend;
 
 /**
  * What the shared suites run on: "processes" (each a repository of its own, on one shared fake store
@@ -11,7 +14,7 @@ import type { HybridCacheOptions } from '../src/options.js';
 export interface World {
   readonly clock: ManualClock;
   /** A repository of a new "process" on the shared store or server (same key prefix). */
-  repository(options?: { serializer?: Serializer }): Promise<CacheRepository>;
+  repository(options?: { serializer?: Serializer }): Promise<L2Repository>;
   /**
    * A cache on a new "process" (a new repository unless one is given, or `repository: undefined`
    * for none); closed after the test.
@@ -19,7 +22,7 @@ export interface World {
   cache(
     options?: Omit<HybridCacheOptions, 'clock' | 'repository'> & {
       serializer?: Serializer;
-      repository?: CacheRepository | undefined;
+      repository?: L2Repository | undefined;
     },
   ): Promise<HybridCache>;
   /** Closes every cache and repository. */
@@ -30,7 +33,7 @@ export interface World {
 export type RepositoryFactory = (
   keyPrefix: string,
   serializer: Serializer | undefined,
-) => Promise<CacheRepository>;
+) => Promise<L2Repository>;
 
 let worlds = 0;
 
@@ -38,7 +41,7 @@ let worlds = 0;
 export function worldOf(open: RepositoryFactory, clock = new ManualClock(Date.now())): World {
   const keyPrefix = `hc${worlds++}-${process.pid}:`;
   const caches: HybridCache[] = [];
-  const repositories: CacheRepository[] = [];
+  const repositories: L2Repository[] = [];
   const repository = async (options: { serializer?: Serializer } = {}) => {
     const repo = await open(keyPrefix, options.serializer);
     repositories.push(repo);

@@ -3,7 +3,6 @@ import type { Serializer } from '../serializer.js';
 import type { HashCommands } from './hash-commands.js';
 import type { KeyValueCommands } from './key-value-commands.js';
 import type { ListCommands } from './list-commands.js';
-import type { LockPrimitives, PubSubCommands } from './lock-primitives.js';
 import type { SetCommands } from './set-commands.js';
 import type { SortedSetCommands } from './sorted-set-commands.js';
 import type { StreamCommands } from './stream-commands.js';
@@ -27,9 +26,11 @@ export interface Lifecycle {
 }
 
 /**
- * The cache repository: every Redis data structure behind one typed interface. `RedisRepository`
- * (standalone, Sentinel, Cluster) and `InMemoryCacheRepository` implement it and pass the same
- * contract suite, so code written against it runs on either.
+ * The cache repository: every Redis data structure behind one typed interface, the data commands
+ * only. `RedisRepository` (standalone, Sentinel, Cluster), `NodeRedisRepository` and
+ * `InMemoryCacheRepository` implement it and pass the same contract suite, so code written against
+ * it runs on any of them. What locks need (lock primitives, pub/sub) is the separate `LockBackend`,
+ * which the same backends implement too.
  */
 export interface CacheRepository
   extends KeyValueCommands,
@@ -38,8 +39,6 @@ export interface CacheRepository
     SetCommands,
     SortedSetCommands,
     StreamCommands,
-    LockPrimitives,
-    PubSubCommands,
     TransactionalCommands,
     Lifecycle {
   /** Prefix prepended to every key and channel, e.g. `'mario_pizzeria:'`. */

@@ -105,7 +105,7 @@ export interface SetIfAbsentOptions {
  */
 export const HANDOFF_TOKEN = 'forno:handoff';
 
-/** Options of {@link LockPrimitives.compareAndDelete} and {@link LockPrimitives.releaseSemaphore}. */
+/** Options of {@link LockPrimitives.compareAndDelete} and {@link SemaphorePrimitives.releaseSemaphore}. */
 export interface CompareAndDeleteOptions {
   /** On success, publish the key's name on this channel in the same atomic step (wakes waiters). */
   readonly notify?: string;
@@ -137,7 +137,7 @@ export interface SubscribeOptions {
 /** Removes a subscription created by {@link PubSubCommands.subscribe}. */
 export type Unsubscribe = () => Promise<void>;
 
-/** Result of {@link LockPrimitives.acquireSemaphore}. */
+/** Result of {@link SemaphorePrimitives.acquireSemaphore}. */
 export type SemaphoreGrant =
   | {
       readonly acquired: true;
