@@ -16,7 +16,9 @@ export type { FailoverOptions, RedisSentinel, RedisSentinelOptions } from './red
 export { startRedisSentinel } from './redis-sentinel.js';
 export type { RedisServer, RedisServerOptions } from './redis-server.js';
 export { startRedisServer } from './redis-server.js';
-export type { RespReply, SendCommandOptions } from './resp.js';
+export type { BinaryRespReply, BulkDecoding, RespReply, SendCommandOptions } from './resp.js';
 export { encodeCommand, parseReply, sendCommand } from './resp.js';
+export type { ReplyOf, RespConnection, RespConnectionOptions } from './resp-connection.js';
+export { openRespConnection } from './resp-connection.js';
 export type { TlsCertificates } from './tls-certificates.js';
 export { generateTlsCertificates } from './tls-certificates.js';

@@ -37,6 +37,13 @@ describe('parseReply', () => {
     expect(parse(full)).toEqual({ value: ['foo', 7], end: full.length });
   });
 
+  it("keeps bulk strings as bytes with bulk: 'buffer', so bytes that are not UTF-8 survive", () => {
+    const bytes = Buffer.from([0x61, 0xff, 0xfe]);
+    const reply = Buffer.concat([Buffer.from('*3\r\n$3\r\n'), bytes, Buffer.from('\r\n+OK\r\n$-1\r\n')]);
+    expect(parseReply(reply, 0, 'buffer')).toEqual({ value: [bytes, 'OK', null], end: reply.length });
+    expect(parseReply(reply.subarray(0, 8), 0, 'buffer')).toBeUndefined();
+  });
+
   it('rejects bytes that are not RESP2', () => {
     expect(() => parse('%1\r\n')).toThrow(/Unexpected RESP type/);
   });
