@@ -4,6 +4,9 @@ import { afterEach } from 'vitest';
 import { HybridCache } from '../src/hybrid-cache.js';
 import type { HybridCacheOptions } from '../src/options.js';
 
+/** `deferred` of `@forno/testing`, re-exported for the tests that import it from here. */
+export { deferred } from '@forno/testing';
+
 /** What a HybridCache takes as its L2: the data commands and the lock backend. */
 type L2Repository = CacheRepository & LockBackend;
 
@@ -102,19 +105,4 @@ export async function until(predicate: () => boolean | Promise<boolean>, timeout
     if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-}
-
-/** A promise with its resolve and reject (Node 20 has no `Promise.withResolvers`). */
-export function deferred<T>(): {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-} {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }

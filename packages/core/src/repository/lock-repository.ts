@@ -80,32 +80,28 @@ export class LockRepository implements LockBackend {
 
   // --- fair and read-write locks ----------------------------------------------------------------
 
-  async acquireFairLock(
+  acquireFairLock(
     key: string,
     token: string,
     waiter: string,
     ttl: Duration,
     queueTtl: Duration,
   ): Promise<QueueGrant> {
-    const keys = this.#queued(key, token);
-    assertNonEmptyString(waiter, 'waiter');
-    return this.#raw.acquireFairLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+    return this.#acquireInLine('acquireFairLock', key, token, waiter, ttl, queueTtl);
   }
 
   async acquireReadLock(key: string, token: string, ttl: Duration): Promise<QueueGrant> {
     return this.#raw.acquireReadLock(this.#queued(key, token), token, parseTtl(ttl));
   }
 
-  async acquireWriteLock(
+  acquireWriteLock(
     key: string,
     token: string,
     waiter: string,
     ttl: Duration,
     queueTtl: Duration,
   ): Promise<QueueGrant> {
-    const keys = this.#queued(key, token);
-    assertNonEmptyString(waiter, 'waiter');
-    return this.#raw.acquireWriteLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+    return this.#acquireInLine('acquireWriteLock', key, token, waiter, ttl, queueTtl);
   }
 
   async leaveLockQueue(key: string, waiter: string, options?: CompareAndDeleteOptions): Promise<boolean> {
@@ -169,6 +165,20 @@ export class LockRepository implements LockBackend {
     const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
     assertNonEmptyString(id, argument);
     return keys;
+  }
+
+  /** An acquisition that puts `waiter` in `key`'s line (keeping its place) for `queueTtl` when refused. */
+  async #acquireInLine(
+    command: 'acquireFairLock' | 'acquireWriteLock',
+    key: string,
+    token: string,
+    waiter: string,
+    ttl: Duration,
+    queueTtl: Duration,
+  ): Promise<QueueGrant> {
+    const keys = this.#queued(key, token);
+    assertNonEmptyString(waiter, 'waiter');
+    return this.#raw[command](keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
   }
 
   #channel(channel: string, argument = 'channel'): string {

@@ -1,30 +1,25 @@
-import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeRespServer, startFakeRespServer } from '../../test/fake-resp-server.js';
 import { RedisCommandTimeoutError, RedisReplyError } from './errors.js';
 import { openRespConnection } from './resp-connection.js';
 
 describe('openRespConnection', () => {
-  let server: Server | undefined;
+  let server: FakeRespServer | undefined;
 
   afterEach(async () => {
-    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    await server?.close();
     server = undefined;
   });
 
-  /** A fake server: `respond` gets each chunk received and the socket. */
-  async function fake(respond: (chunk: string, socket: Socket) => void): Promise<number> {
-    server = createServer((socket) => socket.on('data', (chunk) => respond(chunk.toString(), socket)));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address();
-    return typeof address === 'object' && address !== null ? address.port : 0;
+  /** A fake server: `respond` gets everything received so far and the socket. */
+  async function fake(respond: (received: string, socket: Socket) => void): Promise<number> {
+    server = await startFakeRespServer(respond);
+    return server.port;
   }
 
   it('pipelines commands on one connection and matches replies in order', async () => {
-    let received = '';
-    const port = await fake((chunk, socket) => {
-      received += chunk;
+    const port = await fake((received, socket) => {
       if (received.split('PING').length === 4) socket.write('+A\r\n:2\r\n$1\r\nc\r\n');
     });
     const connection = await openRespConnection(port);
@@ -69,8 +64,7 @@ describe('openRespConnection', () => {
     const port = await fake((_, socket) => socket.end());
     const connection = await openRespConnection(port);
     await expect(connection.command(['PING'])).rejects.toThrow(/closed/);
-    await new Promise((resolve) => server?.close(resolve));
-    server = undefined;
+    await server?.close();
     await expect(openRespConnection(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

@@ -1,5 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeRespServer, startFakeRespServer } from '../../test/fake-resp-server.js';
 import { RedisCommandTimeoutError, RedisReplyError } from './errors.js';
 import { encodeCommand, parseReply, sendCommand } from './resp.js';
 
@@ -50,25 +51,17 @@ describe('parseReply', () => {
 });
 
 describe('sendCommand', () => {
-  let server: Server | undefined;
+  let server: FakeRespServer | undefined;
 
   afterEach(async () => {
-    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    await server?.close();
     server = undefined;
   });
 
   /** A fake server: `respond` gets everything received so far and the socket. */
   async function fake(respond: (received: string, socket: Socket) => void): Promise<number> {
-    server = createServer((socket) => {
-      let received = '';
-      socket.on('data', (chunk) => {
-        received += chunk.toString();
-        respond(received, socket);
-      });
-    });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    return typeof address === 'object' && address !== null ? address.port : 0;
+    server = await startFakeRespServer(respond);
+    return server.port;
   }
 
   it('reassembles a reply split over many packets', async () => {
@@ -115,8 +108,7 @@ describe('sendCommand', () => {
   it('rejects when the connection closes before the reply, or is refused', async () => {
     const port = await fake((_, socket) => socket.end('$10\r\nshort'));
     await expect(sendCommand(port, ['GET', 'k'])).rejects.toThrow(/closed before the reply to GET k/);
-    await new Promise((resolve) => server?.close(resolve));
-    server = undefined;
+    await server?.close();
     await expect(sendCommand(port, ['PING'])).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

@@ -1,0 +1,34 @@
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+
+/** A TCP server on a free loopback port that answers as a test tells it: see {@link startFakeRespServer}. */
+export interface FakeRespServer {
+  readonly port: number;
+  /** Stops listening (and lets open connections end); idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a fake Redis for the RESP client tests: on every chunk a connection receives, `respond`
+ * gets all that connection received so far (as text) and its socket, and writes what it likes.
+ */
+export async function startFakeRespServer(
+  respond: (received: string, socket: Socket) => void,
+): Promise<FakeRespServer> {
+  const server: Server = createServer((socket) => {
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+      respond(received, socket);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+  };
+}
