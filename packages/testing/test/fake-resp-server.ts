@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** A TCP server on a free loopback port that answers as a test tells it: see {@link startFakeRespServer}. */
 export interface FakeRespServer {
@@ -30,5 +31,23 @@ export async function startFakeRespServer(
     port,
     close: () =>
       new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+  };
+}
+
+/**
+ * For a `describe` block: returns a function that starts a {@link startFakeRespServer}, and
+ * registers an `afterEach` that closes every server it started.
+ */
+export function useFakeRespServers(): (
+  respond: (received: string, socket: Socket) => void,
+) => Promise<FakeRespServer> {
+  const open: FakeRespServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return async (respond) => {
+    const server = await startFakeRespServer(respond);
+    open.push(server);
+    return server;
   };
 }

@@ -1,25 +1,13 @@
-import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeRespServer, startFakeRespServer } from '../../test/fake-resp-server.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeRespServers } from '../../test/fake-resp-server.js';
 import { RedisCommandTimeoutError, RedisReplyError } from './errors.js';
 import { openRespConnection } from './resp-connection.js';
 
 describe('openRespConnection', () => {
-  let server: FakeRespServer | undefined;
-
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
-
-  /** A fake server: `respond` gets everything received so far and the socket. */
-  async function fake(respond: (received: string, socket: Socket) => void): Promise<number> {
-    server = await startFakeRespServer(respond);
-    return server.port;
-  }
+  const fake = useFakeRespServers();
 
   it('pipelines commands on one connection and matches replies in order', async () => {
-    const port = await fake((received, socket) => {
+    const { port } = await fake((received, socket) => {
       if (received.split('PING').length === 4) socket.write('+A\r\n:2\r\n$1\r\nc\r\n');
     });
     const connection = await openRespConnection(port);
@@ -34,7 +22,7 @@ describe('openRespConnection', () => {
   });
 
   it("returns bulk strings as bytes with bulk: 'buffer'", async () => {
-    const port = await fake((_, socket) =>
+    const { port } = await fake((_, socket) =>
       socket.write(Buffer.concat([Buffer.from('$2\r\n'), Buffer.from([0xff, 0x00]), Buffer.from('\r\n')])),
     );
     const connection = await openRespConnection(port, { bulk: 'buffer' });
@@ -44,7 +32,9 @@ describe('openRespConnection', () => {
 
   it('rejects an error reply with RedisReplyError and goes on with the next command', async () => {
     let count = 0;
-    const port = await fake((_, socket) => socket.write(++count === 1 ? '-WRONGTYPE no\r\n' : '+PONG\r\n'));
+    const { port } = await fake((_, socket) =>
+      socket.write(++count === 1 ? '-WRONGTYPE no\r\n' : '+PONG\r\n'),
+    );
     const connection = await openRespConnection(port);
     const error = await connection.command(['GET', 'h']).catch((e: unknown) => e);
     expect(RedisReplyError.is(error)).toBe(true);
@@ -54,17 +44,17 @@ describe('openRespConnection', () => {
   });
 
   it('times out a command the server never answers, then refuses further commands', async () => {
-    const port = await fake(() => undefined);
+    const { port } = await fake(() => undefined);
     const connection = await openRespConnection(port, { timeoutMs: 100 });
     await expect(connection.command(['PING'])).rejects.toBeInstanceOf(RedisCommandTimeoutError);
     await expect(connection.command(['PING'])).rejects.toThrow(/closed/);
   });
 
   it('rejects waiting commands when the server closes the connection, and a refused connection', async () => {
-    const port = await fake((_, socket) => socket.end());
+    const { port, close } = await fake((_, socket) => socket.end());
     const connection = await openRespConnection(port);
     await expect(connection.command(['PING'])).rejects.toThrow(/closed/);
-    await server?.close();
+    await close();
     await expect(openRespConnection(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

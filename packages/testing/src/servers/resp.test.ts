@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeRespServer, startFakeRespServer } from '../../test/fake-resp-server.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeRespServers } from '../../test/fake-resp-server.js';
 import { RedisCommandTimeoutError, RedisReplyError } from './errors.js';
 import { encodeCommand, parseReply, sendCommand } from './resp.js';
 
@@ -51,21 +50,10 @@ describe('parseReply', () => {
 });
 
 describe('sendCommand', () => {
-  let server: FakeRespServer | undefined;
-
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
-
-  /** A fake server: `respond` gets everything received so far and the socket. */
-  async function fake(respond: (received: string, socket: Socket) => void): Promise<number> {
-    server = await startFakeRespServer(respond);
-    return server.port;
-  }
+  const fake = useFakeRespServers();
 
   it('reassembles a reply split over many packets', async () => {
-    const port = await fake((_, socket) => {
+    const { port } = await fake((_, socket) => {
       const reply = '*2\r\n$5\r\nhello\r\n:1\r\n';
       for (const char of reply) socket.write(char);
     });
@@ -73,7 +61,7 @@ describe('sendCommand', () => {
   });
 
   it('authenticates first when a password is given and returns the reply to the command', async () => {
-    const port = await fake((received, socket) => {
+    const { port } = await fake((received, socket) => {
       if (received === `${encodeCommand(['AUTH', 'pw'])}${encodeCommand(['PING'])}`)
         socket.end('+OK\r\n+PONG\r\n');
     });
@@ -81,7 +69,7 @@ describe('sendCommand', () => {
   });
 
   it('rejects with the server message on an error reply, including a failed AUTH', async () => {
-    const port = await fake((_, socket) =>
+    const { port } = await fake((_, socket) =>
       socket.write('-WRONGPASS invalid username-password pair\r\n+PONG\r\n'),
     );
     const error = await sendCommand(port, ['PING'], { password: 'bad' }).catch((e: unknown) => e);
@@ -90,14 +78,14 @@ describe('sendCommand', () => {
   });
 
   it('times out when the server accepts but never answers', async () => {
-    const port = await fake(() => undefined);
+    const { port } = await fake(() => undefined);
     await expect(sendCommand(port, ['PING'], { timeoutMs: 100 })).rejects.toBeInstanceOf(
       RedisCommandTimeoutError,
     );
   });
 
   it('abandons the command when its signal aborts', async () => {
-    const port = await fake(() => undefined);
+    const { port } = await fake(() => undefined);
     const controller = new AbortController();
     const pending = sendCommand(port, ['PING'], { timeoutMs: 10_000, signal: controller.signal });
     controller.abort(new Error('server exited'));
@@ -106,9 +94,9 @@ describe('sendCommand', () => {
   });
 
   it('rejects when the connection closes before the reply, or is refused', async () => {
-    const port = await fake((_, socket) => socket.end('$10\r\nshort'));
+    const { port, close } = await fake((_, socket) => socket.end('$10\r\nshort'));
     await expect(sendCommand(port, ['GET', 'k'])).rejects.toThrow(/closed before the reply to GET k/);
-    await server?.close();
+    await close();
     await expect(sendCommand(port, ['PING'])).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
