@@ -41,7 +41,7 @@ export interface CacheRepository
     StreamCommands,
     TransactionalCommands,
     Lifecycle {
-  /** Prefix prepended to every key and channel, e.g. `'mario_pizzeria:'`. */
+  /** Prefix prepended to every key, e.g. `'mario_pizzeria:'`. */
   readonly keyPrefix: string;
   /** Serializer used for values. */
   readonly serializer: Serializer;

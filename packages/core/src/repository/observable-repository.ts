@@ -60,4 +60,7 @@ export interface ObservableRepository<TMetrics = unknown> extends CacheEventSour
 export interface CacheBackend<TMetrics = unknown>
   extends CacheRepository,
     LockBackend,
-    ObservableRepository<TMetrics> {}
+    ObservableRepository<TMetrics> {
+  /** Prefix prepended to every key and channel, data and locks alike, e.g. `'mario_pizzeria:'`. */
+  readonly keyPrefix: string;
+}

@@ -5,7 +5,10 @@ import type { ContractSerializer } from './contract-serializers.js';
  * What the contract suite tests: one backend's data commands (`CacheRepository`) and its lock
  * backend (`LockBackend`: lock, semaphore and queued-lock primitives, pub/sub).
  */
-export type ContractRepository = CacheRepository & LockBackend;
+export interface ContractRepository extends CacheRepository, LockBackend {
+  /** Prefix prepended to every key and channel: the suite gives each test a prefix of its own. */
+  readonly keyPrefix: string;
+}
 
 /** What each group of contract tests receives. */
 export interface ContractContext {
