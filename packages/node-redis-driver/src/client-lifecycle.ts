@@ -52,6 +52,9 @@ export async function connectClient(client: NodeRedisClient, timeoutMs: number):
     await Promise.race([connecting, timeout]);
   } catch (error) {
     if (CacheUnavailableError.is(error)) throw error;
+    // The reconnect strategy stopped node-redis' loop with its own error (`ReconnectStrategyError`).
+    const original = (error as { originalError?: unknown } | null)?.originalError;
+    if (CacheUnavailableError.is(original)) throw original;
     throw new CacheUnavailableError(`could not connect to Redis: ${(error as Error).message}`, {
       cause: error,
     });

@@ -22,15 +22,25 @@ describe('NodeRedisRepository configuration', () => {
     expect(argumentOf(() => new NodeRedisRepository({ bogus: 1 } as never))).toBe('options.bogus');
   });
 
-  it('rejects what it does not support instead of ignoring it, and bad metric names', () => {
+  it('rejects bad metric names, and reads from replicas on top of replica reads', () => {
     expect(argumentOf(() => new NodeRedisRepository({ enableMetrics: true, metricsPrefix: '9x' }))).toBe(
       'options.metricsPrefix',
     );
     expect(
       argumentOf(
-        () => new NodeRedisRepository({ cluster: { nodes: ['127.0.0.1:7000'], readFallback: 'replicas' } }),
+        () =>
+          new NodeRedisRepository({
+            cluster: { nodes: ['127.0.0.1:7000'], scaleReads: 'all', readFallback: 'replicas' },
+          }),
       ),
     ).toBe('options.cluster.readFallback');
+  });
+
+  it("accepts cluster.readFallback: 'replicas' (reads go to a replica while their primary is down)", () => {
+    const repo = new NodeRedisRepository({
+      cluster: { nodes: ['127.0.0.1:7000'], readFallback: 'replicas' },
+    });
+    expect(repo.config.cluster).toMatchObject({ scaleReads: 'master', readFallback: 'replicas' });
   });
 
   it('offers server-assisted invalidation on a standalone server only, and says how to turn it on', () => {

@@ -1,6 +1,13 @@
 import type { CommandRunner, RawCommandName } from '@forno/core/backend';
 import type { RedisArgument } from '@redis/client';
-import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
+import {
+  BINARY_REPLIES,
+  type NodeRedisClient,
+  type NodeRedisClusterClient,
+  type NodeRedisKind,
+  sendCommand,
+} from './node-redis-client.js';
+import type { ReplicaReadFallback } from './replica-read-fallback.js';
 import type { Subscriber } from './subscriber.js';
 import type { DedicatedConnection } from './transaction-commands.js';
 
@@ -15,6 +22,8 @@ export interface DriverContext {
   readonly kind: NodeRedisKind;
   /** Read values as Buffers (binary serializer) instead of strings. */
   readonly binary: boolean;
+  /** Cluster with `readFallback: 'replicas'`: routes reads to a replica while their primary is down. */
+  readonly readFallback?: ReplicaReadFallback | undefined;
   /** The pub/sub side (its connection is opened on first use). */
   subscriber(): Subscriber;
   /** Opens a connection of its own to the primary that serves `key`, for a `WATCH`. */
@@ -47,7 +56,7 @@ export interface Senders {
 
 /** {@link Senders} over `ctx`. */
 export function sendersOf(ctx: DriverContext): Senders {
-  const { runner, kind, binary } = ctx;
+  const { runner, kind, binary, readFallback } = ctx;
   const send = <T>(
     readonly: boolean,
     name: RawCommandName,
@@ -64,8 +73,24 @@ export function sendersOf(ctx: DriverContext): Senders {
         }) as Promise<T>,
       options?.call,
     );
+  const read =
+    readFallback === undefined
+      ? <T>(name: RawCommandName, args: readonly Argument[], options?: SendOptions) =>
+          send<T>(true, name, args, options)
+      : <T>(name: RawCommandName, args: readonly Argument[], options?: SendOptions) =>
+          runner.send(
+            name,
+            (c) =>
+              readFallback.read(
+                c as NodeRedisClusterClient,
+                options?.key ?? args[1],
+                args,
+                binary && options?.values === true ? BINARY_REPLIES : undefined,
+              ) as Promise<T>,
+            options?.call,
+          );
   return {
-    read: (name, args, options) => send(true, name, args, options),
+    read,
     write: (name, args, options) => send(false, name, args, options),
   };
 }

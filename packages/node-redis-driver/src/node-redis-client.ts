@@ -64,7 +64,8 @@ export interface Route {
   readonly binary: boolean;
 }
 
-const BINARY = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const;
+/** node-redis' command options that read bulk strings as Buffers (binary serializer). */
+export const BINARY_REPLIES = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const;
 
 /**
  * Sends one command on any kind of node-redis client. `args` is the whole command (`['GET', key]`),
@@ -76,7 +77,7 @@ export function sendCommand(
   args: readonly RedisArgument[],
   route: Route,
 ): Promise<unknown> {
-  const options = route.binary ? BINARY : undefined;
+  const options = route.binary ? BINARY_REPLIES : undefined;
   switch (kind) {
     case 'standalone':
       return (client as NodeRedisSingleClient).sendCommand(args, options);
@@ -152,11 +153,12 @@ function nodeOptions(config: ResolvedRedisConfig, policy: ClientPolicy): RedisCl
 export function createNodeRedisClient(config: ResolvedRedisConfig, policy: ClientPolicy): NodeRedisClient {
   const options = nodeOptions(config, policy);
   if (config.cluster) {
-    const { nodes, scaleReads, natMap } = config.cluster;
+    const { nodes, scaleReads, readFallback, natMap } = config.cluster;
     return createCluster({
       rootNodes: nodes.map(({ host, port }) => ({ socket: { host, port } })),
       defaults: options,
-      useReplicas: scaleReads !== 'master',
+      // Connections to replicas (with READONLY): for reads all the time, or while a primary is down.
+      useReplicas: scaleReads !== 'master' || readFallback === 'replicas',
       ...(natMap === undefined ? {} : { nodeAddressMap: { ...natMap } }),
       ...(policy.tracking ? { RESP: 3 } : {}),
     } as never) as unknown as NodeRedisClusterClient;

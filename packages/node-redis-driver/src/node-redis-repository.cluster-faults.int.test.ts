@@ -13,9 +13,10 @@ describeClusterFaultSuite('NodeRedisRepository (node-redis)', {
   // a node unreachable or out of time, but a frozen primary still delays that: writes to its shard
   // resume ~1.5 s after the promotion (the ioredis driver: within 1 s), so the window is 2 s here.
   errorWindowMs: 2_000,
-  createRepository: async ({ nodes, keyPrefix, commandTimeoutMs }) => {
+  replicaReads: true,
+  createRepository: async ({ nodes, keyPrefix, commandTimeoutMs, replicaReads }) => {
     const repo = new NodeRedisRepository({
-      cluster: { nodes },
+      cluster: { nodes, readFallback: replicaReads ? 'replicas' : 'none' },
       keyPrefix,
       commandTimeout: commandTimeoutMs,
       healthCheckInterval: false,

@@ -21,6 +21,9 @@ afterAll(async () => {
 describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Redis Cluster', {
   publishCountsNodeLocal: true,
   cluster: true,
+  flushScripts: async () => {
+    await Promise.all(cluster.nodes.map((node) => node.command(['SCRIPT', 'FLUSH'])));
+  },
   createRepository: async ({ keyPrefix, serializer }) => {
     const repo = new NodeRedisRepository({
       cluster: { nodes: cluster.startupNodes },
@@ -32,4 +35,24 @@ describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Re
     return repo;
   },
   serializers: CONTRACT_SERIALIZERS.filter(({ name }) => ['json', 'raw-buffer'].includes(name)),
+});
+
+/**
+ * `readFallback: 'replicas'` routes every read itself (to the primary while it is up): the contract
+ * once more through that route, with binary replies.
+ */
+describeCacheRepositoryContract('NodeRedisRepository on a Redis Cluster, readFallback: replicas', {
+  publishCountsNodeLocal: true,
+  cluster: true,
+  createRepository: async ({ keyPrefix, serializer }) => {
+    const repo = new NodeRedisRepository({
+      cluster: { nodes: cluster.startupNodes, readFallback: 'replicas' },
+      keyPrefix,
+      serializer,
+      healthCheckInterval: false,
+    });
+    await repo.connect();
+    return repo;
+  },
+  serializers: CONTRACT_SERIALIZERS.filter(({ name }) => name === 'raw-buffer'),
 });

@@ -31,6 +31,7 @@ import { JsonSerializer } from '@forno/serialization';
 import { closeClient, connectClient, statusOf } from './client-lifecycle.js';
 import { rediscoverOnFailure } from './cluster-rediscovery.js';
 import type { DriverContext } from './driver-context.js';
+import { FirstConnection } from './first-connection.js';
 import { hashCommands } from './hash-commands.js';
 import { type InvalidationListener, InvalidationTracker } from './invalidation.js';
 import { listCommands } from './list-commands.js';
@@ -47,6 +48,8 @@ import {
 } from './node-redis-client.js';
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
 import { queueLockCommands } from './queue-lock-commands.js';
+import { ReplicaReadFallback } from './replica-read-fallback.js';
+import { scriptCommands } from './script-commands.js';
 import { serverCommands } from './server-commands.js';
 import { keyMemoryUsage, nodeInfos } from './server-info.js';
 import { setCommands } from './set-commands.js';
@@ -124,6 +127,8 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
   readonly #events: CacheEventEmitter;
   readonly #health: HealthMonitor;
   readonly #metrics: CacheMetrics | undefined;
+  /** Reconnects before any connection was ready without holding the process (standalone, owned). */
+  readonly #firstConnection: FirstConnection | undefined;
   #opened = false;
   /** A connection was ready at least once (so the configuration worked then). */
   #readyOnce = false;
@@ -213,6 +218,10 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
       runner,
       kind,
       binary: serializer.format === 'binary',
+      readFallback:
+        config.cluster?.readFallback === 'replicas'
+          ? new ReplicaReadFallback(config.commandTimeoutMs)
+          : undefined,
       subscriber: () => subscriber,
       dedicated: async (key) => {
         if (runner.failure !== undefined) throw runner.failure;
@@ -250,6 +259,10 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
     this.#subscriber = subscriber;
     this.#health = new HealthMonitor(() => this.#probe(), config.healthCheckIntervalMs);
     this.#invalidations = tracking ? new InvalidationTracker(clients, config.keyPrefix) : undefined;
+    this.#firstConnection =
+      existing === undefined && kind === 'standalone'
+        ? new FirstConnection((attempt) => backoffDelay(config.retryPolicy, attempt, Math.random))
+        : undefined;
     for (const client of clients) this.#reportConnectionEvents(client);
     if (existing) {
       (existing as unknown as NodeJS.EventEmitter).on('error', () => {});
@@ -260,6 +273,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
 
   /** Connection state, the worst over the pool. */
   get status(): ConnectionStatus {
+    if (this.#firstConnection?.reconnecting && !this.#closed) return 'reconnecting';
     return worstStatus(this.#clients.map((client) => statusOf(client, this.#opened, this.#closed)));
   }
 
@@ -360,6 +374,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
    */
   async disconnect(): Promise<void> {
     this.#health.stop();
+    this.#firstConnection?.stop();
     await this.#runner.drain(this.config.commandTimeoutMs);
     this.#health.markUnhealthy(new CacheUnavailableError('the repository is disconnected'));
     await this.#subscriber.close();
@@ -382,6 +397,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
     const events = client as unknown as NodeJS.EventEmitter;
     events.on('ready', () => {
       this.#readyOnce = true;
+      this.#firstConnection?.ready(client);
       if (this.status === 'ready' && this.#failure === undefined) this.#health.markHealthy();
       report();
     });
@@ -416,12 +432,14 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
     this.#runner.stopWith(undefined);
     this.#closed = false;
     this.#opened = true;
+    if (this.#firstConnection?.done === false) this.#firstConnection.begin(this.config.connectTimeoutMs);
     try {
       await Promise.all(this.#clients.map((client) => connectClient(client, this.config.connectTimeoutMs)));
       this.#readyOnce = true;
       if (this.#ownsClients) await this.#checkCredentials();
       this.#health.markHealthy();
     } catch (error) {
+      if (this.#failure === undefined) this.#firstConnection?.failed(this.#clients);
       throw this.#failure ?? error;
     } finally {
       this.#health.start();
@@ -439,7 +457,9 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
       this.#stopWith(failure);
       return failure;
     }
-    return backoffDelay(this.config.retryPolicy, attempt + 1, Math.random);
+    const delay = backoffDelay(this.config.retryPolicy, attempt + 1, Math.random);
+    const first = this.#firstConnection;
+    return first === undefined || first.done ? delay : first.reconnectDelay(delay);
   }
 
   /**
@@ -487,6 +507,7 @@ export class NodeRedisRepository extends BaseCacheRepository implements Observab
 
   /** Stops on a permanent failure: unhealthy, and every command rejects at once with it. */
   #stopWith(failure: CacheError): void {
+    this.#firstConnection?.stop();
     this.#failure = failure;
     this.#health.markUnhealthy(failure);
     this.#runner.stopWith(failure);
@@ -502,8 +523,7 @@ export function createNodeRedisRepository(
 }
 
 /**
- * {@link resolveRedisConfig}, plus what this driver cannot do: `cluster.readFallback: 'replicas'`
- * (an ioredis-driver feature) is rejected, never ignored, and `tracking` is checked. `autoPipelining` is accepted and has no effect:
+ * {@link resolveRedisConfig}, plus the checks of `tracking`. `autoPipelining` is accepted and has no effect:
  * node-redis always writes the commands issued in one tick together.
  */
 function resolveNodeRedisConfig(
@@ -518,12 +538,6 @@ function resolveNodeRedisConfig(
     throw new InvalidConfigError(
       'options.tracking',
       `server-assisted invalidation is supported on a standalone server only, not on ${resolved.mode}`,
-    );
-  }
-  if (resolved.cluster?.readFallback === 'replicas') {
-    throw new InvalidConfigError(
-      'options.cluster.readFallback',
-      "'replicas' is only supported by @forno/redis-driver (ioredis); use scaleReads: 'all' to read replicas",
     );
   }
   return resolved;
@@ -541,6 +555,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
+    ...scriptCommands(context),
   };
 }
 

@@ -59,6 +59,7 @@ export function transactionCommands(
       const raw = rawCommandsOf({
         ...ctx,
         kind: 'standalone',
+        readFallback: undefined,
         runner: queuingRunner(queued),
       }) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
       const outcomes = Promise.allSettled(calls.map(({ name, args }) => raw[name]!(...args)));

@@ -3,6 +3,7 @@ import type { Serializer } from '../serializer.js';
 import type { HashCommands } from './hash-commands.js';
 import type { KeyValueCommands } from './key-value-commands.js';
 import type { ListCommands } from './list-commands.js';
+import type { ScriptCommands } from './script.js';
 import type { SetCommands } from './set-commands.js';
 import type { SortedSetCommands } from './sorted-set-commands.js';
 import type { StreamCommands } from './stream-commands.js';
@@ -40,6 +41,7 @@ export interface CacheRepository
     SortedSetCommands,
     StreamCommands,
     TransactionalCommands,
+    ScriptCommands,
     Lifecycle {
   /** Prefix prepended to every key, e.g. `'mario_pizzeria:'`. */
   readonly keyPrefix: string;
