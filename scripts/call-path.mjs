@@ -1,5 +1,4 @@
 #!/usr/bin/env -S node --enable-source-maps
-import { readFileSync } from 'node:fs';
 /**
  * The files and functions of Forno's sources that one call runs through, for the closing notes of
  * layering work: `RedisRepository.get` (a hit, on a redis-server this script starts on a free
@@ -10,6 +9,7 @@ import { readFileSync } from 'node:fs';
  *
  *   pnpm build && node --enable-source-maps scripts/call-path.mjs [repository root]
  */
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { findSourceMap } from 'node:module';
 import { join } from 'node:path';
