@@ -8,7 +8,7 @@
  *   cd benchmarks && npx tsx src/lock-notifications.ts
  */
 import { pathToFileURL } from 'node:url';
-import type { CacheRepository } from '@forno/core';
+import type { LockBackend } from '@forno/core';
 import { DistributedLock, FairLock, type Lock } from '@forno/lock';
 import { RedisRepository } from '@forno/redis-driver';
 import { startRedisServer } from '@forno/testing/servers';
@@ -26,7 +26,7 @@ export interface NotificationResult {
 }
 
 /** A lock kind to wait on: `DistributedLock` or `FairLock`. */
-type LockOf = (repo: CacheRepository, key: string, wait: boolean) => { acquire(): Promise<Lock> };
+type LockOf = (repo: LockBackend, key: string, wait: boolean) => { acquire(): Promise<Lock> };
 
 const distributedLock: LockOf = (repo, key, wait) =>
   new DistributedLock(repo, key, wait ? { waitTimeout: '60s', retryDelay: '60s' } : {});
@@ -40,8 +40,8 @@ const fairLock: LockOf = (repo, key, wait) =>
 async function keyScopedFanOut(
   lockOf: LockOf,
   prefix: string,
-  holderRepo: CacheRepository,
-  repos: readonly CacheRepository[],
+  holderRepo: LockBackend,
+  repos: readonly LockBackend[],
   counter: { n: number },
 ): Promise<number> {
   counter.n = 0;
@@ -61,7 +61,7 @@ async function keyScopedFanOut(
 }
 
 /** Counts every message a repository's subscriptions receive. */
-function counting(repo: CacheRepository, counter: { n: number }): CacheRepository {
+function counting<R extends LockBackend>(repo: R, counter: { n: number }): R {
   const subscribe = repo.subscribe.bind(repo);
   repo.subscribe = (channel, listener, options) =>
     subscribe(

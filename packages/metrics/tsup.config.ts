@@ -1,6 +1,6 @@
-import { defineConfig } from 'tsup';
+import { fornoTsupConfig } from '../../tsup.shared.js';
 
-export default defineConfig({
+export default fornoTsupConfig({
   // The exporters are their own entries so that importing `@forno/metrics` never loads prom-client
   // or OpenTelemetry (the exporters only import their types, so they load neither either).
   entry: {
@@ -8,10 +8,5 @@ export default defineConfig({
     prometheus: 'src/prometheus/index.ts',
     opentelemetry: 'src/opentelemetry/index.ts',
   },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
   external: ['prom-client', '@opentelemetry/api'],
 });

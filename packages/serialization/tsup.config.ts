@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { fornoTsupConfig } from '../../tsup.shared.js';
 
-export default defineConfig({
-  // `msgpack` is its own entry so that importing `@forno/serialization` never loads msgpackr.
-  entry: { index: 'src/index.ts', msgpack: 'src/msgpack/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+// `msgpack` is its own entry so that importing `@forno/serialization` never loads msgpackr.
+export default fornoTsupConfig({ entry: { index: 'src/index.ts', msgpack: 'src/msgpack/index.ts' } });

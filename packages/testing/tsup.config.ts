@@ -1,6 +1,6 @@
-import { defineConfig } from 'tsup';
+import { fornoTsupConfig } from '../../tsup.shared.js';
 
-export default defineConfig({
+export default fornoTsupConfig({
   entry: {
     index: 'src/index.ts',
     contract: 'src/contract/index.ts',
@@ -9,10 +9,5 @@ export default defineConfig({
     faults: 'src/faults/index.ts',
     progress: 'src/progress/index.ts',
   },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
   external: ['vitest', 'fast-check'],
 });

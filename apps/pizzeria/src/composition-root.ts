@@ -1,11 +1,12 @@
 import { HybridCache } from '@forno/cache';
 import {
+  type CacheBackend,
   CacheEntityRepository,
   CacheEventEmitter,
   type CacheRepository,
   type Clock,
   type Duration,
-  type ObservableCacheRepository,
+  type LockBackend,
   systemClock,
 } from '@forno/core';
 import type { CacheMetrics } from '@forno/metrics';
@@ -35,13 +36,13 @@ export interface PizzeriaServices {
   readonly backend: BackendConfig | { readonly kind: 'custom' };
   /** One line for logs: which backend, where. */
   readonly backendDescription: string;
-  /** The cache repository every service uses (prefix `mario_pizzeria:`). */
-  readonly repository: CacheRepository;
+  /** The cache repository every service uses (prefix `mario_pizzeria:`), locks included. */
+  readonly repository: CacheRepository & LockBackend;
   /**
    * The same cache for observers (the dashboard), without metrics: see `observerRepository`. Not
    * connected by `build()`: call `connect()` before the first read.
    */
-  readonly observer: CacheRepository;
+  readonly observer: CacheRepository & LockBackend;
   /** The clock the services use (TTLs of sessions, queue times, the hourly histogram's day). */
   readonly clock: Clock;
   /** The "break Redis" switch when built with `chaos: true` (`CHAOS=1`); undefined otherwise. */
@@ -74,7 +75,7 @@ export interface PizzeriaServices {
  * The cache the app runs on: any observable repository (a Redis driver, the in-memory fake, or one
  * of them behind a chaos wrapper), whose metrics the dashboard shows when it records them.
  */
-export type PizzeriaRepository = ObservableCacheRepository<CacheMetrics>;
+export type PizzeriaRepository = CacheBackend<CacheMetrics>;
 
 /** Tuning that tests and the simulation change. */
 export interface PizzeriaOptions {

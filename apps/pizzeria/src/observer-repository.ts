@@ -1,4 +1,4 @@
-import { type CacheRepository, CacheUnavailableError, type ObservableCacheRepository } from '@forno/core';
+import { type CacheBackend, type CacheRepository, CacheUnavailableError } from '@forno/core';
 import { CacheRepositoryDecorator } from '@forno/core/backend';
 import { ChaosCacheRepository, InMemoryCacheRepository } from '@forno/testing';
 import type { BackendConfig } from './backend-config.js';
@@ -12,7 +12,7 @@ export class ChaosSwitch {
   #broken = false;
 
   /** Wraps `repository` in a chaos wrapper that follows this switch. */
-  wrap<TInner extends ObservableCacheRepository>(repository: TInner): ChaosCacheRepository<TInner> {
+  wrap<TInner extends CacheBackend>(repository: TInner): ChaosCacheRepository<TInner> {
     const chaos = new ChaosCacheRepository(repository, {
       seed: 1,
       failureRate: this.#broken ? 1 : 0,
@@ -42,11 +42,11 @@ export class ChaosSwitch {
  * created gets one more connection of its own, opened on first use, as an external monitor would;
  * any other repository is observed through itself (its metrics then include the dashboard's reads).
  */
-export function observerRepository<TRepository extends ObservableCacheRepository>(
+export function observerRepository<TRepository extends CacheBackend>(
   repository: TRepository,
   created: ((config: BackendConfig) => TRepository) | undefined,
   config: BackendConfig | undefined,
-): { readonly repository: ObservableCacheRepository; readonly owned: boolean } {
+): { readonly repository: CacheBackend; readonly owned: boolean } {
   const inMemory = innermost(repository);
   if (inMemory instanceof InMemoryCacheRepository) {
     return {

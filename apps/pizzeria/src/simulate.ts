@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { CacheEntityRepository, type CacheRepository } from '@forno/core';
+import { CacheEntityRepository, type CacheRepository, type LockBackend } from '@forno/core';
 import { Progress } from '@forno/testing/progress';
 import { type BackendConfig, backendFromEnv, describeBackend, KEY_PREFIX } from './backend-config.js';
 import { createBackend } from './composition-root.js';
@@ -69,7 +69,7 @@ function showProgress(cache: CacheRepository, config: SimulationConfig): () => v
 async function runWorkers(
   config: SimulationConfig,
   database: PizzeriaDatabase,
-  cache: CacheRepository,
+  cache: CacheRepository & LockBackend,
 ): Promise<RunOutcome> {
   const reports: WorkerReport[] = [];
   const failures: string[] = [];
@@ -160,7 +160,7 @@ async function runWorkers(
 }
 
 /** Whether every order is final and the kitchen holds no unacknowledged entry. */
-async function allSettled(cache: CacheRepository, config: SimulationConfig): Promise<boolean> {
+async function allSettled(cache: CacheRepository & LockBackend, config: SimulationConfig): Promise<boolean> {
   const { final } = await countOrders(cache);
   if (final < config.orders) return false;
   return (await new KitchenQueueService(cache).pendingCount()) === 0;
@@ -179,7 +179,7 @@ async function countOrders(cache: CacheRepository): Promise<{ final: number; str
 
 /** Reads back every order and counter, and checks the invariants. */
 async function verify(
-  cache: CacheRepository,
+  cache: CacheRepository & LockBackend,
   database: PizzeriaDatabase,
   initialStock: ReadonlyMap<string, number>,
   config: SimulationConfig,

@@ -1,4 +1,4 @@
-import type { CacheRepository, Clock } from '@forno/core';
+import type { CacheRepository, Clock, LockBackend } from '@forno/core';
 import type { TagNotice, WrittenKey } from './bus/bus-message.js';
 import { type BusNotice, InvalidationBus } from './bus/invalidation-bus.js';
 import type { InvalidationSource } from './bus/invalidation-source.js';
@@ -16,7 +16,7 @@ import { TagRegistry } from './tag-registry.js';
 /** Settings of a cache root, resolved from the constructor's options. */
 export interface RootSettings {
   readonly namespace: string;
-  readonly repository: CacheRepository | undefined;
+  readonly repository: (CacheRepository & LockBackend) | undefined;
   readonly l1: { readonly maxEntries: number; readonly maxTtlMs: number } | undefined;
   readonly heartbeatMs: number | undefined;
   readonly invalidation: InvalidationSource | undefined;

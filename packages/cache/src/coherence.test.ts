@@ -1,10 +1,13 @@
-import { type CacheRepository, CacheUnavailableError } from '@forno/core';
+import { type CacheRepository, CacheUnavailableError, type LockBackend } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deferred, until } from '../test/world.js';
 import type { InvalidationListener } from './bus/invalidation-source.js';
 import { HybridCache } from './hybrid-cache.js';
 import type { HybridCacheOptions } from './options.js';
+
+/** What a HybridCache takes as its L2: the data commands and the lock backend. */
+type L2Repository = CacheRepository & LockBackend;
 
 const clock = new ManualClock(Date.now());
 const store = new InMemoryStore({ clock, activeExpiry: false });
@@ -47,11 +50,11 @@ function processOn(keyPrefix: string) {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { repository: proxy as CacheRepository, control };
+  return { repository: proxy as L2Repository, control };
 }
 
 async function cacheOn(
-  repository: CacheRepository,
+  repository: L2Repository,
   options: Omit<HybridCacheOptions, 'repository' | 'clock'> = {},
 ) {
   const cache = new HybridCache({ repository, clock, namespace: 'menu', ...options });

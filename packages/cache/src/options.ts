@@ -5,6 +5,7 @@ import {
   describeValue,
   InvalidArgumentError,
   InvalidConfigError,
+  type LockBackend,
   parseDuration,
   parseTtl,
 } from '@forno/core';
@@ -56,8 +57,12 @@ export interface BusOptions {
 
 /** Options of {@link HybridCache}. */
 export interface HybridCacheOptions extends Omit<EntryOptions, 'tags'> {
-  /** The L2: any `CacheRepository`. Omit for an in-process cache only. The cache never closes it. */
-  readonly repository?: CacheRepository;
+  /**
+   * The L2: a `CacheRepository` that is also a `LockBackend`, as every Forno backend and decorator
+   * is (its pub/sub carries the invalidation bus, its locks `stampede: 'distributed'`). Omit for an
+   * in-process cache only. The cache never closes it.
+   */
+  readonly repository?: CacheRepository & LockBackend;
   /** Entries live under `<repository prefix><namespace>:`. Default `'cache'`. */
   readonly namespace?: string;
   /** The in-process layer, or `false` for none. */

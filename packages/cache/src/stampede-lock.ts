@@ -1,4 +1,4 @@
-import type { CacheRepository } from '@forno/core';
+import type { LockBackend } from '@forno/core';
 import { DistributedLock, LockTimeoutError } from '@forno/lock';
 
 /** The lease of a stampede lock: renewed every third of it while the factory runs, so it can be short. */
@@ -17,9 +17,9 @@ export interface HeldLock {
  * release announcement.
  */
 export class StampedeLock {
-  readonly #repository: CacheRepository;
+  readonly #repository: LockBackend;
 
-  constructor(repository: CacheRepository) {
+  constructor(repository: LockBackend) {
     this.#repository = repository;
   }
 

@@ -1,8 +1,14 @@
-import type { CacheRepository, Serializer } from '@forno/core';
+import type { CacheRepository, LockBackend, Serializer } from '@forno/core';
 import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/testing';
 import { afterEach } from 'vitest';
 import { HybridCache } from '../src/hybrid-cache.js';
 import type { HybridCacheOptions } from '../src/options.js';
+
+/** `deferred` of `@forno/testing`, re-exported for the tests that import it from here. */
+export { deferred } from '@forno/testing';
+
+/** What a HybridCache takes as its L2: the data commands and the lock backend. */
+type L2Repository = CacheRepository & LockBackend;
 
 /**
  * What the shared suites run on: "processes" (each a repository of its own, on one shared fake store
@@ -11,7 +17,7 @@ import type { HybridCacheOptions } from '../src/options.js';
 export interface World {
   readonly clock: ManualClock;
   /** A repository of a new "process" on the shared store or server (same key prefix). */
-  repository(options?: { serializer?: Serializer }): Promise<CacheRepository>;
+  repository(options?: { serializer?: Serializer }): Promise<L2Repository>;
   /**
    * A cache on a new "process" (a new repository unless one is given, or `repository: undefined`
    * for none); closed after the test.
@@ -19,7 +25,7 @@ export interface World {
   cache(
     options?: Omit<HybridCacheOptions, 'clock' | 'repository'> & {
       serializer?: Serializer;
-      repository?: CacheRepository | undefined;
+      repository?: L2Repository | undefined;
     },
   ): Promise<HybridCache>;
   /** Closes every cache and repository. */
@@ -30,7 +36,7 @@ export interface World {
 export type RepositoryFactory = (
   keyPrefix: string,
   serializer: Serializer | undefined,
-) => Promise<CacheRepository>;
+) => Promise<L2Repository>;
 
 let worlds = 0;
 
@@ -38,7 +44,7 @@ let worlds = 0;
 export function worldOf(open: RepositoryFactory, clock = new ManualClock(Date.now())): World {
   const keyPrefix = `hc${worlds++}-${process.pid}:`;
   const caches: HybridCache[] = [];
-  const repositories: CacheRepository[] = [];
+  const repositories: L2Repository[] = [];
   const repository = async (options: { serializer?: Serializer } = {}) => {
     const repo = await open(keyPrefix, options.serializer);
     repositories.push(repo);
@@ -99,19 +105,4 @@ export async function until(predicate: () => boolean | Promise<boolean>, timeout
     if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-}
-
-/** A promise with its resolve and reject (Node 20 has no `Promise.withResolvers`). */
-export function deferred<T>(): {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-} {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }

@@ -67,9 +67,14 @@ export type { CacheRepository, Lifecycle } from './repository/cache-repository.j
 export type { HashCommands } from './repository/hash-commands.js';
 export type { EntriesInput, KeyValueCommands } from './repository/key-value-commands.js';
 export type { ListCommands } from './repository/list-commands.js';
-export type { LockBackend, LockPrimitives, PubSubCommands } from './repository/lock-primitives.js';
 export type {
-  ObservableCacheRepository,
+  LockBackend,
+  LockPrimitives,
+  PubSubCommands,
+  SemaphorePrimitives,
+} from './repository/lock-primitives.js';
+export type {
+  CacheBackend,
   ObservableRepository,
   OperationSummary,
   PerformanceSummary,

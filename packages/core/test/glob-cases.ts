@@ -1,7 +1,7 @@
 /**
  * Known Redis glob behaviours as `[pattern, subject, matches]`. `glob.test.ts` checks `matchGlob`
- * against them; `glob.int.test.ts` checks them against a real `redis-server`, so the table itself
- * is verified.
+ * against them; `test/core/glob.int.test.ts` of `@forno/testing` checks them against a real
+ * `redis-server`, so the table itself is verified.
  */
 export type GlobCase = readonly [pattern: string, subject: string, matches: boolean];
 

@@ -4,7 +4,7 @@
  * writing to a resource that refuses stale tokens. Reports accepted and refused writes and tokens
  * issued twice; with `'replicated'`, no token may be issued twice or out of order.
  */
-import { type CacheRepository, hashSlotOf } from '@forno/core';
+import { type CacheRepository, hashSlotOf, type LockBackend } from '@forno/core';
 import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository } from '@forno/redis-driver';
 import { castFor, manualFailover } from '@forno/testing/faults';
@@ -70,7 +70,7 @@ it('CLUSTER FAILOVER of the lock`s primary: replicated grants keep tokens unique
       if (cast.victimSlots.some(([from, to]) => slot >= from && slot <= to)) return `${name}${i}`;
     }
   };
-  const connect = async (): Promise<CacheRepository> => {
+  const connect = async (): Promise<CacheRepository & LockBackend> => {
     const repo = new NodeRedisRepository({
       cluster: { nodes: cluster.startupNodes.map(({ host, port }) => ({ host, port })) },
       keyPrefix: 'fenced:',

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CacheRepository, isCacheError } from '@forno/core';
+import { type CacheRepository, isCacheError, type LockBackend } from '@forno/core';
 import { DistributedLock, type LockDurability, LockNotReplicatedError } from '../src/index.js';
 
 /** A resource that remembers the highest fencing token it has seen and refuses lower ones (as a database would). */
@@ -37,7 +37,7 @@ class FencedCounter {
 export interface FencedGroup {
   readonly durability: LockDurability;
   /** A repository per worker (as separate processes would have). */
-  readonly repositories: readonly CacheRepository[];
+  readonly repositories: readonly (CacheRepository & LockBackend)[];
   readonly key: string;
 }
 

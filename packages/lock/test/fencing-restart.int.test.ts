@@ -6,7 +6,7 @@
  * restart: only the few operations in flight at the moment of the fault may be refused.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CacheRepository } from '@forno/core';
+import type { CacheRepository, LockBackend } from '@forno/core';
 import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository } from '@forno/redis-driver';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
@@ -54,7 +54,7 @@ interface RestartRun {
 
 type RepositoryFactory = (
   port: number,
-) => CacheRepository & { connect(): Promise<void>; disconnect(): Promise<void> };
+) => CacheRepository & LockBackend & { connect(): Promise<void>; disconnect(): Promise<void> };
 
 const servers: RedisServer[] = [];
 const repositories: { disconnect(): Promise<void> }[] = [];

@@ -1,4 +1,4 @@
-import type { CacheRepository } from '@forno/core';
+import type { CacheRepository, LockBackend } from '@forno/core';
 import { expect, it, vi } from 'vitest';
 import { DistributedLock } from '../src/distributed-lock.js';
 import { DistributedSemaphore } from '../src/distributed-semaphore.js';
@@ -7,7 +7,7 @@ import { queuedLockSuite } from './queued-lock-suite.js';
 
 /** A backend for the lock suite: each call returns a repository with a fresh key prefix. */
 export interface LockSuiteContext {
-  repo(): CacheRepository;
+  repo(): CacheRepository & LockBackend;
   /** Lets `ms` pass: fake timers advanced on the fake (unit project), a real sleep on servers. */
   sleep(ms: number): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { CacheRepository } from '@forno/core';
+import type { CacheRepository, LockBackend } from '@forno/core';
 import { NodeRedisRepository } from '@forno/node-redis-driver';
 import { RedisRepository, type RedisRepositoryConfig } from '@forno/redis-driver';
 
@@ -13,7 +13,7 @@ export type LockTestDriver = 'ioredis' | 'node-redis';
 export class RepositoryPool {
   readonly #config: () => RedisRepositoryConfig;
   readonly #driver: LockTestDriver;
-  readonly #open: CacheRepository[] = [];
+  readonly #open: (CacheRepository & LockBackend)[] = [];
   #n = 0;
 
   constructor(config: () => RedisRepositoryConfig, driver: LockTestDriver = 'ioredis') {
@@ -22,7 +22,7 @@ export class RepositoryPool {
   }
 
   /** A repository (connecting lazily: commands queue until connected) with a unique key prefix. */
-  repo(prefix = 'lock'): CacheRepository {
+  repo(prefix = 'lock'): CacheRepository & LockBackend {
     const config = {
       healthCheckInterval: false,
       ...this.#config(),

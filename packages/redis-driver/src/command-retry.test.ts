@@ -1,4 +1,4 @@
-import { type CacheRepository, defineScript } from '@forno/core';
+import { type CacheRepository, defineScript, type LockBackend } from '@forno/core';
 import { type Command, Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisRepository } from './redis-repository.js';
@@ -48,7 +48,7 @@ function flakyRepository() {
   return { repo, sends: () => [...sent.values()].reduce((a, b) => a + b, 0) };
 }
 
-type Operation = (repo: CacheRepository) => Promise<unknown>;
+type Operation = (repo: CacheRepository & LockBackend) => Promise<unknown>;
 
 const script = (flags: { readOnly?: boolean; idempotent?: boolean }) =>
   defineScript({ keys: ['k'], source: "return redis.call('INCR', KEYS[1])", ...flags });

@@ -1,5 +1,5 @@
 import diagnostics from 'node:diagnostics_channel';
-import type { CacheRepository } from '@forno/core';
+import type { CacheRepository, LockBackend } from '@forno/core';
 import type { RedisRepositoryConfig } from '@forno/core/backend';
 import { JsonSerializer } from '@forno/serialization';
 import { type RedisServer, startRedisServer } from '@forno/testing/servers';
@@ -29,7 +29,7 @@ afterAll(async () => {
 const circular: Record<string, unknown> = {};
 circular.self = circular;
 
-type Call = (r: CacheRepository) => Promise<unknown> | AsyncIterable<unknown>;
+type Call = (r: CacheRepository & LockBackend) => Promise<unknown> | AsyncIterable<unknown>;
 
 const BAD_CALLS: Array<[label: string, call: Call, code: string, argument?: string]> = [
   ['empty key', (r) => r.get(''), 'E_INVALID_ARGUMENT', 'key'],

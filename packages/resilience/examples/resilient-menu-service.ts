@@ -3,7 +3,7 @@
  * app import from '@forno/resilience'; this example imports the sources so it is type-checked and
  * tested with the package (test/readme-example.test.ts).
  */
-import type { ObservableCacheRepository } from '@forno/core';
+import type { CacheBackend } from '@forno/core';
 import { CircuitBreakerPolicy, isOutageError, ResilientCacheRepository } from '../src/index.js';
 
 export interface MenuItem {
@@ -35,7 +35,7 @@ export class ResilientMenuService {
 }
 
 /** A breaker and a timeout around any repository (Redis, or the in-memory fake); Redis retries idempotent commands itself. */
-export function resilientCache(redis: ObservableCacheRepository): ResilientCacheRepository {
+export function resilientCache(redis: CacheBackend): ResilientCacheRepository {
   return new ResilientCacheRepository(redis, {
     breaker: new CircuitBreakerPolicy({ failureThreshold: 5, recoveryTimeout: '60s', successThreshold: 3 }),
     timeout: '500ms',

@@ -1,12 +1,12 @@
 import {
   assertKnownOptions,
+  type CacheBackend,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
   type Duration,
   describeValue,
   InvalidConfigError,
-  type ObservableCacheRepository,
   strategyOption,
 } from '@forno/core';
 import { assertCacheRepository, CacheRepositoryDecorator } from '@forno/core/backend';
@@ -71,7 +71,7 @@ const OPTION_KEYS = ['breaker', 'timeout', 'fallback'];
  * inner repository (which rejects them), no fallback is served, and the mirror is emptied.
  */
 export class ResilientCacheRepository<
-  TInner extends ObservableCacheRepository = ObservableCacheRepository,
+  TInner extends CacheBackend = CacheBackend,
 > extends CacheRepositoryDecorator<TInner> {
   /** The circuit breaker, for health checks (`breaker.state`) and manual `isolate()`. */
   readonly breaker: CircuitBreakerPolicy | undefined;

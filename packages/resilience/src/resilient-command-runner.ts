@@ -1,4 +1,4 @@
-import { type CacheEventEmitter, type CacheRepository, compileGlob } from '@forno/core';
+import { type CacheBackend, type CacheEventEmitter, compileGlob } from '@forno/core';
 import {
   type CommandRow,
   callCommand,
@@ -45,7 +45,7 @@ export function policyOf(row: CommandRow): CommandPolicy {
 
 /** What the runner works with; owned by `ResilientCacheRepository`. */
 export interface RunnerParts {
-  readonly inner: CacheRepository;
+  readonly inner: CacheBackend;
   readonly chains: PolicyChains;
   /** `undefined` when the fallback is disabled. */
   readonly mirror: FallbackMirror | undefined;

@@ -9,20 +9,8 @@ export function sequenceRandom(...values: number[]): () => number {
   return () => values[i++ % values.length]!;
 }
 
-/** A promise with its resolve/reject exposed. */
-export function deferred<T = void>(): {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-} {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+/** A promise with its resolve/reject exposed: `deferred` of `@forno/testing`. */
+export { deferred } from '@forno/testing';
 
 /** Lets pending promise callbacks run, without letting any time pass. */
 export async function flushMicrotasks(rounds = 20): Promise<void> {

@@ -4,6 +4,7 @@ export {
   type ChaosLatency,
   type ChaosOptions,
 } from './chaos/index.js';
+export { type Deferred, deferred } from './deferred.js';
 export {
   InMemoryCacheRepository,
   type InMemoryCacheRepositoryOptions,

@@ -1,4 +1,4 @@
-import { type CacheRepository, type CircuitState, isCacheError } from '@forno/core';
+import { type CacheRepository, type CircuitState, isCacheError, type LockBackend } from '@forno/core';
 import type { PizzeriaServices } from '../composition-root.js';
 import type { KitchenTicket } from '../domain/types.js';
 import { KitchenQueueService, type QueuedOrder } from '../services/kitchen-queue-service.js';
@@ -81,7 +81,7 @@ export class DashboardSnapshots {
   readonly #sampler: DashboardSampler;
   readonly #kitchen: KitchenQueueService;
   readonly #analytics: PizzaAnalyticsService;
-  readonly #observer: CacheRepository;
+  readonly #observer: CacheRepository & LockBackend;
   #connected: Promise<void> | undefined;
 
   constructor(services: PizzeriaServices, sampler: DashboardSampler) {

@@ -5,6 +5,7 @@ import {
   type Clock,
   type Duration,
   isCacheError,
+  type LockBackend,
   systemClock,
 } from '@forno/core';
 import { DistributedLock, type DistributedLockOptions, type Lock, LockTimeoutError } from '@forno/lock';
@@ -44,13 +45,17 @@ export function newFenceEpoch(now: number): string {
  * holder's stock. The new stock is cached for reads (`inventory:stock:<id>`, 5 minutes).
  */
 export class InventoryService {
-  readonly #cache: CacheRepository;
+  readonly #cache: CacheRepository & LockBackend;
   readonly #store: InventoryStore;
   readonly #lock: DistributedLockOptions;
   readonly #clock: Clock;
   #epoch: string | undefined;
 
-  constructor(cache: CacheRepository, store: InventoryStore, options: InventoryServiceOptions = {}) {
+  constructor(
+    cache: CacheRepository & LockBackend,
+    store: InventoryStore,
+    options: InventoryServiceOptions = {},
+  ) {
     this.#cache = cache;
     this.#store = store;
     this.#lock = {

@@ -5,6 +5,7 @@ import {
   type Clock,
   type Duration,
   InvalidArgumentError,
+  type LockBackend,
   type StreamEntry,
   systemClock,
 } from '@forno/core';
@@ -81,14 +82,14 @@ export class KitchenQueueService {
   static readonly GROUP = 'kitchen';
   static readonly PROCESSING_KEY = 'kitchen_processing';
   static readonly PROMOTION_KEY = 'kitchen_promotion';
-  readonly #cache: CacheRepository;
+  readonly #cache: CacheRepository & LockBackend;
   readonly #clock: Clock;
   readonly #reclaimAfter: Duration;
   #group: Promise<unknown> | undefined;
   /** Where the next `XAUTOCLAIM` scan starts, so every pending entry is looked at in turn. */
   #reclaimCursor = '0-0';
 
-  constructor(cache: CacheRepository, options: KitchenQueueServiceOptions = {}) {
+  constructor(cache: CacheRepository & LockBackend, options: KitchenQueueServiceOptions = {}) {
     this.#cache = cache;
     this.#clock = options.clock ?? systemClock;
     this.#reclaimAfter = options.reclaimAfter ?? '30s';

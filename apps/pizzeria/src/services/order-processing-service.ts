@@ -5,6 +5,7 @@ import {
   type Clock,
   type Duration,
   EntityExistsError,
+  type LockBackend,
   type Repository,
   systemClock,
 } from '@forno/core';
@@ -90,14 +91,14 @@ export class OrderStateError extends PizzeriaError {
  *   lease ran out during a pause cannot overwrite a newer holder's stock.
  */
 export class OrderProcessingService {
-  readonly #cache: CacheRepository;
+  readonly #cache: CacheRepository & LockBackend;
   readonly #deps: OrderProcessingDependencies;
   readonly #orderLock: DistributedLockOptions;
   readonly #clock: Clock;
   readonly #newOrderId: () => string;
 
   constructor(
-    cache: CacheRepository,
+    cache: CacheRepository & LockBackend,
     deps: OrderProcessingDependencies,
     options: OrderProcessingOptions = {},
   ) {

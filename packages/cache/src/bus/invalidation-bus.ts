@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CacheRepository, Unsubscribe } from '@forno/core';
+import type { PubSubCommands, Unsubscribe } from '@forno/core';
 import { type BusMessage, parseBusMessage, type TagNotice, type WrittenKey } from './bus-message.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
@@ -56,7 +56,7 @@ const now = () => performance.now();
  *   trusts it again.
  */
 export class InvalidationBus {
-  readonly #repository: CacheRepository;
+  readonly #repository: PubSubCommands;
   readonly #channel: string;
   readonly #heartbeatMs: number;
   readonly #receiver: BusReceiver;
@@ -76,7 +76,7 @@ export class InvalidationBus {
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  constructor(repository: CacheRepository, channel: string, heartbeatMs: number, receiver: BusReceiver) {
+  constructor(repository: PubSubCommands, channel: string, heartbeatMs: number, receiver: BusReceiver) {
     this.#repository = repository;
     this.#channel = channel;
     this.#heartbeatMs = heartbeatMs;

@@ -1,4 +1,4 @@
-import { type Duration, parseDuration, parseTtl } from '../duration.js';
+import { type Duration, parseTtl } from '../duration.js';
 import {
   ForbiddenOperationError,
   InvalidArgumentError,
@@ -7,7 +7,7 @@ import {
 } from '../errors.js';
 import { escapeGlob } from '../glob.js';
 import type { ConnectionStatus } from '../instrumentation.js';
-import { assertKey, fenceKeyOf, queueLockKeysOf } from '../keys.js';
+import { assertKey } from '../keys.js';
 import type { Serializer } from '../serializer.js';
 import {
   assertFinite,
@@ -24,6 +24,8 @@ import {
 } from '../validation.js';
 import type { CacheRepository } from './cache-repository.js';
 import type { EntriesInput } from './key-value-commands.js';
+import type { LockBackend } from './lock-primitives.js';
+import { LockRepository } from './lock-repository.js';
 import type {
   AcquireSemaphoreOptions,
   CompareAndDeleteOptions,
@@ -55,7 +57,6 @@ import type {
   RawScored,
   RawSetOptions,
   RawValue,
-  ReleaseNotice,
 } from './raw-commands.js';
 import type { Script } from './script.js';
 import { runScript, type ScriptCodec } from './script-runner.js';
@@ -115,7 +116,7 @@ const UNLINKS_IN_FLIGHT = 8;
  * `RedisRepository` and `InMemoryCacheRepository` extend it and add only connection handling, so
  * the two cannot drift apart.
  */
-export abstract class BaseCacheRepository implements CacheRepository {
+export abstract class BaseCacheRepository implements CacheRepository, LockBackend {
   /** Prefix prepended to every key and channel. */
   readonly keyPrefix: string;
   /** Serializer used for values. */
@@ -124,9 +125,11 @@ export abstract class BaseCacheRepository implements CacheRepository {
   readonly #allowFlush: boolean;
   readonly #prefixPattern: string;
   readonly #streams: StreamRepository;
+  readonly #locks: LockRepository;
 
   protected constructor(raw: RawCommands, options: BaseCacheRepositoryOptions) {
     this.#raw = raw;
+    this.#locks = new LockRepository(raw, options.keyPrefix ?? '');
     this.#streams = new StreamRepository(raw, {
       key: (key) => this.#key(key),
       fields: (fields, key) =>
@@ -756,84 +759,6 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return this.#streams.xautoclaim<T>(key, group, consumer, minIdle, options);
   }
 
-  // --- lock primitives and pub/sub --------------------------------------------------------------
-
-  async setIfAbsent(
-    key: string,
-    token: string,
-    ttl: Duration,
-    options?: SetIfAbsentOptions,
-  ): Promise<LeaseGrant> {
-    const fullKey = this.#key(key);
-    assertNonEmptyString(token, 'token');
-    const px = parseTtl(ttl);
-    assertOptions(options, { fencing: 'boolean', claimHandoff: 'boolean' });
-    return this.#raw.setIfAbsent(
-      fullKey,
-      token,
-      px,
-      options?.fencing ? fenceKeyOf(fullKey, this.keyPrefix) : undefined,
-      options?.claimHandoff === true,
-    );
-  }
-
-  async compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
-    const fullKey = this.#key(key);
-    assertNonEmptyString(token, 'token');
-    return this.#raw.compareAndDelete(fullKey, token, this.#releaseNotice(options));
-  }
-
-  async compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean> {
-    const fullKey = this.#key(key);
-    assertNonEmptyString(token, 'token');
-    return this.#raw.compareAndExpire(fullKey, token, parseTtl(ttl));
-  }
-
-  async publish(channel: string, message: string): Promise<number> {
-    const fullChannel = this.#channel(channel);
-    if (typeof message !== 'string') throw new InvalidArgumentError('message', 'expected a string');
-    assertWellFormed(message, 'message');
-    return this.#raw.publish(fullChannel, message);
-  }
-
-  async subscribe(
-    channel: string,
-    listener: (message: string) => void,
-    options?: SubscribeOptions,
-  ): Promise<Unsubscribe> {
-    const fullChannel = this.#channel(channel);
-    if (typeof listener !== 'function') throw new InvalidArgumentError('listener', 'expected a function');
-    assertOptions(options, { sharded: 'boolean' });
-    return this.#raw.subscribe(fullChannel, listener, options?.sharded === true);
-  }
-
-  async acquireSemaphore(
-    key: string,
-    token: string,
-    limit: number,
-    ttl: Duration,
-    options?: AcquireSemaphoreOptions,
-  ): Promise<SemaphoreGrant> {
-    const fullKey = this.#key(key);
-    assertNonEmptyString(token, 'token');
-    assertIntegerAtLeast(limit, 1, 'limit');
-    const px = parseTtl(ttl);
-    assertOptions(options, { claimHandoff: 'boolean' });
-    return this.#raw.acquireSemaphore(fullKey, token, limit, px, options?.claimHandoff === true);
-  }
-
-  async releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
-    const fullKey = this.#key(key);
-    assertNonEmptyString(token, 'token');
-    return this.#raw.releaseSemaphore(fullKey, token, this.#releaseNotice(options));
-  }
-
-  async extendSemaphore(key: string, token: string, ttl: Duration): Promise<boolean> {
-    const fullKey = this.#key(key);
-    assertNonEmptyString(token, 'token');
-    return this.#raw.extendSemaphore(fullKey, token, parseTtl(ttl));
-  }
-
   // --- transactions -----------------------------------------------------------------------------
 
   async transaction<const R>(build: (tx: TransactionCommands) => R): Promise<TransactionResult<R>> {
@@ -866,64 +791,88 @@ export abstract class BaseCacheRepository implements CacheRepository {
     return runScript(this.#raw, codec, script, keys ?? {}, args ?? {}) as Promise<T>;
   }
 
-  // --- fair and read-write locks ----------------------------------------------------------------
+  // --- the lock backend: validated in LockRepository ------------------------------------------
 
-  async acquireFairLock(
+  setIfAbsent(key: string, token: string, ttl: Duration, options?: SetIfAbsentOptions): Promise<LeaseGrant> {
+    return this.#locks.setIfAbsent(key, token, ttl, options);
+  }
+
+  compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    return this.#locks.compareAndDelete(key, token, options);
+  }
+
+  compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean> {
+    return this.#locks.compareAndExpire(key, token, ttl);
+  }
+
+  acquireSemaphore(
+    key: string,
+    token: string,
+    limit: number,
+    ttl: Duration,
+    options?: AcquireSemaphoreOptions,
+  ): Promise<SemaphoreGrant> {
+    return this.#locks.acquireSemaphore(key, token, limit, ttl, options);
+  }
+
+  releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    return this.#locks.releaseSemaphore(key, token, options);
+  }
+
+  extendSemaphore(key: string, token: string, ttl: Duration): Promise<boolean> {
+    return this.#locks.extendSemaphore(key, token, ttl);
+  }
+
+  acquireFairLock(
     key: string,
     token: string,
     waiter: string,
     ttl: Duration,
     queueTtl: Duration,
   ): Promise<QueueGrant> {
-    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
-    assertNonEmptyString(token, 'token');
-    assertNonEmptyString(waiter, 'waiter');
-    return this.#raw.acquireFairLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+    return this.#locks.acquireFairLock(key, token, waiter, ttl, queueTtl);
   }
 
-  async acquireReadLock(key: string, token: string, ttl: Duration): Promise<QueueGrant> {
-    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
-    assertNonEmptyString(token, 'token');
-    return this.#raw.acquireReadLock(keys, token, parseTtl(ttl));
+  acquireReadLock(key: string, token: string, ttl: Duration): Promise<QueueGrant> {
+    return this.#locks.acquireReadLock(key, token, ttl);
   }
 
-  async acquireWriteLock(
+  acquireWriteLock(
     key: string,
     token: string,
     waiter: string,
     ttl: Duration,
     queueTtl: Duration,
   ): Promise<QueueGrant> {
-    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
-    assertNonEmptyString(token, 'token');
-    assertNonEmptyString(waiter, 'waiter');
-    return this.#raw.acquireWriteLock(keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+    return this.#locks.acquireWriteLock(key, token, waiter, ttl, queueTtl);
   }
 
-  async leaveLockQueue(key: string, waiter: string, options?: CompareAndDeleteOptions): Promise<boolean> {
-    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
-    assertNonEmptyString(waiter, 'waiter');
-    return this.#raw.leaveLockQueue(keys, waiter, this.#releaseNotice(options));
+  leaveLockQueue(key: string, waiter: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    return this.#locks.leaveLockQueue(key, waiter, options);
   }
 
-  async releaseReadLock(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
-    const { readers } = queueLockKeysOf(this.#key(key), this.keyPrefix);
-    assertNonEmptyString(token, 'token');
-    const notice = this.#releaseNotice(options);
-    // A reservation among the readers would turn writers away: readers hand nothing over.
-    return this.#raw.releaseSemaphore(readers, token, notice && { ...notice, handoffMs: 0 });
+  releaseReadLock(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    return this.#locks.releaseReadLock(key, token, options);
   }
 
-  async extendReadLock(key: string, token: string, ttl: Duration): Promise<boolean> {
-    const { readers } = queueLockKeysOf(this.#key(key), this.keyPrefix);
-    assertNonEmptyString(token, 'token');
-    return this.#raw.extendSemaphore(readers, token, parseTtl(ttl));
+  extendReadLock(key: string, token: string, ttl: Duration): Promise<boolean> {
+    return this.#locks.extendReadLock(key, token, ttl);
   }
 
-  async waitForReplicas(key: string, replicas: number, timeout: Duration): Promise<number> {
-    const fullKey = this.#key(key);
-    assertIntegerAtLeast(replicas, 0, 'replicas');
-    return this.#raw.waitForReplicas(fullKey, replicas, parseTtl(timeout, 'timeout'));
+  waitForReplicas(key: string, replicas: number, timeout: Duration): Promise<number> {
+    return this.#locks.waitForReplicas(key, replicas, timeout);
+  }
+
+  publish(channel: string, message: string): Promise<number> {
+    return this.#locks.publish(channel, message);
+  }
+
+  subscribe(
+    channel: string,
+    listener: (message: string) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    return this.#locks.subscribe(channel, listener, options);
   }
 
   // --- lifecycle --------------------------------------------------------------------------------
@@ -967,30 +916,6 @@ export abstract class BaseCacheRepository implements CacheRepository {
     if (typeof field !== 'string') throw new InvalidArgumentError('field', 'expected a string');
     assertWellFormed(field, 'field');
     return field;
-  }
-
-  /** The validated announcement of a release, or `undefined` when none was asked for. */
-  #releaseNotice(options: CompareAndDeleteOptions | undefined): ReleaseNotice | undefined {
-    assertOptions(options, { notify: 'string', sharded: 'boolean', handoff: 'duration' });
-    if (options?.notify === undefined) {
-      if (options?.handoff !== undefined) {
-        throw new InvalidArgumentError(
-          'options.handoff',
-          'a handoff needs `notify`: it serves the waiters told',
-        );
-      }
-      return undefined;
-    }
-    return {
-      channel: this.#channel(options.notify, 'options.notify'),
-      sharded: options.sharded === true,
-      handoffMs: options.handoff === undefined ? 0 : parseDuration(options.handoff, 'options.handoff'),
-    };
-  }
-
-  #channel(channel: string, argument = 'channel'): string {
-    assertNonEmptyString(channel, argument);
-    return this.keyPrefix + channel;
   }
 
   #assertArray(value: unknown, argument: string): void {

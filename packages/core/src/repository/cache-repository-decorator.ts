@@ -4,7 +4,7 @@ import type { CacheEventListener, ConnectionStatus } from '../instrumentation.js
 import type { Serializer } from '../serializer.js';
 import type { CacheRepository } from './cache-repository.js';
 import { type CommandInvoker, ForwardingCommands } from './forwarding-commands.js';
-import type { ObservableCacheRepository, PerformanceSummary } from './observable-repository.js';
+import type { CacheBackend, PerformanceSummary } from './observable-repository.js';
 import type { HashScanOptions, MemberScanOptions, ScanOptions, ScoredMember } from './options.js';
 
 /** Throws `InvalidArgumentError` (naming `argument`) unless `value` looks like a `CacheRepository`. */
@@ -15,29 +15,32 @@ export function assertCacheRepository(value: unknown, argument = 'inner'): asser
 }
 
 /**
- * Base of a `CacheRepository` that wraps another one (the chaos wrapper, the resilient
- * repository): every command goes to the `invoke` function given to the constructor, and
+ * Base of a {@link CacheBackend} that wraps another one (the chaos wrapper, the resilient
+ * repository): every command, data and lock alike, goes to the `invoke` function given to the
+ * constructor, and
  * `keyPrefix`, `serializer`, `status`, `connect`, `disconnect` and `scan` are the inner
  * repository's unless a subclass overrides them. So is what can be observed
  * (`ObservableRepository` of `@forno/core`: `onEvent`, `metrics`, `getPerformanceSummary`), typed after the
  * inner repository: `new ResilientCacheRepository(redis).metrics` is `redis.metrics`.
  */
-export abstract class CacheRepositoryDecorator<
-    TInner extends ObservableCacheRepository = ObservableCacheRepository,
-  >
+export abstract class CacheRepositoryDecorator<TInner extends CacheBackend = CacheBackend>
   extends ForwardingCommands
-  implements ObservableCacheRepository<TInner['metrics']>
+  implements CacheBackend<TInner['metrics']>
 {
   /** The wrapped repository. */
   readonly inner: TInner;
 
-  /** Throws `InvalidArgumentError` unless `inner` is an observable repository. */
+  /** Throws `InvalidArgumentError` unless `inner` is a {@link CacheBackend}. */
   constructor(inner: TInner, invoke: CommandInvoker) {
     assertCacheRepository(inner);
-    if (typeof inner.onEvent !== 'function' || typeof inner.getPerformanceSummary !== 'function') {
+    if (
+      typeof inner.setIfAbsent !== 'function' ||
+      typeof inner.onEvent !== 'function' ||
+      typeof inner.getPerformanceSummary !== 'function'
+    ) {
       throw new InvalidArgumentError(
         'inner',
-        'expected an observable CacheRepository (onEvent, metrics, getPerformanceSummary)',
+        'expected a CacheBackend (the data commands, the lock backend, onEvent, metrics, getPerformanceSummary)',
       );
     }
     super(invoke);

@@ -3,7 +3,6 @@ import type { Serializer } from '../serializer.js';
 import type { HashCommands } from './hash-commands.js';
 import type { KeyValueCommands } from './key-value-commands.js';
 import type { ListCommands } from './list-commands.js';
-import type { LockPrimitives, PubSubCommands } from './lock-primitives.js';
 import type { ScriptCommands } from './script.js';
 import type { SetCommands } from './set-commands.js';
 import type { SortedSetCommands } from './sorted-set-commands.js';
@@ -28,9 +27,11 @@ export interface Lifecycle {
 }
 
 /**
- * The cache repository: every Redis data structure behind one typed interface. `RedisRepository`
- * (standalone, Sentinel, Cluster) and `InMemoryCacheRepository` implement it and pass the same
- * contract suite, so code written against it runs on either.
+ * The cache repository: every Redis data structure behind one typed interface, the data commands
+ * only. `RedisRepository` (standalone, Sentinel, Cluster), `NodeRedisRepository` and
+ * `InMemoryCacheRepository` implement it and pass the same contract suite, so code written against
+ * it runs on any of them. What locks need (lock primitives, pub/sub) is the separate `LockBackend`,
+ * which the same backends implement too.
  */
 export interface CacheRepository
   extends KeyValueCommands,
@@ -39,12 +40,10 @@ export interface CacheRepository
     SetCommands,
     SortedSetCommands,
     StreamCommands,
-    LockPrimitives,
-    PubSubCommands,
     TransactionalCommands,
     ScriptCommands,
     Lifecycle {
-  /** Prefix prepended to every key and channel, e.g. `'mario_pizzeria:'`. */
+  /** Prefix prepended to every key, e.g. `'mario_pizzeria:'`. */
   readonly keyPrefix: string;
   /** Serializer used for values. */
   readonly serializer: Serializer;

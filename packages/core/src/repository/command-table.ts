@@ -1,13 +1,14 @@
 import { type Duration, parseTtl } from '../duration.js';
 import type { CacheRepository } from './cache-repository.js';
+import type { LockBackend } from './lock-primitives.js';
 import type { RawCommandName } from './raw-commands.js';
 
 /**
- * A command of the repository: every `CacheRepository` method that talks to the backend
+ * A command of a backend: every `CacheRepository` or `LockBackend` method that talks to the server
  * (`connect`, `disconnect` and the `keyPrefix`/`serializer`/`status` properties are not commands).
  */
 export type CommandName = Exclude<
-  keyof CacheRepository,
+  keyof CacheRepository | keyof LockBackend,
   'keyPrefix' | 'serializer' | 'status' | 'connect' | 'disconnect'
 >;
 

@@ -1,6 +1,6 @@
 import type { CacheRepository } from './cache-repository.js';
-
 import { COMMAND_NAMES, type CommandName } from './command-table.js';
+import type { LockBackend } from './lock-primitives.js';
 
 /** The commands that return an async iterator, not a promise: a wrapper hands them to the inner repository. */
 export type IteratorCommand = 'scan' | 'hscan' | 'sscan' | 'zscan';
@@ -14,8 +14,11 @@ export const ITERATOR_COMMANDS: readonly IteratorCommand[] = ['scan', 'hscan', '
  */
 export type RepositoryCommand = Exclude<CommandName, IteratorCommand>;
 
-/** The intercepted methods, with their exact `CacheRepository` signatures (overloads included). */
-export type ForwardedCommands = Pick<CacheRepository, RepositoryCommand>;
+/**
+ * The intercepted methods, with their exact `CacheRepository` and `LockBackend` signatures
+ * (overloads included).
+ */
+export type ForwardedCommands = Pick<CacheRepository & LockBackend, RepositoryCommand>;
 
 /** Receives every intercepted call: the method name and its arguments, untouched. */
 export type CommandInvoker = (name: RepositoryCommand, args: unknown[]) => Promise<unknown>;
@@ -27,7 +30,7 @@ export const REPOSITORY_COMMANDS = COMMAND_NAMES.filter(
 
 /** Calls `repository[name](...args)`. */
 export function callCommand(
-  repository: CacheRepository,
+  repository: CacheRepository & LockBackend,
   name: RepositoryCommand,
   args: unknown[],
 ): Promise<unknown> {
@@ -66,7 +69,7 @@ function forwardingBase(): abstract new (invoke: CommandInvoker) => ForwardedCom
 
 /**
  * A base class whose prototype has one method per {@link RepositoryCommand}, each handing its name
- * and arguments to the invoker given to the constructor. Decorators of a `CacheRepository` (the
+ * and arguments to the invoker given to the constructor. Decorators of a `CacheBackend` (the
  * chaos wrapper, the resilient repository) extend it and write by hand only what is not a plain
  * command, instead of fifty forwarding methods.
  */

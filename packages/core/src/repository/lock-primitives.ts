@@ -15,7 +15,7 @@ import type { QueueLockPrimitives } from './queue-lock-primitives.js';
  * in-memory fake implements them natively. Tokens are stored as raw strings, not serialized, so
  * any client can compare them.
  */
-export interface LockPrimitives extends QueueLockPrimitives {
+export interface LockPrimitives {
   /**
    * Sets `key` to `token` with a TTL if the key does not exist (`SET NX PX`). With `fencing`, the
    * same atomic step issues the key's next fencing token, max(last + 1, server time in µs), keeps
@@ -30,6 +30,13 @@ export interface LockPrimitives extends QueueLockPrimitives {
   compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean>;
   /** Sets a new TTL on `key` only if it still holds `token`; `true` when extended. */
   compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean>;
+}
+
+/**
+ * The atomic steps of a counting semaphore (`DistributedSemaphore`): a sorted set of holder tokens
+ * scored by lease expiry, by the server's clock. Lua scripts on Redis, native code in the fake.
+ */
+export interface SemaphorePrimitives {
   /**
    * Adds `token` to the counting semaphore at `key` (a sorted set of holder tokens scored by lease
    * expiry) if fewer than `limit` live holders remain after expired leases are pruned. Expiry is
@@ -77,11 +84,18 @@ export interface PubSubCommands {
 }
 
 /**
- * What `@forno/lock` needs of a backend, and nothing more: the lock primitives, pub/sub to wake
- * waiters on a release, and the key prefix (release announcements carry full key names). Every
- * `CacheRepository` is a `LockBackend`; a backend that offers only locks can implement just this.
+ * What `@forno/lock` needs of a backend, and nothing more: the lock, semaphore and queued-lock
+ * primitives, pub/sub to wake waiters on a release, and the key prefix (release announcements
+ * carry full key names). Kept apart from `CacheRepository` (the data commands): every Forno
+ * backend (`RedisRepository`, `NodeRedisRepository`, `InMemoryCacheRepository`) and decorator
+ * (`ResilientCacheRepository`, `ChaosCacheRepository`) implements both, and a backend that offers
+ * only locks can implement just this.
  */
-export interface LockBackend extends LockPrimitives, PubSubCommands {
+export interface LockBackend
+  extends LockPrimitives,
+    SemaphorePrimitives,
+    QueueLockPrimitives,
+    PubSubCommands {
   /** Prefix prepended to every key and channel. */
   readonly keyPrefix: string;
 }

@@ -1,5 +1,6 @@
 import type { CacheEventSource } from '../instrumentation.js';
 import type { CacheRepository } from './cache-repository.js';
+import type { LockBackend } from './lock-primitives.js';
 
 /** The traffic part of a {@link PerformanceSummary}, as the repository's metrics count it. */
 export interface OperationSummary {
@@ -50,10 +51,16 @@ export interface ObservableRepository<TMetrics = unknown> extends CacheEventSour
 }
 
 /**
- * A cache repository that can be observed: what every Forno backend (`RedisRepository`,
- * `NodeRedisRepository`, `InMemoryCacheRepository`) is, and what a `CacheRepositoryDecorator`
- * (`ResilientCacheRepository`, `ChaosCacheRepository`) wraps and is itself.
+ * Everything a Forno backend offers, in three parts: the data commands (`CacheRepository`), what
+ * locks need (`LockBackend`) and what can be observed (`ObservableRepository`). `RedisRepository`,
+ * `NodeRedisRepository` and `InMemoryCacheRepository` are one; a `CacheRepositoryDecorator`
+ * (`ResilientCacheRepository`, `ChaosCacheRepository`) wraps one and is one itself. Code that needs
+ * only one part takes that part.
  */
-export interface ObservableCacheRepository<TMetrics = unknown>
+export interface CacheBackend<TMetrics = unknown>
   extends CacheRepository,
-    ObservableRepository<TMetrics> {}
+    LockBackend,
+    ObservableRepository<TMetrics> {
+  /** Prefix prepended to every key and channel, data and locks alike, e.g. `'mario_pizzeria:'`. */
+  readonly keyPrefix: string;
+}

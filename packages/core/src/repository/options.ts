@@ -106,7 +106,7 @@ export interface SetIfAbsentOptions {
  */
 export const HANDOFF_TOKEN = 'forno:handoff';
 
-/** Options of {@link LockPrimitives.acquireSemaphore}. */
+/** Options of {@link SemaphorePrimitives.acquireSemaphore}. */
 export interface AcquireSemaphoreOptions {
   /**
    * Also take a permit reserved for waiters by a release with `handoff` (the reservation ends and
@@ -116,7 +116,7 @@ export interface AcquireSemaphoreOptions {
   readonly claimHandoff?: boolean;
 }
 
-/** Options of {@link LockPrimitives.compareAndDelete} and {@link LockPrimitives.releaseSemaphore}. */
+/** Options of {@link LockPrimitives.compareAndDelete} and {@link SemaphorePrimitives.releaseSemaphore}. */
 export interface CompareAndDeleteOptions {
   /** On success, publish the key's name on this channel in the same atomic step (wakes waiters). */
   readonly notify?: string;
@@ -149,7 +149,7 @@ export interface SubscribeOptions {
 /** Removes a subscription created by {@link PubSubCommands.subscribe}. */
 export type Unsubscribe = () => Promise<void>;
 
-/** Result of {@link LockPrimitives.acquireSemaphore}. */
+/** Result of {@link SemaphorePrimitives.acquireSemaphore}. */
 export type SemaphoreGrant =
   | {
       readonly acquired: true;

@@ -1,10 +1,10 @@
-import type { Duration, ObservableCacheRepository, ScanOptions } from '@forno/core';
+import type { CacheBackend, Duration, ScanOptions } from '@forno/core';
 import { assertCacheRepository, CacheRepositoryDecorator, callCommand } from '@forno/core/backend';
 import { ChaosFaults, type ChaosLatency, type ChaosOptions } from './chaos-faults.js';
 
 /**
- * Wraps any `CacheRepository` (an observable one: its events, metrics and summary stay visible
- * through the wrapper) and injects seeded, reproducible faults: random failures (by default
+ * Wraps any `CacheBackend` (its data and lock commands; its events, metrics and summary stay
+ * visible through the wrapper) and injects seeded, reproducible faults: random failures (by default
  * `CacheUnavailableError` or `CacheTimeoutError`) and random latency, on every operation or on
  * the ones you name. Everything else is forwarded untouched, so it stands in for a flaky Redis in
  * resilience tests without a server:
@@ -23,7 +23,7 @@ import { ChaosFaults, type ChaosLatency, type ChaosOptions } from './chaos-fault
  * affected; `scan` suffers its fault when iteration starts.
  */
 export class ChaosCacheRepository<
-  TInner extends ObservableCacheRepository = ObservableCacheRepository,
+  TInner extends CacheBackend = CacheBackend,
 > extends CacheRepositoryDecorator<TInner> {
   readonly #faults: ChaosFaults;
 

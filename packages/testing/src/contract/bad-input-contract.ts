@@ -1,8 +1,7 @@
-import type { CacheRepository } from '@forno/core';
 import { describe, expect, it } from 'vitest';
-import { type ContractContext, collect } from './contract-context.js';
+import { type ContractContext, type ContractRepository, collect } from './contract-context.js';
 
-type Call = (repo: CacheRepository) => Promise<unknown>;
+type Call = (repo: ContractRepository) => Promise<unknown>;
 
 /** `'\ud800'`: a lone UTF-16 surrogate, which UTF-8 cannot carry (Redis would store U+FFFD). */
 const BAD_KEYS: unknown[] = ['', undefined, null, 42, {}, ['k'], '\ud800', 'k\udc00'];

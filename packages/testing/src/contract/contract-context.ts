@@ -1,10 +1,19 @@
-import type { CacheRepository } from '@forno/core';
+import type { CacheRepository, LockBackend } from '@forno/core';
 import type { ContractSerializer } from './contract-serializers.js';
+
+/**
+ * What the contract suite tests: one backend's data commands (`CacheRepository`) and its lock
+ * backend (`LockBackend`: lock, semaphore and queued-lock primitives, pub/sub).
+ */
+export interface ContractRepository extends CacheRepository, LockBackend {
+  /** Prefix prepended to every key and channel: the suite gives each test a prefix of its own. */
+  readonly keyPrefix: string;
+}
 
 /** What each group of contract tests receives. */
 export interface ContractContext {
   /** The repository of the current test (prefix unique to the test). */
-  repo(): CacheRepository;
+  repo(): ContractRepository;
   /** The serializer configuration this run of the suite uses. */
   readonly serializer: ContractSerializer;
   /**
@@ -18,7 +27,7 @@ export interface ContractContext {
   /** {@link ContractContext.value} of each property: a hash as the serializer stores it. */
   fields(samples: Readonly<Record<string, unknown>>): Record<string, unknown>;
   /** Another repository on the same backend with its own prefix (closed after the test). */
-  createSibling(keyPrefix: string): Promise<CacheRepository>;
+  createSibling(keyPrefix: string): Promise<ContractRepository>;
   /** The unique prefix of the current test. */
   prefix(): string;
   /** Lets `ms` of time pass for TTLs: a manual clock for the fake, a real sleep for servers. */

@@ -1,7 +1,7 @@
-import type { CacheRepository, Serializer } from '@forno/core';
+import type { Serializer } from '@forno/core';
 import { afterAll, afterEach, beforeEach, describe, expect } from 'vitest';
 import { badInputContract } from './bad-input-contract.js';
-import type { ContractContext } from './contract-context.js';
+import type { ContractContext, ContractRepository } from './contract-context.js';
 import { type ContractSerializer, JSON_CONTRACT_SERIALIZER, storedForm } from './contract-serializers.js';
 import { entityContract } from './entity-contract.js';
 import { everydayCommandsContract } from './everyday-commands-contract.js';
@@ -64,7 +64,7 @@ export interface CacheRepositoryContractOptions {
   createRepository(options: {
     keyPrefix: string;
     serializer: Serializer;
-  }): CacheRepository | Promise<CacheRepository>;
+  }): ContractRepository | Promise<ContractRepository>;
   /**
    * The serializer configurations to run the whole suite with, once each (default: JSON only).
    * `CONTRACT_SERIALIZERS` lists every one Forno ships.
@@ -143,9 +143,9 @@ function describeWithSerializer(
   options: CacheRepositoryContractOptions,
 ): void {
   const run = `contract:${process.pid}:${++runs}:${Date.now().toString(36)}`;
-  let current: CacheRepository | undefined;
+  let current: ContractRepository | undefined;
   let currentPrefix = '';
-  let siblings: CacheRepository[] = [];
+  let siblings: ContractRepository[] = [];
   let tests = 0;
   let assertions = 0;
   const create = (keyPrefix: string) =>

@@ -1,8 +1,9 @@
-import type { CacheRepository, Serializer } from '@forno/core';
+import type { Serializer } from '@forno/core';
 import { afterAll, beforeAll } from 'vitest';
 import type { HostAndPort } from '../servers/host-and-port.js';
 import { type RedisCluster, startRedisCluster } from '../servers/redis-cluster.js';
 import { redis8Binary } from '../servers/redis-versions.js';
+import type { ContractRepository } from './contract-context.js';
 import { JSON_CONTRACT_SERIALIZER } from './contract-serializers.js';
 import { type ContractGroup, describeCacheRepositoryContract } from './describe-cache-repository-contract.js';
 import { describeContractOnRedisServer } from './describe-contract-on-redis-server.js';
@@ -22,7 +23,7 @@ export interface Redis8ContractOptions {
    */
   createRepository(
     options: Redis8Topology & { readonly keyPrefix: string; readonly serializer: Serializer },
-  ): Promise<CacheRepository>;
+  ): Promise<ContractRepository>;
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { CacheRepository, Serializer } from '@forno/core';
+import type { Serializer } from '@forno/core';
 import { afterAll, beforeAll } from 'vitest';
 import { type RedisServer, startRedisServer } from '../servers/redis-server.js';
 import { hasHashFieldTtl } from '../servers/redis-versions.js';
+import type { ContractRepository } from './contract-context.js';
 import { CONTRACT_SERIALIZERS, type ContractSerializer } from './contract-serializers.js';
 import { type ContractGroup, describeCacheRepositoryContract } from './describe-cache-repository-contract.js';
 
@@ -12,7 +13,7 @@ export interface RedisServerContractOptions {
     port: number;
     keyPrefix: string;
     serializer: Serializer;
-  }): CacheRepository | Promise<CacheRepository>;
+  }): ContractRepository | Promise<ContractRepository>;
   /** Default: every serializer Forno ships (`CONTRACT_SERIALIZERS`). */
   serializers?: readonly ContractSerializer[];
   /** The redis-server executable (default `redis-server` on `PATH`): `redis8Binary()` for Redis 8. */

@@ -1,3 +1,4 @@
+export type { ContractRepository } from './contract-context.js';
 export {
   CONTRACT_SERIALIZERS,
   type ContractSerializer,

@@ -1,5 +1,6 @@
-import type { CacheRepository, Serializer } from '@forno/core';
+import type { Serializer } from '@forno/core';
 import { JsonSerializer, RawSerializer } from '@forno/serialization';
+import type { ContractRepository } from '../contract/contract-context.js';
 import { InMemoryCacheRepository } from '../in-memory/in-memory-cache-repository.js';
 import { InMemoryStore } from '../in-memory/in-memory-store.js';
 import { ManualClock } from '../in-memory/manual-clock.js';
@@ -12,7 +13,7 @@ export interface DifferentialSubjectOptions {
   createRepository(options: {
     keyPrefix: string;
     serializer: Serializer;
-  }): CacheRepository | Promise<CacheRepository>;
+  }): ContractRepository | Promise<ContractRepository>;
   /** Empties the backend before each sequence (for a dedicated server: `FLUSHALL`). */
   reset(): Promise<void>;
   /** Lets `ms` pass on the backend's clock. Default: a real sleep. */
@@ -47,7 +48,7 @@ export class DifferentialRunner {
   /** Connects one repository per prefix (and an inspector) on the backend under test. */
   static async open(options: DifferentialSubjectOptions): Promise<DifferentialRunner> {
     const serializer = options.serializer ?? (() => new JsonSerializer());
-    const repositories: CacheRepository[] = [];
+    const repositories: ContractRepository[] = [];
     for (const keyPrefix of DIFFERENTIAL_PREFIXES) {
       repositories.push(await options.createRepository({ keyPrefix, serializer: serializer() }));
     }

@@ -1,13 +1,14 @@
-import type { CacheRepository, KeyType, Unsubscribe } from '@forno/core';
+import type { KeyType, Unsubscribe } from '@forno/core';
+import type { ContractRepository } from '../contract/contract-context.js';
 import { type DifferentialCommand, formatCommand } from './differential-command.js';
 import { byLiteral, compareObservations, type Observation, observe } from './observation.js';
 
 /** One backend as a sequence sees it. */
 export interface DifferentialSide {
   /** One repository per prefix of `DIFFERENTIAL_PREFIXES`, all on the same backend. */
-  readonly repositories: readonly CacheRepository[];
+  readonly repositories: readonly ContractRepository[];
   /** A repository without prefix and with a raw (text) serializer, to read the final state. */
-  readonly inspector: CacheRepository;
+  readonly inspector: ContractRepository;
   /** Lets `ms` pass: a manual clock for the fake, a real sleep for a server. */
   advance(ms: number): Promise<void>;
   /** The backend's wall clock, to read semaphore leases (scored by expiry time) as durations. */
@@ -164,7 +165,7 @@ async function dumpState(side: DifferentialSide): Promise<Array<[string, Observa
   return out;
 }
 
-function readKey(inspector: CacheRepository, key: string, type: KeyType): Promise<unknown> {
+function readKey(inspector: ContractRepository, key: string, type: KeyType): Promise<unknown> {
   switch (type) {
     case 'string':
       return inspector.get(key);

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { inspect, promisify } from 'node:util';
-import type { CacheRepository, Duration } from '@forno/core';
+import type { Duration } from '@forno/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContractRepository } from '../contract/contract-context.js';
 import { findFreePort } from '../servers/free-port.js';
 import { type RedisServer, startRedisServer } from '../servers/redis-server.js';
 import { generateTlsCertificates, type TlsCertificates } from '../servers/tls-certificates.js';
@@ -20,7 +21,7 @@ export interface ConnectionFailureConfig {
 }
 
 /** What the suite needs of the repository: the contract plus `health`. */
-export interface HealthReportingRepository extends CacheRepository {
+export interface HealthReportingRepository extends ContractRepository {
   readonly health: { readonly healthy: boolean; readonly error: Error | undefined };
 }
 

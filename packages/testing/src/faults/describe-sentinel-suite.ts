@@ -1,5 +1,5 @@
-import type { CacheRepository } from '@forno/core';
 import { afterAll, beforeAll } from 'vitest';
+import type { ContractRepository } from '../contract/contract-context.js';
 import { describeCacheRepositoryContract } from '../contract/describe-cache-repository-contract.js';
 import type { HostAndPort } from '../servers/host-and-port.js';
 import { type RedisSentinel, startRedisSentinel } from '../servers/redis-sentinel.js';
@@ -23,7 +23,7 @@ export interface SentinelSuiteRepositoryOptions {
  */
 export function describeSentinelSuite(
   label: string,
-  createRepository: (options: SentinelSuiteRepositoryOptions) => Promise<CacheRepository>,
+  createRepository: (options: SentinelSuiteRepositoryOptions) => Promise<ContractRepository>,
 ): void {
   let sentinel: RedisSentinel;
 

@@ -1,5 +1,6 @@
-import { type CacheRepository, isCacheError } from '@forno/core';
+import { isCacheError } from '@forno/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ContractRepository } from '../contract/contract-context.js';
 import { type RedisServer, startRedisServer } from '../servers/redis-server.js';
 
 const COMMAND_TIMEOUT_MS = 500;
@@ -19,7 +20,9 @@ export interface StandaloneFaultRepositoryOptions {
 /** Options of {@link describeStandaloneFaultSuite}. */
 export interface StandaloneFaultSuiteOptions {
   /** Creates a repository on the server, NOT connected yet (the suite calls `connect()`). */
-  createRepository(options: StandaloneFaultRepositoryOptions): CacheRepository | Promise<CacheRepository>;
+  createRepository(
+    options: StandaloneFaultRepositoryOptions,
+  ): ContractRepository | Promise<ContractRepository>;
 }
 
 interface Settled {
@@ -30,7 +33,7 @@ interface Settled {
 }
 
 /** One of each kind of operation: reads, writes, multi-key, scripts, scans. */
-const OPERATIONS: Record<string, (r: CacheRepository, i: number) => Promise<unknown>> = {
+const OPERATIONS: Record<string, (r: ContractRepository, i: number) => Promise<unknown>> = {
   get: (r, i) => r.get(`k:${i}`),
   set: (r, i) => r.set(`k:${i}`, { i }, { ttl: '1m' }),
   incrby: (r) => r.incrby('counter'),
@@ -48,7 +51,7 @@ const OPERATIONS: Record<string, (r: CacheRepository, i: number) => Promise<unkn
 };
 
 /** Runs every operation `rounds` times concurrently and records how each one settled, and when. */
-async function runAll(repo: CacheRepository, rounds: number): Promise<Settled[]> {
+async function runAll(repo: ContractRepository, rounds: number): Promise<Settled[]> {
   const runs: Array<Promise<Settled>> = [];
   for (let i = 0; i < rounds; i++) {
     for (const [operation, run] of Object.entries(OPERATIONS)) {
@@ -69,7 +72,7 @@ async function runAll(repo: CacheRepository, rounds: number): Promise<Settled[]>
   return Promise.all(runs);
 }
 
-async function untilHealthy(repo: CacheRepository, timeoutMs = 15_000): Promise<number> {
+async function untilHealthy(repo: ContractRepository, timeoutMs = 15_000): Promise<number> {
   const started = performance.now();
   for (;;) {
     try {
@@ -102,7 +105,7 @@ function summarize(label: string, results: Settled[]): void {
 export function describeStandaloneFaultSuite(label: string, options: StandaloneFaultSuiteOptions): void {
   describe(`${label} under real faults`, () => {
     let server: RedisServer;
-    let repo: CacheRepository;
+    let repo: ContractRepository;
     let unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
 

@@ -1,5 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFakeRespServers } from '../../test/fake-resp-server.js';
 import { RedisCommandTimeoutError, RedisReplyError } from './errors.js';
 import { encodeCommand, parseReply, sendCommand } from './resp.js';
 
@@ -37,35 +37,23 @@ describe('parseReply', () => {
     expect(parse(full)).toEqual({ value: ['foo', 7], end: full.length });
   });
 
+  it("keeps bulk strings as bytes with bulk: 'buffer', so bytes that are not UTF-8 survive", () => {
+    const bytes = Buffer.from([0x61, 0xff, 0xfe]);
+    const reply = Buffer.concat([Buffer.from('*3\r\n$3\r\n'), bytes, Buffer.from('\r\n+OK\r\n$-1\r\n')]);
+    expect(parseReply(reply, 0, 'buffer')).toEqual({ value: [bytes, 'OK', null], end: reply.length });
+    expect(parseReply(reply.subarray(0, 8), 0, 'buffer')).toBeUndefined();
+  });
+
   it('rejects bytes that are not RESP2', () => {
     expect(() => parse('%1\r\n')).toThrow(/Unexpected RESP type/);
   });
 });
 
 describe('sendCommand', () => {
-  let server: Server | undefined;
-
-  afterEach(async () => {
-    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
-    server = undefined;
-  });
-
-  /** A fake server: `respond` gets everything received so far and the socket. */
-  async function fake(respond: (received: string, socket: Socket) => void): Promise<number> {
-    server = createServer((socket) => {
-      let received = '';
-      socket.on('data', (chunk) => {
-        received += chunk.toString();
-        respond(received, socket);
-      });
-    });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    return typeof address === 'object' && address !== null ? address.port : 0;
-  }
+  const fake = useFakeRespServers();
 
   it('reassembles a reply split over many packets', async () => {
-    const port = await fake((_, socket) => {
+    const { port } = await fake((_, socket) => {
       const reply = '*2\r\n$5\r\nhello\r\n:1\r\n';
       for (const char of reply) socket.write(char);
     });
@@ -73,7 +61,7 @@ describe('sendCommand', () => {
   });
 
   it('authenticates first when a password is given and returns the reply to the command', async () => {
-    const port = await fake((received, socket) => {
+    const { port } = await fake((received, socket) => {
       if (received === `${encodeCommand(['AUTH', 'pw'])}${encodeCommand(['PING'])}`)
         socket.end('+OK\r\n+PONG\r\n');
     });
@@ -81,7 +69,7 @@ describe('sendCommand', () => {
   });
 
   it('rejects with the server message on an error reply, including a failed AUTH', async () => {
-    const port = await fake((_, socket) =>
+    const { port } = await fake((_, socket) =>
       socket.write('-WRONGPASS invalid username-password pair\r\n+PONG\r\n'),
     );
     const error = await sendCommand(port, ['PING'], { password: 'bad' }).catch((e: unknown) => e);
@@ -90,14 +78,14 @@ describe('sendCommand', () => {
   });
 
   it('times out when the server accepts but never answers', async () => {
-    const port = await fake(() => undefined);
+    const { port } = await fake(() => undefined);
     await expect(sendCommand(port, ['PING'], { timeoutMs: 100 })).rejects.toBeInstanceOf(
       RedisCommandTimeoutError,
     );
   });
 
   it('abandons the command when its signal aborts', async () => {
-    const port = await fake(() => undefined);
+    const { port } = await fake(() => undefined);
     const controller = new AbortController();
     const pending = sendCommand(port, ['PING'], { timeoutMs: 10_000, signal: controller.signal });
     controller.abort(new Error('server exited'));
@@ -106,10 +94,9 @@ describe('sendCommand', () => {
   });
 
   it('rejects when the connection closes before the reply, or is refused', async () => {
-    const port = await fake((_, socket) => socket.end('$10\r\nshort'));
+    const { port, close } = await fake((_, socket) => socket.end('$10\r\nshort'));
     await expect(sendCommand(port, ['GET', 'k'])).rejects.toThrow(/closed before the reply to GET k/);
-    await new Promise((resolve) => server?.close(resolve));
-    server = undefined;
+    await close();
     await expect(sendCommand(port, ['PING'])).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

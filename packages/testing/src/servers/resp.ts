@@ -9,6 +9,15 @@ import { RedisCommandTimeoutError, RedisReplyError } from './errors.js';
  */
 export type RespReply = string | number | null | RedisReplyError | RespReply[];
 
+/**
+ * A decoded RESP2 reply with bulk strings kept as bytes (`Buffer`), for keys and values that are
+ * not UTF-8 text; simple strings (`OK`) stay strings. See {@link parseReply}'s `bulk`.
+ */
+export type BinaryRespReply = string | Buffer | number | null | RedisReplyError | BinaryRespReply[];
+
+/** How {@link parseReply} decodes bulk strings: UTF-8 text, or the bytes as they came. */
+export type BulkDecoding = 'string' | 'buffer';
+
 /** Options of {@link sendCommand}. */
 export interface SendCommandOptions {
   /** Server host. Default `127.0.0.1`. */
@@ -98,9 +107,24 @@ export function encodeCommand(args: readonly string[]): Buffer {
 /**
  * Decodes one RESP2 reply starting at `start`. Returns the value and the offset just past it, or
  * `undefined` when `buffer` does not yet hold the complete reply (read more and call again).
- * Throws on bytes that are not RESP2.
+ * Bulk strings are UTF-8 text, or with `bulk: 'buffer'` their bytes (a key that is not UTF-8
+ * survives the round trip). Throws on bytes that are not RESP2.
  */
-export function parseReply(buffer: Buffer, start: number): { value: RespReply; end: number } | undefined {
+export function parseReply(
+  buffer: Buffer,
+  start: number,
+  bulk?: 'string',
+): { value: RespReply; end: number } | undefined;
+export function parseReply(
+  buffer: Buffer,
+  start: number,
+  bulk: BulkDecoding,
+): { value: BinaryRespReply; end: number } | undefined;
+export function parseReply(
+  buffer: Buffer,
+  start: number,
+  bulk: BulkDecoding = 'string',
+): { value: BinaryRespReply; end: number } | undefined {
   const lineEnd = buffer.indexOf('\r\n', start);
   if (lineEnd === -1) return undefined;
   const type = buffer[start];
@@ -117,17 +141,20 @@ export function parseReply(buffer: Buffer, start: number): { value: RespReply; e
       // '$' bulk string
       const length = Number(line);
       if (length < 0) return { value: null, end: next };
-      if (buffer.length < next + length + 2) return undefined;
-      return { value: buffer.toString('utf8', next, next + length), end: next + length + 2 };
+      const end = next + length;
+      if (buffer.length < end + 2) return undefined;
+      const value =
+        bulk === 'buffer' ? Buffer.from(buffer.subarray(next, end)) : buffer.toString('utf8', next, end);
+      return { value, end: end + 2 };
     }
     case 0x2a: {
       // '*' array
       const count = Number(line);
       if (count < 0) return { value: null, end: next };
-      const items: RespReply[] = [];
+      const items: BinaryRespReply[] = [];
       let offset = next;
       for (let i = 0; i < count; i++) {
-        const item = parseReply(buffer, offset);
+        const item = parseReply(buffer, offset, bulk);
         if (item === undefined) return undefined;
         items.push(item.value);
         offset = item.end;

@@ -1,31 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fenceKeyOf, hashSlotOf } from '@forno/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRedis, RespClient, startLocalRedis } from '../test/local-redis.js';
-import { SeededRandom } from '../test/random.js';
-import { fenceKeyOf, hashSlotOf } from './keys.js';
+// Core's own seeded test random (core cannot run this test: it cannot depend on @forno/testing).
+import { SeededRandom } from '../../../core/test/random.js';
+import { type RedisServer, startRedisServer } from '../../src/servers/redis-server.js';
+import { openRespConnection, type RespConnection } from '../../src/servers/resp-connection.js';
 
-/** Checks `hashSlotOf` and `fenceKeyOf` against `CLUSTER KEYSLOT` of a cluster-enabled redis-server. */
+/** Checks core's `hashSlotOf` and `fenceKeyOf` against `CLUSTER KEYSLOT` of a cluster-enabled redis-server. */
 
-let redis: LocalRedis;
-let client: RespClient;
-let dir: string;
+let redis: RedisServer;
+let client: RespConnection;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'forno-core-keys-'));
-  redis = await startLocalRedis(['--cluster-enabled', 'yes', '--dir', dir]);
-  client = await RespClient.connect(redis.port);
+  redis = await startRedisServer({ args: ['--cluster-enabled', 'yes'] });
+  client = await openRespConnection(redis.port);
 });
 
 afterAll(async () => {
   await client?.close();
   await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function keyslot(key: string): Promise<number> {
-  const slot = await client.command('CLUSTER', 'KEYSLOT', key);
+  const slot = await client.command(['CLUSTER', 'KEYSLOT', key]);
   if (typeof slot !== 'number') throw new Error(`unexpected reply ${String(slot)}`);
   return slot;
 }

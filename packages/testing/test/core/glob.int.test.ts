@@ -1,11 +1,16 @@
+import { escapeGlob, matchGlob } from '@forno/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GLOB_CASES, type GlobCase, SIGNED_CHAR_CASES } from '../test/glob-cases.js';
-import { type LocalRedis, type Reply, RespClient, startLocalRedis } from '../test/local-redis.js';
-import { SeededRandom } from '../test/random.js';
-import { escapeGlob, matchGlob } from './glob.js';
+// Core's table of glob cases (its unit tests check `matchGlob` against it; this test checks the
+// table against Redis) and its seeded test random: core cannot run this test itself, as it cannot
+// depend on @forno/testing.
+import { GLOB_CASES, type GlobCase, SIGNED_CHAR_CASES } from '../../../core/test/glob-cases.js';
+import { SeededRandom } from '../../../core/test/random.js';
+import { type RedisServer, startRedisServer } from '../../src/servers/redis-server.js';
+import type { BinaryRespReply } from '../../src/servers/resp.js';
+import { openRespConnection, type RespConnection } from '../../src/servers/resp-connection.js';
 
 /**
- * Cross-checks `matchGlob` against a real redis-server: every subject is stored as a key in a
+ * Cross-checks core's `matchGlob` against a real redis-server: every subject is stored as a key in a
  * fresh database, and for each pattern the set of keys Redis returns (`KEYS` or `SCAN MATCH`) must
  * be exactly the set `matchGlob` accepts.
  */
@@ -100,8 +105,9 @@ const HANDCRAFTED_PATTERNS = [
   'a*b*c',
 ];
 
-let redis: LocalRedis;
-let client: RespClient;
+let redis: RedisServer;
+/** Bulk strings as bytes: keys are compared byte for byte, as Redis matches them. */
+let client: RespConnection<'buffer'>;
 /** Whether the server compares range bounds as signed chars (x86), as `matchGlob` does. */
 let signedChars = false;
 
@@ -109,7 +115,7 @@ function utf8Latin1(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
-function asBuffers(reply: Reply): Buffer[] {
+function asBuffers(reply: BinaryRespReply): Buffer[] {
   if (!Array.isArray(reply)) throw new Error(`expected an array reply, got ${String(reply)}`);
   return reply.map((item) => {
     if (!Buffer.isBuffer(item)) throw new Error('expected bulk strings');
@@ -119,18 +125,18 @@ function asBuffers(reply: Reply): Buffer[] {
 
 /** Stores `subjects` as keys of a freshly flushed database. */
 async function storeSubjects(subjects: readonly string[]): Promise<Map<string, string>> {
-  await client.command('FLUSHDB');
+  await client.command(['FLUSHDB']);
   const byBytes = new Map<string, string>();
   for (const subject of new Set(subjects)) {
-    await client.command('SET', subject, '1');
+    await client.command(['SET', subject, '1']);
     byBytes.set(utf8Latin1(subject), subject);
   }
-  expect(await client.command('DBSIZE')).toBe(byBytes.size);
+  expect(await client.command(['DBSIZE'])).toBe(byBytes.size);
   return byBytes;
 }
 
 async function redisKeys(pattern: string, byBytes: Map<string, string>): Promise<string[]> {
-  return asBuffers(await client.command('KEYS', pattern)).map((key) => {
+  return asBuffers(await client.command(['KEYS', pattern])).map((key) => {
     const subject = byBytes.get(key.toString('latin1'));
     if (subject === undefined) throw new Error(`unknown key ${key.toString('hex')}`);
     return subject;
@@ -141,7 +147,7 @@ async function redisScan(pattern: string, byBytes: Map<string, string>): Promise
   const found: string[] = [];
   let cursor = '0';
   do {
-    const reply = await client.command('SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000');
+    const reply = await client.command(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000']);
     if (!Array.isArray(reply) || !Buffer.isBuffer(reply[0])) throw new Error('bad SCAN reply');
     cursor = reply[0].toString('latin1');
     for (const key of asBuffers(reply[1] ?? [])) found.push(byBytes.get(key.toString('latin1'))!);
@@ -185,9 +191,9 @@ function hasNonAsciiInClass(pattern: string): boolean {
 }
 
 beforeAll(async () => {
-  redis = await startLocalRedis();
-  client = await RespClient.connect(redis.port);
-  const info = await client.command('INFO', 'server');
+  redis = await startRedisServer();
+  client = await openRespConnection(redis.port, { bulk: 'buffer' });
+  const info = await client.command(['INFO', 'server']);
   const os = Buffer.isBuffer(info) ? info.toString('utf8') : '';
   signedChars = /^os:.*\b(x86_64|i[3-6]86)\b/m.test(os);
 });

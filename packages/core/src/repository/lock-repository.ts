@@ -1,0 +1,219 @@
+import { type Duration, parseDuration, parseTtl } from '../duration.js';
+import { InvalidArgumentError } from '../errors.js';
+import { assertKey, fenceKeyOf, queueLockKeysOf } from '../keys.js';
+import {
+  assertIntegerAtLeast,
+  assertNonEmptyString,
+  assertOptions,
+  assertWellFormed,
+} from '../validation.js';
+import type { LockBackend } from './lock-primitives.js';
+import type {
+  AcquireSemaphoreOptions,
+  CompareAndDeleteOptions,
+  LeaseGrant,
+  SemaphoreGrant,
+  SetIfAbsentOptions,
+  SubscribeOptions,
+  Unsubscribe,
+} from './options.js';
+import type { QueueGrant, QueueLockKeys, RawQueueLockCommands } from './queue-lock-primitives.js';
+import type { RawLockCommands, ReleaseNotice } from './raw-commands.js';
+
+const SET_IF_ABSENT_OPTIONS = { fencing: 'boolean', claimHandoff: 'boolean' } as const;
+const RELEASE_OPTIONS = { notify: 'string', sharded: 'boolean', handoff: 'duration' } as const;
+const ACQUIRE_SEMAPHORE_OPTIONS = { claimHandoff: 'boolean' } as const;
+const SUBSCRIBE_OPTIONS = { sharded: 'boolean' } as const;
+
+/**
+ * The {@link LockBackend} over a backend's raw lock commands: argument validation, key and
+ * channel prefixes, the sibling keys of queued locks, and durations in ms. Tokens are sent as they
+ * are, never serialized. `BaseCacheRepository` delegates its lock and pub/sub methods here, as it
+ * delegates streams to `StreamRepository`.
+ */
+export class LockRepository implements LockBackend {
+  /** Prefix prepended to every key and channel. */
+  readonly keyPrefix: string;
+  readonly #raw: RawLockCommands & RawQueueLockCommands;
+
+  constructor(raw: RawLockCommands & RawQueueLockCommands, keyPrefix: string) {
+    this.#raw = raw;
+    this.keyPrefix = keyPrefix;
+  }
+
+  // --- plain locks ------------------------------------------------------------------------------
+
+  async setIfAbsent(
+    key: string,
+    token: string,
+    ttl: Duration,
+    options?: SetIfAbsentOptions,
+  ): Promise<LeaseGrant> {
+    const fullKey = this.#held(key, token);
+    const px = parseTtl(ttl);
+    assertOptions(options, SET_IF_ABSENT_OPTIONS);
+    const fenceKey = options?.fencing ? fenceKeyOf(fullKey, this.keyPrefix) : undefined;
+    return this.#raw.setIfAbsent(fullKey, token, px, fenceKey, options?.claimHandoff === true);
+  }
+
+  async compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    return this.#raw.compareAndDelete(this.#held(key, token), token, this.#releaseNotice(options));
+  }
+
+  async compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean> {
+    return this.#raw.compareAndExpire(this.#held(key, token), token, parseTtl(ttl));
+  }
+
+  // --- semaphores -------------------------------------------------------------------------------
+
+  async acquireSemaphore(
+    key: string,
+    token: string,
+    limit: number,
+    ttl: Duration,
+    options?: AcquireSemaphoreOptions,
+  ): Promise<SemaphoreGrant> {
+    const fullKey = this.#held(key, token);
+    assertIntegerAtLeast(limit, 1, 'limit');
+    const px = parseTtl(ttl);
+    assertOptions(options, ACQUIRE_SEMAPHORE_OPTIONS);
+    return this.#raw.acquireSemaphore(fullKey, token, limit, px, options?.claimHandoff === true);
+  }
+
+  async releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    return this.#raw.releaseSemaphore(this.#held(key, token), token, this.#releaseNotice(options));
+  }
+
+  async extendSemaphore(key: string, token: string, ttl: Duration): Promise<boolean> {
+    return this.#raw.extendSemaphore(this.#held(key, token), token, parseTtl(ttl));
+  }
+
+  // --- fair and read-write locks ----------------------------------------------------------------
+
+  acquireFairLock(
+    key: string,
+    token: string,
+    waiter: string,
+    ttl: Duration,
+    queueTtl: Duration,
+  ): Promise<QueueGrant> {
+    return this.#acquireInLine('acquireFairLock', key, token, waiter, ttl, queueTtl);
+  }
+
+  async acquireReadLock(key: string, token: string, ttl: Duration): Promise<QueueGrant> {
+    return this.#raw.acquireReadLock(this.#queued(key, token), token, parseTtl(ttl));
+  }
+
+  acquireWriteLock(
+    key: string,
+    token: string,
+    waiter: string,
+    ttl: Duration,
+    queueTtl: Duration,
+  ): Promise<QueueGrant> {
+    return this.#acquireInLine('acquireWriteLock', key, token, waiter, ttl, queueTtl);
+  }
+
+  async leaveLockQueue(key: string, waiter: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    const keys = this.#queued(key, waiter, 'waiter');
+    return this.#raw.leaveLockQueue(keys, waiter, this.#releaseNotice(options));
+  }
+
+  /** A reader's lease is a semaphore lease on the readers key: released and extended as one. */
+  async releaseReadLock(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
+    const { readers } = this.#queued(key, token);
+    const notice = this.#releaseNotice(options);
+    // A reservation among the readers would turn writers away: readers hand nothing over.
+    return this.#raw.releaseSemaphore(readers, token, notice && { ...notice, handoffMs: 0 });
+  }
+
+  async extendReadLock(key: string, token: string, ttl: Duration): Promise<boolean> {
+    const { readers } = this.#queued(key, token);
+    return this.#raw.extendSemaphore(readers, token, parseTtl(ttl));
+  }
+
+  async waitForReplicas(key: string, replicas: number, timeout: Duration): Promise<number> {
+    const fullKey = this.#key(key);
+    assertIntegerAtLeast(replicas, 0, 'replicas');
+    return this.#raw.waitForReplicas(fullKey, replicas, parseTtl(timeout, 'timeout'));
+  }
+
+  // --- pub/sub ----------------------------------------------------------------------------------
+
+  async publish(channel: string, message: string): Promise<number> {
+    const fullChannel = this.#channel(channel);
+    if (typeof message !== 'string') throw new InvalidArgumentError('message', 'expected a string');
+    assertWellFormed(message, 'message');
+    return this.#raw.publish(fullChannel, message);
+  }
+
+  async subscribe(
+    channel: string,
+    listener: (message: string) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    const fullChannel = this.#channel(channel);
+    if (typeof listener !== 'function') throw new InvalidArgumentError('listener', 'expected a function');
+    assertOptions(options, SUBSCRIBE_OPTIONS);
+    return this.#raw.subscribe(fullChannel, listener, options?.sharded === true);
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  #key(key: string): string {
+    assertKey(key, 'key');
+    return this.keyPrefix + key;
+  }
+
+  /** The full key of a lease that `token` holds (or asks for): both validated. */
+  #held(key: string, token: string): string {
+    const fullKey = this.#key(key);
+    assertNonEmptyString(token, 'token');
+    return fullKey;
+  }
+
+  /** The sibling keys of a queued lock, once the key and `id` (a token or a waiter) are validated. */
+  #queued(key: string, id: string, argument = 'token'): QueueLockKeys {
+    const keys = queueLockKeysOf(this.#key(key), this.keyPrefix);
+    assertNonEmptyString(id, argument);
+    return keys;
+  }
+
+  /** An acquisition that puts `waiter` in `key`'s line (keeping its place) for `queueTtl` when refused. */
+  async #acquireInLine(
+    command: 'acquireFairLock' | 'acquireWriteLock',
+    key: string,
+    token: string,
+    waiter: string,
+    ttl: Duration,
+    queueTtl: Duration,
+  ): Promise<QueueGrant> {
+    const keys = this.#queued(key, token);
+    assertNonEmptyString(waiter, 'waiter');
+    return this.#raw[command](keys, token, waiter, parseTtl(ttl), parseTtl(queueTtl, 'queueTtl'));
+  }
+
+  #channel(channel: string, argument = 'channel'): string {
+    assertNonEmptyString(channel, argument);
+    return this.keyPrefix + channel;
+  }
+
+  /** The validated announcement of a release, or `undefined` when none was asked for. */
+  #releaseNotice(options: CompareAndDeleteOptions | undefined): ReleaseNotice | undefined {
+    assertOptions(options, RELEASE_OPTIONS);
+    if (options?.notify === undefined) {
+      if (options?.handoff !== undefined) {
+        throw new InvalidArgumentError(
+          'options.handoff',
+          'a handoff needs `notify`: it serves the waiters told',
+        );
+      }
+      return undefined;
+    }
+    return {
+      channel: this.#channel(options.notify, 'options.notify'),
+      sharded: options.sharded === true,
+      handoffMs: options.handoff === undefined ? 0 : parseDuration(options.handoff, 'options.handoff'),
+    };
+  }
+}
