@@ -7,12 +7,11 @@ import {
   InvalidArgumentError,
   parseDuration,
 } from '@forno/core';
-import { ClaimOrder } from './claim-order.js';
 import { LockLostError, LockTimeoutError } from './errors.js';
 import { emitLockEvent, type Lease, type LeaseInit, validUntil } from './lease.js';
 import type { AcquireAttempt, LeaseStore } from './lease-store.js';
 import type { ResolvedLockOptions } from './options.js';
-import { LocalQueue, ReleaseWait, type Ticket } from './release-wait.js';
+import { ClaimOrder, LocalQueue, ReleaseWait, type Ticket } from './release-wait.js';
 
 /** Per-call options of `acquire()` and `run()`. */
 export interface AcquireOptions {
