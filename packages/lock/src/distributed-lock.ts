@@ -7,8 +7,8 @@ import {
 } from '@forno/core';
 import { Lease, type LeaseInit } from './lease.js';
 import { type GrantedLease, LeaseSource } from './lease-source.js';
-import { QuorumLockStore, SingleLockStore } from './lease-store.js';
-import { type DistributedLockOptions, resolveLockOptions } from './options.js';
+import { type LeaseStore, QuorumLockStore, SingleLockStore } from './lease-store.js';
+import { type DistributedLockOptions, type ResolvedLockOptions, resolveLockOptions } from './options.js';
 import { DURABILITY_OPTIONS, resolveDurability } from './replicated-store.js';
 
 /**
@@ -80,6 +80,23 @@ export function assertRepository(value: unknown): asserts value is LockBackend {
       'repository',
       'expected a repository with the lock primitives (a LockBackend, as every CacheRepository is)',
     );
+  }
+}
+
+/**
+ * A source of fenced {@link Lock} handles over any lease store: what `FairLock` is, and what
+ * `ReadWriteLock.readLock()` and `writeLock()` return. `acquire()`, `tryAcquire()`, `run()` and
+ * `onEvent()` work as on `DistributedLock`.
+ */
+export class LockSource extends LeaseSource<Lock> {
+  /** @internal Created by `FairLock` and `ReadWriteLock`. */
+  constructor(store: LeaseStore, options: ResolvedLockOptions) {
+    super(store, options);
+  }
+
+  /** Wraps a grant in a {@link Lock} (called by `acquire()` / `tryAcquire()`). */
+  protected createHandle(init: LeaseInit, grant: GrantedLease): Lock {
+    return new Lock(init, grant.fencingToken ?? 0, grant.fencingTokens);
   }
 }
 

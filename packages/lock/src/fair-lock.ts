@@ -1,6 +1,5 @@
 import { assertKey, type LockBackend } from '@forno/core';
-import { assertRepository } from './distributed-lock.js';
-import { LockSource } from './lock-source.js';
+import { assertRepository, LockSource } from './distributed-lock.js';
 import type { DistributedLockOptions } from './options.js';
 import { QueuedLockStore, queueTtlOf } from './queued-lock-stores.js';
 import { resolveQueuedOptions } from './queued-options.js';

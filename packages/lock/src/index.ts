@@ -1,4 +1,4 @@
-export { DistributedLock, Lock } from './distributed-lock.js';
+export { DistributedLock, Lock, LockSource } from './distributed-lock.js';
 export {
   DistributedSemaphore,
   type DistributedSemaphoreOptions,
@@ -7,7 +7,6 @@ export {
 export { LockLostError, LockNotReplicatedError, LockTimeoutError } from './errors.js';
 export { FairLock, type FairLockOptions } from './fair-lock.js';
 export type { AcquireOptions } from './lease-source.js';
-export { LockSource } from './lock-source.js';
 export type { DistributedLockOptions } from './options.js';
 export { ReadWriteLock, type ReadWriteLockOptions } from './read-write-lock.js';
 export type { DurabilityOptions, LockDurability } from './replicated-store.js';

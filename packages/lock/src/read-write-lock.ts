@@ -1,7 +1,6 @@
 import { assertKey, type LockBackend } from '@forno/core';
-import { assertRepository } from './distributed-lock.js';
+import { assertRepository, LockSource } from './distributed-lock.js';
 import type { FairLockOptions } from './fair-lock.js';
-import { LockSource } from './lock-source.js';
 import { QueuedLockStore, queueTtlOf, ReadLockStore } from './queued-lock-stores.js';
 import { resolveQueuedOptions } from './queued-options.js';
 
