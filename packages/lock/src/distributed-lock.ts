@@ -7,8 +7,9 @@ import {
 } from '@forno/core';
 import { Lease, type LeaseInit } from './lease.js';
 import { type GrantedLease, LeaseSource } from './lease-source.js';
-import { type LeaseStore, QuorumLockStore, SingleLockStore } from './lease-store.js';
+import { type LeaseStore, SingleLockStore } from './lease-store.js';
 import { type DistributedLockOptions, type ResolvedLockOptions, resolveLockOptions } from './options.js';
+import { QuorumLockStore } from './quorum-lock-store.js';
 import { DURABILITY_OPTIONS, resolveDurability } from './replicated-store.js';
 
 /**
