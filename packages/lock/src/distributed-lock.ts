@@ -8,9 +8,14 @@ import {
 import { Lease, type LeaseInit } from './lease.js';
 import { type GrantedLease, LeaseSource } from './lease-source.js';
 import { type LeaseStore, SingleLockStore } from './lease-store.js';
-import { type DistributedLockOptions, type ResolvedLockOptions, resolveLockOptions } from './options.js';
+import {
+  type DistributedLockOptions,
+  DURABILITY_OPTIONS,
+  type ResolvedLockOptions,
+  resolveDurability,
+  resolveLockOptions,
+} from './options.js';
 import { QuorumLockStore } from './quorum-lock-store.js';
-import { DURABILITY_OPTIONS, resolveDurability } from './replicated-store.js';
 
 /**
  * A distributed mutex on any `LockBackend` — every `CacheRepository` (Redis, Cluster, Sentinel, the in-memory fake):

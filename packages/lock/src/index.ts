@@ -7,6 +7,5 @@ export {
 export { LockLostError, LockNotReplicatedError, LockTimeoutError } from './errors.js';
 export { FairLock, type FairLockOptions } from './fair-lock.js';
 export type { AcquireOptions } from './lease-source.js';
-export type { DistributedLockOptions } from './options.js';
+export type { DistributedLockOptions, DurabilityOptions, LockDurability } from './options.js';
 export { ReadWriteLock, type ReadWriteLockOptions } from './read-write-lock.js';
-export type { DurabilityOptions, LockDurability } from './replicated-store.js';

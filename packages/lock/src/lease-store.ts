@@ -1,4 +1,5 @@
 import { type CompareAndDeleteOptions, type LockBackend, releaseChannelOf } from '@forno/core';
+import { LockNotReplicatedError } from './errors.js';
 
 /**
  * How long a released lock stays reserved for the waiters its release announcement reached (the
@@ -175,5 +176,60 @@ export class SemaphoreStore implements LeaseStore {
 
   release(token: string): Promise<boolean> {
     return this.#repository.releaseSemaphore(this.key, token, this.#releaseNotice);
+  }
+}
+
+const ignore = () => {};
+
+/**
+ * A store whose grants count only once a replica has them: after each grant it sends `WAIT 1`
+ * (on the connection that wrote it) and hands the grant back when no replica confirmed in time.
+ */
+export class ReplicatedStore implements LeaseStore {
+  readonly key: string;
+  readonly watches: LeaseStore['watches'];
+  readonly #inner: LeaseStore;
+  readonly #repository: LockBackend;
+  readonly #timeoutMs: number;
+
+  constructor(inner: LeaseStore, repository: LockBackend, timeoutMs: number) {
+    this.#inner = inner;
+    this.#repository = repository;
+    this.#timeoutMs = timeoutMs;
+    this.key = inner.key;
+    this.watches = inner.watches;
+    if (inner.leave !== undefined) this.leave = (waiter) => inner.leave!(waiter);
+  }
+
+  leave?: (waiter: string) => Promise<unknown>;
+
+  async tryAcquire(
+    token: string,
+    leaseMs: number,
+    waiter?: string,
+    claimHandoff?: boolean,
+  ): Promise<AcquireAttempt> {
+    const attempt = await this.#inner.tryAcquire(token, leaseMs, waiter, claimHandoff);
+    if (!attempt.acquired) return attempt;
+    let replicas: number;
+    try {
+      replicas = await this.#repository.waitForReplicas(this.key, 1, this.#timeoutMs);
+    } catch (error) {
+      await this.#inner.release(token).catch(ignore);
+      throw new LockNotReplicatedError(this.key, 0, this.#timeoutMs, { cause: error });
+    }
+    if (replicas < 1) {
+      await this.#inner.release(token).catch(ignore);
+      throw new LockNotReplicatedError(this.key, replicas, this.#timeoutMs);
+    }
+    return attempt;
+  }
+
+  extend(token: string, leaseMs: number): Promise<boolean> {
+    return this.#inner.extend(token, leaseMs);
+  }
+
+  release(token: string): Promise<boolean> {
+    return this.#inner.release(token);
   }
 }

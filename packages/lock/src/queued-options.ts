@@ -1,6 +1,12 @@
 import { InvalidConfigError } from '@forno/core';
-import { type DistributedLockOptions, type ResolvedLockOptions, resolveLockOptions } from './options.js';
-import { type ApplyDurability, DURABILITY_OPTIONS, resolveDurability } from './replicated-store.js';
+import {
+  type ApplyDurability,
+  type DistributedLockOptions,
+  DURABILITY_OPTIONS,
+  type ResolvedLockOptions,
+  resolveDurability,
+  resolveLockOptions,
+} from './options.js';
 
 /**
  * Validates the options of a `FairLock` or `ReadWriteLock` (those of `DistributedLock` but
