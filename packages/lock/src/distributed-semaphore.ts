@@ -1,9 +1,8 @@
 import { assertKey, describeValue, InvalidConfigError, type LockBackend } from '@forno/core';
-import { assertRepository } from './distributed-lock.js';
+import { assertRepository, type DistributedLockOptions, resolveLockOptions } from './distributed-lock.js';
 import { Lease, type LeaseInit } from './lease.js';
 import { LeaseSource } from './lease-source.js';
 import { SemaphoreStore } from './lease-store.js';
-import { type DistributedLockOptions, resolveLockOptions } from './options.js';
 
 /** Options of {@link DistributedSemaphore}: those of a lock, plus how many may hold it at once. */
 export interface DistributedSemaphoreOptions extends Omit<DistributedLockOptions, 'driftFactor'> {

@@ -1,8 +1,15 @@
-import { assertKey, type LockBackend } from '@forno/core';
-import { assertRepository, LockSource } from './distributed-lock.js';
-import type { DistributedLockOptions } from './options.js';
+import { assertKey, InvalidConfigError, type LockBackend } from '@forno/core';
+import {
+  type ApplyDurability,
+  assertRepository,
+  type DistributedLockOptions,
+  DURABILITY_OPTIONS,
+  LockSource,
+  type ResolvedLockOptions,
+  resolveDurability,
+  resolveLockOptions,
+} from './distributed-lock.js';
 import { QueuedLockStore, queueTtlOf } from './queued-lock-stores.js';
-import { resolveQueuedOptions } from './queued-options.js';
 
 /** Options of {@link FairLock}: those of {@link DistributedLock} (fencing is always on). */
 export type FairLockOptions = Omit<DistributedLockOptions, 'fencing'>;
@@ -32,4 +39,20 @@ export class FairLock extends LockSource {
     const queueTtlMs = queueTtlOf(leaseMs, retryDelayMs, retryJitterMs);
     super(durable(new QueuedLockStore(repository, key, 'fair', queueTtlMs), repository), resolved);
   }
+}
+
+/**
+ * Validates the options of a `FairLock` or `ReadWriteLock` (those of `DistributedLock` but
+ * `fencing`, which they always issue) and returns them resolved, with a function that applies
+ * their `durability` to a store.
+ */
+export function resolveQueuedOptions(options: FairLockOptions): {
+  resolved: ResolvedLockOptions;
+  durable: ApplyDurability;
+} {
+  if (options !== null && typeof options === 'object' && 'fencing' in options) {
+    throw new InvalidConfigError('options.fencing', 'this lock always issues fencing tokens');
+  }
+  const resolved = resolveLockOptions(options, DURABILITY_OPTIONS);
+  return { resolved, durable: resolveDurability(options) };
 }

@@ -1,4 +1,11 @@
-export { DistributedLock, Lock, LockSource } from './distributed-lock.js';
+export {
+  DistributedLock,
+  type DistributedLockOptions,
+  type DurabilityOptions,
+  Lock,
+  type LockDurability,
+  LockSource,
+} from './distributed-lock.js';
 export {
   DistributedSemaphore,
   type DistributedSemaphoreOptions,
@@ -7,5 +14,4 @@ export {
 export { LockLostError, LockNotReplicatedError, LockTimeoutError } from './errors.js';
 export { FairLock, type FairLockOptions } from './fair-lock.js';
 export type { AcquireOptions } from './lease-source.js';
-export type { DistributedLockOptions, DurabilityOptions, LockDurability } from './options.js';
 export { ReadWriteLock, type ReadWriteLockOptions } from './read-write-lock.js';

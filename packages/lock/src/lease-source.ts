@@ -7,10 +7,10 @@ import {
   InvalidArgumentError,
   parseDuration,
 } from '@forno/core';
+import type { ResolvedLockOptions } from './distributed-lock.js';
 import { LockLostError, LockTimeoutError } from './errors.js';
 import { emitLockEvent, type Lease, type LeaseInit, validUntil } from './lease.js';
 import type { AcquireAttempt, LeaseStore } from './lease-store.js';
-import type { ResolvedLockOptions } from './options.js';
 import { ClaimOrder, LocalQueue, ReleaseWait, type Ticket } from './release-wait.js';
 
 /** Per-call options of `acquire()` and `run()`. */

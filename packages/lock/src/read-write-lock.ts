@@ -1,8 +1,7 @@
 import { assertKey, type LockBackend } from '@forno/core';
 import { assertRepository, LockSource } from './distributed-lock.js';
-import type { FairLockOptions } from './fair-lock.js';
+import { type FairLockOptions, resolveQueuedOptions } from './fair-lock.js';
 import { QueuedLockStore, queueTtlOf, ReadLockStore } from './queued-lock-stores.js';
-import { resolveQueuedOptions } from './queued-options.js';
 
 /** Options of {@link ReadWriteLock}: those of {@link DistributedLock}, for both sides (fencing is always on). */
 export type ReadWriteLockOptions = FairLockOptions;
