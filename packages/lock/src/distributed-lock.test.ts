@@ -2,7 +2,7 @@ import { CacheError, InvalidArgumentError, InvalidConfigError } from '@forno/cor
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRepository, recordActions } from '../test/fake.js';
 import { DistributedLock, Lock } from './distributed-lock.js';
-import { LockLostError, LockTimeoutError } from './errors.js';
+import { LockLostError, LockTimeoutError } from './index.js';
 import { renewalScheduler } from './lease.js';
 
 afterEach(() => {

@@ -3,7 +3,7 @@ import { InMemoryCacheRepository, InMemoryStore, ManualClock } from '@forno/test
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository } from '../test/fake.js';
 import { DistributedSemaphore, SemaphorePermit } from './distributed-semaphore.js';
-import { LockLostError, LockTimeoutError } from './errors.js';
+import { LockLostError, LockTimeoutError } from './index.js';
 import { renewalScheduler } from './lease.js';
 
 beforeEach(() => {

@@ -2,8 +2,8 @@ import { CacheUnavailableError, InvalidConfigError } from '@forno/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRepository } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
-import { LockNotReplicatedError } from './errors.js';
 import { FairLock } from './fair-lock.js';
+import { LockNotReplicatedError } from './index.js';
 import { renewalScheduler } from './lease.js';
 
 afterEach(() => {

@@ -2,8 +2,8 @@ import { InvalidConfigError } from '@forno/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRepository } from '../test/fake.js';
 import { Lock } from './distributed-lock.js';
-import { LockTimeoutError } from './errors.js';
 import { FairLock } from './fair-lock.js';
+import { LockTimeoutError } from './index.js';
 import { renewalScheduler } from './lease.js';
 
 afterEach(() => {

@@ -11,7 +11,8 @@ export {
   type DistributedSemaphoreOptions,
   SemaphorePermit,
 } from './distributed-semaphore.js';
-export { LockLostError, LockNotReplicatedError, LockTimeoutError } from './errors.js';
 export { FairLock, type FairLockOptions } from './fair-lock.js';
-export type { AcquireOptions } from './lease-source.js';
+export { LockLostError } from './lease.js';
+export { type AcquireOptions, LockTimeoutError } from './lease-source.js';
+export { LockNotReplicatedError } from './lease-store.js';
 export { ReadWriteLock, type ReadWriteLockOptions } from './read-write-lock.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  CacheError,
   CacheEventEmitter,
   type CacheEventListener,
   type CacheEventSource,
@@ -8,8 +9,7 @@ import {
   parseDuration,
 } from '@forno/core';
 import type { ResolvedLockOptions } from './distributed-lock.js';
-import { LockLostError, LockTimeoutError } from './errors.js';
-import { emitLockEvent, type Lease, type LeaseInit, validUntil } from './lease.js';
+import { emitLockEvent, type Lease, type LeaseInit, LockLostError, validUntil } from './lease.js';
 import type { AcquireAttempt, LeaseStore } from './lease-store.js';
 import { ClaimOrder, LocalQueue, ReleaseWait, type Ticket } from './release-wait.js';
 
@@ -288,6 +288,25 @@ function timedOut(request: AcquireRequest, waitedMs: number, lastError: unknown)
     waitedMs,
     lastError === undefined ? {} : { cause: lastError },
   );
+}
+
+/**
+ * The lock (or semaphore permit) was not acquired within `waitTimeout`. Nothing is held: every
+ * partial acquisition was rolled back. `cause` is the last backend error, if attempts failed.
+ */
+export class LockTimeoutError extends CacheError {
+  static override readonly code: string = 'E_LOCK_TIMEOUT';
+
+  /** The lock key. */
+  readonly key: string;
+  /** How long the caller waited, in ms. */
+  readonly waitedMs: number;
+
+  constructor(key: string, waitedMs: number, options?: { cause?: unknown }) {
+    super(`Could not acquire lock "${key}" within ${Math.round(waitedMs)} ms`, options);
+    this.key = key;
+    this.waitedMs = waitedMs;
+  }
 }
 
 /** Bytes drawn per token: 128 bits, so two acquisitions never share a token. */

@@ -1,5 +1,4 @@
-import { type CompareAndDeleteOptions, type LockBackend, releaseChannelOf } from '@forno/core';
-import { LockNotReplicatedError } from './errors.js';
+import { CacheError, type CompareAndDeleteOptions, type LockBackend, releaseChannelOf } from '@forno/core';
 
 /**
  * How long a released lock stays reserved for the waiters its release announcement reached (the
@@ -231,5 +230,28 @@ export class ReplicatedStore implements LeaseStore {
 
   release(token: string): Promise<boolean> {
     return this.#inner.release(token);
+  }
+}
+
+/**
+ * A `durability: 'replicated'` acquisition was granted on the primary, but no replica confirmed it
+ * (`WAIT`) within `replicationTimeout`, so its fencing token might not survive a failover. The grant
+ * was handed back: nothing is held. `cause` is the backend error, if `WAIT` itself failed.
+ */
+export class LockNotReplicatedError extends CacheError {
+  static override readonly code: string = 'E_LOCK_NOT_REPLICATED';
+
+  /** The lock key. */
+  readonly key: string;
+  /** Replicas that confirmed (fewer than required). */
+  readonly replicas: number;
+
+  constructor(key: string, replicas: number, timeoutMs: number, options?: { cause?: unknown }) {
+    super(
+      `Lock "${key}" was not confirmed by a replica within ${timeoutMs} ms (${replicas} confirmed); it was released`,
+      options,
+    );
+    this.key = key;
+    this.replicas = replicas;
   }
 }

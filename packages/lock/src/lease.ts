@@ -1,6 +1,5 @@
 import type { CacheEvent, CacheEventEmitter, Clock, Duration } from '@forno/core';
-import { parseTtl } from '@forno/core';
-import { LockLostError } from './errors.js';
+import { CacheError, parseTtl } from '@forno/core';
 import type { LeaseStore } from './lease-store.js';
 import { timerDelay } from './release-wait.js';
 
@@ -21,25 +20,6 @@ export interface LeaseInit {
 const MIN_RETRY_MS = 10;
 /** Longest a renewal may run ahead of schedule to join a batch, in ms. */
 const MAX_BATCH_WINDOW_MS = 50;
-
-/** A lease's entry in the renewal scheduler: renew a third of the lease after the last renewal. */
-class Renewal implements Renewable {
-  readonly clock: Clock;
-  readonly renew: () => Promise<void>;
-  renewAt = 0;
-  batchWindow = 0;
-
-  constructor(clock: Clock, from: number, leaseMs: number, renew: () => Promise<void>) {
-    this.clock = clock;
-    this.renew = renew;
-    this.schedule(from, leaseMs);
-  }
-
-  schedule(from: number, leaseMs: number): void {
-    this.renewAt = from + leaseMs / 3;
-    this.batchWindow = Math.min(MAX_BATCH_WINDOW_MS, leaseMs / 6);
-  }
-}
 
 const released = (key: string): Error => new DOMException(`Lock "${key}" was released`, 'AbortError');
 
@@ -254,16 +234,45 @@ export class Lease implements AsyncDisposable {
   }
 }
 
-/** Something the scheduler renews: a held lease with auto-extend on. */
-export interface Renewable {
+/**
+ * A held lock stopped being held before it was released: a renewal found another token on the
+ * key, or the local deadline (lease − elapsed − drift) passed without a successful renewal. It is
+ * the `reason` of `lock.signal` and what `extend()` and `run()` throw. Work guarded by the lock must
+ * stop: another process may hold it now. `cause` is the backend error, when renewals failed.
+ */
+export class LockLostError extends CacheError {
+  static override readonly code: string = 'E_LOCK_LOST';
+
+  /** The lock key. */
+  readonly key: string;
+
+  constructor(key: string, reason: string, options?: { cause?: unknown }) {
+    super(`Lock "${key}" was lost: ${reason}`, options);
+    this.key = key;
+  }
+}
+
+/** A lease's entry in the renewal scheduler: renew a third of the lease after the last renewal. */
+class Renewal {
   /** Clock that `renewAt` is expressed in (its `monotonic()`). */
   readonly clock: Clock;
+  /** Renews, then updates `renewAt`. Never rejects. */
+  readonly renew: () => Promise<void>;
   /** Monotonic instant of the next renewal; `Infinity` while a renewal is in flight. */
-  readonly renewAt: number;
+  renewAt = 0;
   /** How early a renewal may run to join a batch, in ms. */
-  readonly batchWindow: number;
-  /** Renews, then updates `renewAt`. Must never reject. */
-  renew(): Promise<void>;
+  batchWindow = 0;
+
+  constructor(clock: Clock, from: number, leaseMs: number, renew: () => Promise<void>) {
+    this.clock = clock;
+    this.renew = renew;
+    this.schedule(from, leaseMs);
+  }
+
+  schedule(from: number, leaseMs: number): void {
+    this.renewAt = from + leaseMs / 3;
+    this.batchWindow = Math.min(MAX_BATCH_WINDOW_MS, leaseMs / 6);
+  }
 }
 
 /**
@@ -274,7 +283,7 @@ export interface Renewable {
  * rejection, and a release removes the lease at once.
  */
 export class RenewalScheduler {
-  readonly #entries = new Set<Renewable>();
+  readonly #entries = new Set<Renewal>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** `performance.now()` at which the armed timer fires. */
   #timerAt = Number.POSITIVE_INFINITY;
@@ -285,14 +294,14 @@ export class RenewalScheduler {
   }
 
   /** Schedules `entry` (again, after its `renewAt` changed). */
-  add(entry: Renewable): void {
+  add(entry: Renewal): void {
     this.#entries.add(entry);
     const at = performance.now() + Math.max(0, entry.renewAt - entry.clock.monotonic());
     if (at < this.#timerAt) this.#arm(at);
   }
 
   /** Unschedules `entry`; the timer is cleared once nothing is left. */
-  delete(entry: Renewable): void {
+  delete(entry: Renewal): void {
     this.#entries.delete(entry);
     if (this.#entries.size === 0) this.#disarm();
   }
@@ -313,7 +322,7 @@ export class RenewalScheduler {
   #tick(): void {
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
-    const due: Renewable[] = [];
+    const due: Renewal[] = [];
     for (const entry of this.#entries) {
       if (entry.renewAt - entry.clock.monotonic() <= entry.batchWindow) due.push(entry);
     }
@@ -326,7 +335,7 @@ export class RenewalScheduler {
     this.#rearm();
   }
 
-  #reschedule(entry: Renewable): void {
+  #reschedule(entry: Renewal): void {
     if (this.#entries.has(entry)) this.add(entry);
   }
 

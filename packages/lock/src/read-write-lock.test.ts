@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRepository } from '../test/fake.js';
-import { LockNotReplicatedError } from './errors.js';
+import { LockNotReplicatedError } from './index.js';
 import { renewalScheduler } from './lease.js';
 import { ReadWriteLock } from './read-write-lock.js';
 

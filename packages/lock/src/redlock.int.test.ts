@@ -2,7 +2,7 @@ import { type RedisServer, startRedisServer } from '@forno/testing/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RepositoryPool } from '../test/redis.js';
 import { DistributedLock } from './distributed-lock.js';
-import { LockTimeoutError } from './errors.js';
+import { LockTimeoutError } from './index.js';
 
 let servers: RedisServer[] = [];
 const pool = new RepositoryPool(() => ({}));

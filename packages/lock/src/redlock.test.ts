@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
-import { LockTimeoutError } from './errors.js';
+import { LockTimeoutError } from './index.js';
 import { renewalScheduler } from './lease.js';
 
 afterEach(() => {

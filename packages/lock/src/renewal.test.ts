@@ -2,7 +2,7 @@ import { CacheUnavailableError } from '@forno/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository, recordActions } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
-import { LockLostError } from './errors.js';
+import { LockLostError } from './index.js';
 import { renewalScheduler } from './lease.js';
 
 beforeEach(() => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository, recordActions } from '../test/fake.js';
 import type { Lock } from './distributed-lock.js';
 import { DistributedLock } from './distributed-lock.js';
-import { LockTimeoutError } from './errors.js';
+import { LockTimeoutError } from './index.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

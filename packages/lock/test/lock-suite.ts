@@ -2,7 +2,7 @@ import type { CacheRepository, LockBackend } from '@forno/core';
 import { expect, it, vi } from 'vitest';
 import { DistributedLock } from '../src/distributed-lock.js';
 import { DistributedSemaphore } from '../src/distributed-semaphore.js';
-import { LockLostError } from '../src/errors.js';
+import { LockLostError } from '../src/index.js';
 import { queuedLockSuite } from './queued-lock-suite.js';
 
 /** A backend for the lock suite: each call returns a repository with a fresh key prefix. */
