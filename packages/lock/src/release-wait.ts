@@ -34,25 +34,8 @@ export class ReleaseWait {
   sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#released) return Promise.resolve(true);
-    return new Promise<boolean>((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', abort);
-        this.#wake = undefined;
-      };
-      const abort = () => {
-        done();
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        done();
-        resolve(false);
-      }, timerDelay(ms));
-      this.#wake = () => {
-        done();
-        resolve(true);
-      };
-      signal?.addEventListener('abort', abort, { once: true });
+    return wokenWithin(ms, signal, (wake) => {
+      this.#wake = wake;
     });
   }
 
@@ -243,25 +226,8 @@ export class LocalQueue {
       turn: (ms, signal) => {
         if (this.#entries[0] === entry) return Promise.resolve(true);
         if (signal?.aborted) return Promise.reject(signal.reason);
-        return new Promise<boolean>((resolve, reject) => {
-          const settle = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', abort);
-            wake = () => {};
-          };
-          const abort = () => {
-            settle();
-            reject(signal?.reason);
-          };
-          const timer = setTimeout(() => {
-            settle();
-            resolve(false);
-          }, timerDelay(ms));
-          wake = () => {
-            settle();
-            resolve(true);
-          };
-          signal?.addEventListener('abort', abort, { once: true });
+        return wokenWithin(ms, signal, (next) => {
+          wake = next ?? (() => {});
         });
       },
       leave: () => {
@@ -345,6 +311,38 @@ const YIELD_MS = 2;
 
 /** Waiters of this process by full key (a key of the same name on two servers shares an entry: harmless). */
 const waiters = new Map<string, Set<ClaimOrder>>();
+
+/**
+ * Waits up to `ms` for a wake-up: hands `setWake` the function that ends the wait with `true`
+ * (and `undefined` once the wait is over), resolves `false` when the time runs out, and rejects
+ * with `signal.reason` if `signal` aborts.
+ */
+function wokenWithin(
+  ms: number,
+  signal: AbortSignal | undefined,
+  setWake: (wake: (() => void) | undefined) => void,
+): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+      setWake(undefined);
+    };
+    const abort = () => {
+      done();
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve(false);
+    }, timerDelay(ms));
+    setWake(() => {
+      done();
+      resolve(true);
+    });
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}
 
 /** Longest delay `setTimeout` honours (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
