@@ -18,8 +18,6 @@ export interface LeaseInit {
 
 /** Least spacing of renewal retries after a failed renewal, in ms. */
 const MIN_RETRY_MS = 10;
-/** Longest a renewal may run ahead of schedule to join a batch, in ms. */
-const MAX_BATCH_WINDOW_MS = 50;
 
 const released = (key: string): Error => new DOMException(`Lock "${key}" was released`, 'AbortError');
 
@@ -251,6 +249,9 @@ export class LockLostError extends CacheError {
     this.key = key;
   }
 }
+
+/** Longest a renewal may run ahead of schedule to join a batch, in ms. */
+const MAX_BATCH_WINDOW_MS = 50;
 
 /** A lease's entry in the renewal scheduler: renew a third of the lease after the last renewal. */
 class Renewal {
