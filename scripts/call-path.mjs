@@ -2,7 +2,10 @@
 /**
  * The files and functions of Forno's sources that one call runs through, for the closing notes of
  * layering work: `RedisRepository.get` (a hit, on a redis-server this script starts on a free
- * port), `InMemoryCacheRepository.get` (a hit) and an uncontended `DistributedLock.acquire()`.
+ * port), `InMemoryCacheRepository.get` (a hit), and `DistributedLock.acquire()` uncontended,
+ * contended (another client holds the lock and releases it while the call waits: wait, wake, claim)
+ * and timed out (the lock stays held past `waitTimeout`). The contended figures include the
+ * holder's release, which runs in the same process.
  * Method: V8 precise coverage with call counts, reset after five warm-up calls and taken right after
  * one more; every function of a built `packages/*\/dist` file that ran is mapped back to its source
  * file and line through the source maps. Dependencies (ioredis) are not counted.
@@ -21,7 +24,7 @@ const pkg = (name, entry = 'index') =>
 const { createRedisRepository } = await pkg('redis-driver');
 const { InMemoryCacheRepository } = await pkg('testing');
 const { startRedisServer } = await pkg('testing', 'servers');
-const { DistributedLock } = await pkg('lock');
+const { DistributedLock, LockTimeoutError } = await pkg('lock');
 
 const session = new Session();
 session.connect();
@@ -67,7 +70,9 @@ async function measure(label, run, cleanup = async () => {}) {
 
 const server = await startRedisServer();
 const redis = createRedisRepository({ port: server.port, healthCheckInterval: false });
+const holder = createRedisRepository({ port: server.port, healthCheckInterval: false });
 await redis.connect();
+await holder.connect();
 await redis.set('k', { v: 1 });
 const memory = new InMemoryCacheRepository();
 await memory.connect();
@@ -80,8 +85,28 @@ try {
     () => new DistributedLock(redis, 'lock:k').acquire(),
     (held) => held.release(),
   );
+  await measure(
+    "new DistributedLock(redis, 'k').acquire() (contended: waits, wakes on the release, claims)",
+    async () => {
+      const held = await new DistributedLock(holder, 'lock:c').acquire();
+      setTimeout(() => held.release(), 30);
+      return new DistributedLock(redis, 'lock:c').acquire();
+    },
+    (lock) => lock.release(),
+  );
+  await measure(
+    "new DistributedLock(redis, 'k', { waitTimeout: 30 }).acquire() (held elsewhere: times out)",
+    async () => {
+      const held = await new DistributedLock(holder, 'lock:t').acquire();
+      const error = await new DistributedLock(redis, 'lock:t', { waitTimeout: 30 }).acquire().catch((e) => e);
+      if (!LockTimeoutError.is(error)) throw new Error('expected LockTimeoutError', { cause: error });
+      return held;
+    },
+    (held) => held.release(),
+  );
 } finally {
   await redis.disconnect();
+  await holder.disconnect();
   await memory.disconnect();
   await server.stop();
 }
