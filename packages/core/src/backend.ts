@@ -88,6 +88,12 @@ export {
 } from './backend/replies.js';
 export { cacheErrorOfReply } from './backend/reply-errors.js';
 export {
+  assertScriptKeysShareSlot,
+  evalScriptWith,
+  evalShaThenEval,
+  isNoScriptError,
+} from './backend/script-eval.js';
+export {
   falseOnBusyGroup,
   toAutoClaim,
   toPendingEntries,
@@ -142,6 +148,8 @@ export type {
   RawListCommands,
   RawLockCommands,
   RawScored,
+  RawScriptCommands,
+  RawScriptReply,
   RawServerCommands,
   RawSetCommands,
   RawSetOptions,

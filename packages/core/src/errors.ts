@@ -180,6 +180,15 @@ export class CommandError extends CacheError {
   static override readonly code: string = 'E_COMMAND';
 }
 
+/**
+ * A script (`defineScript`) failed on the server: a Lua runtime or compile error, a
+ * `redis.error_reply`, or an error a `redis.call` inside it raised (`WRONGTYPE` included). The
+ * message is the server's; the original error is the `cause`.
+ */
+export class ScriptError extends CommandError {
+  static override readonly code: string = 'E_SCRIPT';
+}
+
 /** A dangerous operation (such as `flushdb`) was called without being explicitly allowed. */
 export class ForbiddenOperationError extends CacheError {
   static override readonly code: string = 'E_FORBIDDEN_OPERATION';

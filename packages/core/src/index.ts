@@ -21,6 +21,7 @@ export {
   InvalidConfigError,
   isCacheError,
   PayloadTooLargeError,
+  ScriptError,
   SerializationError,
   TransactionConflictError,
   toSerializationError,
@@ -102,6 +103,14 @@ export type {
   QueueLockPrimitives,
   RawQueueLockCommands,
 } from './repository/queue-lock-primitives.js';
+export {
+  defineScript,
+  isScript,
+  type Script,
+  type ScriptCommands,
+  type ScriptDefinition,
+  type ScriptReplyMode,
+} from './repository/script.js';
 export type { SetCommands } from './repository/set-commands.js';
 export type { SortedSetCommands } from './repository/sorted-set-commands.js';
 export type {

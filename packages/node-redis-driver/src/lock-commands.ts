@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LeaseGrant } from '@forno/core';
 import {
+  evalShaThenEval,
   LOCK_SCRIPTS,
   type LockScriptName,
   type RawLockCommands,
@@ -30,10 +31,7 @@ export function evalScript(
   const { lua, numberOfKeys } = LOCK_SCRIPTS[name];
   const tail = [String(numberOfKeys), ...keys, ...args.map(String)];
   const route = { key: keys[0], readonly: false, binary: false };
-  return sendCommand(client, kind, ['EVALSHA', SHAS[name], ...tail], route).catch((error: unknown) => {
-    if (!String((error as Error | null)?.message).startsWith('NOSCRIPT')) throw error;
-    return sendCommand(client, kind, ['EVAL', lua, ...tail], route);
-  });
+  return evalShaThenEval((command) => sendCommand(client, kind, command, route), SHAS[name], lua, tail);
 }
 
 /**

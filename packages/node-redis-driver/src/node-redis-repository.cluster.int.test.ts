@@ -21,6 +21,9 @@ afterAll(async () => {
 describeCacheRepositoryContract('NodeRedisRepository on a 3-primary/3-replica Redis Cluster', {
   publishCountsNodeLocal: true,
   cluster: true,
+  flushScripts: async () => {
+    await Promise.all(cluster.nodes.map((node) => node.command(['SCRIPT', 'FLUSH'])));
+  },
   createRepository: async ({ keyPrefix, serializer }) => {
     const repo = new NodeRedisRepository({
       cluster: { nodes: cluster.startupNodes },

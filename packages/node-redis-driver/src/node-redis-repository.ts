@@ -49,6 +49,7 @@ import {
 import { nodeRedisPerformanceSummary } from './node-redis-metrics.js';
 import { queueLockCommands } from './queue-lock-commands.js';
 import { ReplicaReadFallback } from './replica-read-fallback.js';
+import { scriptCommands } from './script-commands.js';
 import { serverCommands } from './server-commands.js';
 import { keyMemoryUsage, nodeInfos } from './server-info.js';
 import { setCommands } from './set-commands.js';
@@ -554,6 +555,7 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
+    ...scriptCommands(context),
   };
 }
 

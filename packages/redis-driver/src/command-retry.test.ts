@@ -1,4 +1,4 @@
-import type { CacheRepository } from '@forno/core';
+import { type CacheRepository, defineScript } from '@forno/core';
 import { type Command, Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisRepository } from './redis-repository.js';
@@ -50,6 +50,12 @@ function flakyRepository() {
 
 type Operation = (repo: CacheRepository) => Promise<unknown>;
 
+const script = (flags: { readOnly?: boolean; idempotent?: boolean }) =>
+  defineScript({ keys: ['k'], source: "return redis.call('INCR', KEYS[1])", ...flags });
+const PLAIN_SCRIPT = script({});
+const READ_ONLY_SCRIPT = script({ readOnly: true });
+const IDEMPOTENT_SCRIPT = script({ idempotent: true });
+
 const SENT_ONCE: Record<string, Operation> = {
   incrby: (r) => r.incrby('counter', 1),
   hincrby: (r) => r.hincrby('h', 'f', 1),
@@ -72,6 +78,7 @@ const SENT_ONCE: Record<string, Operation> = {
   xadd: (r) => r.xadd('s', { n: 1 }),
   xreadgroup: (r) => r.xreadgroup('s', 'g', 'c'),
   xautoclaim: (r) => r.xautoclaim('s', 'g', 'c', 1000),
+  'a script': (r) => PLAIN_SCRIPT.run(r, { k: 'k' }, {}),
 };
 
 const RETRIED: Record<string, Operation> = {
@@ -110,6 +117,8 @@ const RETRIED: Record<string, Operation> = {
   releaseSemaphore: (r) => r.releaseSemaphore('sem', 'token'),
   xlen: (r) => r.xlen('s'),
   xack: (r) => r.xack('s', 'g', '1-0'),
+  'a readOnly script': (r) => READ_ONLY_SCRIPT.run(r, { k: 'k' }, {}),
+  'an idempotent script': (r) => IDEMPOTENT_SCRIPT.run(r, { k: 'k' }, {}),
 };
 
 describe('the command runner sends each command once or retries it, as its semantics allow', () => {

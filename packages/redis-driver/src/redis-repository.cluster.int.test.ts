@@ -30,6 +30,9 @@ for (const [label, transport, names] of SLICE) {
   describeCacheRepositoryContract(`RedisRepository on a 3-primary/3-replica Redis Cluster, ${label}`, {
     publishCountsNodeLocal: true,
     cluster: true,
+    flushScripts: async () => {
+      await Promise.all(cluster.nodes.map((node) => node.command(['SCRIPT', 'FLUSH'])));
+    },
     createRepository: async ({ keyPrefix, serializer }) => {
       const repo = new RedisRepository({
         ...transport,

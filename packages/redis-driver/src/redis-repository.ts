@@ -43,6 +43,7 @@ import { listCommands } from './list-commands.js';
 import { lockCommands } from './lock-commands.js';
 import { queueLockCommands } from './queue-lock-commands.js';
 import { RedisMetrics, redisPerformanceSummary } from './redis-metrics.js';
+import { scriptCommands } from './script-commands.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './set-commands.js';
 import { refreshSlotMapOnTimeout } from './slot-map-refresh.js';
@@ -339,5 +340,6 @@ function createRawCommands(context: DriverContext): RawCommands {
     ...streamCommands(context),
     ...serverCommands(context),
     ...transactionCommands(context, createRawCommands),
+    ...scriptCommands(context),
   };
 }

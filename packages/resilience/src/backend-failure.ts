@@ -4,6 +4,7 @@ import {
   EntityNotFoundError,
   ForbiddenOperationError,
   InvalidArgumentError,
+  ScriptError,
   SerializationError,
   WrongTypeError,
 } from '@forno/core';
@@ -14,7 +15,8 @@ import { isTransientError } from './transient-error.js';
  * Forno errors that say the caller asked for something wrong, not that the backend is sick: a bad
  * argument or config (`InvalidConfigError` extends `InvalidArgumentError`), a value that does not
  * serialize or is too large (`PayloadTooLargeError` extends `SerializationError`), a key of
- * another type, a cross-slot call, an entity that exists or does not, a forbidden operation.
+ * another type, a cross-slot call, an entity that exists or does not, a forbidden operation, a
+ * script that fails (`ScriptError`: a bug in its Lua or an `error_reply` it chose to return).
  */
 const CALLER_ERRORS = [
   InvalidArgumentError,
@@ -24,6 +26,7 @@ const CALLER_ERRORS = [
   EntityExistsError,
   EntityNotFoundError,
   ForbiddenOperationError,
+  ScriptError,
 ] as const;
 
 /**
@@ -35,7 +38,7 @@ const CALLER_ERRORS = [
  * False for what is a bug or a decision of the caller, which must not open a circuit for
  * everyone: Forno's client-side errors (`InvalidArgumentError`/`InvalidConfigError`,
  * `SerializationError`/`PayloadTooLargeError`, `WrongTypeError`, `CrossSlotError`,
- * `EntityExistsError`, `EntityNotFoundError`, `ForbiddenOperationError`), an `AbortError` (a
+ * `EntityExistsError`, `EntityNotFoundError`, `ForbiddenOperationError`, `ScriptError`), an `AbortError` (a
  * cancelled call), and `BrokenCircuitError` (another circuit's opinion, not a new failure).
  * Forno errors are recognised by code, so this works across duplicate installs.
  */

@@ -9,6 +9,7 @@ import {
   InvalidArgumentError,
   InvalidConfigError,
   PayloadTooLargeError,
+  ScriptError,
   SerializationError,
   WrongTypeError,
 } from '@forno/core';
@@ -107,6 +108,7 @@ describe('CircuitBreakerPolicy around any backend (issue #26)', () => {
     ['an entity that exists', () => new EntityExistsError('order "1" exists')],
     ['an entity not found', () => new EntityNotFoundError('order "1" not found')],
     ['a forbidden operation', () => new ForbiddenOperationError('flushdb is not allowed')],
+    ['a failing script', () => new ScriptError('script:1a2b3c4d failed: MY_ERR the oven is cold')],
     ['an AbortError', () => new DOMException('This operation was aborted', 'AbortError')],
     ['a BrokenCircuitError of another breaker', () => new BrokenCircuitError({ reason: 'open' })],
   ])('never counts %s', async (_name, make) => {

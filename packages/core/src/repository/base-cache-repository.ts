@@ -56,6 +56,8 @@ import type {
   RawValue,
   ReleaseNotice,
 } from './raw-commands.js';
+import type { Script } from './script.js';
+import { runScript, type ScriptCodec } from './script-runner.js';
 import type {
   AutoClaimResult,
   PendingEntry,
@@ -807,6 +809,21 @@ export abstract class BaseCacheRepository implements CacheRepository {
   #transactionHost(): TransactionHost {
     const options = { keyPrefix: this.keyPrefix, serializer: this.serializer };
     return { raw: this.#raw, queued: (raw) => new QueuedCacheRepository(raw, options) };
+  }
+
+  // --- scripts ----------------------------------------------------------------------------------
+
+  runScript<T = unknown>(
+    script: Script,
+    keys?: Readonly<Record<string, string>>,
+    args?: Readonly<Record<string, unknown>>,
+  ): Promise<T> {
+    const codec: ScriptCodec = {
+      key: (key, argument) => this.#key(key, argument),
+      encode: (value) => this.#encode(value, undefined),
+      decode: (value) => this.#decode(value, undefined),
+    };
+    return runScript(this.#raw, codec, script, keys ?? {}, args ?? {}) as Promise<T>;
   }
 
   // --- fair and read-write locks ----------------------------------------------------------------

@@ -4,6 +4,7 @@ import type { HashCommands } from './hash-commands.js';
 import type { KeyValueCommands } from './key-value-commands.js';
 import type { ListCommands } from './list-commands.js';
 import type { LockPrimitives, PubSubCommands } from './lock-primitives.js';
+import type { ScriptCommands } from './script.js';
 import type { SetCommands } from './set-commands.js';
 import type { SortedSetCommands } from './sorted-set-commands.js';
 import type { StreamCommands } from './stream-commands.js';
@@ -41,6 +42,7 @@ export interface CacheRepository
     LockPrimitives,
     PubSubCommands,
     TransactionalCommands,
+    ScriptCommands,
     Lifecycle {
   /** Prefix prepended to every key and channel, e.g. `'mario_pizzeria:'`. */
   readonly keyPrefix: string;

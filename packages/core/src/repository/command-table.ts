@@ -248,6 +248,17 @@ export const COMMAND_TABLE = {
     raw: ['watch'],
   },
 
+  // A script declares whether a retry is safe (`readOnly`/`idempotent`); the first argument of
+  // both `runScript` and the raw `evalScript` is the script. Its declared keys are forgotten.
+  runScript: {
+    access: 'write',
+    idempotent: isRetryableScript,
+    keys: scriptKeys,
+    mirror: 'forget',
+    metric: 'command',
+    raw: ['evalScript'],
+  },
+
   ping: { access: 'server', idempotent: true, keys: NO_KEYS, mirror: 'none', metric: 'none', raw: ['ping'] },
   flushdb: {
     access: 'server',
@@ -307,6 +318,21 @@ function rawIdempotency(): Map<RawCommandName, CommandRow['idempotent']> {
     }
   }
   return byRaw;
+}
+
+/** A script that says it may run twice (`readOnly` or `idempotent`). */
+function isRetryableScript(args: readonly unknown[]): boolean {
+  return option(args[0], 'retryable') === true;
+}
+
+/** The keys of `runScript(script, keys)`, in the script's `KEYS` order. */
+function scriptKeys(args: readonly unknown[]): readonly string[] {
+  const names = option(args[0], 'keys');
+  const keys = args[1];
+  if (!Array.isArray(names) || typeof keys !== 'object' || keys === null) return [];
+  return names
+    .map((name) => (keys as Record<string, unknown>)[name as string])
+    .filter((key): key is string => typeof key === 'string');
 }
 
 /** `set` without `nx`/`xx`: the options are the third argument of both `set`s. */

@@ -1,6 +1,7 @@
 import type { KeyType, LeaseGrant, SemaphoreGrant, Unsubscribe, ZAddOptions } from './options.js';
 import type { RawQueueLockCommands } from './queue-lock-primitives.js';
 import type { RawStreamCommands } from './raw-stream-commands.js';
+import type { Script } from './script.js';
 
 /** A stored value as it travels to and from the backend: serialized text or bytes. */
 export type RawValue = string | Uint8Array;
@@ -52,7 +53,8 @@ export interface RawCommands
     RawQueueLockCommands,
     RawStreamCommands,
     RawServerCommands,
-    RawTransactionCommands {}
+    RawTransactionCommands,
+    RawScriptCommands {}
 
 /** The name of a raw command: what a backend implements and the command table classifies. */
 export type RawCommandName = keyof RawCommands;
@@ -249,4 +251,22 @@ export interface RawTransactionCommands {
   ): Promise<PromiseSettledResult<unknown>[] | null>;
   /** `WATCH`es `keys` (full keys; one slot on Cluster) on a connection of its own. */
   watch(keys: readonly string[]): Promise<RawWatch>;
+}
+
+/**
+ * A script's reply as Redis converts the Lua value: an integer, a string (bulk or status reply;
+ * bytes when read for a binary serializer), `null` (Lua `false` or `nil`), or an array of those.
+ */
+export type RawScriptReply = number | RawValue | null | RawScriptReply[];
+
+/** Scripts made by `defineScript`. */
+export interface RawScriptCommands {
+  /**
+   * `EVALSHA script.sha`, then `EVAL script.source` when the server answers `NOSCRIPT`, with
+   * `keys` (full keys; one hash slot on Cluster, else `CrossSlotError` before anything is sent;
+   * routed by the first) and `args`. Strings of the reply are read as bytes when the backend reads
+   * values as bytes and `script.reply` is `'value'`. An error reply rejects as outside a script
+   * (`CommandError`, `WrongTypeError`...): the repository turns it into `ScriptError`.
+   */
+  evalScript(script: Script, keys: readonly string[], args: readonly RawValue[]): Promise<RawScriptReply>;
 }

@@ -27,6 +27,8 @@ export interface ContractContext {
   readonly publishCountsNodeLocal: boolean;
   /** The backend is a Redis Cluster: a transaction's keys must share a hash slot. */
   readonly cluster: boolean;
+  /** Empties the backend's script cache (`SCRIPT FLUSH` on every node), when the suite can. */
+  readonly flushScripts?: () => Promise<void>;
 }
 
 /** Collects an async iterable into an array. */

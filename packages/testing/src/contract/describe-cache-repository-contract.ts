@@ -12,6 +12,7 @@ import { lifecycleContract } from './lifecycle-contract.js';
 import { listContract } from './list-contract.js';
 import { lockPrimitivesContract } from './lock-primitives-contract.js';
 import { queueLockPrimitivesContract } from './queue-lock-primitives-contract.js';
+import { scriptContract } from './script-contract.js';
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
@@ -50,13 +51,18 @@ export interface CacheRepositoryContractOptions {
    * `CrossSlotError`. Default false: such a transaction runs.
    */
   cluster?: boolean;
+  /**
+   * Empties the backend's script cache (`SCRIPT FLUSH` on every node; `store.scripts.clear()` for
+   * the fake), so the script tests prove the `EVAL` fallback after a flush too.
+   */
+  flushScripts?(): Promise<void>;
 }
 
 let runs = 0;
 
 /**
  * Registers the `CacheRepository` contract suite with vitest: every operation, TTL expiry, prefix
- * isolation, glob patterns, WRONGTYPE, bad input, the lock primitives, pub/sub and the entity
+ * isolation, glob patterns, WRONGTYPE, bad input, transactions, scripts, the lock primitives, pub/sub and the entity
  * repository. Any backend that passes it can stand in for Redis. With `serializers`, the whole suite
  * runs once per serializer configuration, as each takes its own path through a backend. At the end
  * of each run it logs how many tests and assertions ran against `name`.
@@ -109,6 +115,7 @@ function describeWithSerializer(
     },
     publishCountsNodeLocal: options.publishCountsNodeLocal ?? false,
     cluster: options.cluster ?? false,
+    ...(options.flushScripts === undefined ? {} : { flushScripts: async () => options.flushScripts?.() }),
     advanceTime: async (ms) => {
       if (options.advanceTime) await options.advanceTime(ms);
       else await new Promise((resolve) => setTimeout(resolve, ms));
@@ -147,6 +154,7 @@ function describeWithSerializer(
     describe('everyday commands and member iterators', () => everydayCommandsContract(ctx));
     describe('transactions', () => transactionContract(ctx));
     describe('streams', () => streamContract(ctx));
+    describe('scripts', () => scriptContract(ctx));
     describe('lock primitives and pub/sub', () => lockPrimitivesContract(ctx));
     describe('semaphore primitives', () => semaphorePrimitivesContract(ctx));
     describe('fair and read-write lock primitives', () => queueLockPrimitivesContract(ctx));

@@ -35,5 +35,8 @@ export function describeContractOnRedisServer(name: string, options: RedisServer
     createRepository: ({ keyPrefix, serializer }) =>
       options.createRepository({ port: server.port, keyPrefix, serializer }),
     serializers: options.serializers ?? CONTRACT_SERIALIZERS,
+    flushScripts: async () => {
+      await server.command(['SCRIPT', 'FLUSH']);
+    },
   });
 }

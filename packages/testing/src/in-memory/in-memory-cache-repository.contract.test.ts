@@ -10,5 +10,6 @@ describeCacheRepositoryContract('in-memory fake', {
   createRepository: ({ keyPrefix, serializer }) =>
     new InMemoryCacheRepository({ store, keyPrefix, serializer }),
   advanceTime: (ms) => clock.advance(ms),
+  flushScripts: async () => store.scripts.clear(),
   serializers: CONTRACT_SERIALIZERS,
 });

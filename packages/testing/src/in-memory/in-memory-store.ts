@@ -59,6 +59,11 @@ export interface StoreWatch {
 export class InMemoryStore {
   /** Clock that drives TTLs. */
   readonly clock: Clock;
+  /**
+   * The script cache, SHA1 → Lua source, as a server holds it: `EVAL` adds to it, `EVALSHA` of a
+   * script not in it answers `NOSCRIPT`. Clear it to act out `SCRIPT FLUSH` (or a restart).
+   */
+  readonly scripts = new Map<string, string>();
   readonly #entries = new Map<string, Entry>();
   readonly #channels = new Map<string, Map<object, Set<MessageListener>>>();
   /** Keys that got a TTL (some may have lost it since); what the active expiry samples. */

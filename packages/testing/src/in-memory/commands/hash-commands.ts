@@ -1,16 +1,16 @@
 import { compileGlob } from '@forno/core';
 import type { RawHashCommands } from '@forno/core/backend';
 import { asRedisText, toByteString } from '../byte-codec.js';
-import type { InMemoryContext } from '../in-memory-context.js';
+import type { InMemoryContext, SyncCommands } from '../in-memory-context.js';
 import { addFloat } from './float.js';
 import { addInteger, parseStoredInteger } from './integer.js';
 
 const newHash = () => new Map<string, string>();
 
 /** Hash commands, with Redis semantics (an emptied hash is deleted). */
-export function hashCommands(ctx: InMemoryContext): RawHashCommands {
+export function hashCommands(ctx: InMemoryContext): SyncCommands<RawHashCommands> {
   return {
-    async hset(key, entries) {
+    hset(key, entries) {
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
       let added = 0;
       for (const [name, value] of entries) {
@@ -21,17 +21,17 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       return added;
     },
 
-    async hget(key, field) {
+    hget(key, field) {
       const value = ctx.store().read(key, 'hash')?.value.get(asRedisText(field));
       return value === undefined ? null : ctx.reply(value);
     },
 
-    async hgetall(key) {
+    hgetall(key) {
       const hash = ctx.store().read(key, 'hash')?.value;
       return hash === undefined ? [] : [...hash].map(([field, value]) => [field, ctx.reply(value)] as const);
     },
 
-    async hdel(key, fields) {
+    hdel(key, fields) {
       const store = ctx.store();
       const entry = store.read(key, 'hash');
       if (entry === undefined) return 0;
@@ -41,7 +41,7 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       return deleted;
     },
 
-    async hincrby(key, name, increment) {
+    hincrby(key, name, increment) {
       const field = asRedisText(name);
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
       const current = parseStoredInteger(hash.get(field), 'ERR hash value is not an integer');
@@ -50,15 +50,15 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       return Number(result);
     },
 
-    async hexists(key, field) {
+    hexists(key, field) {
       return ctx.store().read(key, 'hash')?.value.has(asRedisText(field)) ?? false;
     },
 
-    async hkeys(key) {
+    hkeys(key) {
       return [...(ctx.store().read(key, 'hash')?.value.keys() ?? [])];
     },
 
-    async hincrbyfloat(key, name, increment) {
+    hincrbyfloat(key, name, increment) {
       const field = asRedisText(name);
       const hash = ctx.store().readOrCreate(key, 'hash', newHash).value;
       const result = addFloat(hash.get(field), increment, 'ERR hash value is not a float');
@@ -78,7 +78,7 @@ export function hashCommands(ctx: InMemoryContext): RawHashCommands {
       }
     },
 
-    async hlen(key) {
+    hlen(key) {
       return ctx.store().read(key, 'hash')?.value.size ?? 0;
     },
   };

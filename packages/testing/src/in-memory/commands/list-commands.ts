@@ -1,11 +1,11 @@
 import type { RawListCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
-import { type InMemoryContext, rankRange } from '../in-memory-context.js';
+import { type InMemoryContext, rankRange, type SyncCommands } from '../in-memory-context.js';
 
 const newList = (): string[] => [];
 
 /** List commands, with Redis semantics (an emptied list is deleted). */
-export function listCommands(ctx: InMemoryContext): RawListCommands {
+export function listCommands(ctx: InMemoryContext): SyncCommands<RawListCommands> {
   function pop(key: string, end: 'head' | 'tail') {
     const store = ctx.store();
     const entry = store.read(key, 'list');
@@ -16,37 +16,37 @@ export function listCommands(ctx: InMemoryContext): RawListCommands {
   }
 
   return {
-    async lpush(key, values) {
+    lpush(key, values) {
       const list = ctx.store().readOrCreate(key, 'list', newList).value;
       for (const value of values) list.unshift(toByteString(value));
       return list.length;
     },
 
-    async rpush(key, values) {
+    rpush(key, values) {
       const list = ctx.store().readOrCreate(key, 'list', newList).value;
       for (const value of values) list.push(toByteString(value));
       return list.length;
     },
 
-    async lpop(key) {
+    lpop(key) {
       return pop(key, 'head');
     },
 
-    async rpop(key) {
+    rpop(key) {
       return pop(key, 'tail');
     },
 
-    async lrange(key, start, stop) {
+    lrange(key, start, stop) {
       const list = ctx.store().read(key, 'list')?.value ?? [];
       const range = rankRange(start, stop, list.length);
       return range === undefined ? [] : list.slice(range[0], range[1] + 1).map(ctx.reply);
     },
 
-    async llen(key) {
+    llen(key) {
       return ctx.store().read(key, 'list')?.value.length ?? 0;
     },
 
-    async lmove(source, destination, from, to) {
+    lmove(source, destination, from, to) {
       const store = ctx.store();
       const entry = store.read(source, 'list');
       if (entry === undefined) return null; // as Redis: a missing source answers null, whatever the destination
@@ -59,7 +59,7 @@ export function listCommands(ctx: InMemoryContext): RawListCommands {
       return ctx.reply(value);
     },
 
-    async ltrim(key, start, stop) {
+    ltrim(key, start, stop) {
       const store = ctx.store();
       const entry = store.read(key, 'list');
       if (entry === undefined) return;

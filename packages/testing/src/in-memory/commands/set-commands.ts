@@ -1,12 +1,12 @@
 import type { RawSetCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
-import type { InMemoryContext } from '../in-memory-context.js';
+import type { InMemoryContext, SyncCommands } from '../in-memory-context.js';
 import type { InMemoryStore } from '../in-memory-store.js';
 
 const newSet = () => new Set<string>();
 
 /** Set commands, with Redis semantics (an emptied set is deleted; missing keys are empty sets). */
-export function setCommands(ctx: InMemoryContext): RawSetCommands {
+export function setCommands(ctx: InMemoryContext): SyncCommands<RawSetCommands> {
   const membersOf = (store: InMemoryStore, keys: readonly string[]) =>
     keys.map((key) => store.read(key, 'set')?.value ?? newSet());
 
@@ -29,14 +29,14 @@ export function setCommands(ctx: InMemoryContext): RawSetCommands {
   };
 
   return {
-    async sadd(key, members) {
+    sadd(key, members) {
       const set = ctx.store().readOrCreate(key, 'set', newSet).value;
       const before = set.size;
       for (const member of members) set.add(toByteString(member));
       return set.size - before;
     },
 
-    async srem(key, members) {
+    srem(key, members) {
       const db = ctx.store();
       const entry = db.read(key, 'set');
       if (entry === undefined) return 0;
@@ -46,35 +46,35 @@ export function setCommands(ctx: InMemoryContext): RawSetCommands {
       return removed;
     },
 
-    async smembers(key) {
+    smembers(key) {
       return [...(ctx.store().read(key, 'set')?.value ?? [])].map(ctx.reply);
     },
 
-    async sismember(key, member) {
+    sismember(key, member) {
       return ctx.store().read(key, 'set')?.value.has(toByteString(member)) ?? false;
     },
 
-    async scard(key) {
+    scard(key) {
       return ctx.store().read(key, 'set')?.value.size ?? 0;
     },
 
-    async sinter(keys) {
+    sinter(keys) {
       return inter(ctx.store(), keys).map(ctx.reply);
     },
 
-    async sunion(keys) {
+    sunion(keys) {
       return union(ctx.store(), keys).map(ctx.reply);
     },
 
-    async sdiff(keys) {
+    sdiff(keys) {
       return diff(ctx.store(), keys).map(ctx.reply);
     },
 
-    async sinterstore(destination, keys) {
+    sinterstore(destination, keys) {
       return store(destination, inter(ctx.store(), keys));
     },
 
-    async sunionstore(destination, keys) {
+    sunionstore(destination, keys) {
       return store(destination, union(ctx.store(), keys));
     },
 

@@ -1,7 +1,7 @@
 import { CommandError, parseScore } from '@forno/core';
 import type { RawLexBound, RawScored, RawSortedSetCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
-import { type InMemoryContext, rankRange } from '../in-memory-context.js';
+import { type InMemoryContext, rankRange, type SyncCommands } from '../in-memory-context.js';
 
 type Member = readonly [member: string, score: number];
 
@@ -32,7 +32,7 @@ function lexBound(bound: RawLexBound, side: 'min' | 'max'): (member: string) => 
 }
 
 /** Sorted-set commands, with Redis semantics (an emptied sorted set is deleted). */
-export function sortedSetCommands(ctx: InMemoryContext): RawSortedSetCommands {
+export function sortedSetCommands(ctx: InMemoryContext): SyncCommands<RawSortedSetCommands> {
   const scored = (members: readonly Member[]): RawScored[] =>
     members.map(([m, s]) => [ctx.reply(m), s] as const);
 
@@ -70,7 +70,7 @@ export function sortedSetCommands(ctx: InMemoryContext): RawSortedSetCommands {
   }
 
   return {
-    async zadd(key, entries, options) {
+    zadd(key, entries, options) {
       const store = ctx.store();
       const entry = store.readOrCreate(key, 'zset', newZset);
       let added = 0;
@@ -96,23 +96,23 @@ export function sortedSetCommands(ctx: InMemoryContext): RawSortedSetCommands {
       return options.ch ? added + changed : added;
     },
 
-    async zrange(key, start, stop, rev) {
+    zrange(key, start, stop, rev) {
       return byRank(key, start, stop, rev).map(([member]) => ctx.reply(member));
     },
 
-    async zrangeWithScores(key, start, stop, rev) {
+    zrangeWithScores(key, start, stop, rev) {
       return scored(byRank(key, start, stop, rev));
     },
 
-    async zrangebyscore(key, min, max, limit) {
+    zrangebyscore(key, min, max, limit) {
       return byScore(key, min, max, limit).map(([member]) => ctx.reply(member));
     },
 
-    async zrangebyscoreWithScores(key, min, max, limit) {
+    zrangebyscoreWithScores(key, min, max, limit) {
       return scored(byScore(key, min, max, limit));
     },
 
-    async zrem(key, members) {
+    zrem(key, members) {
       const store = ctx.store();
       const entry = store.read(key, 'zset');
       if (entry === undefined) return 0;
@@ -122,7 +122,7 @@ export function sortedSetCommands(ctx: InMemoryContext): RawSortedSetCommands {
       return removed;
     },
 
-    async zincrby(key, increment, raw) {
+    zincrby(key, increment, raw) {
       const zset = ctx.store().readOrCreate(key, 'zset', newZset).value;
       const member = toByteString(raw);
       const score = (zset.get(member) ?? 0) + increment;
@@ -131,7 +131,7 @@ export function sortedSetCommands(ctx: InMemoryContext): RawSortedSetCommands {
       return score;
     },
 
-    async zremrangebyrank(key, start, stop) {
+    zremrangebyrank(key, start, stop) {
       const store = ctx.store();
       const entry = store.read(key, 'zset');
       if (entry === undefined) return 0;
@@ -143,34 +143,34 @@ export function sortedSetCommands(ctx: InMemoryContext): RawSortedSetCommands {
       return range[1] - range[0] + 1;
     },
 
-    async zscore(key, member) {
+    zscore(key, member) {
       return ctx.store().read(key, 'zset')?.value.get(toByteString(member)) ?? null;
     },
 
-    async zcard(key) {
+    zcard(key) {
       return ctx.store().read(key, 'zset')?.value.size ?? 0;
     },
 
-    async zpopmin(key, count) {
+    zpopmin(key, count) {
       return pop(key, count, 'min');
     },
 
-    async zpopmax(key, count) {
+    zpopmax(key, count) {
       return pop(key, count, 'max');
     },
 
-    async zrank(key, member, rev) {
+    zrank(key, member, rev) {
       const members = sorted(ctx.store().read(key, 'zset')?.value);
       const index = members.findIndex(([m]) => m === toByteString(member));
       if (index < 0) return null;
       return rev ? members.length - 1 - index : index;
     },
 
-    async zcount(key, min, max) {
+    zcount(key, min, max) {
       return byScore(key, min, max, undefined).length;
     },
 
-    async zrangebylex(key, min, max, limit) {
+    zrangebylex(key, min, max, limit) {
       const aboveMin = lexBound(min, 'min');
       const belowMax = lexBound(max, 'max');
       const members = sorted(ctx.store().read(key, 'zset')?.value).filter(

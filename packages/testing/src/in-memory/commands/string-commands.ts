@@ -1,18 +1,18 @@
 import type { RawStringCommands } from '@forno/core/backend';
 import { toByteString } from '../byte-codec.js';
-import type { InMemoryContext } from '../in-memory-context.js';
+import type { InMemoryContext, SyncCommands } from '../in-memory-context.js';
 import { addFloat } from './float.js';
 import { addInteger, parseStoredInteger } from './integer.js';
 
 /** Strings and key expiry, with Redis semantics. */
-export function stringCommands(ctx: InMemoryContext): RawStringCommands {
+export function stringCommands(ctx: InMemoryContext): SyncCommands<RawStringCommands> {
   return {
-    async get(key) {
+    get(key) {
       const entry = ctx.store().read(key, 'string');
       return entry === undefined ? null : ctx.reply(entry.value);
     },
 
-    async set(key, value, options) {
+    set(key, value, options) {
       const store = ctx.store();
       const existing = store.lookup(key);
       if ((options.nx && existing) || (options.xx && !existing)) return false;
@@ -26,7 +26,7 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
       return true;
     },
 
-    async mget(keys) {
+    mget(keys) {
       const store = ctx.store();
       return keys.map((key) => {
         const entry = store.lookup(key);
@@ -34,13 +34,13 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
       });
     },
 
-    async mset(entries, px) {
+    mset(entries, px) {
       const store = ctx.store();
       const expiresAt = px === undefined ? undefined : store.clock.now() + px;
       for (const [key, value] of entries) store.write(key, 'string', toByteString(value), expiresAt);
     },
 
-    async unlink(keys) {
+    unlink(keys) {
       const store = ctx.store();
       let deleted = 0;
       // The fake's keys are always strings: a byte key can only name a key that is valid UTF-8.
@@ -49,11 +49,11 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
       return deleted;
     },
 
-    async exists(key) {
+    exists(key) {
       return ctx.store().lookup(key) !== undefined;
     },
 
-    async pexpire(key, ms) {
+    pexpire(key, ms) {
       const store = ctx.store();
       const entry = store.lookup(key);
       if (entry === undefined) return false;
@@ -61,14 +61,14 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
       return true;
     },
 
-    async pttl(key) {
+    pttl(key) {
       const store = ctx.store();
       const entry = store.lookup(key);
       if (entry === undefined) return -2;
       return entry.expiresAt === undefined ? -1 : entry.expiresAt - store.clock.now();
     },
 
-    async persist(key) {
+    persist(key) {
       const store = ctx.store();
       const entry = store.lookup(key);
       if (entry?.expiresAt === undefined) return false;
@@ -76,7 +76,7 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
       return true;
     },
 
-    async incrby(key, increment) {
+    incrby(key, increment) {
       const store = ctx.store();
       const entry = store.read(key, 'string');
       const current = parseStoredInteger(entry?.value, 'ERR value is not an integer or out of range');
@@ -90,7 +90,7 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
       return Number(result);
     },
 
-    async getdel(key) {
+    getdel(key) {
       const store = ctx.store();
       const entry = store.read(key, 'string');
       if (entry === undefined) return null;
@@ -98,7 +98,7 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
       return ctx.reply(entry.value);
     },
 
-    async getex(key, px, persist) {
+    getex(key, px, persist) {
       const store = ctx.store();
       const entry = store.read(key, 'string');
       if (entry === undefined) return null;
@@ -107,7 +107,7 @@ export function stringCommands(ctx: InMemoryContext): RawStringCommands {
       return ctx.reply(entry.value);
     },
 
-    async incrbyfloat(key, increment) {
+    incrbyfloat(key, increment) {
       const store = ctx.store();
       const entry = store.read(key, 'string');
       const result = addFloat(entry?.value, increment, 'ERR value is not a valid float');
