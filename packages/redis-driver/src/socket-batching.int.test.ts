@@ -80,7 +80,9 @@ describe('CommandRunner with batched writes (real redis-server)', () => {
   it('keeps batching across ticks: each tick uncorks what it wrote', async () => {
     const counts = countSocketWrites();
     for (let tick = 0; tick < 3; tick++) {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => runner.once((c) => c.set(`t${tick}:${i}`, 'v'))));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => runner.once((c) => c.set(`t${tick}:${i}`, 'v'))),
+      );
     }
     expect(counts).toEqual({ writes: 0, writev: 3, chunks: 30 });
     expect(await client.dbsize()).toBe(30);
