@@ -16,7 +16,8 @@ export class CommandRunner extends BackendCommandRunner<RedisClient> {
    */
   constructor(clients: readonly RedisClient[], retry: CommandRetry<RedisClient>, batchWrites = false) {
     // Only a Cluster client can be redirected: on a standalone or Sentinel connection the command
-    // is only sent, with no extra promise per command.
+    // is only sent (corked with the others of its tick, or, on a client with ioredis'
+    // auto-pipelining, straight to the socket when it is alone), with no extra promise per command.
     const cluster = clients.some((client) => client.isCluster);
     const attempt = cluster ? followRedirections : batchWrites ? sendCorked : sendNow;
     super(clients, { ...retry, toCacheError, attempt });
@@ -28,8 +29,9 @@ export class CommandRunner extends BackendCommandRunner<RedisClient> {
  * callers issue in the same tick leave in one write (`writev`), and a lone command leaves before
  * the event loop turns. This batches like ioredis' auto-pipelining without its cost: ioredis defers
  * auto-pipelined commands to `setImmediate` and builds a pipeline, promises and callbacks around
- * each one; at 200 get/set in flight it cost ~1.9x the CPU per command of corked writes, and a
- * lone caller a turn of the event loop per command (`pnpm --filter @forno/benchmarks bench:cpu`).
+ * each one; at 200 get/set in flight the driver took ~1.8x the CPU per operation with it than with
+ * corked writes, and a lone caller waited a turn of the event loop per command
+ * (`pnpm --filter @forno/benchmarks bench:cpu`, benchmarks/RESULTS.md).
  * Order on the connection is that of the calls. A command issued while the client is not ready
  * goes to ioredis' offline queue as before (nothing to cork).
  */
