@@ -24,8 +24,9 @@ export const GET_SET_CONTENDERS = [
 export type GetSetContenderName = (typeof GET_SET_CONTENDERS)[number];
 
 /**
- * Opens contender `name` against the server on `port`: raw ioredis with the client options the
- * ioredis driver uses (auto-pipelining, a 1 s commandTimeout), raw node-redis (which pipelines the
+ * Opens contender `name` against the server on `port`: raw ioredis batching and bounding commands
+ * the way ioredis offers it (auto-pipelining, a 1 s commandTimeout; the ioredis driver batches a
+ * standalone connection by corking its socket instead), raw node-redis (which pipelines the
  * commands of one tick by default), or one of the two Forno drivers with their defaults.
  * `commandTimeout` (ms) is raised only under valgrind, where everything runs ~50× slower.
  */

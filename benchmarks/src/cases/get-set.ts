@@ -3,8 +3,8 @@ import { GET_SET_CONTENDERS, type GetSetContender, openGetSetContender } from '.
 
 /**
  * `get`/`set` through both Forno drivers — `RedisRepository` on ioredis and `NodeRedisRepository`
- * on node-redis — against both raw clients doing the same JSON work: ioredis with the same client
- * options (auto-pipelining, a 1 s commandTimeout) and node-redis (`redis`, which pipelines
+ * on node-redis — against both raw clients doing the same JSON work: ioredis batching and bounding
+ * commands its own way (auto-pipelining, a 1 s commandTimeout) and node-redis (`redis`, which pipelines
  * commands issued in the same tick by default), half reads and half writes, in one run.
  */
 export async function getSetCases(port: number, quick: boolean): Promise<CaseResult[]> {

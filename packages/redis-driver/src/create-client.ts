@@ -100,10 +100,17 @@ export function createClient(
       ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
       sentinelRetryStrategy: (attempt: number) => reconnectDelay(attempt),
       scripts: LOCK_SCRIPTS,
+      enableAutoPipelining: false, // batched by corking the socket instead (see `CommandRunner`)
       failoverDetector: true,
     } as never);
   }
-  return new Redis({ ...options, host: config.host, port: config.port, scripts: LOCK_SCRIPTS } as never);
+  return new Redis({
+    ...options,
+    host: config.host,
+    port: config.port,
+    scripts: LOCK_SCRIPTS,
+    enableAutoPipelining: false, // batched by corking the socket instead (see `CommandRunner`)
+  } as never);
 }
 
 /** Whether a client is a Cluster client (by ioredis' own flag, so it works across ioredis copies). */

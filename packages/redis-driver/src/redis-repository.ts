@@ -121,12 +121,16 @@ export class RedisRepository extends BaseCacheRepository implements ObservableRe
       ? [withScripts(existing)]
       : Array.from({ length: config.connectionPoolSize }, () => createClient(config, reconnectDelay));
     const serializer = config.serializer ?? new JsonSerializer();
-    const runner = new CommandRunner(clients, {
-      retries: config.retryPolicy.retries,
-      delay: reconnectDelay,
-      budgetMs: config.commandTimeoutMs,
-      onTimeout: refreshSlotMapOnTimeout(SLOT_MAP_REFRESH_INTERVAL_MS),
-    });
+    const runner = new CommandRunner(
+      clients,
+      {
+        retries: config.retryPolicy.retries,
+        delay: reconnectDelay,
+        budgetMs: config.commandTimeoutMs,
+        onTimeout: refreshSlotMapOnTimeout(SLOT_MAP_REFRESH_INTERVAL_MS),
+      },
+      existing === undefined && config.autoPipelining && config.cluster === undefined,
+    );
     const subscriber = new Subscriber(async () => {
       // After a permanent failure, do not open a connection that would fail the same way.
       if (runner.failure !== undefined) throw runner.failure;

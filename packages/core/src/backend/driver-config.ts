@@ -107,7 +107,7 @@ export interface RedisRepositoryConfig {
   readonly enableMetrics?: boolean;
   /** Prefix of metric names (default `'forno'`). */
   readonly metricsPrefix?: string;
-  /** Batch concurrent commands into pipelines automatically (default true). */
+  /** Batch the commands issued in the same tick into one write or pipeline (default true). */
   readonly autoPipelining?: boolean;
   /** Allows `flushdb()` (default false). */
   readonly allowFlush?: boolean;
