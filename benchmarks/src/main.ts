@@ -71,7 +71,9 @@ const report = (title: string, markdown: string, sectionCharts: readonly BarChar
     charts.set(slug, barChartSvg(chart));
     return `![${chart.title}](charts/${slug}.svg)`;
   });
-  sections.push(images.length === 0 ? markdown : `${markdown}\n\n${images.join('\n')}`);
+  // Every section gets a heading: the cases' tables bring their own, the lock tables use the title.
+  const headed = markdown.startsWith('### ') ? markdown : `### ${title}\n\n${markdown}`;
+  sections.push(images.length === 0 ? headed : `${headed}\n\n${images.join('\n')}`);
   progress.report(markdown, title);
 };
 const reportCases = (results: readonly CaseResult[]) => {
@@ -105,13 +107,13 @@ try {
 }
 progress.begin('locks');
 const locks = await runLockBenchmark({ quick });
-report('locks', formatLockTables(locks), lockCharts(locks));
+report('Locks: one caller, and 8 workers in one process', formatLockTables(locks), lockCharts(locks));
 progress.begin('lock durability');
 report('lock durability', formatDurabilityTable(await runLockDurabilityBenchmark({ quick })));
 progress.begin('locks in 8 processes');
-report('locks in 8 processes', formatLockProcessesTable(await runLockProcessesBenchmark({ quick })));
+report('Locks: 8 OS processes', formatLockProcessesTable(await runLockProcessesBenchmark({ quick })));
 progress.begin('lock notifications');
-report('lock notifications', formatNotificationsTable(await runLockNotificationsBenchmark()));
+report('Locks: release notifications', formatNotificationsTable(await runLockNotificationsBenchmark()));
 progress.begin('serialization');
 const serialization = await runSerializationBenchmark({ quick });
 report(
