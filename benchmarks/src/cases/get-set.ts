@@ -32,7 +32,7 @@ export async function getSetCases(port: number, quick: boolean): Promise<CaseRes
 }
 
 /** The ratios between the drivers and their own raw clients, from the median ratios to the baseline. */
-function driverRatios(result: CaseResult): string {
+export function driverRatios(result: CaseResult): string {
   const ratio = (name: string) => result.results.find((r) => r.name === name)?.ratio.median ?? Number.NaN;
   const nodeDriver = ratio('Forno NodeRedisRepository');
   const figures = [
