@@ -36,7 +36,7 @@ interface TracedCommand {
 }
 
 /**
- * The alternative to per-instance wrappers: ioredis' `tracing:ioredis:command:*` diagnostics
+ * The alternative to Forno's own instrumentation: ioredis' `tracing:ioredis:command:*` diagnostics
  * channels, recorded into the same kind of `CacheMetrics`. It sees Redis commands (not repository
  * operations) of every ioredis client in the process, so it is subscribed only while its own
  * contender runs, to leave the other contenders untraced.
@@ -123,7 +123,7 @@ function overheadNote(result: CaseResult, contenders: readonly CpuMeasured[], me
 
 /**
  * Repository `get`/`set` throughput with metrics off and on, in one run: on Redis (off; on, with
- * the per-instance wrappers `enableMetrics: true` installs; and the ioredis diagnostics-channel
+ * the raw-command instrumentation `enableMetrics: true` installs; and the ioredis diagnostics-channel
  * alternative), and on the in-memory fake, where no network hides the cost of recording.
  */
 export async function metricsCases(port: number, quick: boolean): Promise<CaseResult[]> {
@@ -138,7 +138,7 @@ export async function metricsCases(port: number, quick: boolean): Promise<CaseRe
   try {
     const onRedis = [
       new CpuMeasured('metrics off', getSet(off)),
-      new CpuMeasured('metrics on (instance wrappers)', getSet(on)),
+      new CpuMeasured('metrics on (enableMetrics)', getSet(on)),
       new CpuMeasured(
         'metrics via ioredis diagnostics channel',
         tracedByDiagnosticsChannel(traced, sink.record),
@@ -164,7 +164,7 @@ export async function metricsCases(port: number, quick: boolean): Promise<CaseRe
     const fakeOn = new InMemoryCacheRepository({ keyPrefix: 'bench:', enableMetrics: true });
     const onFake = [
       new CpuMeasured('metrics off', getSet(fakeOff)),
-      new CpuMeasured('metrics on (instance wrappers)', getSet(fakeOn)),
+      new CpuMeasured('metrics on (enableMetrics)', getSet(fakeOn)),
     ];
     const fake = await compare({
       title: `metrics: get/set on the in-memory fake, ${IN_FLIGHT} in flight`,
