@@ -1,4 +1,4 @@
-import { InvalidArgumentError, WrongTypeError } from '@forno/core';
+import { defineScript, InvalidArgumentError, WrongTypeError } from '@forno/core';
 import { expect, it } from 'vitest';
 import { type ContractContext, collect, sortedCopy } from './contract-context.js';
 
@@ -41,6 +41,25 @@ export function everydayCommandsContract(ctx: ContractContext): void {
     await expect(repo.incrbyfloat('price', Number.NaN)).rejects.toBeInstanceOf(InvalidArgumentError);
     await repo.hset('order:1', 'note', ctx.value('extra cheese'));
     await expect(repo.hincrbyfloat('order:1', 'note', 1)).rejects.toMatchObject({ code: 'E_COMMAND' });
+  });
+
+  it('incrbyfloat adds in long double and stores the sum as Redis prints it', async () => {
+    const repo = ctx.repo();
+    // The stored text, read as it is (no serializer) through a script.
+    const readText = defineScript({
+      name: 'readText',
+      keys: ['key'],
+      source: "return redis.call('GET', KEYS[1])",
+      readOnly: true,
+    });
+    await repo.incrby('big', 9_007_199_254_740_991);
+    await repo.incrbyfloat('big', 0.1);
+    expect(await repo.runScript(readText, { key: 'big' })).toBe('9007199254740991.10009765625');
+    await repo.incrbyfloat('precise', 123456789.12345679);
+    await repo.incrbyfloat('precise', 1e-10);
+    expect(await repo.runScript(readText, { key: 'precise' })).toBe('123456789.12345679010468302');
+    await repo.incrbyfloat('tiny', 1e-20);
+    expect(await repo.runScript(readText, { key: 'tiny' })).toBe('0');
   });
 
   it('zrank, zrevrank and zcount', async () => {
