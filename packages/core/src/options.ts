@@ -56,14 +56,22 @@ export function checkKnownOptions(
     Array.isArray(known) || known instanceof Set
       ? undefined
       : (known as Readonly<Record<string, OptionType>>);
-  const names: readonly string[] =
-    types === undefined ? [...(known as Iterable<string>)] : Object.keys(types);
-  for (const [name, value] of Object.entries(options)) {
+  // Every call with options passes here (`set(key, value, { ttl })`, each lock attempt): look
+  // names up without building lists, and build them only for the error message.
+  for (const name of Object.keys(options)) {
     // Own names only: `known.toString`, `known.constructor`... are not options.
-    if (!names.includes(name)) {
+    const isKnown =
+      types !== undefined
+        ? Object.hasOwn(types, name)
+        : known instanceof Set
+          ? known.has(name)
+          : (known as readonly string[]).includes(name);
+    if (!isKnown) {
+      const names = types === undefined ? [...(known as Iterable<string>)] : Object.keys(types);
       const whose = owner === undefined ? 'unknown option' : `unknown ${owner} option`;
       throw new ErrorClass(`${path}.${name}`, `${whose} (known: ${names.join(', ')})`);
     }
+    const value = (options as Record<string, unknown>)[name];
     if (types === undefined || value === undefined) continue;
     const expected = types[name];
     if (expected === 'any' || isOfType(value, expected)) continue;
