@@ -5,16 +5,26 @@ import type { DriverContext } from './driver-context.js';
 
 /** The commands ioredis defines from `LOCK_SCRIPTS` of `@forno/core/backend`. */
 interface ScriptCommands {
-  fornoSetIfAbsent(key: string, token: string, px: number, claim: string): Promise<[number, number]>;
-  fornoSetIfAbsentFenced(
+  fornoSetIfAbsent(
     key: string,
-    fenceKey: string,
+    waitersKey: string,
     token: string,
     px: number,
     claim: string,
+    waiter: string,
+  ): Promise<[number, number]>;
+  fornoSetIfAbsentFenced(
+    key: string,
+    fenceKey: string,
+    waitersKey: string,
+    token: string,
+    px: number,
+    claim: string,
+    waiter: string,
   ): Promise<[number, number]>;
   fornoCompareAndDelete(
     key: string,
+    waitersKey: string,
     token: string,
     channel: string,
     sharded: string,
@@ -49,12 +59,14 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
   const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx.cluster, notice);
   return {
-    async setIfAbsent(key, token, px, fenceKey, claimHandoff): Promise<LeaseGrant> {
+    async setIfAbsent(key, token, px, fenceKey, claimHandoff, waiter): Promise<LeaseGrant> {
       const claim = claimHandoff ? '1' : '';
+      const waitersKey = waiter?.waitersKey ?? key;
+      const waiterId = waiter?.id ?? '';
       const [granted, value] = await runner.send('setIfAbsent', (c) =>
         fenceKey === undefined
-          ? scripts(c).fornoSetIfAbsent(key, token, px, claim)
-          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, token, px, claim),
+          ? scripts(c).fornoSetIfAbsent(key, waitersKey, token, px, claim, waiterId)
+          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, waitersKey, token, px, claim, waiterId),
       );
       if (granted === 1) return { acquired: true, fencingToken: fenceKey === undefined ? null : value };
       return { acquired: false, remainingTtl: value };
@@ -65,6 +77,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
         .send('compareAndDelete', (c) =>
           scripts(c).fornoCompareAndDelete(
             key,
+            notice?.waitersKey ?? key,
             token,
             notice?.channel ?? '',
             sharded(notice),
