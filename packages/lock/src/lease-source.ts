@@ -175,14 +175,20 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
   let waited = false;
   /** This call's place in a store's waiting line (the same id across its attempts). */
   const waiter = store.leave === undefined ? undefined : createToken();
+  /** A refusal is followed by waiting: the store may register this process as a waiter with it. */
+  const willWait = (request.waitTimeoutMs ?? 0) > 0;
   let granted = false;
   try {
     // Others of this process wait already: queue behind them instead of jumping ahead.
-    if ((request.waitTimeoutMs ?? 0) > 0 && !LocalQueue.idle(local)) {
+    if (willWait && !LocalQueue.idle(local)) {
       const since = clock.monotonic();
       ({ ticket, wait } = await startWaiting(request, started, deadline));
       order = new ClaimOrder(local.fullKey, since);
       waited = true;
+    } else if (willWait && ReleaseWait.live(store.watches)) {
+      // Subscribed already (this process waited for the key a moment ago): listen before the
+      // first attempt, so a refusal can sleep at once without looking again.
+      wait = new ReleaseWait(store.watches);
     }
     for (;;) {
       signal?.throwIfAborted();
@@ -192,7 +198,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       let attempt: AcquireAttempt;
       if (announced) await order?.turn();
       try {
-        attempt = await store.tryAcquire(token, leaseMs, waiter, waited);
+        attempt = await store.tryAcquire(token, leaseMs, waiter, waited, willWait);
       } catch (error) {
         store.release(token).catch(ignore);
         throw error;
@@ -228,11 +234,15 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       if (request.waitTimeoutMs === undefined) return null;
       const now = clock.monotonic();
       if (now >= deadline) throw timedOut(request, now - started, lastError);
-      if (wait === undefined) {
+      if (ticket === undefined || wait === undefined) {
         const since = clock.monotonic();
-        ({ ticket, wait } = await startWaiting(request, started, deadline, lastError));
+        const listening = wait !== undefined;
+        let queued: boolean;
+        ({ ticket, wait, queued } = await startWaiting(request, started, deadline, lastError, wait));
         order = new ClaimOrder(local.fullKey, since);
-        continue; // a release may have come before the subscription: look again at once
+        // A release may have come before the subscription, or while others of this process went
+        // first: look again at once. One made while this call listened already wakes its sleep.
+        if (!listening || queued) continue;
       }
       const jitter = Math.random() * options.retryJitterMs;
       const holderLeft = attempt.retryAfter >= 0 ? attempt.retryAfter + 1 : Number.POSITIVE_INFINITY;
@@ -250,21 +260,23 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
 }
 
 /**
- * Starts waiting: subscribes to release announcements and queues behind this process's other
- * waiters of the key, returning once this waiter is first in line.
+ * Starts waiting: subscribes to release announcements (unless `listening` does already) and
+ * queues behind this process's other waiters of the key, returning once this waiter is first in
+ * line; `queued` when it had to wait for that.
  */
 async function startWaiting(
   request: AcquireRequest,
   started: number,
   deadline: number,
   lastError?: unknown,
-): Promise<{ ticket: Ticket; wait: ReleaseWait }> {
+  listening?: ReleaseWait,
+): Promise<{ ticket: Ticket; wait: ReleaseWait; queued: boolean }> {
   const { store, events, options, signal } = request;
   emitLockEvent(events, 'waited', store.key);
   const local = store.watches[0]!;
   const queued = !LocalQueue.idle(local);
   const ticket = LocalQueue.join(local);
-  const wait = new ReleaseWait(store.watches);
+  const wait = listening ?? new ReleaseWait(store.watches);
   try {
     await wait.ready();
     // A turn can time out early only when the wait exceeds what one timer can span: wait again.
@@ -278,7 +290,7 @@ async function startWaiting(
     wait.dispose();
     throw error;
   }
-  return { ticket, wait };
+  return { ticket, wait, queued };
 }
 
 function timedOut(request: AcquireRequest, waitedMs: number, lastError: unknown): LockTimeoutError {
