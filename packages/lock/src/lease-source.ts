@@ -175,7 +175,6 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
   let waited = false;
   /** This call's place in a store's waiting line (the same id across its attempts). */
   const waiter = store.leave === undefined ? undefined : createToken();
-  /** A refusal is followed by waiting: the store may register this process as a waiter with it. */
   const willWait = (request.waitTimeoutMs ?? 0) > 0;
   let granted = false;
   try {
@@ -183,7 +182,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
     if (willWait && !LocalQueue.idle(local)) {
       const since = clock.monotonic();
       ({ ticket, wait } = await startWaiting(request, started, deadline));
-      order = new ClaimOrder(local.fullKey, since);
+      order = claimOrderOf(store, since);
       waited = true;
     } else if (willWait && ReleaseWait.live(store.watches)) {
       // Subscribed already (this process waited for the key a moment ago): listen before the
@@ -198,7 +197,11 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       let attempt: AcquireAttempt;
       if (announced) await order?.turn();
       try {
-        attempt = await store.tryAcquire(token, leaseMs, waiter, waited, willWait);
+        // Listening for releases: a store that registers waiting processes registers this one
+        // with a refusal. (A first attempt made before listening, as on a key nobody here waited
+        // for lately, registers nothing: the uncontended path stays as it was; its look again
+        // after subscribing registers.)
+        attempt = await store.tryAcquire(token, leaseMs, waiter, waited, wait !== undefined);
       } catch (error) {
         store.release(token).catch(ignore);
         throw error;
@@ -239,7 +242,7 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
         const listening = wait !== undefined;
         let queued: boolean;
         ({ ticket, wait, queued } = await startWaiting(request, started, deadline, lastError, wait));
-        order = new ClaimOrder(local.fullKey, since);
+        order = claimOrderOf(store, since);
         // A release may have come before the subscription, or while others of this process went
         // first: look again at once. One made while this call listened already wakes its sleep.
         if (!listening || queued) continue;
@@ -257,6 +260,15 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
     wait?.dispose();
     if (!granted && waiter !== undefined) store.leave?.(waiter).catch(ignore);
   }
+}
+
+/**
+ * The place of a waiter that started waiting at `since` among this process's woken waiters of the
+ * key, or `undefined` for a store whose release wakes one process, named by the server (it
+ * reserves the key for that process, so its woken waiter has nobody here to let go first).
+ */
+function claimOrderOf(store: LeaseStore, since: number): ClaimOrder | undefined {
+  return store.wakesOne === true ? undefined : new ClaimOrder(store.watches[0]!.fullKey, since);
 }
 
 /**

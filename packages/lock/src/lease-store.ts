@@ -109,11 +109,17 @@ export interface LeaseStore {
   /** What to listen for to learn of a release. */
   readonly watches: readonly ReleaseWatch[];
   /**
+   * A release wakes one waiting process, which the server names (see `SingleLockStore`), rather
+   * than every one: its woken waiter claims at once instead of letting this process's older
+   * waiters of the key go first.
+   */
+  readonly wakesOne?: boolean;
+  /**
    * Tries once. Single-instance stores reject on backend errors; a quorum store reports them as a
    * refusal so waiting goes on with the instances that answer. `claimHandoff`: this caller was
    * waiting when the lease was released, so it may take a handoff reservation (fresh callers may
-   * not). `waiting`: this caller waits when refused, so a store that registers waiting processes
-   * (see `SingleLockStore`) registers this one with the refusal.
+   * not). `waiting`: this caller listens for releases (it waits when refused), so a store that
+   * registers waiting processes (see `SingleLockStore`) registers this one with a refusal.
    */
   tryAcquire(
     token: string,
@@ -144,6 +150,7 @@ export interface LeaseStore {
 export class SingleLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
+  readonly wakesOne = true;
   readonly #repository: LockBackend;
   readonly #fencing: boolean;
   readonly #releaseNotice: CompareAndDeleteOptions;
@@ -237,6 +244,7 @@ export class SemaphoreStore implements LeaseStore {
 export class ReplicatedStore implements LeaseStore {
   readonly key: string;
   readonly watches: LeaseStore['watches'];
+  readonly wakesOne: boolean;
   readonly #inner: LeaseStore;
   readonly #repository: LockBackend;
   readonly #timeoutMs: number;
@@ -247,6 +255,7 @@ export class ReplicatedStore implements LeaseStore {
     this.#timeoutMs = timeoutMs;
     this.key = inner.key;
     this.watches = inner.watches;
+    this.wakesOne = inner.wakesOne === true;
     if (inner.leave !== undefined) this.leave = (waiter) => inner.leave!(waiter);
   }
 

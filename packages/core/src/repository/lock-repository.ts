@@ -60,7 +60,10 @@ export class LockRepository implements LockBackend {
       return this.#raw.setIfAbsent(fullKey, token, px, fenceKey, options?.claimHandoff === true);
     }
     if (!WAITER_ID.test(waiter)) {
-      throw new InvalidArgumentError('options.waiter', 'expected 1 to 64 base64url characters (A-Z a-z 0-9 _ -)');
+      throw new InvalidArgumentError(
+        'options.waiter',
+        'expected 1 to 64 base64url characters (A-Z a-z 0-9 _ -)',
+      );
     }
     const registration = { id: waiter, waitersKey: waitersKeyOf(fullKey, this.keyPrefix) };
     return this.#raw.setIfAbsent(fullKey, token, px, fenceKey, options?.claimHandoff === true, registration);

@@ -218,9 +218,9 @@ export function lockWaitersContract(ctx: ContractContext): void {
     expect(fenced.acquired).toBe(false);
     await ctx.advanceTime(5);
     // Refused again: keeps its place. Without a waiter id nothing is registered.
-    expect((await repo.setIfAbsent('oven', 't3', 10_000, { waiter: 'zed', claimHandoff: true })).acquired).toBe(
-      false,
-    );
+    expect(
+      (await repo.setIfAbsent('oven', 't3', 10_000, { waiter: 'zed', claimHandoff: true })).acquired,
+    ).toBe(false);
     expect((await repo.setIfAbsent('oven', 't4', 10_000)).acquired).toBe(false);
     expect(await registeredWaiters(repo, 'oven')).toEqual(['zed', 'amy']);
     // The set lives under the prefix, in the lock's slot.
@@ -272,8 +272,14 @@ export function lockWaitersContract(ctx: ContractContext): void {
     expect(bob.acquired === false && bob.remainingTtl).toBeLessThanOrEqual(5_000);
     // Without claimHandoff, amy is refused too (a fresh attempt may not take a reservation).
     expect((await repo.setIfAbsent('oven', 'x', 10_000, { waiter: 'amy' })).acquired).toBe(false);
-    const amy = await repo.setIfAbsent('oven', 'a1', 10_000, { claimHandoff: true, waiter: 'amy', fencing: true });
-    expect(await fencingTokenOf(Promise.resolve(amy))).toBeGreaterThan(await fencingTokenOf(Promise.resolve(first)));
+    const amy = await repo.setIfAbsent('oven', 'a1', 10_000, {
+      claimHandoff: true,
+      waiter: 'amy',
+      fencing: true,
+    });
+    expect(await fencingTokenOf(Promise.resolve(amy))).toBeGreaterThan(
+      await fencingTokenOf(Promise.resolve(first)),
+    );
     expect(await registeredWaiters(repo, 'oven')).toEqual(['bob']);
     // Give the bus time to deliver anything else: only amy's channel carried this release.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -292,9 +298,9 @@ export function lockWaitersContract(ctx: ContractContext): void {
     expect(await eventually(() => heard.bob!.length > 0)).toBe(true);
     expect(await repo.runScript(READ_TEXT, { key: 'oven' })).toBe(`${HANDOFF_TOKEN}:bob`);
     expect(await repo.exists(waitersOf(repo, 'oven'))).toBe(false);
-    expect((await repo.setIfAbsent('oven', 'b1', 10_000, { claimHandoff: true, waiter: 'bob' })).acquired).toBe(
-      true,
-    );
+    expect(
+      (await repo.setIfAbsent('oven', 'b1', 10_000, { claimHandoff: true, waiter: 'bob' })).acquired,
+    ).toBe(true);
     // Only dead waiters are registered: the release is announced on the key's channel, as before.
     await repo.setIfAbsent('oven', 't3', 10_000, { waiter: 'gone' });
     expect(await repo.compareAndDelete('oven', 'b1', handoffNotice(repo, 'oven', 5_000))).toBe(true);
@@ -302,9 +308,9 @@ export function lockWaitersContract(ctx: ContractContext): void {
     expect(await repo.runScript(READ_TEXT, { key: 'oven' })).toBe(HANDOFF_TOKEN);
     expect(await repo.exists(waitersOf(repo, 'oven'))).toBe(false);
     // The waiters' reservation is anyone's who claims, registered or not.
-    expect((await repo.setIfAbsent('oven', 'c1', 10_000, { claimHandoff: true, waiter: 'cat' })).acquired).toBe(
-      true,
-    );
+    expect(
+      (await repo.setIfAbsent('oven', 'c1', 10_000, { claimHandoff: true, waiter: 'cat' })).acquired,
+    ).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(heard).toEqual({ key: [`${repo.keyPrefix}oven`], bob: [`${repo.keyPrefix}oven`] });
     await stop();
