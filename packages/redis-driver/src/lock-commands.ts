@@ -3,24 +3,17 @@ import { type RawLockCommands, type ReleaseNotice, shardedArgOf } from '@forno/c
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 
+/** The arguments (ARGV) of both acquisition scripts. */
+type SetIfAbsentArgs = [token: string, px: number, claim: string, waiter: string];
+
 /** The commands ioredis defines from `LOCK_SCRIPTS` of `@forno/core/backend`. */
 interface ScriptCommands {
-  fornoSetIfAbsent(
-    key: string,
-    waitersKey: string,
-    token: string,
-    px: number,
-    claim: string,
-    waiter: string,
-  ): Promise<[number, number]>;
+  fornoSetIfAbsent(key: string, waitersKey: string, ...args: SetIfAbsentArgs): Promise<[number, number]>;
   fornoSetIfAbsentFenced(
     key: string,
     fenceKey: string,
     waitersKey: string,
-    token: string,
-    px: number,
-    claim: string,
-    waiter: string,
+    ...args: SetIfAbsentArgs
   ): Promise<[number, number]>;
   fornoCompareAndDelete(
     key: string,
@@ -60,13 +53,12 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
   const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx.cluster, notice);
   return {
     async setIfAbsent(key, token, px, fenceKey, claimHandoff, waiter): Promise<LeaseGrant> {
-      const claim = claimHandoff ? '1' : '';
+      const args: SetIfAbsentArgs = [token, px, claimHandoff ? '1' : '', waiter?.id ?? ''];
       const waitersKey = waiter?.waitersKey ?? key;
-      const waiterId = waiter?.id ?? '';
       const [granted, value] = await runner.send('setIfAbsent', (c) =>
         fenceKey === undefined
-          ? scripts(c).fornoSetIfAbsent(key, waitersKey, token, px, claim, waiterId)
-          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, waitersKey, token, px, claim, waiterId),
+          ? scripts(c).fornoSetIfAbsent(key, waitersKey, ...args)
+          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, waitersKey, ...args),
       );
       if (granted === 1) return { acquired: true, fencingToken: fenceKey === undefined ? null : value };
       return { acquired: false, remainingTtl: value };
