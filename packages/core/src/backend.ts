@@ -65,6 +65,7 @@ export {
   EXTEND_SEMAPHORE,
   LOCK_SCRIPTS,
   type LockScriptName,
+  MAX_WAITERS_TOLD,
   RELEASE_SEMAPHORE,
   SET_IF_ABSENT,
   SET_IF_ABSENT_FENCED,
@@ -171,6 +172,7 @@ export type {
   RawValue,
   RawWatch,
   ReleaseNotice,
+  WaiterRegistration,
 } from './repository/raw-commands.js';
 export type {
   RawAutoClaim,

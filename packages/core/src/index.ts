@@ -49,6 +49,9 @@ export {
   releaseChannelOf,
   siblingKeyOf,
   slotCompanionOf,
+  WAITERS_MIN_TTL_MS,
+  waiterChannelOf,
+  waitersKeyOf,
 } from './keys.js';
 export {
   assertKnownOptions,

@@ -133,6 +133,29 @@ export function siblingKeyOf(lockKey: string, suffix: string, keyPrefix = ''): s
 }
 
 /**
+ * Name of the set of processes registered as waiting for the lock key `lockKey` (full keys; see
+ * `SetIfAbsentOptions.waiter`): a sorted set of waiter ids scored by their first refusal (server
+ * ms), beside the lock key as {@link siblingKeyOf} places it. It expires a while after the last
+ * refusal (twice the lease asked for, at least {@link WAITERS_MIN_TTL_MS}), so it never outlives
+ * its waiters by more than that.
+ */
+export function waitersKeyOf(lockKey: string, keyPrefix = ''): string {
+  return siblingKeyOf(lockKey, 'waiters', keyPrefix);
+}
+
+/** The shortest time a waiters set (see {@link waitersKeyOf}) is kept after a refusal, in ms. */
+export const WAITERS_MIN_TTL_MS = 5_000;
+
+/**
+ * The channel on which a release wakes the one registered waiter `waiter` (see
+ * `SetIfAbsentOptions.waiter`): the key's release channel (see {@link releaseChannelOf}) with the
+ * waiter's id appended, so it stays in the key's hash slot and can be sharded like it.
+ */
+export function waiterChannelOf(releaseChannel: string, waiter: string): string {
+  return `${releaseChannel}:${waiter}`;
+}
+
+/**
  * The full keys of the fair or read-write lock at `lockKey` (full key), all in its hash slot and,
  * given the repository's `keyPrefix`, all under it (so `SCAN prefix*` and `deletePattern('*')`
  * see the waiting line, the readers and the fencing key too).

@@ -1,4 +1,4 @@
-import { HANDOFF_TOKEN, queueLockKeysOf, releaseChannelOf } from '@forno/core';
+import { HANDOFF_TOKEN, queueLockKeysOf, releaseChannelOf, waitersKeyOf } from '@forno/core';
 import { InMemoryStore } from '@forno/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository, flush } from '../test/fake.js';
@@ -150,6 +150,73 @@ describe('semaphore fair handoff', () => {
     await vi.advanceTimersByTimeAsync(HANDOFF_MS + 5);
     await (await next).release();
     await unsubscribe();
+  });
+});
+
+describe('a release wakes one waiting process', () => {
+  /** Three "processes" on one store. */
+  function threeProcesses() {
+    const store = new InMemoryStore({ activeExpiry: false });
+    return [fakeRepository({ store }), fakeRepository({ store }), fakeRepository({ store })] as const;
+  }
+
+  it('the one that has waited longest: the others are not woken and keep their place', async () => {
+    const [a, b, c] = threeProcesses();
+    const holder = await new DistributedLock(a, 'oven').acquire();
+    const order: string[] = [];
+    const waitFor = (repo: typeof a, name: string) =>
+      new DistributedLock(repo, 'oven', waitForever).acquire().then((lock) => {
+        order.push(name);
+        return lock;
+      });
+    const cLock = waitFor(c, 'c');
+    await vi.advanceTimersByTimeAsync(5); // c waits, registered first
+    const bLock = waitFor(b, 'b');
+    await vi.advanceTimersByTimeAsync(5);
+    const bAttempts = vi.spyOn(b, 'setIfAbsent');
+    await holder.release();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['c']);
+    expect(bAttempts).not.toHaveBeenCalled(); // b slept through it
+    const again = waitFor(a, 'a'); // the releaser queues behind b
+    await vi.advanceTimersByTimeAsync(5);
+    await (await cLock).release();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['c', 'b']);
+    expect(bAttempts).toHaveBeenCalledTimes(1); // woken once, claimed at once
+    await (await bLock).release();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['c', 'b', 'a']);
+    await (await again).release();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await a.exists('oven')).toBe(false); // nobody waits: the key is gone, and so is the line
+    expect(a.store.lookup(waitersKeyOf('test:oven', 'test:'))).toBeUndefined();
+  });
+
+  it('a process that stopped waiting hands the reservation it is told of to the next one', async () => {
+    const [a, b, c] = threeProcesses();
+    const holder = await new DistributedLock(a, 'oven').acquire();
+    // b waits and gives up; it stays registered, and its channel stays subscribed for a moment.
+    const gaveUp = new DistributedLock(b, 'oven', { ...waitForever, waitTimeout: 10 }).acquire();
+    const timedOut = expect(gaveUp).rejects.toMatchObject({ code: 'E_LOCK_TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(20);
+    await timedOut;
+    let acquired = false;
+    const cLock = new DistributedLock(c, 'oven', waitForever).acquire().then((lock) => {
+      acquired = true;
+      return lock;
+    });
+    await vi.advanceTimersByTimeAsync(5);
+    const handedOn = vi.spyOn(b, 'compareAndDelete');
+    await holder.release();
+    await vi.advanceTimersByTimeAsync(2); // far below HANDOFF_MS: b passed it on
+    expect(acquired).toBe(true);
+    expect(handedOn).toHaveBeenCalledExactlyOnceWith(
+      'oven',
+      expect.stringMatching(new RegExp(`^${HANDOFF_TOKEN}:`)),
+      expect.objectContaining({ handoff: HANDOFF_MS }),
+    );
+    await (await cLock).release();
   });
 });
 

@@ -175,14 +175,19 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
   let waited = false;
   /** This call's place in a store's waiting line (the same id across its attempts). */
   const waiter = store.leave === undefined ? undefined : createToken();
+  const willWait = (request.waitTimeoutMs ?? 0) > 0;
   let granted = false;
   try {
     // Others of this process wait already: queue behind them instead of jumping ahead.
-    if ((request.waitTimeoutMs ?? 0) > 0 && !LocalQueue.idle(local)) {
+    if (willWait && !LocalQueue.idle(local)) {
       const since = clock.monotonic();
       ({ ticket, wait } = await startWaiting(request, started, deadline));
-      order = new ClaimOrder(local.fullKey, since);
+      order = claimOrderOf(store, since);
       waited = true;
+    } else if (willWait && ReleaseWait.live(store.watches)) {
+      // Subscribed already (this process waited for the key a moment ago): listen before the
+      // first attempt, so a refusal can sleep at once without looking again.
+      wait = new ReleaseWait(store.watches);
     }
     for (;;) {
       signal?.throwIfAborted();
@@ -192,7 +197,11 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       let attempt: AcquireAttempt;
       if (announced) await order?.turn();
       try {
-        attempt = await store.tryAcquire(token, leaseMs, waiter, waited);
+        // Listening for releases: a store that registers waiting processes registers this one
+        // with a refusal. (A first attempt made before listening, as on a key nobody here waited
+        // for lately, registers nothing: the uncontended path stays as it was; its look again
+        // after subscribing registers.)
+        attempt = await store.tryAcquire(token, leaseMs, waiter, waited, wait !== undefined);
       } catch (error) {
         store.release(token).catch(ignore);
         throw error;
@@ -228,11 +237,15 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
       if (request.waitTimeoutMs === undefined) return null;
       const now = clock.monotonic();
       if (now >= deadline) throw timedOut(request, now - started, lastError);
-      if (wait === undefined) {
+      if (ticket === undefined || wait === undefined) {
         const since = clock.monotonic();
-        ({ ticket, wait } = await startWaiting(request, started, deadline, lastError));
-        order = new ClaimOrder(local.fullKey, since);
-        continue; // a release may have come before the subscription: look again at once
+        const listening = wait !== undefined;
+        let queued: boolean;
+        ({ ticket, wait, queued } = await startWaiting(request, started, deadline, lastError, wait));
+        order = claimOrderOf(store, since);
+        // A release may have come before the subscription, or while others of this process went
+        // first: look again at once. One made while this call listened already wakes its sleep.
+        if (!listening || queued) continue;
       }
       const jitter = Math.random() * options.retryJitterMs;
       const holderLeft = attempt.retryAfter >= 0 ? attempt.retryAfter + 1 : Number.POSITIVE_INFINITY;
@@ -250,21 +263,32 @@ export async function acquireLease(request: AcquireRequest): Promise<GrantedLeas
 }
 
 /**
- * Starts waiting: subscribes to release announcements and queues behind this process's other
- * waiters of the key, returning once this waiter is first in line.
+ * The place of a waiter that started waiting at `since` among this process's woken waiters of the
+ * key, or `undefined` for a store whose release wakes one process, named by the server (it
+ * reserves the key for that process, so its woken waiter has nobody here to let go first).
+ */
+function claimOrderOf(store: LeaseStore, since: number): ClaimOrder | undefined {
+  return store.wakesOne === true ? undefined : new ClaimOrder(store.watches[0]!.fullKey, since);
+}
+
+/**
+ * Starts waiting: subscribes to release announcements (unless `listening` does already) and
+ * queues behind this process's other waiters of the key, returning once this waiter is first in
+ * line; `queued` when it had to wait for that.
  */
 async function startWaiting(
   request: AcquireRequest,
   started: number,
   deadline: number,
   lastError?: unknown,
-): Promise<{ ticket: Ticket; wait: ReleaseWait }> {
+  listening?: ReleaseWait,
+): Promise<{ ticket: Ticket; wait: ReleaseWait; queued: boolean }> {
   const { store, events, options, signal } = request;
   emitLockEvent(events, 'waited', store.key);
   const local = store.watches[0]!;
   const queued = !LocalQueue.idle(local);
   const ticket = LocalQueue.join(local);
-  const wait = new ReleaseWait(store.watches);
+  const wait = listening ?? new ReleaseWait(store.watches);
   try {
     await wait.ready();
     // A turn can time out early only when the wait exceeds what one timer can span: wait again.
@@ -278,7 +302,7 @@ async function startWaiting(
     wait.dispose();
     throw error;
   }
-  return { ticket, wait };
+  return { ticket, wait, queued };
 }
 
 function timedOut(request: AcquireRequest, waitedMs: number, lastError: unknown): LockTimeoutError {

@@ -1,4 +1,12 @@
-import { CacheError, type CompareAndDeleteOptions, type LockBackend, releaseChannelOf } from '@forno/core';
+import {
+  CacheError,
+  type CompareAndDeleteOptions,
+  HANDOFF_TOKEN,
+  type LockBackend,
+  releaseChannelOf,
+  waiterChannelOf,
+} from '@forno/core';
+import { ReleaseNotifier } from './release-wait.js';
 
 /**
  * How long a released lock stays reserved for the waiters its release announcement reached (the
@@ -7,6 +15,8 @@ import { CacheError, type CompareAndDeleteOptions, type LockBackend, releaseChan
  * fresh acquirer at most this long.
  */
 export const HANDOFF_MS = 20;
+
+const ignore = () => {};
 
 /** One attempt to take a lease. */
 export type AcquireAttempt =
@@ -34,11 +44,43 @@ export interface ReleaseWatch {
   readonly fullKey: string;
   readonly channel: string;
   readonly sharded: boolean;
+  /**
+   * A registered waiter's own channel (see `waiterWatchOf`): called with the key when an
+   * announcement on it finds no waiter of that key in this process (the registration outlived
+   * its waiters, or the subscription lingers after them), to hand the reservation made for this
+   * process on to the next waiter. Such a channel stays subscribed for `LINGER_MS` after its last
+   * waiter left.
+   */
+  readonly unheard?: (fullKey: string) => void;
 }
 
 /** The {@link ReleaseWatch} of `key` on `repository`. */
 export function releaseWatchOf(repository: LockBackend, key: string): ReleaseWatch {
   return { repository, fullKey: repository.keyPrefix + key, ...releaseChannelOf(key, repository.keyPrefix) };
+}
+
+/**
+ * The watch of `watch`'s key by the registered waiter `waiterId`: a release wakes it on its own
+ * channel (see `waiterChannelOf`), which only this process (this repository) listens to. An
+ * announcement nobody here waits for any more hands the reservation on: deleting it as a release
+ * with `notice` would (the next registered waiter is told, or the key is freed).
+ */
+export function waiterWatchOf(
+  watch: ReleaseWatch,
+  waiterId: string,
+  notice: CompareAndDeleteOptions,
+): ReleaseWatch {
+  const { repository } = watch;
+  const reservation = `${HANDOFF_TOKEN}:${waiterId}`;
+  return {
+    ...watch,
+    channel: waiterChannelOf(watch.channel, waiterId),
+    unheard: (fullKey) => {
+      if (!fullKey.startsWith(repository.keyPrefix)) return;
+      const key = fullKey.slice(repository.keyPrefix.length);
+      repository.compareAndDelete(key, reservation, notice).catch(ignore);
+    },
+  };
 }
 
 /**
@@ -67,15 +109,24 @@ export interface LeaseStore {
   /** What to listen for to learn of a release. */
   readonly watches: readonly ReleaseWatch[];
   /**
+   * A release wakes one waiting process, which the server names (see `SingleLockStore`), rather
+   * than every one: its woken waiter claims at once instead of letting this process's older
+   * waiters of the key go first.
+   */
+  readonly wakesOne?: boolean;
+  /**
    * Tries once. Single-instance stores reject on backend errors; a quorum store reports them as a
    * refusal so waiting goes on with the instances that answer. `claimHandoff`: this caller was
-   * waiting when the lease was released, so it may take a handoff reservation (fresh callers may not).
+   * waiting when the lease was released, so it may take a handoff reservation (fresh callers may
+   * not). `waiting`: this caller listens for releases (it waits when refused), so a store that
+   * registers waiting processes (see `SingleLockStore`) registers this one with a refusal.
    */
   tryAcquire(
     token: string,
     leaseMs: number,
     waiter?: string,
     claimHandoff?: boolean,
+    waiting?: boolean,
   ): Promise<AcquireAttempt>;
   /**
    * Stores with a waiting line in Redis (fair and write locks): takes `waiter` (the id one
@@ -91,23 +142,29 @@ export interface LeaseStore {
 /**
  * A lock on one repository: `SET NX PX` and `INCR` of the fencing counter in one atomic step,
  * compare-and-pexpire to extend, compare-and-delete + `PUBLISH` to release. The lock key is stored
- * exactly as given, so `repository.exists(key)` tells whether it is held.
+ * exactly as given, so `repository.exists(key)` tells whether it is held. A waiting process
+ * registers (its repository's `ReleaseNotifier.waiterId`) with each refusal and listens on its own
+ * channel, so a release wakes one waiting process, the one that has waited longest, and reserves
+ * the lock for it.
  */
 export class SingleLockStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
+  readonly wakesOne = true;
   readonly #repository: LockBackend;
   readonly #fencing: boolean;
   readonly #releaseNotice: CompareAndDeleteOptions;
+  readonly #waiterId: string;
 
   /** `fencing: false` takes the lock without touching a fencing counter. */
   constructor(repository: LockBackend, key: string, fencing = true) {
     this.#repository = repository;
     this.key = key;
     this.#fencing = fencing;
+    this.#waiterId = ReleaseNotifier.of(repository).waiterId;
     const watch = releaseWatchOf(repository, key);
-    this.watches = [watch];
     this.#releaseNotice = releaseNotice(watch, true);
+    this.watches = [waiterWatchOf(watch, this.#waiterId, this.#releaseNotice)];
   }
 
   async tryAcquire(
@@ -115,10 +172,12 @@ export class SingleLockStore implements LeaseStore {
     leaseMs: number,
     _waiter?: string,
     claimHandoff = false,
+    waiting = false,
   ): Promise<AcquireAttempt> {
     const grant = await this.#repository.setIfAbsent(this.key, token, leaseMs, {
       fencing: this.#fencing,
       claimHandoff,
+      ...(waiting ? { waiter: this.#waiterId } : {}),
     });
     if (!grant.acquired) return { acquired: false, retryAfter: grant.remainingTtl };
     return { acquired: true, fencingToken: grant.fencingToken, fencingTokens: [grant.fencingToken] };
@@ -178,8 +237,6 @@ export class SemaphoreStore implements LeaseStore {
   }
 }
 
-const ignore = () => {};
-
 /**
  * A store whose grants count only once a replica has them: after each grant it sends `WAIT 1`
  * (on the connection that wrote it) and hands the grant back when no replica confirmed in time.
@@ -187,6 +244,7 @@ const ignore = () => {};
 export class ReplicatedStore implements LeaseStore {
   readonly key: string;
   readonly watches: LeaseStore['watches'];
+  readonly wakesOne: boolean;
   readonly #inner: LeaseStore;
   readonly #repository: LockBackend;
   readonly #timeoutMs: number;
@@ -197,6 +255,7 @@ export class ReplicatedStore implements LeaseStore {
     this.#timeoutMs = timeoutMs;
     this.key = inner.key;
     this.watches = inner.watches;
+    this.wakesOne = inner.wakesOne === true;
     if (inner.leave !== undefined) this.leave = (waiter) => inner.leave!(waiter);
   }
 
@@ -207,8 +266,9 @@ export class ReplicatedStore implements LeaseStore {
     leaseMs: number,
     waiter?: string,
     claimHandoff?: boolean,
+    waiting?: boolean,
   ): Promise<AcquireAttempt> {
-    const attempt = await this.#inner.tryAcquire(token, leaseMs, waiter, claimHandoff);
+    const attempt = await this.#inner.tryAcquire(token, leaseMs, waiter, claimHandoff, waiting);
     if (!attempt.acquired) return attempt;
     let replicas: number;
     try {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LockBackend, Unsubscribe } from '@forno/core';
 import type { ReleaseWatch } from './lease-store.js';
 
@@ -15,6 +16,14 @@ export class ReleaseWait {
   constructor(watches: readonly ReleaseWatch[]) {
     this.#watches = watches;
     this.#disposers = watches.map((w) => ReleaseNotifier.of(w.repository).watch(w, () => this.#onRelease()));
+  }
+
+  /**
+   * Whether every subscription `watches` need is active already (a waiter's lingering channel): a
+   * `ReleaseWait` made now hears every announcement published from now on.
+   */
+  static live(watches: readonly ReleaseWatch[]): boolean {
+    return watches.every((w) => ReleaseNotifier.of(w.repository).live(w));
   }
 
   /** Resolves once every subscription is active (or has failed over to re-checks). */
@@ -67,7 +76,19 @@ interface ChannelWatch {
   readonly listeners: Map<string, Set<() => void>>;
   size: number;
   subscription: Promise<Unsubscribe | undefined> | undefined;
+  /** `subscription` is active (it resolved, and has not been closed or renewed since). */
+  live: boolean;
+  /** Ends a subscription kept after its last waiter left (see `ReleaseWatch.unheard`). */
+  lingering: ReturnType<typeof setTimeout> | undefined;
 }
+
+/**
+ * How long a waiter's own channel stays subscribed after the last waiter of its key in this
+ * process left, in ms: a process that waits for a key again soon (a busy lock) finds its
+ * subscription live instead of subscribing again. An announcement it hears meanwhile is handed on
+ * (`ReleaseWatch.unheard`).
+ */
+export const LINGER_MS = 1_000;
 
 /**
  * The release subscriptions of one repository: one per key that someone in this process waits
@@ -79,6 +100,12 @@ interface ChannelWatch {
  * never safety.
  */
 export class ReleaseNotifier {
+  /**
+   * This process's id as a waiter on this repository (12 random base64url characters): a refused
+   * waiting attempt registers it among the key's waiters, and a release wakes it alone, on its own
+   * channel (see `SetIfAbsentOptions.waiter` and `waiterWatchOf`).
+   */
+  readonly waiterId = randomBytes(9).toString('base64url');
   readonly #repository: LockBackend;
   readonly #channels = new Map<string, ChannelWatch>();
 
@@ -100,9 +127,18 @@ export class ReleaseNotifier {
   watch(watch: ReleaseWatch, listener: () => void): () => void {
     let entry = this.#channels.get(watch.channel);
     if (entry === undefined) {
-      entry = { watch, listeners: new Map(), size: 0, subscription: undefined };
+      entry = {
+        watch,
+        listeners: new Map(),
+        size: 0,
+        subscription: undefined,
+        live: false,
+        lingering: undefined,
+      };
       this.#channels.set(watch.channel, entry);
     }
+    clearTimeout(entry.lingering);
+    entry.lingering = undefined;
     let listeners = entry.listeners.get(watch.fullKey);
     if (listeners === undefined) {
       listeners = new Set();
@@ -116,9 +152,15 @@ export class ReleaseNotifier {
       if (!listeners.delete(own)) return;
       if (listeners.size === 0) entry.listeners.delete(watch.fullKey);
       if (--entry.size > 0) return;
-      if (this.#channels.get(watch.channel) === entry) this.#channels.delete(watch.channel);
-      close(entry.subscription);
-      entry.subscription = undefined;
+      if (entry.watch.unheard === undefined) {
+        this.#close(entry);
+        return;
+      }
+      entry.lingering = setTimeout(() => {
+        entry.lingering = undefined;
+        if (entry.size === 0) this.#close(entry);
+      }, LINGER_MS);
+      entry.lingering.unref?.();
     };
   }
 
@@ -132,7 +174,13 @@ export class ReleaseNotifier {
     if (entry?.subscription === undefined) return;
     close(entry.subscription);
     entry.subscription = undefined;
+    entry.live = false;
     this.#subscribe(entry);
+  }
+
+  /** Whether `watch`'s subscription is active. */
+  live(watch: ReleaseWatch): boolean {
+    return this.#channels.get(watch.channel)?.live === true;
   }
 
   /** Resolves once `watch`'s subscription is active, or has failed (waiters then rely on re-checks). */
@@ -151,10 +199,26 @@ export class ReleaseNotifier {
         return undefined;
       });
     entry.subscription = subscription;
+    subscription.then((unsubscribe) => {
+      if (entry.subscription === subscription && unsubscribe !== undefined) entry.live = true;
+    });
   }
 
   #dispatch(entry: ChannelWatch, fullKey: string): void {
-    for (const listener of [...(entry.listeners.get(fullKey) ?? [])]) listener();
+    const listeners = entry.listeners.get(fullKey);
+    if (listeners === undefined) {
+      entry.watch.unheard?.(fullKey);
+      return;
+    }
+    for (const listener of [...listeners]) listener();
+  }
+
+  /** Forgets `entry` and ends its subscription. */
+  #close(entry: ChannelWatch): void {
+    if (this.#channels.get(entry.watch.channel) === entry) this.#channels.delete(entry.watch.channel);
+    close(entry.subscription);
+    entry.subscription = undefined;
+    entry.live = false;
   }
 }
 

@@ -50,13 +50,14 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
       evalScript(c, kind, name, keys, args) as Promise<T>;
 
   return {
-    async setIfAbsent(key, token, px, fenceKey, claimHandoff): Promise<LeaseGrant> {
-      const claim = claimHandoff ? '1' : '';
+    async setIfAbsent(key, token, px, fenceKey, claimHandoff, waiter): Promise<LeaseGrant> {
+      const args = [token, px, claimHandoff ? '1' : '', waiter?.id ?? ''];
+      const waitersKey = waiter?.waitersKey ?? key;
       const [granted, value] = await runner.send(
         'setIfAbsent',
         fenceKey === undefined
-          ? script<[number, number]>('fornoSetIfAbsent', [key], [token, px, claim])
-          : script<[number, number]>('fornoSetIfAbsentFenced', [key, fenceKey], [token, px, claim]),
+          ? script<[number, number]>('fornoSetIfAbsent', [key, waitersKey], args)
+          : script<[number, number]>('fornoSetIfAbsentFenced', [key, fenceKey, waitersKey], args),
       );
       if (granted === 1) return { acquired: true, fencingToken: fenceKey === undefined ? null : value };
       return { acquired: false, remainingTtl: value };
@@ -68,7 +69,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
           'compareAndDelete',
           script<number>(
             'fornoCompareAndDelete',
-            [key],
+            [key, notice?.waitersKey ?? key],
             [token, notice?.channel ?? '', sharded(notice), notice?.handoffMs ?? 0],
           ),
         )

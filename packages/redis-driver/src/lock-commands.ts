@@ -3,18 +3,21 @@ import { type RawLockCommands, type ReleaseNotice, shardedArgOf } from '@forno/c
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 
+/** The arguments (ARGV) of both acquisition scripts. */
+type SetIfAbsentArgs = [token: string, px: number, claim: string, waiter: string];
+
 /** The commands ioredis defines from `LOCK_SCRIPTS` of `@forno/core/backend`. */
 interface ScriptCommands {
-  fornoSetIfAbsent(key: string, token: string, px: number, claim: string): Promise<[number, number]>;
+  fornoSetIfAbsent(key: string, waitersKey: string, ...args: SetIfAbsentArgs): Promise<[number, number]>;
   fornoSetIfAbsentFenced(
     key: string,
     fenceKey: string,
-    token: string,
-    px: number,
-    claim: string,
+    waitersKey: string,
+    ...args: SetIfAbsentArgs
   ): Promise<[number, number]>;
   fornoCompareAndDelete(
     key: string,
+    waitersKey: string,
     token: string,
     channel: string,
     sharded: string,
@@ -49,12 +52,13 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
   const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx.cluster, notice);
   return {
-    async setIfAbsent(key, token, px, fenceKey, claimHandoff): Promise<LeaseGrant> {
-      const claim = claimHandoff ? '1' : '';
+    async setIfAbsent(key, token, px, fenceKey, claimHandoff, waiter): Promise<LeaseGrant> {
+      const args: SetIfAbsentArgs = [token, px, claimHandoff ? '1' : '', waiter?.id ?? ''];
+      const waitersKey = waiter?.waitersKey ?? key;
       const [granted, value] = await runner.send('setIfAbsent', (c) =>
         fenceKey === undefined
-          ? scripts(c).fornoSetIfAbsent(key, token, px, claim)
-          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, token, px, claim),
+          ? scripts(c).fornoSetIfAbsent(key, waitersKey, ...args)
+          : scripts(c).fornoSetIfAbsentFenced(key, fenceKey, waitersKey, ...args),
       );
       if (granted === 1) return { acquired: true, fencingToken: fenceKey === undefined ? null : value };
       return { acquired: false, remainingTtl: value };
@@ -65,6 +69,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
         .send('compareAndDelete', (c) =>
           scripts(c).fornoCompareAndDelete(
             key,
+            notice?.waitersKey ?? key,
             token,
             notice?.channel ?? '',
             sharded(notice),

@@ -1,3 +1,4 @@
+import { WAITERS_MIN_TTL_MS } from '../keys.js';
 import { HANDOFF_TOKEN } from '../repository/options.js';
 import { QUEUE_LOCK_SCRIPTS } from './queue-lock-scripts.js';
 
@@ -8,23 +9,53 @@ import { QUEUE_LOCK_SCRIPTS } from './queue-lock-scripts.js';
  */
 
 /**
- * KEYS[1] lock; ARGV[1] token, ARGV[2] ms, ARGV[3] '1' to claim a handoff reservation →
- * {1, -1} granted, or {0, pttl} held by someone (or reserved for the waiters of a release).
+ * The registered waiters of a lock (see `SetIfAbsentOptions.waiter`), for the acquisition scripts:
+ * `claimable` tells whether the key holds a reservation the claimer may take (the waiters' one, or
+ * the one named for `waiter`); a grant takes `waiter` out of the waiters set, a refusal puts it in
+ * (scored by server ms, keeping its place if it is there already) and keeps the set for twice the
+ * lease asked for (at least `WAITERS_MIN_TTL_MS`). An empty `waiter` registers nothing.
  */
-export const SET_IF_ABSENT = `
+const WAITER_FUNCTIONS = `
+local function claimable(lock, claim, waiter)
+  if claim ~= '1' then return false end
+  local value = redis.pcall('GET', lock)
+  return value == '${HANDOFF_TOKEN}' or (waiter ~= '' and value == '${HANDOFF_TOKEN}:' .. waiter)
+end
+local function granted(waiters, waiter)
+  if waiter ~= '' then redis.call('ZREM', waiters, waiter) end
+end
+local function refused(waiters, waiter, ms)
+  if waiter == '' then return end
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  redis.call('ZADD', waiters, 'NX', now, waiter)
+  redis.call('PEXPIRE', waiters, math.max(2 * tonumber(ms), ${WAITERS_MIN_TTL_MS}))
+end
+`;
+
+/**
+ * KEYS[1] lock, KEYS[2] its waiters set (the lock key itself when no waiter is given: untouched);
+ * ARGV[1] token, ARGV[2] ms, ARGV[3] '1' to claim a handoff reservation, ARGV[4] waiter id or '' →
+ * {1, -1} granted, or {0, pttl} held by someone (or reserved for waiters, or for another waiter).
+ */
+export const SET_IF_ABSENT = `${WAITER_FUNCTIONS}
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  granted(KEYS[2], ARGV[4])
   return {1, -1}
 end
-if ARGV[3] == '1' and redis.pcall('GET', KEYS[1]) == '${HANDOFF_TOKEN}' then
+if claimable(KEYS[1], ARGV[3], ARGV[4]) then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  granted(KEYS[2], ARGV[4])
   return {1, -1}
 end
+refused(KEYS[2], ARGV[4], ARGV[2])
 return {0, redis.call('PTTL', KEYS[1])}
 `;
 
 /**
- * KEYS[1] lock, KEYS[2] last fencing token (same slot); ARGV as above → {1, fence} or {0, pttl}.
- * A claimed handoff reservation is replaced like a free key: the claimer gets the next token.
+ * KEYS[1] lock, KEYS[2] last fencing token, KEYS[3] waiters set (same slot; the lock key itself
+ * when no waiter is given); ARGV as above → {1, fence} or {0, pttl}. A claimed handoff reservation
+ * is replaced like a free key: the claimer gets the next token.
  * The token is max(last + 1, server time in µs): strictly above the last one while it is stored,
  * and above every earlier one once it is lost (a restart without persistence, a failover, an
  * eviction), as long as the server clock does not step back (see the lock README). It stays below
@@ -32,30 +63,50 @@ return {0, redis.call('PTTL', KEYS[1])}
  * lease, so it never accumulates. INCR parses it (and fails before anything is written when it is
  * not an integer).
  */
-export const SET_IF_ABSENT_FENCED = `
-if redis.call('EXISTS', KEYS[1]) == 1
-  and not (ARGV[3] == '1' and redis.pcall('GET', KEYS[1]) == '${HANDOFF_TOKEN}') then
+export const SET_IF_ABSENT_FENCED = `${WAITER_FUNCTIONS}
+if redis.call('EXISTS', KEYS[1]) == 1 and not claimable(KEYS[1], ARGV[3], ARGV[4]) then
+  refused(KEYS[3], ARGV[4], ARGV[2])
   return {0, redis.call('PTTL', KEYS[1])}
 end
 local time = redis.call('TIME')
 local fence = math.max(redis.call('INCR', KEYS[2]), tonumber(time[1]) * 1000000 + tonumber(time[2]))
 redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+granted(KEYS[3], ARGV[4])
 return {1, fence}
 `;
 
+/** Most registered waiters a release tells in turn until one hears (the others are dropped). */
+export const MAX_WAITERS_TOLD = 16;
+
 /**
- * KEYS[1] lock; ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel, ARGV[4]
- * handoff ms → 1 deleted (and published) or 0. When the notice reached a subscriber (a process
- * waits for this key: the channel is the key's own) and ARGV[4] > 0, the key is reserved for the
- * waiters instead of deleted (fair handoff: a fresh acquisition cannot barge in).
+ * KEYS[1] lock, KEYS[2] its waiters set (same slot; the lock key itself when there is no notice);
+ * ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel, ARGV[4] handoff ms → 1
+ * deleted (and published) or 0. With a handoff, the oldest registered waiter is popped and told on
+ * its own channel (`<channel>:<waiter>`); when that reached a subscriber, the key is reserved for
+ * it alone (`HANDOFF_TOKEN:<waiter>`), else the next one is tried (at most `MAX_WAITERS_TOLD`).
+ * When none heard (or none is registered), as before: the notice goes to the key's channel, and
+ * when it reached a subscriber (a process waits for this key) and ARGV[4] > 0, the key is reserved
+ * for the waiters instead of deleted (fair handoff: a fresh acquisition cannot barge in).
  */
 export const COMPARE_AND_DELETE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   if ARGV[2] ~= '' then
-    local heard = redis.call(ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[2], KEYS[1])
-    if heard > 0 and tonumber(ARGV[4]) > 0 then
+    local publish = ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH'
+    local handoff = tonumber(ARGV[4])
+    if handoff > 0 then
+      for _ = 1, ${MAX_WAITERS_TOLD} do
+        local oldest = redis.call('ZPOPMIN', KEYS[2])
+        if oldest[1] == nil then break end
+        if redis.call(publish, ARGV[2] .. ':' .. oldest[1], KEYS[1]) > 0 then
+          redis.call('SET', KEYS[1], '${HANDOFF_TOKEN}:' .. oldest[1], 'PX', ARGV[4])
+          return 1
+        end
+      end
+    end
+    local heard = redis.call(publish, ARGV[2], KEYS[1])
+    if heard > 0 and handoff > 0 then
       redis.call('SET', KEYS[1], '${HANDOFF_TOKEN}', 'PX', ARGV[4])
     end
   end
@@ -160,9 +211,9 @@ return 0
 /** Each script with the number of KEYS it takes, by the name drivers register it under. */
 export const LOCK_SCRIPTS = {
   ...QUEUE_LOCK_SCRIPTS,
-  fornoSetIfAbsent: { lua: SET_IF_ABSENT, numberOfKeys: 1 },
-  fornoSetIfAbsentFenced: { lua: SET_IF_ABSENT_FENCED, numberOfKeys: 2 },
-  fornoCompareAndDelete: { lua: COMPARE_AND_DELETE, numberOfKeys: 1 },
+  fornoSetIfAbsent: { lua: SET_IF_ABSENT, numberOfKeys: 2 },
+  fornoSetIfAbsentFenced: { lua: SET_IF_ABSENT_FENCED, numberOfKeys: 3 },
+  fornoCompareAndDelete: { lua: COMPARE_AND_DELETE, numberOfKeys: 2 },
   fornoCompareAndExpire: { lua: COMPARE_AND_EXPIRE, numberOfKeys: 1 },
   fornoAcquireSemaphore: { lua: ACQUIRE_SEMAPHORE, numberOfKeys: 1 },
   fornoReleaseSemaphore: { lua: RELEASE_SEMAPHORE, numberOfKeys: 1 },

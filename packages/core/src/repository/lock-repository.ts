@@ -1,6 +1,6 @@
 import { type Duration, parseDuration, parseTtl } from '../duration.js';
 import { InvalidArgumentError } from '../errors.js';
-import { assertKey, fenceKeyOf, queueLockKeysOf } from '../keys.js';
+import { assertKey, fenceKeyOf, queueLockKeysOf, waitersKeyOf } from '../keys.js';
 import {
   assertIntegerAtLeast,
   assertNonEmptyString,
@@ -20,7 +20,9 @@ import type {
 import type { QueueGrant, QueueLockKeys, RawQueueLockCommands } from './queue-lock-primitives.js';
 import type { RawLockCommands, ReleaseNotice } from './raw-commands.js';
 
-const SET_IF_ABSENT_OPTIONS = { fencing: 'boolean', claimHandoff: 'boolean' } as const;
+const SET_IF_ABSENT_OPTIONS = { fencing: 'boolean', claimHandoff: 'boolean', waiter: 'string' } as const;
+/** A waiter id: base64url characters (it is appended to channel names and reservation values). */
+const WAITER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const RELEASE_OPTIONS = { notify: 'string', sharded: 'boolean', handoff: 'duration' } as const;
 const ACQUIRE_SEMAPHORE_OPTIONS = { claimHandoff: 'boolean' } as const;
 const SUBSCRIBE_OPTIONS = { sharded: 'boolean' } as const;
@@ -53,11 +55,28 @@ export class LockRepository implements LockBackend {
     const px = parseTtl(ttl);
     assertOptions(options, SET_IF_ABSENT_OPTIONS);
     const fenceKey = options?.fencing ? fenceKeyOf(fullKey, this.keyPrefix) : undefined;
-    return this.#raw.setIfAbsent(fullKey, token, px, fenceKey, options?.claimHandoff === true);
+    const waiter = options?.waiter;
+    if (waiter === undefined) {
+      return this.#raw.setIfAbsent(fullKey, token, px, fenceKey, options?.claimHandoff === true);
+    }
+    if (!WAITER_ID.test(waiter)) {
+      throw new InvalidArgumentError(
+        'options.waiter',
+        'expected 1 to 64 base64url characters (A-Z a-z 0-9 _ -)',
+      );
+    }
+    const registration = { id: waiter, waitersKey: waitersKeyOf(fullKey, this.keyPrefix) };
+    return this.#raw.setIfAbsent(fullKey, token, px, fenceKey, options?.claimHandoff === true, registration);
   }
 
   async compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
-    return this.#raw.compareAndDelete(this.#held(key, token), token, this.#releaseNotice(options));
+    const fullKey = this.#held(key, token);
+    const notice = this.#releaseNotice(options);
+    return this.#raw.compareAndDelete(
+      fullKey,
+      token,
+      notice && { ...notice, waitersKey: waitersKeyOf(fullKey, this.keyPrefix) },
+    );
   }
 
   async compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean> {

@@ -96,13 +96,22 @@ export interface SetIfAbsentOptions {
    * should claim it: that is what makes the handoff fair.
    */
   readonly claimHandoff?: boolean;
+  /**
+   * The id of the waiting process (or connection) this attempt is made for: a refusal registers it
+   * among the key's waiters (see `waitersKeyOf`; kept in line by its first refusal), a grant takes
+   * it out. A release with `handoff` then announces on that process's own channel alone (see
+   * `waiterChannelOf`) and reserves the key for it (`HANDOFF_TOKEN:<waiter>`), which a claimer
+   * with the same `waiter` (and `claimHandoff`) takes. Base64url characters, at most 64.
+   */
+  readonly waiter?: string;
 }
 
 /**
  * The value a released lock key holds while it is reserved for the waiters that were told of the
  * release (see `CompareAndDeleteOptions.handoff`): not a holder's token, so no holder can extend
- * or delete it, and only an acquisition with `claimHandoff` takes it. A semaphore's reserved permit
- * is a member named `HANDOFF_TOKEN:<released token>`.
+ * or delete it, and only an acquisition with `claimHandoff` takes it. A key reserved for one
+ * registered waiter holds `HANDOFF_TOKEN:<waiter>` (see `SetIfAbsentOptions.waiter`). A semaphore's
+ * reserved permit is a member named `HANDOFF_TOKEN:<released token>`.
  */
 export const HANDOFF_TOKEN = 'forno:handoff';
 
@@ -130,7 +139,10 @@ export interface CompareAndDeleteOptions {
    * Fair handoff: when the notice reached at least one subscriber (someone waits for this key),
    * the released lock key is reserved for that long ({@link HANDOFF_TOKEN}): a fresh acquisition is
    * refused as if the lock were held, a waiter that claims it (`claimHandoff`) takes it. Without
-   * waiters the key is deleted as before. On `releaseSemaphore`, the freed permit is reserved the
+   * waiters the key is deleted as before. On `compareAndDelete`, registered waiters (see
+   * `SetIfAbsentOptions.waiter`) come first: the oldest one whose own channel
+   * (`waiterChannelOf(notify, waiter)`) has a subscriber is told alone, and the key is reserved for
+   * it; registered waiters nobody listens for are dropped on the way. On `releaseSemaphore`, the freed permit is reserved the
    * same way (a member `HANDOFF_TOKEN:<token>` that counts as a holder until it ends or is claimed
    * with `AcquireSemaphoreOptions.claimHandoff`). Ignored by `releaseReadLock` and `leaveLockQueue`.
    */

@@ -184,7 +184,9 @@ export interface RawSortedSetCommands {
 export interface RawLockCommands {
   /**
    * `SET key token NX PX ms`, plus `INCR fenceKey` in the same atomic step when `fenceKey` is given;
-   * with `claimHandoff`, a key holding `HANDOFF_TOKEN` counts as free.
+   * with `claimHandoff`, a key holding `HANDOFF_TOKEN` (or `HANDOFF_TOKEN:<waiter.id>`) counts as
+   * free. With `waiter`, a refusal adds `waiter.id` to `waiter.waitersKey` (`ZADD NX`, server ms,
+   * and a TTL of max(2 × px, `WAITERS_MIN_TTL_MS`)) and a grant removes it.
    */
   setIfAbsent(
     key: string,
@@ -192,10 +194,15 @@ export interface RawLockCommands {
     px: number,
     fenceKey: string | undefined,
     claimHandoff: boolean,
+    waiter?: WaiterRegistration,
   ): Promise<LeaseGrant>;
   /**
-   * Deletes `key` if it holds `token`; then publishes the key on `notice.channel` when given, and
-   * when that reached a subscriber and `notice.handoffMs > 0`, sets `key` to `HANDOFF_TOKEN` for that long.
+   * Deletes `key` if it holds `token`; then, when `notice` is given: with `notice.handoffMs > 0`,
+   * pops the registered waiters of `notice.waitersKey` oldest first (at most `MAX_WAITERS_TOLD`)
+   * and publishes the key on the first one's own channel (`<channel>:<id>`) that has a subscriber,
+   * setting `key` to `HANDOFF_TOKEN:<id>` for `handoffMs`; when none heard, publishes the key on
+   * `notice.channel`, and when that reached a subscriber and `notice.handoffMs > 0`, sets `key`
+   * to `HANDOFF_TOKEN` for that long.
    */
   compareAndDelete(key: string, token: string, notice: ReleaseNotice | undefined): Promise<boolean>;
   compareAndExpire(key: string, token: string, px: number): Promise<boolean>;
@@ -230,6 +237,19 @@ export interface ReleaseNotice {
   readonly sharded: boolean;
   /** Reserve the key for this many ms when the notice reached a subscriber; `0` for no handoff. */
   readonly handoffMs: number;
+  /**
+   * The lock's set of registered waiters (full key, see `waitersKeyOf`), served first by a
+   * handoff; only `compareAndDelete` reads it (the lock key itself stands in when absent).
+   */
+  readonly waitersKey?: string;
+}
+
+/** A waiting process to register on a refusal (see `SetIfAbsentOptions.waiter`). */
+export interface WaiterRegistration {
+  /** The waiter's id. */
+  readonly id: string;
+  /** The lock's set of registered waiters (full key, see `waitersKeyOf`). */
+  readonly waitersKey: string;
 }
 
 /** Commands over the whole keyspace or server: `SCAN` over every primary, `PING`, `FLUSHDB`. */

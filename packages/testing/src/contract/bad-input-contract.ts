@@ -120,8 +120,15 @@ export function badInputContract(ctx: ContractContext): void {
     await expect(repo.hdel('h')).rejects.toMatchObject(invalid);
     await expect(repo.sinter([])).rejects.toMatchObject(invalid);
     await expect(repo.setIfAbsent('lock', '', 1_000)).rejects.toMatchObject(invalid);
+    for (const waiter of ['', 'a:b', 'a b', 'x'.repeat(65), 7]) {
+      await expect(repo.setIfAbsent('lock', 't', 1_000, { waiter } as never)).rejects.toMatchObject({
+        ...invalid,
+        argument: 'options.waiter',
+      });
+    }
     await expect(repo.publish('', 'm')).rejects.toMatchObject(invalid);
     expect(await repo.exists('n')).toBe(false);
+    expect(await repo.exists('lock')).toBe(false);
   });
 
   it('lone UTF-16 surrogates are refused wherever a string is sent as it is', async () => {

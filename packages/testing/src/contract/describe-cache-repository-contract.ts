@@ -11,7 +11,7 @@ import { isolationContract } from './isolation-contract.js';
 import { keyValueContract } from './key-value-contract.js';
 import { lifecycleContract } from './lifecycle-contract.js';
 import { listContract } from './list-contract.js';
-import { lockPrimitivesContract } from './lock-primitives-contract.js';
+import { lockPrimitivesContract, lockWaitersContract } from './lock-primitives-contract.js';
 import { queueLockPrimitivesContract } from './queue-lock-primitives-contract.js';
 import { scriptContract } from './script-contract.js';
 import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
@@ -42,6 +42,7 @@ const CONTRACT_GROUPS = {
   streams: { register: streamContract, perSerializer: false },
   scripts: { register: scriptContract, perSerializer: true },
   'lock primitives and pub/sub': { register: lockPrimitivesContract, perSerializer: false },
+  'lock waiters': { register: lockWaitersContract, perSerializer: false },
   'semaphore primitives': { register: semaphorePrimitivesContract, perSerializer: false },
   'fair and read-write lock primitives': { register: queueLockPrimitivesContract, perSerializer: false },
   'prefixes and patterns': { register: isolationContract, perSerializer: true },

@@ -1,6 +1,15 @@
-import { fenceKeyOf, type LeaseGrant, releaseChannelOf } from '@forno/core';
+import {
+  defineScript,
+  fenceKeyOf,
+  HANDOFF_TOKEN,
+  type LeaseGrant,
+  releaseChannelOf,
+  type Unsubscribe,
+  waiterChannelOf,
+  waitersKeyOf,
+} from '@forno/core';
 import { expect, it } from 'vitest';
-import { type ContractContext, eventually } from './contract-context.js';
+import { type ContractContext, type ContractRepository, eventually } from './contract-context.js';
 
 /** The atomic lock primitives and pub/sub. */
 export function lockPrimitivesContract(ctx: ContractContext): void {
@@ -137,6 +146,190 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
     expect(received).toEqual(['pizza ready']);
     await unsubscribe();
     expect(await repo.publish('news', 'after')).toBe(0);
+  });
+}
+
+/** The members of a sorted set in score order, as stored (no serializer), read through a script. */
+const READ_MEMBERS = defineScript({
+  name: 'readMembers',
+  keys: ['key'],
+  source: "return redis.call('ZRANGE', KEYS[1], 0, -1)",
+  readOnly: true,
+});
+
+/** A string key's value as stored (no serializer), read through a script. */
+const READ_TEXT = defineScript({
+  name: 'readText',
+  keys: ['key'],
+  source: "return redis.call('GET', KEYS[1])",
+  readOnly: true,
+});
+
+/** The waiters set of the lock `key` (relative to the repository's prefix). */
+function waitersOf(repo: ContractRepository, key: string): string {
+  return waitersKeyOf(repo.keyPrefix + key, repo.keyPrefix).slice(repo.keyPrefix.length);
+}
+
+/** The registered waiters of the lock `key`, oldest first. */
+async function registeredWaiters(repo: ContractRepository, key: string): Promise<unknown> {
+  return repo.runScript(READ_MEMBERS, { key: waitersOf(repo, key) });
+}
+
+/**
+ * Listens on the release channel of `key` and on the own channels of `waiters`: the messages each
+ * got, by channel name (`'key'` for the key's channel, else the waiter id).
+ */
+async function listenToReleases(
+  repo: ContractRepository,
+  key: string,
+  waiters: readonly string[],
+): Promise<{ heard: Record<string, string[]>; stop: () => Promise<void> }> {
+  const { channel, sharded } = releaseChannelOf(key, repo.keyPrefix);
+  const heard: Record<string, string[]> = { key: [] };
+  const stops: Unsubscribe[] = [
+    await repo.subscribe(channel, (message) => heard.key!.push(message), { sharded }),
+  ];
+  for (const waiter of waiters) {
+    heard[waiter] = [];
+    const own = waiterChannelOf(channel, waiter);
+    stops.push(await repo.subscribe(own, (message) => heard[waiter]!.push(message), { sharded }));
+  }
+  // One at a time: node-redis on Cluster fails concurrent sharded unsubscribes from one shard.
+  const stop = async () => {
+    for (const unsubscribe of stops) await unsubscribe();
+  };
+  return { heard, stop };
+}
+
+/** The release notice a lock sends for `key`, with a handoff of `handoff` ms. */
+function handoffNotice(repo: ContractRepository, key: string, handoff: number) {
+  const { channel, sharded } = releaseChannelOf(key, repo.keyPrefix);
+  return { notify: channel, sharded, handoff };
+}
+
+/** Registered waiters (`SetIfAbsentOptions.waiter`): a release wakes the oldest one alone. */
+export function lockWaitersContract(ctx: ContractContext): void {
+  it('a refused waiting attempt registers its waiter once, oldest first; a grant takes it out', async () => {
+    const repo = ctx.repo();
+    expect((await repo.setIfAbsent('oven', 'holder', 10_000)).acquired).toBe(true);
+    expect((await repo.setIfAbsent('oven', 't1', 10_000, { waiter: 'zed' })).acquired).toBe(false);
+    await ctx.advanceTime(5);
+    const fenced = await repo.setIfAbsent('oven', 't2', 10_000, { waiter: 'amy', fencing: true });
+    expect(fenced.acquired).toBe(false);
+    await ctx.advanceTime(5);
+    // Refused again: keeps its place. Without a waiter id nothing is registered.
+    expect(
+      (await repo.setIfAbsent('oven', 't3', 10_000, { waiter: 'zed', claimHandoff: true })).acquired,
+    ).toBe(false);
+    expect((await repo.setIfAbsent('oven', 't4', 10_000)).acquired).toBe(false);
+    expect(await registeredWaiters(repo, 'oven')).toEqual(['zed', 'amy']);
+    // The set lives under the prefix, in the lock's slot.
+    expect(await repo.exists(waitersOf(repo, 'oven'))).toBe(true);
+    expect(await repo.compareAndDelete('oven', 'holder')).toBe(true);
+    const granted = await repo.setIfAbsent('oven', 't5', 10_000, { waiter: 'zed', fencing: true });
+    expect(granted.acquired).toBe(true);
+    expect(await registeredWaiters(repo, 'oven')).toEqual(['amy']);
+    expect(await repo.compareAndDelete('oven', 't5')).toBe(true);
+    expect((await repo.setIfAbsent('oven', 't6', 10_000, { waiter: 'amy' })).acquired).toBe(true);
+    // The last one out leaves no key behind.
+    expect(await repo.exists(waitersOf(repo, 'oven'))).toBe(false);
+  });
+
+  it('the waiters set expires a while after the last refusal', async () => {
+    const repo = ctx.repo();
+    await repo.setIfAbsent('oven', 'holder', 10_000);
+    await repo.setIfAbsent('oven', 't1', 10_000, { waiter: 'amy' });
+    const ttl = await repo.ttl(waitersOf(repo, 'oven'));
+    expect(ttl).toBeGreaterThan(15_000); // twice the lease asked for
+    expect(ttl).toBeLessThanOrEqual(20_000);
+    await repo.setIfAbsent('short', 'holder', 1_000);
+    await repo.setIfAbsent('short', 't2', 100, { waiter: 'amy' });
+    const shortTtl = await repo.ttl(waitersOf(repo, 'short'));
+    expect(shortTtl).toBeGreaterThan(4_000); // at least WAITERS_MIN_TTL_MS
+    expect(shortTtl).toBeLessThanOrEqual(5_000);
+    // A grant does not extend it: only refusals keep a waiters set alive.
+    await repo.compareAndDelete('oven', 'holder');
+    await repo.setIfAbsent('oven', 't3', 60_000, { waiter: 'bob' });
+    expect(await repo.ttl(waitersOf(repo, 'oven'))).toBeLessThanOrEqual(20_000);
+  });
+
+  it('a release tells the oldest registered waiter alone, on its own channel, and reserves the key for it', async () => {
+    const repo = ctx.repo();
+    const { heard, stop } = await listenToReleases(repo, 'oven', ['amy', 'bob']);
+    const first = await repo.setIfAbsent('oven', 'holder', 10_000, { fencing: true });
+    await repo.setIfAbsent('oven', 't1', 10_000, { waiter: 'amy' });
+    await ctx.advanceTime(5);
+    await repo.setIfAbsent('oven', 't2', 10_000, { waiter: 'bob' });
+    expect(await repo.compareAndDelete('oven', 'holder', handoffNotice(repo, 'oven', 5_000))).toBe(true);
+    expect(await eventually(() => heard.amy!.length > 0)).toBe(true);
+    expect(await repo.runScript(READ_TEXT, { key: 'oven' })).toBe(`${HANDOFF_TOKEN}:amy`);
+    expect(await registeredWaiters(repo, 'oven')).toEqual(['bob']);
+    // Nobody else may claim it: not a fresh caller, not a claimer for the waiters, not bob.
+    const fresh = await repo.setIfAbsent('oven', 'fresh', 10_000);
+    expect(fresh.acquired === false && fresh.remainingTtl).toBeLessThanOrEqual(5_000);
+    expect((await repo.setIfAbsent('oven', 'x', 10_000, { claimHandoff: true })).acquired).toBe(false);
+    const bob = await repo.setIfAbsent('oven', 'x', 10_000, { claimHandoff: true, waiter: 'bob' });
+    expect(bob.acquired === false && bob.remainingTtl).toBeLessThanOrEqual(5_000);
+    // Without claimHandoff, amy is refused too (a fresh attempt may not take a reservation).
+    expect((await repo.setIfAbsent('oven', 'x', 10_000, { waiter: 'amy' })).acquired).toBe(false);
+    const amy = await repo.setIfAbsent('oven', 'a1', 10_000, {
+      claimHandoff: true,
+      waiter: 'amy',
+      fencing: true,
+    });
+    expect(await fencingTokenOf(Promise.resolve(amy))).toBeGreaterThan(
+      await fencingTokenOf(Promise.resolve(first)),
+    );
+    expect(await registeredWaiters(repo, 'oven')).toEqual(['bob']);
+    // Give the bus time to deliver anything else: only amy's channel carried this release.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual({ key: [], amy: [`${repo.keyPrefix}oven`], bob: [] });
+    await stop();
+  });
+
+  it('a release skips registered waiters nobody listens for, and falls back to the key’s channel', async () => {
+    const repo = ctx.repo();
+    const { heard, stop } = await listenToReleases(repo, 'oven', ['bob']);
+    await repo.setIfAbsent('oven', 'holder', 10_000);
+    await repo.setIfAbsent('oven', 't1', 10_000, { waiter: 'gone' }); // registered, then died
+    await ctx.advanceTime(5);
+    await repo.setIfAbsent('oven', 't2', 10_000, { waiter: 'bob' });
+    expect(await repo.compareAndDelete('oven', 'holder', handoffNotice(repo, 'oven', 5_000))).toBe(true);
+    expect(await eventually(() => heard.bob!.length > 0)).toBe(true);
+    expect(await repo.runScript(READ_TEXT, { key: 'oven' })).toBe(`${HANDOFF_TOKEN}:bob`);
+    expect(await repo.exists(waitersOf(repo, 'oven'))).toBe(false);
+    expect(
+      (await repo.setIfAbsent('oven', 'b1', 10_000, { claimHandoff: true, waiter: 'bob' })).acquired,
+    ).toBe(true);
+    // Only dead waiters are registered: the release is announced on the key's channel, as before.
+    await repo.setIfAbsent('oven', 't3', 10_000, { waiter: 'gone' });
+    expect(await repo.compareAndDelete('oven', 'b1', handoffNotice(repo, 'oven', 5_000))).toBe(true);
+    expect(await eventually(() => heard.key!.length > 0)).toBe(true);
+    expect(await repo.runScript(READ_TEXT, { key: 'oven' })).toBe(HANDOFF_TOKEN);
+    expect(await repo.exists(waitersOf(repo, 'oven'))).toBe(false);
+    // The waiters' reservation is anyone's who claims, registered or not.
+    expect(
+      (await repo.setIfAbsent('oven', 'c1', 10_000, { claimHandoff: true, waiter: 'cat' })).acquired,
+    ).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual({ key: [`${repo.keyPrefix}oven`], bob: [`${repo.keyPrefix}oven`] });
+    await stop();
+  });
+
+  it('a release without a handoff, or without waiters, announces on the key’s channel as before', async () => {
+    const repo = ctx.repo();
+    const { heard, stop } = await listenToReleases(repo, 'oven', ['amy']);
+    await repo.setIfAbsent('oven', 'holder', 10_000);
+    await repo.setIfAbsent('oven', 't1', 10_000, { waiter: 'amy' });
+    const { notify, sharded } = handoffNotice(repo, 'oven', 0);
+    // No handoff (the queued locks' releases): the registered waiters are left alone.
+    expect(await repo.compareAndDelete('oven', 'holder', { notify, sharded })).toBe(true);
+    expect(await eventually(() => heard.key!.length > 0)).toBe(true);
+    expect(await repo.exists('oven')).toBe(false);
+    expect(await registeredWaiters(repo, 'oven')).toEqual(['amy']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual({ key: [`${repo.keyPrefix}oven`], amy: [] });
+    await stop();
   });
 }
 

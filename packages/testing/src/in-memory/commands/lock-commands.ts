@@ -1,6 +1,6 @@
-import { CommandError, HANDOFF_TOKEN } from '@forno/core';
-import type { RawLockCommands } from '@forno/core/backend';
-import { toByteString } from '../byte-codec.js';
+import { CommandError, HANDOFF_TOKEN, WAITERS_MIN_TTL_MS, waiterChannelOf } from '@forno/core';
+import { MAX_WAITERS_TOLD, type RawLockCommands, type WaiterRegistration } from '@forno/core/backend';
+import { fromByteString, toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import type { Entry, InMemoryStore } from '../in-memory-store.js';
 import { addInteger, parseStoredInteger } from './integer.js';
@@ -39,10 +39,49 @@ export function expireWithLastLease(
   store.expire(key, entry, now + ms);
 }
 
-/** Whether `key` holds a handoff reservation (a string equal to `HANDOFF_TOKEN`; any other type is not). */
-function isHandoff(store: InMemoryStore, key: string): boolean {
+/**
+ * Whether `key` holds a handoff reservation that `waiter` may claim: the waiters' one (a string
+ * equal to `HANDOFF_TOKEN`) or the one named for `waiter` (`HANDOFF_TOKEN:<waiter>`); any other
+ * type is not one.
+ */
+function isClaimable(store: InMemoryStore, key: string, waiter: string | undefined): boolean {
   const entry = store.lookup(key);
-  return entry?.type === 'string' && entry.value === toByteString(HANDOFF_TOKEN);
+  if (entry?.type !== 'string') return false;
+  return (
+    entry.value === toByteString(HANDOFF_TOKEN) ||
+    (waiter !== undefined && entry.value === toByteString(`${HANDOFF_TOKEN}:${waiter}`))
+  );
+}
+
+/** A refused registered waiter joins the waiters set (keeping its place) and keeps it alive, as the script's `refused` does. */
+function registerWaiter(store: InMemoryStore, waiter: WaiterRegistration, px: number): void {
+  const entry = store.readOrCreate(waiter.waitersKey, 'zset', () => new Map<string, number>());
+  const member = toByteString(waiter.id);
+  const now = store.clock.now();
+  if (!entry.value.has(member)) entry.value.set(member, Math.floor(now));
+  store.expire(waiter.waitersKey, entry, now + Math.max(2 * px, WAITERS_MIN_TTL_MS));
+}
+
+/** A granted registered waiter leaves the waiters set, as the script's `granted` does. */
+function unregisterWaiter(store: InMemoryStore, waiter: WaiterRegistration | undefined): void {
+  if (waiter === undefined) return;
+  const entry = store.read(waiter.waitersKey, 'zset');
+  if (entry?.value.delete(toByteString(waiter.id))) store.deleteIfEmpty(waiter.waitersKey, entry);
+}
+
+/** `ZPOPMIN`: the waiter with the lowest score (the smallest name on a tie), removed; `undefined` when none is left. */
+function popOldestWaiter(store: InMemoryStore, waitersKey: string): string | undefined {
+  const entry = store.read(waitersKey, 'zset');
+  if (entry === undefined) return undefined;
+  let oldest: [string, number] | undefined;
+  for (const [member, score] of entry.value) {
+    if (oldest === undefined || score < oldest[1] || (score === oldest[1] && member < oldest[0])) {
+      oldest = [member, score];
+    }
+  }
+  entry.value.delete(oldest![0]);
+  store.deleteIfEmpty(waitersKey, entry);
+  return fromByteString(oldest![0], 'text') as string;
 }
 
 /**
@@ -90,15 +129,17 @@ export function nextFencingToken(store: InMemoryStore, fenceKey: string, px: num
  */
 export function lockCommands(ctx: InMemoryContext): RawLockCommands {
   return {
-    async setIfAbsent(key, token, px, fenceKey, claimHandoff) {
+    async setIfAbsent(key, token, px, fenceKey, claimHandoff, waiter) {
       const store = ctx.store();
       const holder = store.lookup(key);
-      if (holder !== undefined && !(claimHandoff && isHandoff(store, key))) {
+      if (holder !== undefined && !(claimHandoff && isClaimable(store, key, waiter?.id))) {
         const remainingTtl = holder.expiresAt === undefined ? -1 : holder.expiresAt - store.clock.now();
+        if (waiter !== undefined) registerWaiter(store, waiter, px);
         return { acquired: false, remainingTtl };
       }
       const fencingToken = fenceKey === undefined ? null : nextFencingToken(store, fenceKey, px);
       store.write(key, 'string', toByteString(token), store.clock.now() + px);
+      unregisterWaiter(store, waiter);
       return { acquired: true, fencingToken };
     },
 
@@ -108,6 +149,18 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       store.delete(key);
       if (notice === undefined) return true;
       // One node: a sharded channel is an ordinary one. The fake's subscribers are its clients.
+      if (notice.handoffMs > 0) {
+        const waitersKey = notice.waitersKey ?? key;
+        for (let told = 0; told < MAX_WAITERS_TOLD; told++) {
+          const oldest = popOldestWaiter(store, waitersKey);
+          if (oldest === undefined) break;
+          if (store.publish(waiterChannelOf(notice.channel, oldest), key) > 0) {
+            const reservation = toByteString(`${HANDOFF_TOKEN}:${oldest}`);
+            store.write(key, 'string', reservation, store.clock.now() + notice.handoffMs);
+            return true;
+          }
+        }
+      }
       const heard = store.publish(notice.channel, key);
       if (heard > 0 && notice.handoffMs > 0) {
         store.write(key, 'string', toByteString(HANDOFF_TOKEN), store.clock.now() + notice.handoffMs);
