@@ -131,7 +131,7 @@ describe('argument encoding', () => {
     ]);
   });
 
-  it('lock scripts: fenced acquire passes the lock key and its fence key (same slot), release the channel', async () => {
+  it('lock scripts: fenced acquire passes the lock key, its fence key and its waiters key (same slot), release the channel', async () => {
     const { repo, sent } = setup({ EVALSHA: [1, 42] });
     expect(await repo.setIfAbsent('order_lock:1', 'tok', '30s', { fencing: true })).toEqual({
       acquired: true,
@@ -139,18 +139,37 @@ describe('argument encoding', () => {
     });
     expect(sent[0]?.name).toBe('EVALSHA');
     expect(sent[0]?.args.slice(1)).toEqual([
-      '2',
+      '3',
       'app:order_lock:1',
       'app:{app:order_lock:1}:fence',
+      'app:order_lock:1', // no waiter: the script leaves the waiters set alone
       'tok',
       '30000',
       '', // no handoff to claim
+      '', // no waiter to register
+    ]);
+    const waiting = setup({ EVALSHA: [0, 900] });
+    await waiting.repo.setIfAbsent('order_lock:1', 'tok', '30s', {
+      fencing: true,
+      claimHandoff: true,
+      waiter: 'w1',
+    });
+    expect(waiting.sent[0]?.args.slice(1)).toEqual([
+      '3',
+      'app:order_lock:1',
+      'app:{app:order_lock:1}:fence',
+      'app:{app:order_lock:1}:waiters',
+      'tok',
+      '30000',
+      '1',
+      'w1',
     ]);
     const release = setup({ EVALSHA: 1 });
     expect(await release.repo.compareAndDelete('order_lock:1', 'tok', { notify: 'released' })).toBe(true);
     expect(release.sent[0]?.args.slice(1)).toEqual([
-      '1',
+      '2',
       'app:order_lock:1',
+      'app:{app:order_lock:1}:waiters',
       'tok',
       'app:released',
       '', // PUBLISH, not SPUBLISH
