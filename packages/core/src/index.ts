@@ -106,7 +106,7 @@ export type {
   ZRangeByScoreOptions,
   ZRangeOptions,
 } from './repository/options.js';
-export { HANDOFF_TOKEN } from './repository/options.js';
+export { HANDOFF_TOKEN, semaphoreReservationOf } from './repository/options.js';
 export type {
   QueueGrant,
   QueueLockKeys,

@@ -80,11 +80,11 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
         .send('compareAndExpire', script<number>('fornoCompareAndExpire', [key], [token, px]))
         .then((n) => n === 1),
 
-    async acquireSemaphore(key, token, limit, px, claimHandoff) {
-      const claim = claimHandoff ? '1' : '';
+    async acquireSemaphore(key, token, limit, px, claimHandoff, waiter) {
+      const args = [token, limit, px, claimHandoff ? '1' : '', waiter?.id ?? ''];
       const [granted, holders, retryAfter] = await runner.send(
         'acquireSemaphore',
-        script<[number, number, number]>('fornoAcquireSemaphore', [key], [token, limit, px, claim]),
+        script<[number, number, number]>('fornoAcquireSemaphore', [key, waiter?.waitersKey ?? key], args),
       );
       return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
     },
@@ -95,7 +95,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
           'releaseSemaphore',
           script<number>(
             'fornoReleaseSemaphore',
-            [key],
+            [key, notice?.waitersKey ?? key],
             [token, notice?.channel ?? '', sharded(notice), notice?.handoffMs ?? 0],
           ),
         )

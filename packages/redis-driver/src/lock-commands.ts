@@ -26,13 +26,16 @@ interface ScriptCommands {
   fornoCompareAndExpire(key: string, token: string, px: number): Promise<number>;
   fornoAcquireSemaphore(
     key: string,
+    waitersKey: string,
     token: string,
     limit: number,
     px: number,
     claim: string,
+    waiter: string,
   ): Promise<[number, number, number]>;
   fornoReleaseSemaphore(
     key: string,
+    waitersKey: string,
     token: string,
     channel: string,
     sharded: string,
@@ -83,10 +86,12 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
         .send('compareAndExpire', (c) => scripts(c).fornoCompareAndExpire(key, token, px))
         .then((n) => n === 1),
 
-    async acquireSemaphore(key, token, limit, px, claimHandoff) {
+    async acquireSemaphore(key, token, limit, px, claimHandoff, waiter) {
       const claim = claimHandoff ? '1' : '';
+      const waitersKey = waiter?.waitersKey ?? key;
+      const waiterId = waiter?.id ?? '';
       const [granted, holders, retryAfter] = await runner.send('acquireSemaphore', (c) =>
-        scripts(c).fornoAcquireSemaphore(key, token, limit, px, claim),
+        scripts(c).fornoAcquireSemaphore(key, waitersKey, token, limit, px, claim, waiterId),
       );
       return granted === 1 ? { acquired: true, holders } : { acquired: false, holders, retryAfter };
     },
@@ -96,6 +101,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
         .send('releaseSemaphore', (c) =>
           scripts(c).fornoReleaseSemaphore(
             key,
+            notice?.waitersKey ?? key,
             token,
             notice?.channel ?? '',
             sharded(notice),

@@ -1,5 +1,5 @@
 import { WAITERS_MIN_TTL_MS } from '../keys.js';
-import { HANDOFF_TOKEN } from '../repository/options.js';
+import { HANDOFF_TOKEN, semaphoreReservationOf } from '../repository/options.js';
 import { QUEUE_LOCK_SCRIPTS } from './queue-lock-scripts.js';
 
 /**
@@ -8,12 +8,18 @@ import { QUEUE_LOCK_SCRIPTS } from './queue-lock-scripts.js';
  * restart or a failover). Every key a script touches is in KEYS, all in one hash slot.
  */
 
+/** Most registered waiters a release tells in turn until one hears (the others are dropped). */
+export const MAX_WAITERS_TOLD = 16;
+
 /**
- * The registered waiters of a lock (see `SetIfAbsentOptions.waiter`), for the acquisition scripts:
- * `claimable` tells whether the key holds a reservation the claimer may take (the waiters' one, or
+ * The registered waiters of a lock or semaphore (see `SetIfAbsentOptions.waiter`), for the
+ * acquisition scripts: `claimable` tells whether the key holds a reservation the claimer may take (the waiters' one, or
  * the one named for `waiter`); a grant takes `waiter` out of the waiters set, a refusal puts it in
  * (scored by server ms, keeping its place if it is there already) and keeps the set for twice the
- * lease asked for (at least `WAITERS_MIN_TTL_MS`). An empty `waiter` registers nothing.
+ * lease asked for (at least `WAITERS_MIN_TTL_MS`). An empty `waiter` registers nothing. For the
+ * release scripts, `tellOldestWaiter` pops the registered waiters oldest first (at most
+ * `MAX_WAITERS_TOLD`) and publishes the key on the first one's own channel that has a subscriber,
+ * returning its id (or false when none heard; the ones popped on the way are dropped).
  */
 const WAITER_FUNCTIONS = `
 local function claimable(lock, claim, waiter)
@@ -30,6 +36,14 @@ local function refused(waiters, waiter, ms)
   local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   redis.call('ZADD', waiters, 'NX', now, waiter)
   redis.call('PEXPIRE', waiters, math.max(2 * tonumber(ms), ${WAITERS_MIN_TTL_MS}))
+end
+local function tellOldestWaiter(waiters, channel, publish, key)
+  for _ = 1, ${MAX_WAITERS_TOLD} do
+    local oldest = redis.call('ZPOPMIN', waiters)
+    if oldest[1] == nil then return false end
+    if redis.call(publish, channel .. ':' .. oldest[1], key) > 0 then return oldest[1] end
+  end
+  return false
 end
 `;
 
@@ -76,9 +90,6 @@ granted(KEYS[3], ARGV[4])
 return {1, fence}
 `;
 
-/** Most registered waiters a release tells in turn until one hears (the others are dropped). */
-export const MAX_WAITERS_TOLD = 16;
-
 /**
  * KEYS[1] lock, KEYS[2] its waiters set (same slot; the lock key itself when there is no notice);
  * ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel, ARGV[4] handoff ms → 1
@@ -89,21 +100,16 @@ export const MAX_WAITERS_TOLD = 16;
  * when it reached a subscriber (a process waits for this key) and ARGV[4] > 0, the key is reserved
  * for the waiters instead of deleted (fair handoff: a fresh acquisition cannot barge in).
  */
-export const COMPARE_AND_DELETE = `
+export const COMPARE_AND_DELETE = `${WAITER_FUNCTIONS}
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   if ARGV[2] ~= '' then
     local publish = ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH'
     local handoff = tonumber(ARGV[4])
-    if handoff > 0 then
-      for _ = 1, ${MAX_WAITERS_TOLD} do
-        local oldest = redis.call('ZPOPMIN', KEYS[2])
-        if oldest[1] == nil then break end
-        if redis.call(publish, ARGV[2] .. ':' .. oldest[1], KEYS[1]) > 0 then
-          redis.call('SET', KEYS[1], '${HANDOFF_TOKEN}:' .. oldest[1], 'PX', ARGV[4])
-          return 1
-        end
-      end
+    local told = handoff > 0 and tellOldestWaiter(KEYS[2], ARGV[2], publish, KEYS[1])
+    if told then
+      redis.call('SET', KEYS[1], '${HANDOFF_TOKEN}:' .. told, 'PX', ARGV[4])
+      return 1
     end
     local heard = redis.call(publish, ARGV[2], KEYS[1])
     if heard > 0 and handoff > 0 then
@@ -138,19 +144,23 @@ end
 `;
 
 /**
- * The semaphore's handoff reservation to claim, if any (members named `HANDOFF_TOKEN:<released
- * token>`, scored by their end like leases): the one ending first, the smallest name on a tie, so
- * every backend picks the same.
+ * The semaphore's handoff reservation `waiter` (a waiter id or '') may claim, if any (members
+ * scored by their end like leases): the one named for it (`semaphoreReservationOf`), else among
+ * those for every waiter (`HANDOFF_TOKEN:<released token>`; never one named for another waiter)
+ * the one ending first, the smallest name on a tie, so every backend picks the same.
  */
 const SEMAPHORE_RESERVATION = `
-local function reservation()
+local function reservation(waiter)
+  local named = '${semaphoreReservationOf('')}'
+  if waiter ~= '' and redis.call('ZSCORE', KEYS[1], named .. waiter) then return named .. waiter end
   local best, bestScore, cursor = false, nil, '0'
   repeat
     local page = redis.call('ZSCAN', KEYS[1], cursor, 'MATCH', '${HANDOFF_TOKEN}:*', 'COUNT', 128)
     cursor = page[1]
     for i = 1, #page[2], 2 do
       local member, score = page[2][i], tonumber(page[2][i + 1])
-      if not best or score < bestScore or (score == bestScore and member < best) then
+      if string.sub(member, 1, #named) ~= named
+        and (not best or score < bestScore or (score == bestScore and member < best)) then
         best, bestScore = member, score
       end
     end
@@ -160,36 +170,48 @@ end
 `;
 
 /**
- * KEYS[1] semaphore; ARGV[1] token, ARGV[2] limit, ARGV[3] ms, ARGV[4] '1' to claim a handoff
- * reservation → {1, holders, 0} granted, or {0, holders, ms until the soonest lease ends}. A token
- * that already holds a live lease is renewed. Reservations count as holders, so a fresh acquirer
- * is refused while a released permit is reserved for the waiters; a claimer takes one's place.
+ * KEYS[1] semaphore, KEYS[2] its waiters set (same slot; the semaphore key itself when no waiter
+ * is given: untouched); ARGV[1] token, ARGV[2] limit, ARGV[3] ms, ARGV[4] '1' to claim a handoff
+ * reservation, ARGV[5] waiter id or '' → {1, holders, 0} granted, or {0, holders, ms until the
+ * soonest lease ends}. A token that already holds a live lease is renewed. Reservations count as
+ * holders, so a fresh acquirer is refused while a released permit is reserved for the waiters; a
+ * claimer takes one's place. A grant unregisters the waiter, a refusal registers it.
  */
-export const ACQUIRE_SEMAPHORE = `${SEMAPHORE_PRELUDE}${SEMAPHORE_RESERVATION}
-local reserved = ARGV[4] == '1' and not redis.call('ZSCORE', KEYS[1], ARGV[1]) and reservation()
+export const ACQUIRE_SEMAPHORE = `${WAITER_FUNCTIONS}${SEMAPHORE_PRELUDE}${SEMAPHORE_RESERVATION}
+local reserved = ARGV[4] == '1' and not redis.call('ZSCORE', KEYS[1], ARGV[1]) and reservation(ARGV[5])
 if reserved then redis.call('ZREM', KEYS[1], reserved) end
 if reserved or redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
   expireWithLastLease()
+  granted(KEYS[2], ARGV[5])
   return {1, redis.call('ZCARD', KEYS[1]), 0}
 end
+refused(KEYS[2], ARGV[5], ARGV[3])
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, redis.call('ZCARD', KEYS[1]), tonumber(first[2]) - now}
 `;
 
 /**
- * KEYS[1] semaphore; ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel,
- * ARGV[4] handoff ms → 1 removed a live lease (and published) or 0. When the notice reached a
- * subscriber and ARGV[4] > 0, the freed permit is reserved for the waiters (a member
- * `HANDOFF_TOKEN:<token>` that ends ARGV[4] ms from now), as the lock's release does. The key then
- * lives as long as its longest remaining lease (or reservation), not the released one's.
+ * KEYS[1] semaphore, KEYS[2] its waiters set (same slot; the semaphore key itself when there is no
+ * notice); ARGV[1] token, ARGV[2] channel or '', ARGV[3] '1' for a sharded channel, ARGV[4]
+ * handoff ms → 1 removed a live lease (and published) or 0. With a handoff, the oldest registered
+ * waiter that hears on its own channel is told alone and the freed permit is reserved for it (a
+ * member `semaphoreReservationOf(waiter)` that ends ARGV[4] ms from now), as the lock's release
+ * does. When none heard (or none is registered), as before: the notice goes to the key's channel,
+ * and when it reached a subscriber and ARGV[4] > 0, the permit is reserved for the waiters (a
+ * member `HANDOFF_TOKEN:<token>`). The key then lives as long as its longest remaining lease (or
+ * reservation), not the released one's.
  */
-export const RELEASE_SEMAPHORE = `${SEMAPHORE_PRELUDE}
+export const RELEASE_SEMAPHORE = `${WAITER_FUNCTIONS}${SEMAPHORE_PRELUDE}
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
   if ARGV[2] ~= '' then
-    local heard = redis.call(ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[2], KEYS[1])
-    if heard > 0 and tonumber(ARGV[4]) > 0 then
-      redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), '${HANDOFF_TOKEN}:' .. ARGV[1])
+    local publish = ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH'
+    local handoff = tonumber(ARGV[4])
+    local told = handoff > 0 and tellOldestWaiter(KEYS[2], ARGV[2], publish, KEYS[1])
+    if told then
+      redis.call('ZADD', KEYS[1], now + handoff, '${semaphoreReservationOf('')}' .. told)
+    elseif redis.call(publish, ARGV[2], KEYS[1]) > 0 and handoff > 0 then
+      redis.call('ZADD', KEYS[1], now + handoff, '${HANDOFF_TOKEN}:' .. ARGV[1])
     end
   end
   if redis.call('EXISTS', KEYS[1]) == 1 then expireWithLastLease() end
@@ -215,8 +237,8 @@ export const LOCK_SCRIPTS = {
   fornoSetIfAbsentFenced: { lua: SET_IF_ABSENT_FENCED, numberOfKeys: 3 },
   fornoCompareAndDelete: { lua: COMPARE_AND_DELETE, numberOfKeys: 2 },
   fornoCompareAndExpire: { lua: COMPARE_AND_EXPIRE, numberOfKeys: 1 },
-  fornoAcquireSemaphore: { lua: ACQUIRE_SEMAPHORE, numberOfKeys: 1 },
-  fornoReleaseSemaphore: { lua: RELEASE_SEMAPHORE, numberOfKeys: 1 },
+  fornoAcquireSemaphore: { lua: ACQUIRE_SEMAPHORE, numberOfKeys: 2 },
+  fornoReleaseSemaphore: { lua: RELEASE_SEMAPHORE, numberOfKeys: 2 },
   fornoExtendSemaphore: { lua: EXTEND_SEMAPHORE, numberOfKeys: 1 },
 } as const;
 

@@ -18,13 +18,13 @@ import type {
   Unsubscribe,
 } from './options.js';
 import type { QueueGrant, QueueLockKeys, RawQueueLockCommands } from './queue-lock-primitives.js';
-import type { RawLockCommands, ReleaseNotice } from './raw-commands.js';
+import type { RawLockCommands, ReleaseNotice, WaiterRegistration } from './raw-commands.js';
 
 const SET_IF_ABSENT_OPTIONS = { fencing: 'boolean', claimHandoff: 'boolean', waiter: 'string' } as const;
 /** A waiter id: base64url characters (it is appended to channel names and reservation values). */
 const WAITER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const RELEASE_OPTIONS = { notify: 'string', sharded: 'boolean', handoff: 'duration' } as const;
-const ACQUIRE_SEMAPHORE_OPTIONS = { claimHandoff: 'boolean' } as const;
+const ACQUIRE_SEMAPHORE_OPTIONS = { claimHandoff: 'boolean', waiter: 'string' } as const;
 const SUBSCRIBE_OPTIONS = { sharded: 'boolean' } as const;
 
 /**
@@ -55,28 +55,13 @@ export class LockRepository implements LockBackend {
     const px = parseTtl(ttl);
     assertOptions(options, SET_IF_ABSENT_OPTIONS);
     const fenceKey = options?.fencing ? fenceKeyOf(fullKey, this.keyPrefix) : undefined;
-    const waiter = options?.waiter;
-    if (waiter === undefined) {
-      return this.#raw.setIfAbsent(fullKey, token, px, fenceKey, options?.claimHandoff === true);
-    }
-    if (!WAITER_ID.test(waiter)) {
-      throw new InvalidArgumentError(
-        'options.waiter',
-        'expected 1 to 64 base64url characters (A-Z a-z 0-9 _ -)',
-      );
-    }
-    const registration = { id: waiter, waitersKey: waitersKeyOf(fullKey, this.keyPrefix) };
+    const registration = this.#waiterRegistration(fullKey, options?.waiter);
     return this.#raw.setIfAbsent(fullKey, token, px, fenceKey, options?.claimHandoff === true, registration);
   }
 
   async compareAndDelete(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
     const fullKey = this.#held(key, token);
-    const notice = this.#releaseNotice(options);
-    return this.#raw.compareAndDelete(
-      fullKey,
-      token,
-      notice && { ...notice, waitersKey: waitersKeyOf(fullKey, this.keyPrefix) },
-    );
+    return this.#raw.compareAndDelete(fullKey, token, this.#noticeToWaiters(fullKey, options));
   }
 
   async compareAndExpire(key: string, token: string, ttl: Duration): Promise<boolean> {
@@ -96,11 +81,20 @@ export class LockRepository implements LockBackend {
     assertIntegerAtLeast(limit, 1, 'limit');
     const px = parseTtl(ttl);
     assertOptions(options, ACQUIRE_SEMAPHORE_OPTIONS);
-    return this.#raw.acquireSemaphore(fullKey, token, limit, px, options?.claimHandoff === true);
+    const registration = this.#waiterRegistration(fullKey, options?.waiter);
+    return this.#raw.acquireSemaphore(
+      fullKey,
+      token,
+      limit,
+      px,
+      options?.claimHandoff === true,
+      registration,
+    );
   }
 
   async releaseSemaphore(key: string, token: string, options?: CompareAndDeleteOptions): Promise<boolean> {
-    return this.#raw.releaseSemaphore(this.#held(key, token), token, this.#releaseNotice(options));
+    const fullKey = this.#held(key, token);
+    return this.#raw.releaseSemaphore(fullKey, token, this.#noticeToWaiters(fullKey, options));
   }
 
   async extendSemaphore(key: string, token: string, ttl: Duration): Promise<boolean> {
@@ -182,6 +176,24 @@ export class LockRepository implements LockBackend {
   #key(key: string): string {
     assertKey(key, 'key');
     return this.keyPrefix + key;
+  }
+
+  /** The registration of the waiter `waiter` among the waiters of `fullKey`, once validated; none without one. */
+  #waiterRegistration(fullKey: string, waiter: string | undefined): WaiterRegistration | undefined {
+    if (waiter === undefined) return undefined;
+    if (!WAITER_ID.test(waiter)) {
+      throw new InvalidArgumentError(
+        'options.waiter',
+        'expected 1 to 64 base64url characters (A-Z a-z 0-9 _ -)',
+      );
+    }
+    return { id: waiter, waitersKey: waitersKeyOf(fullKey, this.keyPrefix) };
+  }
+
+  /** The release notice of `options` (see `#releaseNotice`), telling the registered waiters of `fullKey` first. */
+  #noticeToWaiters(fullKey: string, options: CompareAndDeleteOptions | undefined): ReleaseNotice | undefined {
+    const notice = this.#releaseNotice(options);
+    return notice && { ...notice, waitersKey: waitersKeyOf(fullKey, this.keyPrefix) };
   }
 
   /** The full key of a lease that `token` holds (or asks for): both validated. */

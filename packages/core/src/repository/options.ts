@@ -111,18 +111,38 @@ export interface SetIfAbsentOptions {
  * release (see `CompareAndDeleteOptions.handoff`): not a holder's token, so no holder can extend
  * or delete it, and only an acquisition with `claimHandoff` takes it. A key reserved for one
  * registered waiter holds `HANDOFF_TOKEN:<waiter>` (see `SetIfAbsentOptions.waiter`). A semaphore's
- * reserved permit is a member named `HANDOFF_TOKEN:<released token>`.
+ * reserved permit is a member named `HANDOFF_TOKEN:<released token>`, or
+ * {@link semaphoreReservationOf}`(waiter)` when it is reserved for one registered waiter.
  */
 export const HANDOFF_TOKEN = 'forno:handoff';
+
+/**
+ * The member of a semaphore's sorted set that holds a permit reserved for the registered waiter
+ * `waiter` alone (see `AcquireSemaphoreOptions.waiter`): `HANDOFF_TOKEN:for:<waiter>`. The `for:`
+ * sets it apart from a reservation for every waiter, `HANDOFF_TOKEN:<released token>` (the
+ * semaphore's tokens hold no `:`), which has the same shape as `HANDOFF_TOKEN:<waiter>` would.
+ */
+export function semaphoreReservationOf(waiter: string): string {
+  return `${HANDOFF_TOKEN}:for:${waiter}`;
+}
 
 /** Options of {@link SemaphorePrimitives.acquireSemaphore}. */
 export interface AcquireSemaphoreOptions {
   /**
    * Also take a permit reserved for waiters by a release with `handoff` (the reservation ends and
    * this token's lease starts). Only a waiter that was already waiting when the permit was released
-   * should claim it: that is what makes the handoff fair.
+   * should claim it: that is what makes the handoff fair. With `waiter`, it takes the permit
+   * reserved for that waiter ({@link semaphoreReservationOf}) first, else one reserved for every
+   * waiter, never one reserved for another waiter; without it, only one reserved for every waiter.
    */
   readonly claimHandoff?: boolean;
+  /**
+   * The id of the waiting process this attempt is made for, as `SetIfAbsentOptions.waiter`: a
+   * refusal registers it among the semaphore's waiters (`waitersKeyOf`), a grant takes it out, and
+   * a release with `handoff` tells the oldest registered one alone and reserves the freed permit
+   * for it ({@link semaphoreReservationOf}). Base64url characters, at most 64.
+   */
+  readonly waiter?: string;
 }
 
 /** Options of {@link LockPrimitives.compareAndDelete} and {@link SemaphorePrimitives.releaseSemaphore}. */
@@ -142,9 +162,12 @@ export interface CompareAndDeleteOptions {
    * waiters the key is deleted as before. On `compareAndDelete`, registered waiters (see
    * `SetIfAbsentOptions.waiter`) come first: the oldest one whose own channel
    * (`waiterChannelOf(notify, waiter)`) has a subscriber is told alone, and the key is reserved for
-   * it; registered waiters nobody listens for are dropped on the way. On `releaseSemaphore`, the freed permit is reserved the
-   * same way (a member `HANDOFF_TOKEN:<token>` that counts as a holder until it ends or is claimed
-   * with `AcquireSemaphoreOptions.claimHandoff`). Ignored by `releaseReadLock` and `leaveLockQueue`.
+   * it; registered waiters nobody listens for are dropped on the way. On `releaseSemaphore`, the
+   * freed permit is reserved the same way (a member that counts as a holder until it ends or is
+   * claimed with `AcquireSemaphoreOptions.claimHandoff`): for the oldest registered waiter that
+   * hears (`AcquireSemaphoreOptions.waiter`, {@link semaphoreReservationOf}), else, when the
+   * notice reached a subscriber, for every waiter (`HANDOFF_TOKEN:<token>`). Ignored by
+   * `releaseReadLock` and `leaveLockQueue`.
    */
   readonly handoff?: Duration;
 }

@@ -208,7 +208,9 @@ export interface RawLockCommands {
   compareAndExpire(key: string, token: string, px: number): Promise<boolean>;
   /**
    * Prunes expired leases, then adds `token` scored by server time + `px` if below `limit`; with
-   * `claimHandoff`, in place of a handoff reservation (a member `HANDOFF_TOKEN:<token>`) if any.
+   * `claimHandoff`, in place of a handoff reservation if any: the one named for `waiter.id`
+   * (`semaphoreReservationOf`), else one for every waiter (`HANDOFF_TOKEN:<token>`), never one
+   * named for another waiter. With `waiter`, registers and unregisters it as `setIfAbsent` does.
    */
   acquireSemaphore(
     key: string,
@@ -216,11 +218,14 @@ export interface RawLockCommands {
     limit: number,
     px: number,
     claimHandoff: boolean,
+    waiter?: WaiterRegistration,
   ): Promise<SemaphoreGrant>;
   /**
-   * Removes `token` if its lease is live; then publishes the key on `notice.channel` when given, and
-   * when that reached a subscriber and `notice.handoffMs > 0`, adds the reservation member
-   * `HANDOFF_TOKEN:<token>` scored server time + `handoffMs`.
+   * Removes `token` if its lease is live; then, when `notice` is given: with `notice.handoffMs > 0`,
+   * tells the registered waiters of `notice.waitersKey` as `compareAndDelete` does, and adds the
+   * member `semaphoreReservationOf(id)` for the one that heard, scored server time + `handoffMs`;
+   * when none heard, publishes the key on `notice.channel`, and when that reached a subscriber and
+   * `notice.handoffMs > 0`, adds the member `HANDOFF_TOKEN:<token>` scored the same way.
    */
   releaseSemaphore(key: string, token: string, notice: ReleaseNotice | undefined): Promise<boolean>;
   extendSemaphore(key: string, token: string, px: number): Promise<boolean>;
@@ -238,8 +243,9 @@ export interface ReleaseNotice {
   /** Reserve the key for this many ms when the notice reached a subscriber; `0` for no handoff. */
   readonly handoffMs: number;
   /**
-   * The lock's set of registered waiters (full key, see `waitersKeyOf`), served first by a
-   * handoff; only `compareAndDelete` reads it (the lock key itself stands in when absent).
+   * The lock's (or semaphore's) set of registered waiters (full key, see `waitersKeyOf`), served
+   * first by a handoff; only `compareAndDelete` and `releaseSemaphore` read it (the key itself
+   * stands in when absent).
    */
   readonly waitersKey?: string;
 }

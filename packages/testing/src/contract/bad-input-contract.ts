@@ -125,6 +125,10 @@ export function badInputContract(ctx: ContractContext): void {
         ...invalid,
         argument: 'options.waiter',
       });
+      await expect(repo.acquireSemaphore('lock', 't', 1, 1_000, { waiter } as never)).rejects.toMatchObject({
+        ...invalid,
+        argument: 'options.waiter',
+      });
     }
     await expect(repo.publish('', 'm')).rejects.toMatchObject(invalid);
     expect(await repo.exists('n')).toBe(false);

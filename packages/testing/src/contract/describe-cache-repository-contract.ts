@@ -14,7 +14,7 @@ import { listContract } from './list-contract.js';
 import { lockPrimitivesContract, lockWaitersContract } from './lock-primitives-contract.js';
 import { queueLockPrimitivesContract } from './queue-lock-primitives-contract.js';
 import { scriptContract } from './script-contract.js';
-import { semaphorePrimitivesContract } from './semaphore-primitives-contract.js';
+import { semaphorePrimitivesContract, semaphoreWaitersContract } from './semaphore-primitives-contract.js';
 import { setContract } from './set-contract.js';
 import { sortedSetContract } from './sorted-set-contract.js';
 import { streamContract } from './stream-contract.js';
@@ -44,6 +44,7 @@ const CONTRACT_GROUPS = {
   'lock primitives and pub/sub': { register: lockPrimitivesContract, perSerializer: false },
   'lock waiters': { register: lockWaitersContract, perSerializer: false },
   'semaphore primitives': { register: semaphorePrimitivesContract, perSerializer: false },
+  'semaphore waiters': { register: semaphoreWaitersContract, perSerializer: false },
   'fair and read-write lock primitives': { register: queueLockPrimitivesContract, perSerializer: false },
   'prefixes and patterns': { register: isolationContract, perSerializer: true },
   'wrong types': { register: wrongTypeContract, perSerializer: true },

@@ -150,7 +150,7 @@ export function lockPrimitivesContract(ctx: ContractContext): void {
 }
 
 /** The members of a sorted set in score order, as stored (no serializer), read through a script. */
-const READ_MEMBERS = defineScript({
+export const READ_MEMBERS = defineScript({
   name: 'readMembers',
   keys: ['key'],
   source: "return redis.call('ZRANGE', KEYS[1], 0, -1)",
@@ -165,13 +165,13 @@ const READ_TEXT = defineScript({
   readOnly: true,
 });
 
-/** The waiters set of the lock `key` (relative to the repository's prefix). */
-function waitersOf(repo: ContractRepository, key: string): string {
+/** The waiters set of the lock or semaphore `key` (relative to the repository's prefix). */
+export function waitersOf(repo: ContractRepository, key: string): string {
   return waitersKeyOf(repo.keyPrefix + key, repo.keyPrefix).slice(repo.keyPrefix.length);
 }
 
-/** The registered waiters of the lock `key`, oldest first. */
-async function registeredWaiters(repo: ContractRepository, key: string): Promise<unknown> {
+/** The registered waiters of the lock or semaphore `key`, oldest first. */
+export async function registeredWaiters(repo: ContractRepository, key: string): Promise<unknown> {
   return repo.runScript(READ_MEMBERS, { key: waitersOf(repo, key) });
 }
 
@@ -179,7 +179,7 @@ async function registeredWaiters(repo: ContractRepository, key: string): Promise
  * Listens on the release channel of `key` and on the own channels of `waiters`: the messages each
  * got, by channel name (`'key'` for the key's channel, else the waiter id).
  */
-async function listenToReleases(
+export async function listenToReleases(
   repo: ContractRepository,
   key: string,
   waiters: readonly string[],
@@ -201,8 +201,8 @@ async function listenToReleases(
   return { heard, stop };
 }
 
-/** The release notice a lock sends for `key`, with a handoff of `handoff` ms. */
-function handoffNotice(repo: ContractRepository, key: string, handoff: number) {
+/** The release notice a lock or semaphore sends for `key`, with a handoff of `handoff` ms. */
+export function handoffNotice(repo: ContractRepository, key: string, handoff: number) {
   const { channel, sharded } = releaseChannelOf(key, repo.keyPrefix);
   return { notify: channel, sharded, handoff };
 }

@@ -1,6 +1,19 @@
-import { InvalidArgumentError, releaseChannelOf, WrongTypeError } from '@forno/core';
+import {
+  HANDOFF_TOKEN,
+  InvalidArgumentError,
+  releaseChannelOf,
+  semaphoreReservationOf,
+  WrongTypeError,
+} from '@forno/core';
 import { expect, it } from 'vitest';
-import type { ContractContext } from './contract-context.js';
+import { type ContractContext, eventually } from './contract-context.js';
+import {
+  handoffNotice,
+  listenToReleases,
+  READ_MEMBERS,
+  registeredWaiters,
+  waitersOf,
+} from './lock-primitives-contract.js';
 
 /**
  * The counting-semaphore primitives (`acquireSemaphore` / `releaseSemaphore` / `extendSemaphore`)
@@ -129,5 +142,121 @@ export function semaphorePrimitivesContract(ctx: ContractContext): void {
     await expect(repo.acquireSemaphore('plain', 'a', 1, 1_000)).rejects.toSatisfy((e) =>
       WrongTypeError.is(e),
     );
+  });
+}
+
+/**
+ * Registered semaphore waiters (`AcquireSemaphoreOptions.waiter`): a release wakes the oldest one
+ * alone and reserves the permit for it, as a lock's release does (see `lockWaitersContract`).
+ */
+export function semaphoreWaitersContract(ctx: ContractContext): void {
+  it('a refused waiting attempt registers its waiter once, oldest first; a grant takes it out', async () => {
+    const repo = ctx.repo();
+    expect((await repo.acquireSemaphore('ovens', 'holder', 1, 10_000)).acquired).toBe(true);
+    expect((await repo.acquireSemaphore('ovens', 't1', 1, 10_000, { waiter: 'zed' })).acquired).toBe(false);
+    await ctx.advanceTime(5);
+    expect((await repo.acquireSemaphore('ovens', 't2', 1, 10_000, { waiter: 'amy' })).acquired).toBe(false);
+    await ctx.advanceTime(5);
+    // Refused again: keeps its place. Without a waiter id nothing is registered.
+    const again = await repo.acquireSemaphore('ovens', 't3', 1, 10_000, {
+      waiter: 'zed',
+      claimHandoff: true,
+    });
+    expect(again.acquired).toBe(false);
+    expect((await repo.acquireSemaphore('ovens', 't4', 1, 10_000)).acquired).toBe(false);
+    expect(await registeredWaiters(repo, 'ovens')).toEqual(['zed', 'amy']);
+    const ttl = await repo.ttl(waitersOf(repo, 'ovens'));
+    expect(ttl).toBeGreaterThan(15_000); // twice the lease asked for
+    expect(ttl).toBeLessThanOrEqual(20_000);
+    expect(await repo.releaseSemaphore('ovens', 'holder')).toBe(true);
+    expect((await repo.acquireSemaphore('ovens', 't5', 1, 10_000, { waiter: 'zed' })).acquired).toBe(true);
+    expect(await registeredWaiters(repo, 'ovens')).toEqual(['amy']);
+    expect(await repo.releaseSemaphore('ovens', 't5')).toBe(true);
+    expect((await repo.acquireSemaphore('ovens', 't6', 1, 10_000, { waiter: 'amy' })).acquired).toBe(true);
+    // The last one out leaves no key behind.
+    expect(await repo.exists(waitersOf(repo, 'ovens'))).toBe(false);
+  });
+
+  it('a release tells the oldest registered waiter alone and reserves the permit for it', async () => {
+    const repo = ctx.repo();
+    const { heard, stop } = await listenToReleases(repo, 'ovens', ['amy', 'bob']);
+    await repo.acquireSemaphore('ovens', 'a', 2, 10_000);
+    await repo.acquireSemaphore('ovens', 'b', 2, 10_000);
+    await repo.acquireSemaphore('ovens', 't1', 2, 10_000, { waiter: 'amy' });
+    await ctx.advanceTime(5);
+    await repo.acquireSemaphore('ovens', 't2', 2, 10_000, { waiter: 'bob' });
+    expect(await repo.releaseSemaphore('ovens', 'a', handoffNotice(repo, 'ovens', 5_000))).toBe(true);
+    expect(await eventually(() => heard.amy!.length > 0)).toBe(true);
+    expect(await repo.runScript(READ_MEMBERS, { key: 'ovens' })).toEqual([
+      semaphoreReservationOf('amy'),
+      'b',
+    ]);
+    expect(await registeredWaiters(repo, 'ovens')).toEqual(['bob']);
+    // Nobody else may take it: not a fresh caller, not a claimer for every waiter, not bob.
+    const fresh = await repo.acquireSemaphore('ovens', 'fresh', 2, 10_000);
+    expect(fresh.acquired === false && fresh.retryAfter).toBeLessThanOrEqual(5_000);
+    expect((await repo.acquireSemaphore('ovens', 'x', 2, 10_000, { claimHandoff: true })).acquired).toBe(
+      false,
+    );
+    const bob = await repo.acquireSemaphore('ovens', 'x', 2, 10_000, { claimHandoff: true, waiter: 'bob' });
+    expect(bob.acquired).toBe(false);
+    // Without claimHandoff, amy is refused too (a fresh attempt may not take a reservation).
+    expect((await repo.acquireSemaphore('ovens', 'x', 2, 10_000, { waiter: 'amy' })).acquired).toBe(false);
+    const amy = await repo.acquireSemaphore('ovens', 'a1', 2, 10_000, { claimHandoff: true, waiter: 'amy' });
+    expect(amy).toEqual({ acquired: true, holders: 2 });
+    expect(await repo.runScript(READ_MEMBERS, { key: 'ovens' })).toEqual(['b', 'a1']);
+    expect(await registeredWaiters(repo, 'ovens')).toEqual(['bob']);
+    // Give the bus time to deliver anything else: only amy's channel carried this release.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual({ key: [], amy: [`${repo.keyPrefix}ovens`], bob: [] });
+    await stop();
+  });
+
+  it('a waiter claims its own reservation first, else one for every waiter, never another’s', async () => {
+    const repo = ctx.repo();
+    const { heard, stop } = await listenToReleases(repo, 'ovens', ['amy']);
+    await repo.acquireSemaphore('ovens', 'a', 3, 10_000);
+    await repo.acquireSemaphore('ovens', 'b', 3, 10_000);
+    await repo.acquireSemaphore('ovens', 'c', 3, 10_000);
+    // Nobody registered (a dead one is skipped): the key's channel is told, the permit is everyone's.
+    await repo.acquireSemaphore('ovens', 't0', 3, 10_000, { waiter: 'gone' });
+    expect(await repo.releaseSemaphore('ovens', 'a', handoffNotice(repo, 'ovens', 5_000))).toBe(true);
+    expect(await repo.exists(waitersOf(repo, 'ovens'))).toBe(false);
+    await ctx.advanceTime(5);
+    // Then amy registers, and the next release is hers alone (it ends after the first one).
+    await repo.acquireSemaphore('ovens', 't1', 3, 10_000, { waiter: 'amy' });
+    expect(await repo.releaseSemaphore('ovens', 'b', handoffNotice(repo, 'ovens', 5_000))).toBe(true);
+    expect(await eventually(() => heard.key!.length > 0 && heard.amy!.length > 0)).toBe(true);
+    const everyone = `${HANDOFF_TOKEN}:a`;
+    expect(await repo.runScript(READ_MEMBERS, { key: 'ovens' })).toEqual([
+      everyone,
+      semaphoreReservationOf('amy'),
+      'c',
+    ]);
+    // bob may take the waiters' one (it ends first) but not amy's; amy takes hers, not theirs.
+    const amy = await repo.acquireSemaphore('ovens', 'a1', 3, 10_000, { claimHandoff: true, waiter: 'amy' });
+    expect(amy.acquired).toBe(true);
+    expect(await repo.runScript(READ_MEMBERS, { key: 'ovens' })).toEqual([everyone, 'c', 'a1']);
+    await repo.releaseSemaphore('ovens', 'a1'); // no notice: freed outright
+    await repo.acquireSemaphore('ovens', 'a2', 3, 10_000); // fresh: takes the free permit
+    const bob = await repo.acquireSemaphore('ovens', 'b1', 3, 10_000, { claimHandoff: true, waiter: 'bob' });
+    expect(bob.acquired).toBe(true);
+    expect(await repo.runScript(READ_MEMBERS, { key: 'ovens' })).toEqual(['c', 'a2', 'b1']);
+    await stop();
+  });
+
+  it('a release without a handoff (a reader’s) leaves the registered waiters alone', async () => {
+    const repo = ctx.repo();
+    const { heard, stop } = await listenToReleases(repo, 'ovens', ['amy']);
+    await repo.acquireSemaphore('ovens', 'holder', 1, 10_000);
+    await repo.acquireSemaphore('ovens', 't1', 1, 10_000, { waiter: 'amy' });
+    const { notify, sharded } = handoffNotice(repo, 'ovens', 0);
+    expect(await repo.releaseSemaphore('ovens', 'holder', { notify, sharded })).toBe(true);
+    expect(await eventually(() => heard.key!.length > 0)).toBe(true);
+    expect(await repo.exists('ovens')).toBe(false);
+    expect(await registeredWaiters(repo, 'ovens')).toEqual(['amy']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual({ key: [`${repo.keyPrefix}ovens`], amy: [] });
+    await stop();
   });
 }

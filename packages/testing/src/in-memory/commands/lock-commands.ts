@@ -1,5 +1,16 @@
-import { CommandError, HANDOFF_TOKEN, WAITERS_MIN_TTL_MS, waiterChannelOf } from '@forno/core';
-import { MAX_WAITERS_TOLD, type RawLockCommands, type WaiterRegistration } from '@forno/core/backend';
+import {
+  CommandError,
+  HANDOFF_TOKEN,
+  semaphoreReservationOf,
+  WAITERS_MIN_TTL_MS,
+  waiterChannelOf,
+} from '@forno/core';
+import {
+  MAX_WAITERS_TOLD,
+  type RawLockCommands,
+  type ReleaseNotice,
+  type WaiterRegistration,
+} from '@forno/core/backend';
 import { fromByteString, toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import type { Entry, InMemoryStore } from '../in-memory-store.js';
@@ -85,14 +96,34 @@ function popOldestWaiter(store: InMemoryStore, waitersKey: string): string | und
 }
 
 /**
- * The handoff reservation a claimer of `semaphore` takes, as the script picks it: among members
- * named `HANDOFF_TOKEN:…`, the one ending first, the smallest name on a tie.
+ * Pops the registered waiters of `notice` oldest first (at most `MAX_WAITERS_TOLD`) and publishes
+ * `key` on the first one's own channel that has a subscriber, returning its id; `undefined` when
+ * none heard. As the scripts' `tellOldestWaiter` does.
  */
-function reservationOf(semaphore: Entry<'zset'> | undefined): string | undefined {
+function tellOldestWaiter(store: InMemoryStore, notice: ReleaseNotice, key: string): string | undefined {
+  const waitersKey = notice.waitersKey ?? key;
+  for (let told = 0; told < MAX_WAITERS_TOLD; told++) {
+    const oldest = popOldestWaiter(store, waitersKey);
+    if (oldest === undefined) return undefined;
+    if (store.publish(waiterChannelOf(notice.channel, oldest), key) > 0) return oldest;
+  }
+  return undefined;
+}
+
+/**
+ * The handoff reservation a claimer of `semaphore` takes, as the script picks it: the one named
+ * for `waiter` (`semaphoreReservationOf`), else among the members named `HANDOFF_TOKEN:…` that are
+ * not named for a waiter, the one ending first, the smallest name on a tie.
+ */
+function reservationOf(semaphore: Entry<'zset'> | undefined, waiter: string | undefined): string | undefined {
+  const named = toByteString(semaphoreReservationOf(''));
+  if (waiter !== undefined && semaphore?.value.has(named + toByteString(waiter))) {
+    return named + toByteString(waiter);
+  }
   const prefix = toByteString(`${HANDOFF_TOKEN}:`);
   let best: [string, number] | undefined;
   for (const [member, score] of semaphore?.value ?? []) {
-    if (!member.startsWith(prefix)) continue;
+    if (!member.startsWith(prefix) || member.startsWith(named)) continue;
     if (best === undefined || score < best[1] || (score === best[1] && member < best[0])) {
       best = [member, score];
     }
@@ -149,17 +180,11 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       store.delete(key);
       if (notice === undefined) return true;
       // One node: a sharded channel is an ordinary one. The fake's subscribers are its clients.
-      if (notice.handoffMs > 0) {
-        const waitersKey = notice.waitersKey ?? key;
-        for (let told = 0; told < MAX_WAITERS_TOLD; told++) {
-          const oldest = popOldestWaiter(store, waitersKey);
-          if (oldest === undefined) break;
-          if (store.publish(waiterChannelOf(notice.channel, oldest), key) > 0) {
-            const reservation = toByteString(`${HANDOFF_TOKEN}:${oldest}`);
-            store.write(key, 'string', reservation, store.clock.now() + notice.handoffMs);
-            return true;
-          }
-        }
+      const told = notice.handoffMs > 0 ? tellOldestWaiter(store, notice, key) : undefined;
+      if (told !== undefined) {
+        const reservation = toByteString(`${HANDOFF_TOKEN}:${told}`);
+        store.write(key, 'string', reservation, store.clock.now() + notice.handoffMs);
+        return true;
       }
       const heard = store.publish(notice.channel, key);
       if (heard > 0 && notice.handoffMs > 0) {
@@ -176,20 +201,22 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       return true;
     },
 
-    async acquireSemaphore(key, token, limit, px, claimHandoff) {
+    async acquireSemaphore(key, token, limit, px, claimHandoff, waiter) {
       const store = ctx.store();
       const member = toByteString(token);
       const live = liveSemaphore(store, key);
-      const reserved = claimHandoff && !live?.value.has(member) ? reservationOf(live) : undefined;
+      const reserved = claimHandoff && !live?.value.has(member) ? reservationOf(live, waiter?.id) : undefined;
       if (reserved !== undefined) live!.value.delete(reserved);
       const holders = live?.value.size ?? 0;
       if (reserved === undefined && live !== undefined && !live.value.has(member) && holders >= limit) {
         const retryAfter = luaInteger(Math.min(...live.value.values()) - store.clock.now());
+        if (waiter !== undefined) registerWaiter(store, waiter, px);
         return { acquired: false, holders, retryAfter };
       }
       const entry = live ?? store.readOrCreate(key, 'zset', () => new Map<string, number>());
       entry.value.set(member, store.clock.now() + px);
       expireWithLastLease(store, key, entry, store.clock.now());
+      unregisterWaiter(store, waiter);
       return { acquired: true, holders: entry.value.size };
     },
 
@@ -199,10 +226,19 @@ export function lockCommands(ctx: InMemoryContext): RawLockCommands {
       if (live === undefined || !live.value.delete(toByteString(token))) return false;
       const now = store.clock.now();
       store.deleteIfEmpty(key, live);
-      const heard = notice === undefined ? 0 : store.publish(notice.channel, key);
-      if (heard > 0 && notice!.handoffMs > 0) {
+      // The oldest registered waiter that hears gets the permit alone; else, as before, every
+      // waiter when the key's channel reached one.
+      let reservation: string | undefined;
+      if (notice !== undefined) {
+        const told = notice.handoffMs > 0 ? tellOldestWaiter(store, notice, key) : undefined;
+        if (told !== undefined) reservation = semaphoreReservationOf(told);
+        else if (store.publish(notice.channel, key) > 0 && notice.handoffMs > 0) {
+          reservation = `${HANDOFF_TOKEN}:${token}`;
+        }
+      }
+      if (reservation !== undefined) {
         const entry = store.readOrCreate(key, 'zset', () => new Map<string, number>());
-        entry.value.set(toByteString(`${HANDOFF_TOKEN}:${token}`), now + notice!.handoffMs);
+        entry.value.set(toByteString(reservation), now + notice!.handoffMs);
         expireWithLastLease(store, key, entry, now);
       } else if (live.value.size > 0) {
         // The key lives as long as its longest remaining lease, not the released one's.
