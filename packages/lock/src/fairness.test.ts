@@ -1,4 +1,10 @@
-import { HANDOFF_TOKEN, queueLockKeysOf, releaseChannelOf, waitersKeyOf } from '@forno/core';
+import {
+  HANDOFF_TOKEN,
+  queueLockKeysOf,
+  releaseChannelOf,
+  semaphoreReservationOf,
+  waitersKeyOf,
+} from '@forno/core';
 import { InMemoryStore } from '@forno/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeRepository, flush } from '../test/fake.js';
@@ -153,7 +159,27 @@ describe('semaphore fair handoff', () => {
   });
 });
 
-describe('a release wakes one waiting process', () => {
+/** A lock and a semaphore of one permit on `repo`: a release of either wakes one waiting process. */
+const wakeOneCases = [
+  {
+    primitive: 'DistributedLock',
+    of: (repo: ReturnType<typeof fakeRepository>, options = {}) =>
+      new DistributedLock(repo, 'oven', { ...waitForever, ...options }),
+    attempt: 'setIfAbsent',
+    release: 'compareAndDelete',
+    reservation: `${HANDOFF_TOKEN}:`,
+  },
+  {
+    primitive: 'DistributedSemaphore',
+    of: (repo: ReturnType<typeof fakeRepository>, options = {}) =>
+      new DistributedSemaphore(repo, 'oven', { limit: 1, ...waitForever, ...options }),
+    attempt: 'acquireSemaphore',
+    release: 'releaseSemaphore',
+    reservation: semaphoreReservationOf(''),
+  },
+] as const;
+
+describe.each(wakeOneCases)('a $primitive release wakes one waiting process', (primitive) => {
   /** Three "processes" on one store. */
   function threeProcesses() {
     const store = new InMemoryStore({ activeExpiry: false });
@@ -162,29 +188,32 @@ describe('a release wakes one waiting process', () => {
 
   it('the one that has waited longest: the others are not woken and keep their place', async () => {
     const [a, b, c] = threeProcesses();
-    const holder = await new DistributedLock(a, 'oven').acquire();
+    const holder = await primitive.of(a).acquire();
     const order: string[] = [];
     const waitFor = (repo: typeof a, name: string) =>
-      new DistributedLock(repo, 'oven', waitForever).acquire().then((lock) => {
-        order.push(name);
-        return lock;
-      });
-    const cLock = waitFor(c, 'c');
+      primitive
+        .of(repo)
+        .acquire()
+        .then((lease) => {
+          order.push(name);
+          return lease;
+        });
+    const cLease = waitFor(c, 'c');
     await vi.advanceTimersByTimeAsync(5); // c waits, registered first
-    const bLock = waitFor(b, 'b');
+    const bLease = waitFor(b, 'b');
     await vi.advanceTimersByTimeAsync(5);
-    const bAttempts = vi.spyOn(b, 'setIfAbsent');
+    const bAttempts = vi.spyOn(b, primitive.attempt);
     await holder.release();
     await vi.advanceTimersByTimeAsync(1);
     expect(order).toEqual(['c']);
     expect(bAttempts).not.toHaveBeenCalled(); // b slept through it
     const again = waitFor(a, 'a'); // the releaser queues behind b
     await vi.advanceTimersByTimeAsync(5);
-    await (await cLock).release();
+    await (await cLease).release();
     await vi.advanceTimersByTimeAsync(1);
     expect(order).toEqual(['c', 'b']);
     expect(bAttempts).toHaveBeenCalledTimes(1); // woken once, claimed at once
-    await (await bLock).release();
+    await (await bLease).release();
     await vi.advanceTimersByTimeAsync(1);
     expect(order).toEqual(['c', 'b', 'a']);
     await (await again).release();
@@ -195,28 +224,31 @@ describe('a release wakes one waiting process', () => {
 
   it('a process that stopped waiting hands the reservation it is told of to the next one', async () => {
     const [a, b, c] = threeProcesses();
-    const holder = await new DistributedLock(a, 'oven').acquire();
+    const holder = await primitive.of(a).acquire();
     // b waits and gives up; it stays registered, and its channel stays subscribed for a moment.
-    const gaveUp = new DistributedLock(b, 'oven', { ...waitForever, waitTimeout: 10 }).acquire();
+    const gaveUp = primitive.of(b, { waitTimeout: 10 }).acquire();
     const timedOut = expect(gaveUp).rejects.toMatchObject({ code: 'E_LOCK_TIMEOUT' });
     await vi.advanceTimersByTimeAsync(20);
     await timedOut;
     let acquired = false;
-    const cLock = new DistributedLock(c, 'oven', waitForever).acquire().then((lock) => {
-      acquired = true;
-      return lock;
-    });
+    const cLease = primitive
+      .of(c)
+      .acquire()
+      .then((lease) => {
+        acquired = true;
+        return lease;
+      });
     await vi.advanceTimersByTimeAsync(5);
-    const handedOn = vi.spyOn(b, 'compareAndDelete');
+    const handedOn = vi.spyOn(b, primitive.release);
     await holder.release();
     await vi.advanceTimersByTimeAsync(2); // far below HANDOFF_MS: b passed it on
     expect(acquired).toBe(true);
     expect(handedOn).toHaveBeenCalledExactlyOnceWith(
       'oven',
-      expect.stringMatching(new RegExp(`^${HANDOFF_TOKEN}:`)),
+      expect.stringMatching(new RegExp(`^${primitive.reservation}`)),
       expect.objectContaining({ handoff: HANDOFF_MS }),
     );
-    await (await cLock).release();
+    await (await cLease).release();
   });
 });
 

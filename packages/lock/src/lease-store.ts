@@ -4,6 +4,7 @@ import {
   HANDOFF_TOKEN,
   type LockBackend,
   releaseChannelOf,
+  semaphoreReservationOf,
   waiterChannelOf,
 } from '@forno/core';
 import { ReleaseNotifier } from './release-wait.js';
@@ -62,23 +63,22 @@ export function releaseWatchOf(repository: LockBackend, key: string): ReleaseWat
 /**
  * The watch of `watch`'s key by the registered waiter `waiterId`: a release wakes it on its own
  * channel (see `waiterChannelOf`), which only this process (this repository) listens to. An
- * announcement nobody here waits for any more hands the reservation on: deleting it as a release
- * with `notice` would (the next registered waiter is told, or the key is freed).
+ * announcement nobody here waits for any more hands the reservation on: `handOn` releases it (with
+ * the key, unprefixed) as a holder's release would (the next registered waiter is told, or the
+ * key or permit is freed).
  */
 export function waiterWatchOf(
   watch: ReleaseWatch,
   waiterId: string,
-  notice: CompareAndDeleteOptions,
+  handOn: (key: string) => Promise<boolean>,
 ): ReleaseWatch {
   const { repository } = watch;
-  const reservation = `${HANDOFF_TOKEN}:${waiterId}`;
   return {
     ...watch,
     channel: waiterChannelOf(watch.channel, waiterId),
     unheard: (fullKey) => {
       if (!fullKey.startsWith(repository.keyPrefix)) return;
-      const key = fullKey.slice(repository.keyPrefix.length);
-      repository.compareAndDelete(key, reservation, notice).catch(ignore);
+      handOn(fullKey.slice(repository.keyPrefix.length)).catch(ignore);
     },
   };
 }
@@ -163,8 +163,12 @@ export class SingleLockStore implements LeaseStore {
     this.#fencing = fencing;
     this.#waiterId = ReleaseNotifier.of(repository).waiterId;
     const watch = releaseWatchOf(repository, key);
-    this.#releaseNotice = releaseNotice(watch, true);
-    this.watches = [waiterWatchOf(watch, this.#waiterId, this.#releaseNotice)];
+    const notice = releaseNotice(watch, true);
+    this.#releaseNotice = notice;
+    const reservation = `${HANDOFF_TOKEN}:${this.#waiterId}`;
+    this.watches = [
+      waiterWatchOf(watch, this.#waiterId, (k) => repository.compareAndDelete(k, reservation, notice)),
+    ];
   }
 
   async tryAcquire(
@@ -196,23 +200,32 @@ export class SingleLockStore implements LeaseStore {
  * A counting semaphore on one repository: a sorted set of holder tokens scored by lease expiry,
  * computed from the server's clock inside the atomic step (`acquireSemaphore`), so a client whose
  * clock is off can neither evict other holders early nor keep its own lease too long. A permit
- * released while someone waits is reserved for the waiters for {@link HANDOFF_MS}, as a lock is
- * (the fair handoff): a holder that re-acquires at once cannot take it back from them.
+ * released while someone waits is reserved for {@link HANDOFF_MS}, as a lock is (the fair
+ * handoff): a holder that re-acquires at once cannot take it back. As with `SingleLockStore`, a
+ * waiting process registers with each refusal and listens on its own channel, so a release wakes
+ * one waiting process, the one that has waited longest, and reserves the permit for it.
  */
 export class SemaphoreStore implements LeaseStore {
   readonly key: string;
   readonly watches: readonly ReleaseWatch[];
+  readonly wakesOne = true;
   readonly limit: number;
   readonly #repository: LockBackend;
   readonly #releaseNotice: CompareAndDeleteOptions;
+  readonly #waiterId: string;
 
   constructor(repository: LockBackend, key: string, limit: number) {
     this.#repository = repository;
     this.key = key;
     this.limit = limit;
+    this.#waiterId = ReleaseNotifier.of(repository).waiterId;
     const watch = releaseWatchOf(repository, key);
-    this.watches = [watch];
-    this.#releaseNotice = releaseNotice(watch, true);
+    const notice = releaseNotice(watch, true);
+    this.#releaseNotice = notice;
+    const reservation = semaphoreReservationOf(this.#waiterId);
+    this.watches = [
+      waiterWatchOf(watch, this.#waiterId, (k) => repository.releaseSemaphore(k, reservation, notice)),
+    ];
   }
 
   async tryAcquire(
@@ -220,9 +233,11 @@ export class SemaphoreStore implements LeaseStore {
     leaseMs: number,
     _waiter?: string,
     claimHandoff = false,
+    waiting = false,
   ): Promise<AcquireAttempt> {
     const grant = await this.#repository.acquireSemaphore(this.key, token, this.limit, leaseMs, {
       claimHandoff,
+      ...(waiting ? { waiter: this.#waiterId } : {}),
     });
     if (!grant.acquired) return { acquired: false, retryAfter: grant.retryAfter };
     return { acquired: true, fencingToken: null, fencingTokens: [] };
