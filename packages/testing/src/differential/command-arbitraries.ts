@@ -26,7 +26,9 @@ const KEYS = [
 const PATTERNS = ['*', 'k:*', 'k:?', '?', '??', '[a-c]', 'x\\*', 'é', '?*', '[^a]*', '{t}*', 'app:*'];
 const FIELDS = ['f', 'g', 'é', '', '__proto__', '1', '\ud800', '\udc00'];
 const TOKENS = ['t1', 't2', 'é', '"x"', '1'];
-const CHANNELS = ['ch', 'news'];
+/** Registered semaphore waiters (`AcquireSemaphoreOptions.waiter`); `ch:amy` is amy's own channel of `ch`. */
+const WAITERS = ['amy', 'bob'];
+const CHANNELS = ['ch', 'news', 'ch:amy'];
 const TYPES = ['string', 'hash', 'list', 'set', 'zset'] as const;
 
 /** Values that go through the serializer: strings, numbers, booleans, null, small structures. */
@@ -260,8 +262,17 @@ const lockPrimitives = [
   withTtl('compareAndExpire', fc.tuple(key, token), ([k, t], ms) => [k, t, ms]),
   withTtl(
     'acquireSemaphore',
-    fc.tuple(key, token, fc.integer({ min: 1, max: 2 }), fc.boolean()),
-    ([k, t, n, claimHandoff], ms) => (claimHandoff ? [k, t, n, ms, { claimHandoff }] : [k, t, n, ms]),
+    fc.tuple(
+      key,
+      token,
+      fc.integer({ min: 1, max: 2 }),
+      fc.boolean(),
+      fc.option(fc.constantFrom(...WAITERS)),
+    ),
+    ([k, t, n, claimHandoff, waiter], ms) =>
+      claimHandoff || waiter !== null
+        ? [k, t, n, ms, { claimHandoff, ...(waiter === null ? {} : { waiter }) }]
+        : [k, t, n, ms],
   ),
   cmd(
     'releaseSemaphore',
