@@ -2,6 +2,7 @@ import { MsgpackSerializer } from '@forno/serialization/msgpack';
 import { expect, it } from 'vitest';
 import type { StaleReason } from '../src/cache-events.js';
 import type { HybridCache } from '../src/hybrid-cache.js';
+import { lockKey } from '../src/keys.js';
 import { deferred, until, type World, worldPerTest } from './world.js';
 
 const MARGHERITA = { id: 'margherita', name: 'Margherita', price: 12.5, toppings: ['tomato', 'mozzarella'] };
@@ -238,6 +239,43 @@ export function loadSuite(newWorld: () => World): void {
       expect(values).toEqual(batches[Math.floor(i / 2)]!.map((key) => `baked ${key}`));
     });
     expect(computed.sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('getOrSetMany with stampede distributed: a key another process writes between the read and the lock is read again, not computed', async () => {
+    const w = setUp();
+    const repository = await w.repository();
+    const gate = deferred<void>();
+    let reachedLock = false;
+    // Process A's first lock attempt waits until process B has computed, written and released.
+    const gated = new Proxy(repository, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (name !== 'setIfAbsent' || typeof value !== 'function') {
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (...args: unknown[]) => {
+          if (!reachedLock) {
+            reachedLock = true;
+            await gate.promise;
+          }
+          return value.apply(target, args);
+        };
+      },
+    });
+    const a = await w.cache({ stampede: 'distributed', repository: gated });
+    const b = await w.cache({ stampede: 'distributed' });
+    const computed: string[] = [];
+    const factory = async (missing: readonly string[]) => {
+      computed.push(...missing);
+      return missing.map((key) => `baked ${key}`);
+    };
+    const fromA = a.getOrSetMany(['d'], factory);
+    await until(() => reachedLock);
+    expect(await b.getOrSetMany(['d'], factory)).toEqual(['baked d']);
+    await until(async () => !(await repository.exists(lockKey('menu', 'd')))); // B released its lock
+    gate.resolve();
+    expect(await fromA).toEqual(['baked d']);
+    expect(computed).toEqual(['d']);
   });
 
   it('getOrSetMany under grace: a failing factory answers each stale key with its stale value', async () => {

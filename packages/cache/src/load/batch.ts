@@ -96,7 +96,7 @@ async function run(
   factory: BatchFactory<unknown>,
   options: ResolvedEntryOptions,
 ): Promise<void> {
-  const l2Down = await readL2(root, batch);
+  let l2Down = await readL2(root, batch);
   let missing = batch.filter((pending) => !pending.settled);
   const now = root.now();
   for (const pending of missing) {
@@ -108,6 +108,13 @@ async function run(
   try {
     if (options.stampede === 'distributed' && root.lock !== undefined && !l2Down) {
       missing = await lockOrDelegate(root, missing, factory, options, locks);
+      if (locks.length > 0) {
+        // Another process may have written a key and released its lock between our read and our
+        // lock: read again under the locks, as a single-key flight does, and run the factory only
+        // for what is still missing.
+        l2Down = await readL2(root, missing);
+        missing = missing.filter((pending) => !pending.settled);
+      }
     }
     if (missing.length > 0) await produce(root, missing, factory, options, l2Down);
   } finally {
