@@ -149,9 +149,11 @@ const ignore = () => {};
  * waiting, a release announcement wakes the waiter; otherwise it re-checks after
  * min(retryDelay + jitter, the holder's remaining lease, the time left), so a lost announcement
  * costs at most that. Waiters of one process queue locally (see {@link LocalQueue}): only the
- * first talks to the server. A release that someone waits for reserves the lock for the waiters
- * for a moment (the fair handoff): only an attempt made after waiting may take it. A backend error of a single-instance store rejects at once (after
- * undoing whatever the failed attempt may have written).
+ * first talks to the server. A release that someone waits for reserves the lock for a moment
+ * (the fair handoff): for the one waiting process it wakes, on stores that register waiting
+ * processes (`wakesOne`), else for every waiter; only an attempt made after waiting may take it.
+ * A backend error of a single-instance store rejects at once (after undoing whatever the failed
+ * attempt may have written).
  */
 export async function acquireLease(request: AcquireRequest): Promise<GrantedLease | null> {
   const { store, options, events, signal } = request;

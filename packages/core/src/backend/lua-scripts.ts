@@ -13,13 +13,14 @@ export const MAX_WAITERS_TOLD = 16;
 
 /**
  * The registered waiters of a lock or semaphore (see `SetIfAbsentOptions.waiter`), for the
- * acquisition scripts: `claimable` tells whether the key holds a reservation the claimer may take (the waiters' one, or
- * the one named for `waiter`); a grant takes `waiter` out of the waiters set, a refusal puts it in
- * (scored by server ms, keeping its place if it is there already) and keeps the set for twice the
- * lease asked for (at least `WAITERS_MIN_TTL_MS`). An empty `waiter` registers nothing. For the
- * release scripts, `tellOldestWaiter` pops the registered waiters oldest first (at most
- * `MAX_WAITERS_TOLD`) and publishes the key on the first one's own channel that has a subscriber,
- * returning its id (or false when none heard; the ones popped on the way are dropped).
+ * acquisition scripts: `claimable` tells whether the key holds a reservation the claimer may take
+ * (the waiters' one, or the one named for `waiter`); a grant takes `waiter` out of the waiters
+ * set, a refusal puts it in (scored by server ms, keeping its place if it is there already) and
+ * keeps the set for twice the lease asked for (at least `WAITERS_MIN_TTL_MS`). An empty `waiter`
+ * registers nothing. For the release scripts, `tellOldestWaiter` pops the registered waiters
+ * oldest first (at most `MAX_WAITERS_TOLD`) and publishes the key on the first one's own channel
+ * that has a subscriber, returning its id (or false when none heard; the ones popped on the way
+ * are dropped).
  */
 const WAITER_FUNCTIONS = `
 local function claimable(lock, claim, waiter)
