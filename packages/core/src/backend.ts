@@ -67,6 +67,7 @@ export {
   type LockScriptName,
   MAX_WAITERS_TOLD,
   RELEASE_SEMAPHORE,
+  releaseScriptInput,
   SET_IF_ABSENT,
   SET_IF_ABSENT_FENCED,
   shardedArgOf,

@@ -6,7 +6,7 @@ import {
   type LockScriptName,
   type RawLockCommands,
   type ReleaseNotice,
-  shardedArgOf,
+  releaseScriptInput,
 } from '@forno/core/backend';
 import type { DriverContext } from './driver-context.js';
 import { type NodeRedisClient, type NodeRedisKind, sendCommand } from './node-redis-client.js';
@@ -43,11 +43,19 @@ export function evalScript(
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner, kind } = ctx;
   const onCluster = kind === 'cluster';
-  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(onCluster, notice);
   const script =
     <T>(name: LockScriptName, keys: readonly string[], args: readonly (string | number)[]) =>
     (c: NodeRedisClient) =>
       evalScript(c, kind, name, keys, args) as Promise<T>;
+  const releaseScript = (
+    name: 'fornoCompareAndDelete' | 'fornoReleaseSemaphore',
+    key: string,
+    token: string,
+    notice: ReleaseNotice | undefined,
+  ) => {
+    const { keys, args } = releaseScriptInput(key, token, notice, onCluster);
+    return script<number>(name, keys, args);
+  };
 
   return {
     async setIfAbsent(key, token, px, fenceKey, claimHandoff, waiter): Promise<LeaseGrant> {
@@ -65,14 +73,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     compareAndDelete: (key, token, notice) =>
       runner
-        .send(
-          'compareAndDelete',
-          script<number>(
-            'fornoCompareAndDelete',
-            [key, notice?.waitersKey ?? key],
-            [token, notice?.channel ?? '', sharded(notice), notice?.handoffMs ?? 0],
-          ),
-        )
+        .send('compareAndDelete', releaseScript('fornoCompareAndDelete', key, token, notice))
         .then((n) => n === 1),
 
     compareAndExpire: (key, token, px) =>
@@ -91,14 +92,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     releaseSemaphore: (key, token, notice) =>
       runner
-        .send(
-          'releaseSemaphore',
-          script<number>(
-            'fornoReleaseSemaphore',
-            [key, notice?.waitersKey ?? key],
-            [token, notice?.channel ?? '', sharded(notice), notice?.handoffMs ?? 0],
-          ),
-        )
+        .send('releaseSemaphore', releaseScript('fornoReleaseSemaphore', key, token, notice))
         .then((n) => n === 1),
 
     extendSemaphore: (key, token, px) =>

@@ -1,10 +1,20 @@
 import type { LeaseGrant } from '@forno/core';
-import { type RawLockCommands, type ReleaseNotice, shardedArgOf } from '@forno/core/backend';
+import { type RawLockCommands, type ReleaseNotice, releaseScriptInput } from '@forno/core/backend';
 import type { RedisClient } from './create-client.js';
 import type { DriverContext } from './driver-context.js';
 
 /** The arguments (ARGV) of both acquisition scripts. */
 type SetIfAbsentArgs = [token: string, px: number, claim: string, waiter: string];
+
+/** The keys and arguments of both release scripts (a lock's and a semaphore's). */
+type ReleaseArgs = [
+  key: string,
+  waitersKey: string,
+  token: string,
+  channel: string,
+  sharded: string,
+  handoffMs: number,
+];
 
 /** The commands ioredis defines from `LOCK_SCRIPTS` of `@forno/core/backend`. */
 interface ScriptCommands {
@@ -15,14 +25,7 @@ interface ScriptCommands {
     waitersKey: string,
     ...args: SetIfAbsentArgs
   ): Promise<[number, number]>;
-  fornoCompareAndDelete(
-    key: string,
-    waitersKey: string,
-    token: string,
-    channel: string,
-    sharded: string,
-    handoffMs: number,
-  ): Promise<number>;
+  fornoCompareAndDelete(...args: ReleaseArgs): Promise<number>;
   fornoCompareAndExpire(key: string, token: string, px: number): Promise<number>;
   fornoAcquireSemaphore(
     key: string,
@@ -33,14 +36,7 @@ interface ScriptCommands {
     claim: string,
     waiter: string,
   ): Promise<[number, number, number]>;
-  fornoReleaseSemaphore(
-    key: string,
-    waitersKey: string,
-    token: string,
-    channel: string,
-    sharded: string,
-    handoffMs: number,
-  ): Promise<number>;
+  fornoReleaseSemaphore(...args: ReleaseArgs): Promise<number>;
   fornoExtendSemaphore(key: string, token: string, px: number): Promise<number>;
 }
 
@@ -53,7 +49,10 @@ const scripts = (client: RedisClient) => client as unknown as ScriptCommands;
  */
 export function lockCommands(ctx: DriverContext): RawLockCommands {
   const { runner } = ctx;
-  const sharded = (notice: ReleaseNotice | undefined) => shardedArgOf(ctx.cluster, notice);
+  const releaseArgs = (key: string, token: string, notice: ReleaseNotice | undefined): ReleaseArgs => {
+    const { keys, args } = releaseScriptInput(key, token, notice, ctx.cluster);
+    return [...keys, ...args];
+  };
   return {
     async setIfAbsent(key, token, px, fenceKey, claimHandoff, waiter): Promise<LeaseGrant> {
       const args: SetIfAbsentArgs = [token, px, claimHandoff ? '1' : '', waiter?.id ?? ''];
@@ -69,16 +68,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     compareAndDelete: (key, token, notice) =>
       runner
-        .send('compareAndDelete', (c) =>
-          scripts(c).fornoCompareAndDelete(
-            key,
-            notice?.waitersKey ?? key,
-            token,
-            notice?.channel ?? '',
-            sharded(notice),
-            notice?.handoffMs ?? 0,
-          ),
-        )
+        .send('compareAndDelete', (c) => scripts(c).fornoCompareAndDelete(...releaseArgs(key, token, notice)))
         .then((n) => n === 1),
 
     compareAndExpire: (key, token, px) =>
@@ -98,16 +88,7 @@ export function lockCommands(ctx: DriverContext): RawLockCommands {
 
     releaseSemaphore: (key, token, notice) =>
       runner
-        .send('releaseSemaphore', (c) =>
-          scripts(c).fornoReleaseSemaphore(
-            key,
-            notice?.waitersKey ?? key,
-            token,
-            notice?.channel ?? '',
-            sharded(notice),
-            notice?.handoffMs ?? 0,
-          ),
-        )
+        .send('releaseSemaphore', (c) => scripts(c).fornoReleaseSemaphore(...releaseArgs(key, token, notice)))
         .then((n) => n === 1),
 
     extendSemaphore: (key, token, px) =>

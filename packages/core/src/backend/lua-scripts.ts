@@ -1,5 +1,6 @@
 import { WAITERS_MIN_TTL_MS } from '../keys.js';
 import { HANDOFF_TOKEN, semaphoreReservationOf } from '../repository/options.js';
+import type { ReleaseNotice } from '../repository/raw-commands.js';
 import { QUEUE_LOCK_SCRIPTS } from './queue-lock-scripts.js';
 
 /**
@@ -255,4 +256,21 @@ export function shardedArgOf(
   notice: { readonly sharded: boolean } | undefined,
 ): '1' | '' {
   return onCluster && notice?.sharded === true ? '1' : '';
+}
+
+/**
+ * The KEYS and ARGV of both release scripts (`fornoCompareAndDelete`, `fornoReleaseSemaphore`) for
+ * `key`, `token` and its notice, as every driver sends them: the waiters set (the key itself when
+ * there is none), then the channel, the sharded flag (see {@link shardedArgOf}) and the handoff.
+ */
+export function releaseScriptInput(
+  key: string,
+  token: string,
+  notice: ReleaseNotice | undefined,
+  onCluster: boolean,
+): { keys: [key: string, waitersKey: string]; args: [string, string, '1' | '', number] } {
+  return {
+    keys: [key, notice?.waitersKey ?? key],
+    args: [token, notice?.channel ?? '', shardedArgOf(onCluster, notice), notice?.handoffMs ?? 0],
+  };
 }
