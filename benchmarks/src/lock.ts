@@ -2,7 +2,8 @@
  * Lock benchmark: Forno's DistributedLock (and FairLock, and a semaphore of one permit) against
  * redis-semaphore's Mutex (and Semaphore), @sesamecare-oss/redlock
  * and the raw floor (`SET NX PX` + a compare-and-delete script), on one redis-server started for
- * the run. Contenders run in alternating rounds in one process, so the ratios compare like with
+ * the run. Uncontended, a second floor also issues a fencing token (one script: `SET NX PX`, then
+ * `INCR` a counter), the least a lock that fences in its acquisition can send. Contenders run in alternating rounds in one process, so the ratios compare like with
  * like.
  *
  *   pnpm --filter @forno/lock build   (and its dependencies)
@@ -97,6 +98,15 @@ export type ContenderFactory = (connections: Connections, key: string) => Promis
 const LEASE_MS = 30_000;
 
 const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * The least an acquisition that hands out a fencing token can send: one script that sets the key
+ * if absent and increments a counter beside it (a counter that never expires: nothing more).
+ */
+const FENCED_SET_NX = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return redis.call('INCR', KEYS[2]) end return false`;
+
+const RAW_FLOOR = 'raw SET NX PX + CAD';
+const RAW_FENCED_FLOOR = 'raw fenced floor: script SET NX PX + INCR, CAD';
 
 /**
  * Forno's `DistributedLock` on the ioredis driver's defaults; with `fencing: false` it shows what
@@ -205,7 +215,7 @@ export const factories: Record<string, ContenderFactory> = {
       client.defineCommand('benchCad', { lua: COMPARE_AND_DELETE, numberOfKeys: 1 });
     const cad = client as unknown as { benchCad(key: string, token: string): Promise<number> };
     return {
-      name: 'raw SET NX PX + CAD',
+      name: RAW_FLOOR,
       async acquire() {
         const token = randomUUID();
         // Waiting, when contended, is 10 ms polling.
@@ -214,7 +224,31 @@ export const factories: Record<string, ContenderFactory> = {
       },
     };
   },
+
+  async 'raw-fenced'(connections, key) {
+    const client = await connections.client();
+    if (!('benchFencedSet' in client)) {
+      client.defineCommand('benchFencedSet', { lua: FENCED_SET_NX, numberOfKeys: 2 });
+      client.defineCommand('benchCad', { lua: COMPARE_AND_DELETE, numberOfKeys: 1 });
+    }
+    const commands = client as unknown as {
+      benchFencedSet(key: string, fence: string, token: string, ms: number): Promise<number | null>;
+      benchCad(key: string, token: string): Promise<number>;
+    };
+    return {
+      name: RAW_FENCED_FLOOR,
+      async acquire() {
+        const token = randomUUID();
+        while ((await commands.benchFencedSet(key, `${key}:fence`, token, LEASE_MS)) === null)
+          await sleep(10);
+        return () => commands.benchCad(key, token);
+      },
+    };
+  },
 };
+
+/** Contenders measured only uncontended: a variant of Forno, and the floor with a fencing token. */
+const UNCONTENDED_ONLY = new Set(['forno-no-fencing', 'raw-fenced']);
 
 /** One line of the uncontended table. */
 export interface UncontendedRow {
@@ -222,6 +256,8 @@ export interface UncontendedRow {
   readonly opsPerSecond: number;
   /** Throughput relative to the raw floor (1 = as fast). */
   readonly vsRaw: number;
+  /** Throughput relative to the raw fenced floor, which also issues a fencing token (1 = as fast). */
+  readonly vsRawFenced: number;
 }
 
 /** One line of a contended table. */
@@ -285,10 +321,11 @@ async function benchUncontended(
   } finally {
     await connections.close();
   }
-  const raw = median(samples.get('raw SET NX PX + CAD')!);
+  const raw = median(samples.get(RAW_FLOOR)!);
+  const rawFenced = median(samples.get(RAW_FENCED_FLOOR)!);
   return contenders.map((c) => {
     const ops = median(samples.get(c.name)!);
-    return { contender: c.name, opsPerSecond: ops, vsRaw: ops / raw };
+    return { contender: c.name, opsPerSecond: ops, vsRaw: ops / raw, vsRawFenced: ops / rawFenced };
   });
 }
 
@@ -314,7 +351,7 @@ async function benchContended(
   rounds: number,
   roundMs: number,
 ): Promise<ContendedRow[]> {
-  const names = Object.keys(factories).filter((name) => name !== 'forno-no-fencing');
+  const names = Object.keys(factories).filter((name) => !UNCONTENDED_ONLY.has(name));
   const results = new Map<string, { handoffs: number[]; toOther: number[]; counts: number[]; ms: number }>();
   const labels = new Map<string, string>();
   for (let round = 0; round < rounds; round++) {
@@ -428,10 +465,11 @@ export function formatLockTables(result: LockBenchmarkResult): string {
   return [
     'Uncontended acquire + release (one caller, one key; median of alternating rounds)',
     '',
-    '| contender | ops/s | vs raw floor |',
-    '| --- | ---: | ---: |',
+    '| contender | ops/s | vs raw floor | vs raw fenced floor |',
+    '| --- | ---: | ---: | ---: |',
     ...result.uncontended.map(
-      (r) => `| ${r.contender} | ${Math.round(r.opsPerSecond)} | ${r.vsRaw.toFixed(2)}× |`,
+      (r) =>
+        `| ${r.contender} | ${Math.round(r.opsPerSecond)} | ${r.vsRaw.toFixed(2)}× | ${r.vsRawFenced.toFixed(2)}× |`,
     ),
     '',
     ...contendedTable(
