@@ -1,5 +1,5 @@
 import type { Unsubscribe } from '@forno/core';
-import { rethrowAsCacheError } from './to-cache-error.js';
+import { errorClassName, rethrowAsCacheError } from './to-cache-error.js';
 
 type MessageListener = (message: string, channel: string) => void;
 
@@ -53,12 +53,12 @@ export class Subscriber {
     if (sharded) {
       await connection.sSubscribe(channel, own).catch(rethrowAsCacheError);
       return async () => {
-        await connection.sUnsubscribe(channel, own).catch(rethrowAsCacheError);
+        await connection.sUnsubscribe(channel, own).catch(goneWithItsConnection);
       };
     }
     await connection.subscribe(channel, own).catch(rethrowAsCacheError);
     return async () => {
-      await connection.unsubscribe(channel, own).catch(rethrowAsCacheError);
+      await connection.unsubscribe(channel, own).catch(goneWithItsConnection);
     };
   }
 
@@ -81,4 +81,15 @@ export class Subscriber {
     }
     return this.#connection;
   }
+}
+
+/**
+ * An unsubscribe's error handler. node-redis on Cluster closes a pub/sub connection (a shard's, for
+ * sharded channels) as soon as an unsubscribe leaves it without channels, while other unsubscribes
+ * from it may still wait for their replies: those reject with `ClientClosedError`, though their
+ * channels went with the connection. An unsubscribe from a closed connection has nothing left to
+ * undo, so it counts as done; any other error is rethrown as a `CacheError`.
+ */
+function goneWithItsConnection(error: unknown): void {
+  if (errorClassName(error) !== 'ClientClosedError') rethrowAsCacheError(error);
 }

@@ -20,12 +20,20 @@ const TIMEOUT_ERRORS = new Set([
 export function toCacheError(error: unknown): CacheError {
   if (isCacheError(error)) return error as CacheError;
   const message = error instanceof Error ? error.message : String(error);
-  const name = (error as { constructor?: { name?: string } } | null)?.constructor?.name ?? '';
+  const name = errorClassName(error);
   const options = { cause: error };
   if (REPLY_ERRORS.has(name)) return cacheErrorOfReply(message, options);
   if (TIMEOUT_ERRORS.has(name))
     return new CacheTimeoutError('Redis did not answer within commandTimeout', options);
   return new CacheUnavailableError(`Redis is unavailable: ${message}`, options);
+}
+
+/**
+ * The class name of what node-redis rejected with (`''` when none): its error classes are told
+ * apart by name, so any copy of `@redis/client` matches.
+ */
+export function errorClassName(error: unknown): string {
+  return (error as { constructor?: { name?: string } } | null)?.constructor?.name ?? '';
 }
 
 /** `promise.catch` handler that rethrows as a `CacheError`. */
