@@ -171,10 +171,11 @@ export class LockSource extends LeaseSource<Lock> {
  */
 export class Lock extends Lease {
   /**
-   * Strictly increasing per key: issued by the same atomic step that granted the lock, from a
-   * counter kept beside the key (same Cluster slot) that never expires. A resource that remembers
-   * the highest token it has seen and refuses lower ones is safe even when a paused holder wakes
-   * up after its lease ended. In Redlock mode this is the largest per-instance token, which is
+   * Strictly increasing per key: issued by the same atomic step that granted the lock, as
+   * max(last token + 1, server time in µs), the last one kept beside the key (same Cluster slot,
+   * under the key prefix) as long as the lease. A resource that remembers the highest token it
+   * has seen and refuses lower ones is safe even when a paused holder wakes up after its lease
+   * ended. In Redlock mode this is the largest per-instance token, which is
    * NOT a global order: use {@link fencingTokens} (see the README, "Redlock and fencing").
    */
   readonly fencingToken: number;
