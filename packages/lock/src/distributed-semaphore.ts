@@ -1,11 +1,21 @@
 import { assertKey, describeValue, InvalidConfigError, type LockBackend } from '@forno/core';
-import { assertRepository, type DistributedLockOptions, resolveLockOptions } from './distributed-lock.js';
+import {
+  assertRepository,
+  type DistributedLockOptions,
+  DURABILITY_OPTIONS,
+  resolveDurability,
+  resolveLockOptions,
+} from './distributed-lock.js';
 import { Lease, type LeaseInit } from './lease.js';
 import { LeaseSource } from './lease-source.js';
 import { SemaphoreStore } from './lease-store.js';
 
-/** Options of {@link DistributedSemaphore}: those of a lock, plus how many may hold it at once. */
-export interface DistributedSemaphoreOptions extends Omit<DistributedLockOptions, 'driftFactor'> {
+/**
+ * Options of {@link DistributedSemaphore}: those of a lock but `fencing` (permits carry no token),
+ * plus how many may hold it at once. With `durability: 'replicated'`, a permit is returned only
+ * once a replica has it, so a failover cannot hand it out again.
+ */
+export interface DistributedSemaphoreOptions extends Omit<DistributedLockOptions, 'driftFactor' | 'fencing'> {
   /** Maximum number of simultaneous holders (an integer ≥ 1). */
   readonly limit: number;
   /** Share of the lease kept back for clock drift. Default `0.01`. */
@@ -33,7 +43,9 @@ export class DistributedSemaphore extends LeaseSource<SemaphorePermit> {
     if (!Number.isSafeInteger(limit) || limit < 1) {
       throw new InvalidConfigError('options.limit', `expected an integer ≥ 1, got ${describeValue(limit)}`);
     }
-    super(new SemaphoreStore(repository, key, limit), resolveLockOptions(lockOptions));
+    const resolved = resolveLockOptions(lockOptions, DURABILITY_OPTIONS);
+    const durable = resolveDurability(lockOptions);
+    super(durable(new SemaphoreStore(repository, key, limit), repository), resolved);
     this.limit = limit;
   }
 

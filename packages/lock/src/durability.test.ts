@@ -2,6 +2,7 @@ import { CacheUnavailableError, InvalidConfigError } from '@forno/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRepository } from '../test/fake.js';
 import { DistributedLock } from './distributed-lock.js';
+import { DistributedSemaphore } from './distributed-semaphore.js';
 import { FairLock } from './fair-lock.js';
 import { LockNotReplicatedError } from './index.js';
 import { renewalScheduler } from './lease.js';
@@ -51,6 +52,32 @@ describe("durability: 'replicated'", () => {
     const lock = new DistributedLock(redis, 'k', { durability: 'replicated' });
     await expect(lock.acquire()).rejects.toMatchObject({ code: 'E_LOCK_NOT_REPLICATED', cause: outage });
     expect(await redis.exists('k')).toBe(false);
+  });
+
+  it('a semaphore permit is returned only once a replica confirmed it, and handed back when none does', async () => {
+    const redis = fakeRepository();
+    let confirming = 1;
+    const calls: [string, number, number][] = [];
+    redis.waitForReplicas = async (key, replicas, timeout) => {
+      calls.push([key, replicas, Number(timeout)]);
+      return confirming;
+    };
+    const ovens = new DistributedSemaphore(redis, 'ovens', {
+      limit: 1,
+      durability: 'replicated',
+      replicationTimeout: '250ms',
+    });
+    const permit = await ovens.acquire();
+    expect(calls).toEqual([['ovens', 1, 250]]);
+    await permit.release();
+    confirming = 0;
+    await expect(ovens.acquire()).rejects.toMatchObject({ code: 'E_LOCK_NOT_REPLICATED', key: 'ovens' });
+    // The unconfirmed permit was handed back: the only one is free again.
+    confirming = 1;
+    await (await ovens.acquire()).release();
+    expect(() => new DistributedSemaphore(redis, 'k', { limit: 1, durability: 'sync' as never })).toThrow(
+      InvalidConfigError,
+    );
   });
 
   it('the default durability sends no WAIT', async () => {

@@ -309,9 +309,10 @@ export class ReplicatedStore implements LeaseStore {
 }
 
 /**
- * A `durability: 'replicated'` acquisition was granted on the primary, but no replica confirmed it
- * (`WAIT`) within `replicationTimeout`, so its fencing token might not survive a failover. The grant
- * was handed back: nothing is held. `cause` is the backend error, if `WAIT` itself failed.
+ * A `durability: 'replicated'` acquisition (a lock or a semaphore permit) was granted on the
+ * primary, but no replica confirmed it (`WAIT`) within `replicationTimeout`, so the grant and its
+ * fencing token might not survive a failover. The grant was handed back: nothing is held. `cause`
+ * is the backend error, if `WAIT` itself failed.
  */
 export class LockNotReplicatedError extends CacheError {
   static override readonly code: string = 'E_LOCK_NOT_REPLICATED';

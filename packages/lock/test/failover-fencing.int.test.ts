@@ -1,8 +1,10 @@
 /**
  * Fencing through failover: contended locks under a `SENTINEL FAILOVER` and a `CLUSTER FAILOVER`,
- * one group of workers with the default durability and one with `durability: 'replicated'`, each
- * writing to a resource that refuses stale tokens. Reports accepted and refused writes and tokens
- * issued twice; with `'replicated'`, no token may be issued twice or out of order.
+ * for each primitive (`DistributedLock`, `FairLock`, `ReadWriteLock`, `DistributedSemaphore`) one
+ * group of workers with the default durability and one with `durability: 'replicated'`, the
+ * fenced ones writing to a resource that refuses stale tokens. Reports accepted and refused
+ * writes, tokens issued twice and overlapping holders; with `'replicated'`, no token may be issued
+ * twice or out of order, and no two holders may overlap.
  */
 import { type CacheRepository, hashSlotOf, type LockBackend } from '@forno/core';
 import { NodeRedisRepository } from '@forno/node-redis-driver';
@@ -10,7 +12,13 @@ import { RedisRepository } from '@forno/redis-driver';
 import { castFor, manualFailover } from '@forno/testing/faults';
 import { startRedisCluster, startRedisSentinel } from '@forno/testing/servers';
 import { afterEach, expect, it } from 'vitest';
-import { type FencedGroupReport, formatFencedReport, runFencedLoad } from './fenced-failover.js';
+import {
+  type FencedGroup,
+  type FencedGroupReport,
+  type FencedPrimitive,
+  formatFencedReport,
+  runFencedLoad,
+} from './fenced-failover.js';
 
 const WORKERS = 3;
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -19,18 +27,44 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
 });
 
-function expectSafe(reports: readonly FencedGroupReport[]): void {
-  for (const report of reports) {
-    expect(report.untypedErrors).toEqual([]);
-    expect(report.lostUpdates).toBe(0);
-    expect(report.acceptedWrites).toBeGreaterThan(0);
+const PRIMITIVES: readonly FencedPrimitive[] = ['lock', 'fair', 'read-write', 'semaphore'];
+
+/** A group per primitive and durability; `key` names each group's lock. */
+async function groupsOf(
+  repositories: () => Promise<(CacheRepository & LockBackend)[]>,
+  key: (name: string) => string,
+): Promise<FencedGroup[]> {
+  const groups: FencedGroup[] = [];
+  for (const primitive of PRIMITIVES) {
+    for (const durability of ['primary', 'replicated'] as const) {
+      groups.push({
+        primitive,
+        durability,
+        repositories: await repositories(),
+        key: key(`${primitive}-${durability}`),
+      });
+    }
   }
-  const replicated = reports.find((r) => r.durability === 'replicated')!;
-  expect(replicated.tokensIssuedTwice).toBe(0);
-  expect(replicated.fenceOrderViolations).toBe(0);
+  return groups;
 }
 
-it('SENTINEL FAILOVER: replicated grants keep tokens unique and increasing (ioredis)', async () => {
+function expectSafe(reports: readonly FencedGroupReport[]): void {
+  expect(reports).toHaveLength(PRIMITIVES.length * 2);
+  for (const report of reports) {
+    const group = `${report.primitive}, ${report.durability}`;
+    expect(report.untypedErrors, group).toEqual([]);
+    expect(report.lostUpdates, group).toBe(0);
+    expect(report.grants, group).toBeGreaterThan(0);
+    if (report.primitive !== 'semaphore') expect(report.acceptedWrites, group).toBeGreaterThan(0);
+    if (report.durability === 'replicated') {
+      expect(report.tokensIssuedTwice, group).toBe(0);
+      expect(report.fenceOrderViolations, group).toBe(0);
+      expect(report.overlaps, group).toBe(0);
+    }
+  }
+}
+
+it('SENTINEL FAILOVER: replicated grants keep tokens unique and increasing and holders apart, for every primitive (ioredis)', async () => {
   const sentinel = await startRedisSentinel({ replicas: 1, sentinels: 3 });
   cleanup.push(() => sentinel.stop());
   const connect = async () => {
@@ -46,10 +80,7 @@ it('SENTINEL FAILOVER: replicated grants keep tokens unique and increasing (iore
   };
   const repositories = async () => Promise.all(Array.from({ length: WORKERS }, connect));
   const reports = await runFencedLoad(
-    [
-      { durability: 'primary', repositories: await repositories(), key: 'primary-lock' },
-      { durability: 'replicated', repositories: await repositories(), key: 'replicated-lock' },
-    ],
+    await groupsOf(repositories, (name) => name),
     async () => {
       await sentinel.failover({ waitForOldPrimary: false });
     },
@@ -59,7 +90,7 @@ it('SENTINEL FAILOVER: replicated grants keep tokens unique and increasing (iore
   expectSafe(reports);
 }, 60_000);
 
-it('CLUSTER FAILOVER of the lock`s primary: replicated grants keep tokens unique and increasing (node-redis)', async () => {
+it('CLUSTER FAILOVER of the lock`s primary: replicated grants keep tokens unique and increasing and holders apart, for every primitive (node-redis)', async () => {
   const cluster = await startRedisCluster({ primaries: 3, replicasPerPrimary: 1 });
   cleanup.push(() => cluster.stop());
   const cast = await castFor(cluster);
@@ -83,10 +114,7 @@ it('CLUSTER FAILOVER of the lock`s primary: replicated grants keep tokens unique
   };
   const repositories = async () => Promise.all(Array.from({ length: WORKERS }, connect));
   const reports = await runFencedLoad(
-    [
-      { durability: 'primary', repositories: await repositories(), key: onVictim('primary-lock') },
-      { durability: 'replicated', repositories: await repositories(), key: onVictim('replicated-lock') },
-    ],
+    await groupsOf(repositories, onVictim),
     async () => {
       await manualFailover.inject(cluster, cast, () => performance.now());
     },
