@@ -3,8 +3,8 @@
  * redis-semaphore's Mutex (and Semaphore), @sesamecare-oss/redlock
  * and the raw floor (`SET NX PX` + a compare-and-delete script), on one redis-server started for
  * the run. Uncontended, a second floor also issues a fencing token (one script: `SET NX PX`, then
- * `INCR` a counter), the least a lock that fences in its acquisition can send. Contenders run in alternating rounds in one process, so the ratios compare like with
- * like.
+ * `INCR` a counter), the least a lock that fences in its acquisition can send. Contenders run in
+ * alternating rounds in one process, so the ratios compare like with like.
  *
  *   pnpm --filter @forno/lock build   (and its dependencies)
  *   cd benchmarks && npx tsx src/lock.ts [--quick]
