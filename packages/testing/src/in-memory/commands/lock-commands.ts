@@ -15,6 +15,7 @@ import { fromByteString, toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import type { Entry, InMemoryStore } from '../in-memory-store.js';
 import { addInteger, parseStoredInteger } from './integer.js';
+import { firstInOrder } from './sorted-set-commands.js';
 
 /**
  * The semaphore at `key` with leases that ended by the store's clock (the fake's "server clock")
@@ -83,16 +84,11 @@ function unregisterWaiter(store: InMemoryStore, waiter: WaiterRegistration | und
 /** `ZPOPMIN`: the waiter with the lowest score (the smallest name on a tie), removed; `undefined` when none is left. */
 function popOldestWaiter(store: InMemoryStore, waitersKey: string): string | undefined {
   const entry = store.read(waitersKey, 'zset');
-  if (entry === undefined) return undefined;
-  let oldest: [string, number] | undefined;
-  for (const [member, score] of entry.value) {
-    if (oldest === undefined || score < oldest[1] || (score === oldest[1] && member < oldest[0])) {
-      oldest = [member, score];
-    }
-  }
-  entry.value.delete(oldest![0]);
+  const oldest = entry && firstInOrder(entry.value);
+  if (entry === undefined || oldest === undefined) return undefined;
+  entry.value.delete(oldest[0]);
   store.deleteIfEmpty(waitersKey, entry);
-  return fromByteString(oldest![0], 'text') as string;
+  return fromByteString(oldest[0], 'text') as string;
 }
 
 /**
@@ -121,14 +117,10 @@ function reservationOf(semaphore: Entry<'zset'> | undefined, waiter: string | un
     return named + toByteString(waiter);
   }
   const prefix = toByteString(`${HANDOFF_TOKEN}:`);
-  let best: [string, number] | undefined;
-  for (const [member, score] of semaphore?.value ?? []) {
-    if (!member.startsWith(prefix) || member.startsWith(named)) continue;
-    if (best === undefined || score < best[1] || (score === best[1] && member < best[0])) {
-      best = [member, score];
-    }
-  }
-  return best?.[0];
+  const forEveryWaiter = [...(semaphore?.value ?? [])].filter(
+    ([member]) => member.startsWith(prefix) && !member.startsWith(named),
+  );
+  return firstInOrder(forEveryWaiter)?.[0];
 }
 
 /**

@@ -4,6 +4,7 @@ import { toByteString } from '../byte-codec.js';
 import type { InMemoryContext } from '../in-memory-context.js';
 import type { InMemoryStore } from '../in-memory-store.js';
 import { expireWithLastLease, liveSemaphore, nextFencingToken } from './lock-commands.js';
+import { firstInOrder } from './sorted-set-commands.js';
 
 /**
  * The waiting line of a queued lock (waiter → arrival order, waiter → deadline), with waiters whose
@@ -38,13 +39,7 @@ class Line {
   /** The first waiter in line (lowest arrival, then lowest member, as ZRANGE orders). */
   get head(): string | undefined {
     const order = this.#store.read(this.#keys.queue, 'zset');
-    let head: [string, number] | undefined;
-    for (const entry of order?.value ?? []) {
-      if (head === undefined || entry[1] < head[1] || (entry[1] === head[1] && entry[0] < head[0])) {
-        head = entry;
-      }
-    }
-    return head?.[0];
+    return firstInOrder(order?.value ?? [])?.[0];
   }
 
   /** Puts `waiter` at the end of the line (keeping its place if it is in it) until `queuePx` from now. */

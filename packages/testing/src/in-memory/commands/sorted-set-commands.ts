@@ -13,6 +13,21 @@ function sorted(zset: Map<string, number> | undefined): Member[] {
   return [...zset].sort(([a, sa], [b, sb]) => (sa !== sb ? sa - sb : a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * The member ZRANGE puts first among `members` (lowest score, then lowest member bytes), with its
+ * score; `undefined` when there is none. One pass, no sort: for the fake's lock scripts, which
+ * only ever need the first.
+ */
+export function firstInOrder(members: Iterable<Member>): Member | undefined {
+  let first: Member | undefined;
+  for (const entry of members) {
+    if (first === undefined || entry[1] < first[1] || (entry[1] === first[1] && entry[0] < first[0])) {
+      first = entry;
+    }
+  }
+  return first;
+}
+
 /** A predicate for one side of a score range (`'5'`, `'(5'`, `'-inf'`). */
 function bound(text: string, side: 'min' | 'max'): (score: number) => boolean {
   const exclusive = text.startsWith('(');
