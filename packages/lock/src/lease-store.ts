@@ -46,7 +46,7 @@ export interface ReleaseWatch {
   readonly channel: string;
   readonly sharded: boolean;
   /**
-   * A registered waiter's own channel (see `waiterWatchOf`): called with the key when an
+   * A registered waiter's own channel (see `wakeOneOf`): called with the key when an
    * announcement on it finds no waiter of that key in this process (the registration outlived
    * its waiters, or the subscription lingers after them), to hand the reservation made for this
    * process on to the next waiter. Such a channel stays subscribed for `LINGER_MS` after its last
@@ -60,26 +60,39 @@ export function releaseWatchOf(repository: LockBackend, key: string): ReleaseWat
   return { repository, fullKey: repository.keyPrefix + key, ...releaseChannelOf(key, repository.keyPrefix) };
 }
 
+/** How a store that wakes one waiting process listens and announces (see {@link wakeOneOf}). */
+interface WakeOne {
+  /** This process's id as a waiter on the repository (`ReleaseNotifier.waiterId`). */
+  readonly waiterId: string;
+  /** How a release of the key is announced: on its channel, with a fair handoff. */
+  readonly notice: CompareAndDeleteOptions;
+  /** The watch of the key on this process's own channel. */
+  readonly watch: ReleaseWatch;
+}
+
 /**
- * The watch of `watch`'s key by the registered waiter `waiterId`: a release wakes it on its own
- * channel (see `waiterChannelOf`), which only this process (this repository) listens to. An
- * announcement nobody here waits for any more hands the reservation on: `handOn` releases it (with
- * the key, unprefixed) as a holder's release would (the next registered waiter is told, or the
- * key or permit is freed).
+ * Waking one waiting process for `key` on `repository`: this process's waiter id, the key's
+ * release notice, and the watch of the key on the process's own channel (see `waiterChannelOf`),
+ * on which a release wakes it alone. An announcement there that nobody here waits for any more
+ * hands the reservation on: `handOn` releases it (with the key, unprefixed, and the notice) as a
+ * holder's release would (the next registered waiter is told, or the key or permit is freed).
  */
-export function waiterWatchOf(
-  watch: ReleaseWatch,
-  waiterId: string,
-  handOn: (key: string) => Promise<boolean>,
-): ReleaseWatch {
-  const { repository } = watch;
+function wakeOneOf(
+  repository: LockBackend,
+  key: string,
+  handOn: (key: string, waiterId: string, notice: CompareAndDeleteOptions) => Promise<boolean>,
+): WakeOne {
+  const { waiterId } = ReleaseNotifier.of(repository);
+  const watch = releaseWatchOf(repository, key);
+  const notice = releaseNotice(watch, true);
+  const unheard = (fullKey: string) => {
+    if (!fullKey.startsWith(repository.keyPrefix)) return;
+    handOn(fullKey.slice(repository.keyPrefix.length), waiterId, notice).catch(ignore);
+  };
   return {
-    ...watch,
-    channel: waiterChannelOf(watch.channel, waiterId),
-    unheard: (fullKey) => {
-      if (!fullKey.startsWith(repository.keyPrefix)) return;
-      handOn(fullKey.slice(repository.keyPrefix.length)).catch(ignore);
-    },
+    waiterId,
+    notice,
+    watch: { ...watch, channel: waiterChannelOf(watch.channel, waiterId), unheard },
   };
 }
 
@@ -161,14 +174,12 @@ export class SingleLockStore implements LeaseStore {
     this.#repository = repository;
     this.key = key;
     this.#fencing = fencing;
-    this.#waiterId = ReleaseNotifier.of(repository).waiterId;
-    const watch = releaseWatchOf(repository, key);
-    const notice = releaseNotice(watch, true);
+    const { waiterId, notice, watch } = wakeOneOf(repository, key, (k, id, n) =>
+      repository.compareAndDelete(k, `${HANDOFF_TOKEN}:${id}`, n),
+    );
+    this.#waiterId = waiterId;
     this.#releaseNotice = notice;
-    const reservation = `${HANDOFF_TOKEN}:${this.#waiterId}`;
-    this.watches = [
-      waiterWatchOf(watch, this.#waiterId, (k) => repository.compareAndDelete(k, reservation, notice)),
-    ];
+    this.watches = [watch];
   }
 
   async tryAcquire(
@@ -218,14 +229,12 @@ export class SemaphoreStore implements LeaseStore {
     this.#repository = repository;
     this.key = key;
     this.limit = limit;
-    this.#waiterId = ReleaseNotifier.of(repository).waiterId;
-    const watch = releaseWatchOf(repository, key);
-    const notice = releaseNotice(watch, true);
+    const { waiterId, notice, watch } = wakeOneOf(repository, key, (k, id, n) =>
+      repository.releaseSemaphore(k, semaphoreReservationOf(id), n),
+    );
+    this.#waiterId = waiterId;
     this.#releaseNotice = notice;
-    const reservation = semaphoreReservationOf(this.#waiterId);
-    this.watches = [
-      waiterWatchOf(watch, this.#waiterId, (k) => repository.releaseSemaphore(k, reservation, notice)),
-    ];
+    this.watches = [watch];
   }
 
   async tryAcquire(

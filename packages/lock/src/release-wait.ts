@@ -103,7 +103,7 @@ export class ReleaseNotifier {
   /**
    * This process's id as a waiter on this repository (12 random base64url characters): a refused
    * waiting attempt registers it among the key's waiters, and a release wakes it alone, on its own
-   * channel (see `SetIfAbsentOptions.waiter` and `waiterWatchOf`).
+   * channel (see `SetIfAbsentOptions.waiter` and `wakeOneOf` of `lease-store.ts`).
    */
   readonly waiterId = randomBytes(9).toString('base64url');
   readonly #repository: LockBackend;
